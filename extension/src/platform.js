@@ -1,0 +1,127 @@
+// The only module that knows whether it runs in Chrome or Firefox. Everything else calls
+// these promise-returning functions. MV3 Chrome returns promises from the APIs used here
+// when no callback is passed; Firefox's `browser.*` always does.
+
+const api = globalThis.browser ?? globalThis.chrome;
+if (!api?.runtime) {
+  throw new Error('platform.js must run inside a browser extension (no chrome/browser global)');
+}
+
+/** Firefox has runtime.getBrowserInfo and proxy.onRequest; Chromium has neither. */
+export const browserName = typeof api.runtime.getBrowserInfo === 'function' ? 'firefox' : 'chrome';
+
+export const extensionId = api.runtime.id;
+export const extensionOrigin = api.runtime.getURL('');
+export const extensionVersion = api.runtime.getManifest().version;
+
+// ---- storage ----
+
+export async function storageGet(key) {
+  const items = await api.storage.local.get(key);
+  return items?.[key];
+}
+
+export function storageSet(key, value) {
+  return api.storage.local.set({ [key]: value });
+}
+
+// ---- lifecycle ----
+
+export function onStartup(listener) {
+  api.runtime.onStartup.addListener(listener);
+}
+
+export function onInstalled(listener) {
+  api.runtime.onInstalled.addListener(listener);
+}
+
+// ---- messages between the popup and the background ----
+
+/**
+ * Registers `handler(message, sender)`; its return value (or promise) is the reply.
+ * Returning undefined means "not for me" and sends no reply. Uses sendResponse, which
+ * both browsers support, because Chrome ignores a promise returned from the listener.
+ */
+export function onMessage(handler) {
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    let result;
+    try {
+      result = handler(message, sender);
+    } catch (error) {
+      sendResponse({ ok: false, error: { kind: 'internal', message: String(error?.message ?? error) } });
+      return false;
+    }
+    if (result === undefined) return false;
+    Promise.resolve(result).then(sendResponse, (error) =>
+      sendResponse({ ok: false, error: { kind: 'internal', message: String(error?.message ?? error) } }),
+    );
+    return true; // keeps the channel open for the asynchronous reply
+  });
+}
+
+/** True when a runtime message comes from one of this extension's own pages. */
+export function isOwnPage(sender) {
+  return sender?.id === extensionId && typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin);
+}
+
+export function sendMessage(message) {
+  return api.runtime.sendMessage(message);
+}
+
+// ---- native messaging ----
+
+/**
+ * Opens a native port and adapts it to the shape NativeHost expects:
+ * post(message), onMessage(fn), onDisconnect(fn(browserErrorMessage)), close().
+ */
+export function connectNative(name) {
+  const port = api.runtime.connectNative(name);
+  return {
+    post: (message) => port.postMessage(message),
+    onMessage: (listener) => port.onMessage.addListener((message) => listener(message)),
+    onDisconnect: (listener) =>
+      port.onDisconnect.addListener((p) => {
+        // Firefox puts the reason on the port; Chrome in runtime.lastError (and reading it
+        // there also stops Chrome from logging "Unchecked runtime.lastError").
+        const reason = p?.error?.message ?? api.runtime.lastError?.message ?? '';
+        listener(reason);
+      }),
+    close: () => port.disconnect(),
+  };
+}
+
+// ---- proxy ----
+
+export const proxyStyle = typeof api.proxy?.onRequest?.addListener === 'function' ? 'listener' : 'pac';
+
+/** Chrome: route with a PAC script. Resolves to the setting's levelOfControl afterwards. */
+export async function setPacScript(data) {
+  await api.proxy.settings.set({
+    value: { mode: 'pac_script', pacScript: { data, mandatory: true } },
+    scope: 'regular',
+  });
+  const current = await api.proxy.settings.get({ incognito: false });
+  return current?.levelOfControl ?? 'unknown';
+}
+
+/** Firefox: `handler(details)` returns (a promise of) a ProxyInfo for each matching request. */
+export function onProxyRequest(handler, urls) {
+  api.proxy.onRequest.addListener(handler, { urls: [...urls] });
+  api.proxy.onError?.addListener((error) => console.warn('bitweb: proxy error', error?.message ?? error));
+}
+
+// ---- permissions and tabs ----
+
+/** Firefox MV3 treats host permissions as optional until the user grants them. */
+export function hasOrigins(origins) {
+  return api.permissions.contains({ origins: [...origins] });
+}
+
+/** Must run from a user gesture (a click in the popup). */
+export function requestOrigins(origins) {
+  return api.permissions.request({ origins: [...origins] });
+}
+
+export function openTab(url) {
+  return api.tabs.create({ url });
+}
