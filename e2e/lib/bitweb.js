@@ -1,0 +1,175 @@
+// Drives the BitWeb host the way a user does, through its command line (the contract):
+//   java -jar bitweb.jar --home H publish DIR --json   -> one JSON line {address, url, ...}
+//   java -jar bitweb.jar --home H serve --gateway-port 0 --peer-port 0
+//                                                      -> "gateway: http://127.0.0.1:PORT"
+//   java -jar bitweb.jar --home H host                 -> native messaging on stdio
+// The jar is copied first, so a concurrent `mvn package` cannot swap it under a running test.
+
+import { spawn, execFile } from 'node:child_process';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CUSTOM_COMMAND, JAR } from './paths.js';
+import { waitForLine, withDeadline } from './wait.js';
+
+const PUBLISH_TIMEOUT_MS = 60_000;
+const ENGINE_READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+// Children still running when node exits (a crash, a runner timeout) get SIGKILL.
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** The argv prefix that runs the host: a private copy of the jar, or BITWEB_E2E_CMD. */
+export function hostCommand(tmpDir) {
+  if (CUSTOM_COMMAND) return CUSTOM_COMMAND;
+  const copy = join(tmpDir, 'bitweb.jar');
+  copyFileSync(JAR, copy);
+  return ['java', '-jar', copy];
+}
+
+function tail(file, lines = 40) {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n  ');
+  return text ? `\n--- last lines of ${file}:\n  ${text}` : '';
+}
+
+/** Publishes `siteDir` into state dir `home`; resolves to the parsed JSON line. */
+export function publish(cmd, home, siteDir) {
+  const argv = [...cmd, '--home', home, 'publish', siteDir, '--json'];
+  return new Promise((resolve, reject) => {
+    execFile(argv[0], argv.slice(1), { timeout: PUBLISH_TIMEOUT_MS, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      const said = `\n$ ${argv.join(' ')}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`;
+      if (error) return reject(new Error(`publish failed (${error.killed ? 'timed out' : `exit ${error.code}`})${said}`));
+      const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+      let result;
+      try {
+        result = JSON.parse(lines.at(-1));
+      } catch {
+        return reject(new Error(`publish --json did not end with a JSON line${said}`));
+      }
+      if (!/^[0-9a-f]{40}$/.test(result.address ?? '')) {
+        return reject(new Error(`publish --json gave no 40-hex "address"${said}`));
+      }
+      if (result.url !== `http://${result.address}.bitweb/`) {
+        return reject(new Error(`publish --json "url" is not http://<address>.bitweb/${said}`));
+      }
+      resolve(result);
+    });
+  });
+}
+
+/**
+ * Starts `serve` on free ports and resolves once it printed its gateway line to
+ * `{gatewayUrl, gatewayPort, pid, logFile, stop()}`. stdout and stderr go to `logFile`.
+ */
+export async function startEngine(cmd, home, logFile) {
+  const argv = [...cmd, '--home', home, 'serve', '--gateway-port', '0', '--peer-port', '0'];
+  writeFileSync(logFile, `$ ${argv.join(' ')}\n`);
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    live.delete(child);
+    appendFileSync(logFile, `[e2e] engine exited: ${signal ?? `code ${code}`}\n`);
+    resolve({ code, signal });
+  }));
+  child.once('error', (error) => appendFileSync(logFile, `[e2e] could not start engine: ${error.message}\n`));
+  child.stdout.on('data', (d) => appendFileSync(logFile, d));
+  child.stderr.on('data', (d) => appendFileSync(logFile, d));
+
+  async function stop() {
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill('SIGTERM');
+    try {
+      return await withDeadline(exited, STOP_TIMEOUT_MS, 'engine to exit after SIGTERM');
+    } catch {
+      appendFileSync(logFile, `[e2e] engine ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; SIGKILL\n`);
+      child.kill('SIGKILL');
+      return withDeadline(exited, STOP_TIMEOUT_MS, 'engine to exit after SIGKILL');
+    }
+  }
+
+  let match;
+  try {
+    match = await waitForLine(
+      child.stdout,
+      /^gateway: (http:\/\/127\.0\.0\.1:(\d+))\/?\s*$/,
+      ENGINE_READY_TIMEOUT_MS,
+      'the engine to print its gateway line',
+      () => tail(logFile),
+    );
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  child.stdout.resume(); // keep draining, so a chatty engine never blocks on a full pipe
+  return { gatewayUrl: match[1], gatewayPort: Number(match[2]), pid: child.pid, logFile, stop };
+}
+
+const shellQuote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Writes the executable the browser's host manifest names: it runs `host` against the
+ * state dir of the running engine. stdout stays the protocol; stderr goes to `stderrLog`;
+ * each start appends its pid to `pidFile`, so teardown can find hosts left running.
+ */
+export function writeHostLauncher(cmd, home, path, { stderrLog, pidFile }) {
+  const script = [
+    '#!/bin/sh',
+    '# Written by the BitWeb e2e suite: the native host for one test browser profile.',
+    `echo $$ >> ${shellQuote(pidFile)}`,
+    `exec ${[...cmd, '--home', home, 'host'].map(shellQuote).join(' ')} "$@" 2>> ${shellQuote(stderrLog)}`,
+    '',
+  ].join('\n');
+  writeFileSync(path, script);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Called after the browser closed: a host whose stdin closed should exit by itself. Waits
+ * up to `graceMs` for that, then SIGKILLs the rest (only pids the launcher recorded) and
+ * returns them, so the test can say that the host outlived its browser.
+ */
+export async function reapHosts(pidFile, home, graceMs = 5_000) {
+  if (!existsSync(pidFile)) return [];
+  // A recorded pid counts only while its command line still names this test's state dir.
+  const ours = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(home);
+    } catch {
+      return false;
+    }
+  };
+  const alive = (pid) => isAlive(pid) && ours(pid);
+  const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  const deadline = Date.now() + graceMs;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const left = pids.filter(alive);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return left;
+}
+
+export { tail };

@@ -1,0 +1,81 @@
+// Debian's Chromium with the unpacked extension, driven by puppeteer-core over CDP.
+//
+// What works with Chromium 156 (Debian 12 package) in new headless mode, as root:
+// --load-extension plus --disable-extensions-except load an unpacked MV3 extension
+// (puppeteer's `enableExtensions` + pipe works too, but needs nothing the flags don't do);
+// the extension id is fixed by the manifest `key`; Chromium reads native messaging host
+// manifests from <user-data-dir>/NativeMessagingHosts/ when --user-data-dir is given (NOT
+// from $HOME/.config/chromium/NativeMessagingHosts then, which is only the default profile's).
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { BROWSER_BINARIES } from './paths.js';
+
+export const HOST_NAME = 'org.bitweb.host';
+
+/** Chrome's extension id for a manifest `key`: sha256 of the DER key, first 32 nibbles as a-p. */
+export function chromeExtensionId(base64Key) {
+  const hex = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+/** Registers the host for the profile in `userDataDir` (Chromium's per-profile folder). */
+export function writeChromeHostManifest(userDataDir, launcherPath, extensionId) {
+  const dir = join(userDataDir, 'NativeMessagingHosts');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${HOST_NAME}.json`);
+  const manifest = {
+    name: HOST_NAME,
+    description: 'BitWeb host (e2e test)',
+    path: launcherPath,
+    type: 'stdio',
+    allowed_origins: [`chrome-extension://${extensionId}/`],
+  };
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return file;
+}
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox', // we run as root
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  // There is no network but loopback here: keep Chromium from calling home.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches a fresh headless Chromium with only `extensionDir` loaded. */
+export function launchChromium({ extensionDir, userDataDir, env = {} }) {
+  return puppeteer.launch({
+    executablePath: BROWSER_BINARIES.chrome,
+    headless: true,
+    args: [
+      ...CHROMIUM_FLAGS,
+      `--user-data-dir=${userDataDir}`,
+      `--load-extension=${extensionDir}`,
+      `--disable-extensions-except=${extensionDir}`,
+      '--window-size=1000,700',
+    ],
+    defaultViewport: { width: 1000, height: 700 },
+    env: { ...process.env, ...env },
+    protocolTimeout: 30_000,
+    timeout: 30_000,
+    // BITWEB_E2E_DUMPIO=1 shows the browser's own stderr (noisy, so off by default).
+    dumpio: Boolean(process.env.BITWEB_E2E_DUMPIO),
+  });
+}
+
+/** The extension's service worker (a Puppeteer WebWorker), waited for up to `timeoutMs`. */
+export async function extensionWorker(browser, extensionId, timeoutMs = 15_000) {
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+    { timeout: timeoutMs },
+  );
+  return target.worker();
+}

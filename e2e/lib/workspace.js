@@ -1,0 +1,100 @@
+// The part every browser test shares: a temp workspace with its own BitWeb state dir, a
+// published test site, a running engine, and a host launcher for the browser to start.
+// Everything is registered for teardown as soon as it exists; logs are copied to
+// e2e/artifacts/<name>/ at the end, pass or fail.
+
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import http from 'node:http';
+import { hostCommand, publish, reapHosts, startEngine, writeHostLauncher } from './bitweb.js';
+import { Cleanup } from './cleanup.js';
+import { artifactDir } from './paths.js';
+import { makeSite } from './site.js';
+import { withDeadline } from './wait.js';
+
+/**
+ * Sets up for a browser test named `name` and returns the pieces. Call `ws.teardown()` in
+ * t.after(); it also runs the cleanup of anything added later with `ws.cleanup.add()`.
+ */
+export async function prepareWorkspace(name) {
+  const cleanup = new Cleanup();
+  const tmp = mkdtempSync(join(tmpdir(), `bitweb-e2e-${name}-`));
+  const artifacts = artifactDir(name);
+  const ws = {
+    name,
+    tmp,
+    artifacts,
+    cleanup,
+    home: join(tmp, 'home'),
+    siteDir: join(tmp, 'site'),
+    logs: {
+      engine: join(tmp, 'engine.log'),
+      hostStderr: join(tmp, 'host-stderr.log'),
+      hostPids: join(tmp, 'host-pids'),
+      browser: join(tmp, 'browser-console.log'),
+    },
+    hostsLeftRunning: [],
+    async teardown() {
+      await cleanup.run();
+    },
+  };
+  // Registered first, so it runs last: keep the logs, then remove the workspace.
+  cleanup.add('keep logs and remove the workspace', () => {
+    for (const file of Object.values(ws.logs)) {
+      if (existsSync(file)) copyFileSync(file, join(artifacts, basename(file)));
+    }
+    if (!process.env.BITWEB_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
+    else console.log(`# kept the workspace ${tmp} (BITWEB_E2E_KEEP)`);
+  });
+  try {
+    mkdirSync(ws.home, { recursive: true });
+
+    ws.cmd = hostCommand(tmp);
+    makeSite(ws.siteDir);
+    ws.site = await publish(ws.cmd, ws.home, ws.siteDir);
+
+    ws.engine = await startEngine(ws.cmd, ws.home, ws.logs.engine);
+    cleanup.add('stop the engine', () => ws.engine.stop());
+
+    ws.launcher = writeHostLauncher(ws.cmd, ws.home, join(tmp, 'bitweb-host.sh'), {
+      stderrLog: ws.logs.hostStderr,
+      pidFile: ws.logs.hostPids,
+    });
+  } catch (error) {
+    await cleanup.run().catch(() => {});
+    throw error;
+  }
+  return ws;
+}
+
+/** After the browser closed: hosts it started should have exited; kill and report any left. */
+export async function reapBrowserHosts(ws) {
+  ws.hostsLeftRunning = await reapHosts(ws.logs.hostPids, ws.home);
+  if (ws.hostsLeftRunning.length) {
+    console.log(`# warning: native host pid(s) ${ws.hostsLeftRunning.join(', ')} still ran 5 s after the browser closed; killed`);
+  }
+}
+
+/**
+ * GET `siteUrl` from the gateway the way a browser talks to an HTTP proxy (absolute URL in
+ * the request line). Resolves to {status, headers, body}. Lets a test tell an engine fault
+ * from a browser/extension fault before it starts a browser.
+ */
+export function getViaGateway(gatewayPort, siteUrl, timeoutMs = 15_000) {
+  const url = new URL(siteUrl);
+  const request = new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: gatewayPort, method: 'GET', path: url.href, headers: { host: url.host } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  return withDeadline(request, timeoutMs, `GET ${siteUrl} through the gateway on port ${gatewayPort}`);
+}
