@@ -1,0 +1,97 @@
+// Debian's Firefox ESR with the unpacked extension, driven by puppeteer-core over WebDriver
+// BiDi (`browser: 'firefox'`).
+//
+// What works with Firefox ESR 153 (Debian 12 package): browser.installExtension(dir)
+// installs the unpacked MV3 extension as a temporary add-on; native messaging finds the host
+// manifest in $HOME/.mozilla/native-messaging-hosts/ (we point HOME at a temp dir); the
+// moz-extension:// UUID, random per profile, is fixed with the pref
+// extensions.webextensions.uuids. BiDi refuses to navigate a tab to moz-extension:// unless
+// Firefox runs with --remote-allow-system-access, and even then Puppeteer never sees that
+// navigation finish (the tab moves to the extension process), so openExtensionPage() starts
+// it and waits for location.href instead.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { BROWSER_BINARIES } from './paths.js';
+import { HOST_NAME } from './chromium.js';
+import { waitFor } from './wait.js';
+
+/** Registers the host for Firefox run with HOME=`home`; returns the manifest's path. */
+export function writeFirefoxHostManifest(home, launcherPath, geckoId) {
+  const dir = join(home, '.mozilla', 'native-messaging-hosts');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${HOST_NAME}.json`);
+  const manifest = {
+    name: HOST_NAME,
+    description: 'BitWeb host (e2e test)',
+    path: launcherPath,
+    type: 'stdio',
+    allowed_extensions: [geckoId],
+  };
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return file;
+}
+
+// Besides Puppeteer's own test prefs: keep Firefox off the (closed) network.
+const QUIET_PREFS = {
+  'app.normandy.enabled': false,
+  'app.update.auto': false,
+  'browser.region.network.url': '',
+  'browser.search.geoip.url': '',
+  'browser.topsites.contile.enabled': false,
+  'browser.newtabpage.activity-stream.feeds.system.topstories': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'extensions.systemAddon.update.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'network.trr.mode': 5,
+  'toolkit.telemetry.enabled': false,
+};
+
+/**
+ * Launches a fresh headless Firefox ESR (profile `profileDir`, HOME `home`) and installs
+ * `extensionDir` as a temporary add-on. Resolves to {browser, extensionBase}, where
+ * extensionBase is `moz-extension://<uuid>/`.
+ */
+export async function launchFirefox({ extensionDir, geckoId, profileDir, home, env = {} }) {
+  const uuid = randomUUID();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: BROWSER_BINARIES.firefox,
+    headless: true,
+    userDataDir: profileDir,
+    args: ['--remote-allow-system-access', '--width=1000', '--height=700'],
+    defaultViewport: { width: 1000, height: 700 },
+    extraPrefsFirefox: { ...QUIET_PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
+    env: { ...process.env, HOME: home, ...env },
+    protocolTimeout: 30_000,
+    timeout: 30_000,
+    dumpio: Boolean(process.env.BITWEB_E2E_DUMPIO),
+  });
+  try {
+    const installed = await browser.installExtension(extensionDir);
+    if (installed !== geckoId) throw new Error(`Firefox installed the extension as ${installed}, expected ${geckoId}`);
+  } catch (error) {
+    await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+    throw error;
+  }
+  return { browser, extensionBase: `moz-extension://${uuid}/` };
+}
+
+/**
+ * Shows the extension page `url` in `page`. The navigation's own promise never settles
+ * under BiDi (see above), so it is left to fail quietly and we wait for the document.
+ */
+export async function openExtensionPage(page, url, timeoutMs = 15_000) {
+  page.goto(url, { timeout: timeoutMs }).catch(() => {});
+  await waitFor(`${url} to load`, async () => {
+    const state = await page.evaluate(() => [location.href, document.readyState]);
+    return state[0] === url && state[1] === 'complete';
+  }, { timeoutMs, intervalMs: 100 });
+}
