@@ -56,7 +56,7 @@ const INSTALL_HINT = 'Run installer/install.sh';
  * Firefox: port.error) into a HostError. `message` may be empty: the host simply exited.
  */
 export function disconnectError(message) {
-  const raw = typeof message === 'string' ? message.trim() : '';
+  const raw = typeof message === 'string' ? message.trim().replace(/\.+$/, '') : '';
   const said = raw ? ` (browser says: ${raw})` : '';
   if (/not found|no such native application|not registered/i.test(raw)) {
     return new HostError(
