@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# Installs BitWeb for the current user: builds the host jar if needed, copies it to
+# ${XDG_DATA_HOME:-~/.local/share}/bitweb/app/, writes the launchers, and registers the
+# native messaging host with each browser. Every file and folder it creates is listed in an
+# install record, and --uninstall removes exactly those.
+set -euo pipefail
+# bash 5.2 makes '&' in ${var//pattern/replacement} mean "the match"; we want it literal.
+shopt -u patsub_replacement 2>/dev/null || true
+
+usage() {
+  cat <<'EOF'
+Usage: installer/install.sh [--rebuild | --no-build] | --uninstall | --check | --help
+
+Installs the BitWeb host for the current user and registers it with Chromium, Google Chrome
+and Firefox, then builds the extension (extension/dist/) when node is available.
+
+  --rebuild    build the host jar with Maven even if native-host/target/bitweb.jar exists
+  --no-build   never run Maven; fail if the jar is missing
+  --uninstall  remove every file and folder the installer created (per its install record)
+  --check      verify an existing install: manifests -> launcher -> jar -> java
+  --help       show this help
+
+Environment:
+  BITWEB_JAR      install this prebuilt jar instead of native-host/target/bitweb.jar
+  XDG_DATA_HOME   where the app goes (default ~/.local/share); bitweb/app/ below it
+  JAVA_HOME       the Java the launchers use (default: java on PATH at install time)
+EOF
+}
+
+say() { printf '%s\n' "$*"; }
+warn() { printf 'install.sh: warning: %s\n' "$*" >&2; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---- options ----
+
+MODE=install
+BUILD=auto
+while (($#)); do
+  case $1 in
+    --rebuild) [[ $BUILD == never ]] && die "--rebuild and --no-build contradict each other"; BUILD=always ;;
+    --no-build) [[ $BUILD == always ]] && die "--rebuild and --no-build contradict each other"; BUILD=never ;;
+    --uninstall) MODE=uninstall ;;
+    --check) MODE=check ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; printf '\ninstall.sh: unknown option: %s\n' "$1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# ---- where things are ----
+
+REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+TEMPLATES=$REPO/installer/templates
+IDS_FILE=$REPO/extension/ids.json
+
+[[ ${HOME:-} == /* ]] || die "HOME must be set to an absolute path (it is '${HOME:-}')"
+# XDG base directories must be absolute; a relative value is ignored, as the spec says.
+DATA_HOME=$HOME/.local/share
+[[ ${XDG_DATA_HOME:-} == /* ]] && DATA_HOME=$XDG_DATA_HOME
+CONFIG_HOME=$HOME/.config
+[[ ${XDG_CONFIG_HOME:-} == /* ]] && CONFIG_HOME=$XDG_CONFIG_HOME
+
+APP_DIR=$DATA_HOME/bitweb/app
+BIN_DIR=$HOME/.local/bin
+RECORD=$APP_DIR/install-record
+JAR=$APP_DIR/bitweb.jar
+HOST_LAUNCHER=$APP_DIR/bitweb-host
+CLI_LAUNCHER=$BIN_DIR/bitweb
+BUILT_JAR=$REPO/native-host/target/bitweb.jar
+
+case $(uname -s) in
+  Linux) OS=linux ;;
+  Darwin) OS=macos ;;
+  *) OS=other ;;
+esac
+
+# One table: browser | family | os | folder that holds the user's host manifests.
+# Windows registers hosts in the registry (HKCU\Software\<vendor>\NativeMessagingHosts)
+# and needs its own script; add other Chromium-family browsers here.
+browser_table() {
+  cat <<EOF
+chromium|chromium|linux|$CONFIG_HOME/chromium/NativeMessagingHosts
+chrome|chromium|linux|$CONFIG_HOME/google-chrome/NativeMessagingHosts
+firefox|firefox|linux|$HOME/.mozilla/native-messaging-hosts
+chromium|chromium|macos|$HOME/Library/Application Support/Chromium/NativeMessagingHosts
+chrome|chromium|macos|$HOME/Library/Application Support/Google/Chrome/NativeMessagingHosts
+firefox|firefox|macos|$HOME/Library/Application Support/Mozilla/NativeMessagingHosts
+EOF
+}
+
+# ids.json is the extension's record of its own IDs; read it without needing node or jq.
+json_string() { # key file
+  sed -n "s/^[[:space:]]*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$2" | head -n 1
+}
+
+read_ids() {
+  [[ -f $IDS_FILE ]] || die "missing $IDS_FILE (is this a BitWeb checkout?)"
+  HOST_NAME=$(json_string host "$IDS_FILE")
+  CHROME_ID=$(json_string chrome "$IDS_FILE")
+  FIREFOX_ID=$(json_string firefox "$IDS_FILE")
+  [[ $HOST_NAME =~ ^[a-z0-9_]+(\.[a-z0-9_]+)*$ ]] || die "$IDS_FILE: bad host name '$HOST_NAME'"
+  [[ $CHROME_ID =~ ^[a-p]{32}$ ]] || die "$IDS_FILE: bad chrome extension ID '$CHROME_ID'"
+  [[ -n $FIREFOX_ID && $FIREFOX_ID != *[\"\\]* ]] || die "$IDS_FILE: bad firefox extension ID '$FIREFOX_ID'"
+}
+
+# ---- the install record ----
+# One line per thing created: "file<TAB>/path" or "dir<TAB>/path", in creation order.
+
+RECORD_OPEN=0
+PENDING=()
+
+record() { # kind path
+  local line
+  line=$(printf '%s\t%s' "$1" "$2")
+  if ((RECORD_OPEN)); then
+    grep -Fxq -- "$line" "$RECORD" 2>/dev/null || printf '%s\n' "$line" >>"$RECORD"
+  else
+    PENDING+=("$line")
+  fi
+}
+
+open_record() {
+  [[ -f $RECORD ]] || : >"$RECORD"
+  RECORD_OPEN=1
+  local line
+  for line in "${PENDING[@]+"${PENDING[@]}"}"; do
+    grep -Fxq -- "$line" "$RECORD" || printf '%s\n' "$line" >>"$RECORD"
+  done
+  PENDING=()
+}
+
+# Creates a folder and each missing parent, recording only the ones it created.
+ensure_dir() {
+  local dir=$1 missing=()
+  while [[ ! -d $dir ]]; do
+    missing=("$dir" "${missing[@]+"${missing[@]}"}")
+    dir=$(dirname -- "$dir")
+  done
+  for dir in "${missing[@]+"${missing[@]}"}"; do
+    mkdir -- "$dir"
+    record dir "$dir"
+  done
+}
+
+# Writes stdin to a file atomically (temp file + rename), then records it.
+write_file() { # path mode
+  local target=$1 mode=$2 tmp
+  ensure_dir "$(dirname -- "$target")"
+  tmp="$target.tmp.$$"
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  mv -f -- "$tmp" "$target"
+  record file "$target"
+}
+
+# ---- text helpers ----
+
+json_escape() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; }
+sh_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# Fills @KEY@ placeholders with literal values.
+fill() { # template key value [key value...]
+  local text value
+  text=$(<"$1")
+  shift
+  while (($#)); do
+    value=$2
+    text=${text//"@$1@"/$value}
+    shift 2
+  done
+  printf '%s\n' "$text"
+}
+
+# ---- Java and Maven ----
+
+java_major() { # java binary -> major version ("1.8" counts as 8), or nothing
+  local a b
+  read -r a b < <("$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n 1) || true
+  if [[ ${a:-} == 1 ]]; then printf '%s' "${b:-}"; else printf '%s' "${a:-}"; fi
+}
+
+find_java() {
+  JAVA=
+  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
+    JAVA=$JAVA_HOME/bin/java
+  elif command -v java >/dev/null 2>&1; then
+    JAVA=$(command -v java)
+  fi
+}
+
+ensure_build_tools() {
+  find_java
+  local major=
+  [[ -n $JAVA ]] && major=$(java_major "$JAVA")
+  if [[ -n $JAVA && ${major:-0} -ge 17 ]] && command -v mvn >/dev/null 2>&1; then
+    return
+  fi
+  local why="building the host needs Java 17+ and Maven"
+  if command -v apt-get >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]]; then
+      say "$why; installing default-jdk-headless and maven with apt-get"
+      apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jdk-headless maven
+      find_java
+      return
+    fi
+    die "$why. Install them, then run this again:
+    sudo apt-get install -y default-jdk-headless maven"
+  fi
+  die "$why (found: java ${major:-none}, mvn $(command -v mvn || echo none)). Install them, then run this again."
+}
+
+build_jar() {
+  ensure_build_tools
+  say "Building the host: mvn -B -q -f $REPO/pom.xml package -DskipTests"
+  mvn -B -q -f "$REPO/pom.xml" package -DskipTests
+  [[ -f $BUILT_JAR ]] || die "Maven finished but $BUILT_JAR is missing"
+}
+
+# Picks the jar to install, building it when needed and allowed.
+choose_jar() {
+  if [[ -n ${BITWEB_JAR:-} ]]; then
+    [[ -f $BITWEB_JAR ]] || die "BITWEB_JAR=$BITWEB_JAR: no such file"
+    [[ $BUILD == always ]] && warn "--rebuild ignored: BITWEB_JAR names the jar to install"
+    SOURCE_JAR=$BITWEB_JAR
+    return
+  fi
+  SOURCE_JAR=$BUILT_JAR
+  if [[ $BUILD == always || ! -f $BUILT_JAR ]]; then
+    [[ $BUILD == never ]] && die "$BUILT_JAR is missing and --no-build was given.
+  Build it:       mvn -B -q -f $REPO/pom.xml package -DskipTests
+  or point to one: BITWEB_JAR=/path/to/bitweb.jar $0 --no-build"
+    build_jar
+  fi
+}
+
+# ---- install ----
+
+host_manifest() { # family
+  local template=$TEMPLATES/$1.json
+  [[ -f $template ]] || die "missing template $template"
+  fill "$template" \
+    HOST_NAME "$HOST_NAME" \
+    HOST_PATH "$(json_escape "$HOST_LAUNCHER")" \
+    CHROME_ID "$CHROME_ID" \
+    FIREFOX_ID "$(json_escape "$FIREFOX_ID")"
+}
+
+install() {
+  [[ $OS != other ]] || die "$(uname -s) is not supported by this script yet (Linux and macOS are)"
+  read_ids
+  choose_jar
+
+  ensure_dir "$APP_DIR"
+  open_record
+
+  local tmp="$JAR.tmp.$$"
+  cp -- "$SOURCE_JAR" "$tmp"
+  chmod 0644 "$tmp"
+  mv -f -- "$tmp" "$JAR"
+  record file "$JAR"
+
+  find_java
+  local java_word=java major=
+  if [[ -n $JAVA ]]; then
+    java_word=$(sh_quote "$JAVA")
+    major=$(java_major "$JAVA")
+    [[ -z $major || $major -ge 17 ]] || warn "$JAVA is Java $major; the host needs Java 17 or newer"
+  else
+    warn "java is not on PATH; the host needs Java 17+ (Debian: sudo apt-get install -y default-jre-headless)"
+  fi
+  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" | write_file "$HOST_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" | write_file "$CLI_LAUNCHER" 0755
+
+  REGISTERED=()
+  local browser family os dir
+  while IFS='|' read -r browser family os dir; do
+    [[ $os == "$OS" ]] || continue
+    host_manifest "$family" | write_file "$dir/$HOST_NAME.json" 0644
+    REGISTERED+=("$browser|$dir/$HOST_NAME.json")
+  done < <(browser_table)
+
+  local extension_built=1
+  if command -v node >/dev/null 2>&1; then
+    node "$REPO/extension/build.mjs" >/dev/null || extension_built=0
+  else
+    extension_built=0
+    warn "node is not installed, so the extension was not built (Debian: sudo apt-get install -y nodejs; then: node $REPO/extension/build.mjs)"
+  fi
+
+  report_install
+  check || die "the install does not check out; see above"
+  ((extension_built)) || die "the host is installed, but building the extension failed (node $REPO/extension/build.mjs)"
+}
+
+report_install() {
+  say "BitWeb host installed for $(id -un 2>/dev/null || echo this user):"
+  say "  jar       $JAR"
+  say "  host      $HOST_LAUNCHER"
+  say "  command   $CLI_LAUNCHER"
+  local entry
+  for entry in "${REGISTERED[@]}"; do
+    say "  $(printf '%-9s' "${entry%%|*}") ${entry#*|}"
+  done
+  case ":$PATH:" in
+    *":$BIN_DIR:"*) ;;
+    *) say "  note: $BIN_DIR is not on your PATH; add it to run 'bitweb'" ;;
+  esac
+  cat <<EOF
+
+Load the extension:
+  Chrome / Chromium: open chrome://extensions, turn on Developer mode, click "Load unpacked"
+                     and pick $REPO/extension/dist/chrome
+                     (its ID is $CHROME_ID, the one the host allows)
+  Firefox:           open about:debugging#/runtime/this-firefox, click "Load Temporary Add-on..."
+                     and pick $REPO/extension/dist/firefox/manifest.json
+Then open the BitWeb toolbar popup; it should say "Connected".
+
+Undo all of this with: $REPO/installer/install.sh --uninstall
+EOF
+}
+
+# ---- check (doctor): follow each manifest to the launcher, the jar and java ----
+
+check() {
+  local ok=0 browser family os dir manifest path
+  [[ -n ${HOST_NAME:-} ]] || read_ids
+  [[ -f $JAR ]] || { say "check: missing $JAR (run installer/install.sh)"; ok=1; }
+  while IFS='|' read -r browser family os dir; do
+    [[ $os == "$OS" ]] || continue
+    manifest=$dir/$HOST_NAME.json
+    if [[ ! -f $manifest ]]; then
+      say "check: $browser: no host manifest at $manifest"
+      ok=1
+      continue
+    fi
+    path=$(json_string path "$manifest")
+    if [[ ! -x $path ]]; then
+      say "check: $browser: $manifest points to '$path', which is not an executable file"
+      ok=1
+    fi
+  done < <(browser_table)
+  find_java
+  if [[ -z $JAVA && $MODE == check ]]; then
+    say "check: java not found; the host needs Java 17 or newer"
+  fi
+  ((ok == 0)) && [[ $MODE == check ]] && say "check: the BitWeb host install looks complete"
+  return $ok
+}
+
+# ---- uninstall ----
+
+uninstall() {
+  if [[ ! -f $RECORD ]]; then
+    say "Nothing to uninstall: there is no install record at $RECORD"
+    return
+  fi
+  local kind path files=() dirs=()
+  while IFS=$'\t' read -r kind path; do
+    [[ $path == /* ]] || continue # never act on a relative path
+    case $kind in
+      file) files+=("$path") ;;
+      dir) dirs+=("$path") ;;
+    esac
+  done <"$RECORD"
+  for path in "${files[@]+"${files[@]}"}"; do
+    if [[ -e $path || -L $path ]]; then
+      rm -f -- "$path"
+      say "removed $path"
+    fi
+  done
+  rm -f -- "$RECORD"
+  local i
+  for ((i = ${#dirs[@]} - 1; i >= 0; i--)); do
+    path=${dirs[i]}
+    [[ -d $path ]] || continue
+    if rmdir -- "$path" 2>/dev/null; then
+      say "removed $path/"
+    else
+      say "kept $path/ (it holds files the installer did not write)"
+    fi
+  done
+  say "BitWeb host uninstalled. Your sites, keys and settings (under $DATA_HOME/bitweb) were not touched."
+}
+
+case $MODE in
+  install) install ;;
+  uninstall) uninstall ;;
+  check) check ;;
+esac

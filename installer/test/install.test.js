@@ -1,0 +1,269 @@
+// Runs installer/install.sh in a throwaway HOME against a fake jar and a fake `java`, checks
+// what it registers, and that --uninstall puts HOME back exactly as it was.
+// Run: node --test installer/test/
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  accessSync, chmodSync, constants, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const INSTALL = join(REPO, 'installer', 'install.sh');
+const IDS = JSON.parse(readFileSync(join(REPO, 'extension', 'ids.json'), 'utf8'));
+
+const MANIFESTS = {
+  chromium: ['.config', 'chromium', 'NativeMessagingHosts'],
+  chrome: ['.config', 'google-chrome', 'NativeMessagingHosts'],
+  firefox: ['.mozilla', 'native-messaging-hosts'],
+};
+
+let root;
+let fakeBin;
+let fakeJar;
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'bitweb-install-'));
+  fakeBin = join(root, 'bin');
+  mkdirSync(fakeBin);
+  // A stand-in java: answers -version like JDK 17 and otherwise records its arguments.
+  writeFileSync(
+    join(fakeBin, 'java'),
+    '#!/bin/sh\n' +
+      'if [ "$1" = -version ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; exit 0; fi\n' +
+      'printf \'%s\\n\' "$@" > "$BITWEB_TEST_ARGS"\n',
+  );
+  chmodSync(join(fakeBin, 'java'), 0o755);
+  fakeJar = join(root, 'fake bitweb.jar'); // a space, to prove paths are quoted
+  writeFileSync(fakeJar, 'not really a jar\n');
+});
+
+after(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function freshHome(name) {
+  const home = join(root, name);
+  mkdirSync(home);
+  return home;
+}
+
+/** Runs the installer with a clean environment: only HOME, PATH and what the test sets. */
+function run(args, { home, env = {}, script = INSTALL } = {}) {
+  const base = { ...process.env };
+  for (const key of ['XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'BITWEB_JAR', 'JAVA_HOME']) delete base[key];
+  const result = spawnSync('bash', [script, ...args], {
+    env: { ...base, HOME: home, PATH: `${fakeBin}:${process.env.PATH}`, ...env },
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+/** Every path under `dir` with its type, mode and a content hash. */
+function snapshot(dir) {
+  const out = {};
+  const walk = (path) => {
+    for (const name of readdirSync(path).sort()) {
+      const full = join(path, name);
+      const stat = lstatSync(full);
+      const rel = full.slice(dir.length);
+      if (stat.isDirectory()) {
+        out[rel] = `dir ${stat.mode.toString(8)}`;
+        walk(full);
+      } else {
+        out[rel] = `file ${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function readManifest(home, browser) {
+  return JSON.parse(readFileSync(join(home, ...MANIFESTS[browser], `${IDS.host}.json`), 'utf8'));
+}
+
+const isExecutable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+test('--help explains the options', () => {
+  const { code, out } = run(['--help'], { home: freshHome('help') });
+  assert.equal(code, 0);
+  for (const option of ['--uninstall', '--rebuild', '--no-build', '--check', 'BITWEB_JAR']) {
+    assert.match(out, new RegExp(option));
+  }
+});
+
+test('an unknown option is a usage error', () => {
+  const { code, err } = run(['--frobnicate'], { home: freshHome('unknown') });
+  assert.equal(code, 2);
+  assert.match(err, /unknown option: --frobnicate/);
+});
+
+test('--rebuild with --no-build is refused', () => {
+  const { code, err } = run(['--rebuild', '--no-build'], { home: freshHome('contradict') });
+  assert.equal(code, 1);
+  assert.match(err, /contradict/);
+});
+
+test('BITWEB_JAR naming a missing file fails clearly and writes nothing', () => {
+  const home = freshHome('missing-jar');
+  const { code, err } = run(['--no-build'], { home, env: { BITWEB_JAR: join(root, 'nope.jar') } });
+  assert.equal(code, 1);
+  assert.match(err, /BITWEB_JAR=.*nope\.jar: no such file/);
+  assert.deepEqual(snapshot(home), {});
+});
+
+test('--no-build without a built jar fails clearly and writes nothing', () => {
+  // A copy of the installer in a checkout that has no native-host/target/bitweb.jar.
+  const checkout = join(root, 'checkout');
+  cpSync(join(REPO, 'installer'), join(checkout, 'installer'), { recursive: true, filter: (p) => !p.includes('/test') });
+  mkdirSync(join(checkout, 'extension'));
+  cpSync(join(REPO, 'extension', 'ids.json'), join(checkout, 'extension', 'ids.json'));
+  const home = freshHome('no-build');
+  const { code, err } = run(['--no-build'], { home, script: join(checkout, 'installer', 'install.sh') });
+  assert.equal(code, 1);
+  assert.match(err, /native-host\/target\/bitweb\.jar is missing and --no-build was given/);
+  assert.match(err, /mvn -B -q -f .*pom\.xml package -DskipTests/);
+  assert.deepEqual(snapshot(home), {});
+});
+
+test('--check on a HOME without an install reports what is missing', () => {
+  const { code, out } = run(['--check'], { home: freshHome('check-empty') });
+  assert.notEqual(code, 0);
+  assert.match(out, /no host manifest/);
+});
+
+test('--uninstall without an install does nothing', () => {
+  const home = freshHome('nothing');
+  const { code, out } = run(['--uninstall'], { home });
+  assert.equal(code, 0);
+  assert.match(out, /Nothing to uninstall/);
+  assert.deepEqual(snapshot(home), {});
+});
+
+describe('install, reinstall and uninstall in a temp HOME', () => {
+  let home;
+  let before;
+
+  test('install registers the host for each browser', () => {
+    home = freshHome('full');
+    // Things the user already has; the installer must leave them as they are.
+    mkdirSync(join(home, '.config', 'chromium', 'Default'), { recursive: true });
+    writeFileSync(join(home, '.config', 'chromium', 'Default', 'Preferences'), '{}\n');
+    mkdirSync(join(home, '.local', 'bin'), { recursive: true });
+    writeFileSync(join(home, '.local', 'bin', 'other-tool'), '#!/bin/sh\n');
+    chmodSync(join(home, '.local', 'bin', 'other-tool'), 0o755);
+    before = snapshot(home);
+
+    const { code, out, err } = run(['--no-build'], { home, env: { BITWEB_JAR: fakeJar } });
+    assert.equal(code, 0, `install failed:\n${out}\n${err}`);
+    assert.match(out, /chrome:\/\/extensions/);
+    assert.match(out, /extension\/dist\/chrome/);
+    assert.match(out, /about:debugging/);
+    assert.match(out, /extension\/dist\/firefox\/manifest\.json/);
+    assert.match(out, new RegExp(IDS.chrome));
+
+    const app = join(home, '.local', 'share', 'bitweb', 'app');
+    assert.equal(readFileSync(join(app, 'bitweb.jar'), 'utf8'), 'not really a jar\n');
+
+    for (const browser of Object.keys(MANIFESTS)) {
+      const manifest = readManifest(home, browser);
+      assert.equal(manifest.name, 'org.bitweb.host', browser);
+      assert.equal(manifest.type, 'stdio', browser);
+      assert.equal(manifest.path, join(app, 'bitweb-host'), browser);
+      assert.ok(isExecutable(manifest.path), `${browser}: ${manifest.path} is executable`);
+      if (browser === 'firefox') {
+        assert.deepEqual(manifest.allowed_extensions, ['bitweb@bitweb.org']);
+        assert.equal(manifest.allowed_origins, undefined);
+      } else {
+        assert.deepEqual(manifest.allowed_origins, [`chrome-extension://${IDS.chrome}/`]);
+        assert.equal(manifest.allowed_extensions, undefined);
+      }
+    }
+    assert.ok(isExecutable(join(home, '.local', 'bin', 'bitweb')));
+  });
+
+  test('the launchers run java -jar <installed jar>, the host one with "host" first', () => {
+    const app = join(home, '.local', 'share', 'bitweb', 'app');
+    const argsFile = join(root, 'java-args');
+    const launch = (launcher, args) => {
+      const result = spawnSync(launcher, args, { env: { ...process.env, BITWEB_TEST_ARGS: argsFile }, encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      return readFileSync(argsFile, 'utf8').trimEnd().split('\n');
+    };
+    assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
+      '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
+    ]);
+    assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['status', 'a b']), [
+      '-jar', join(app, 'bitweb.jar'), 'status', 'a b',
+    ]);
+    assert.match(readFileSync(join(app, 'bitweb-host'), 'utf8'), new RegExp(`exec '${fakeBin}/java'`));
+  });
+
+  test('--check follows each manifest to an executable host', () => {
+    const { code, out } = run(['--check'], { home });
+    assert.equal(code, 0, out);
+    assert.match(out, /looks complete/);
+  });
+
+  test('installing again is harmless and records nothing twice', () => {
+    const { code, err } = run(['--no-build'], { home, env: { BITWEB_JAR: fakeJar } });
+    assert.equal(code, 0, err);
+    const record = readFileSync(join(home, '.local', 'share', 'bitweb', 'app', 'install-record'), 'utf8').trimEnd().split('\n');
+    assert.equal(new Set(record).size, record.length);
+    assert.ok(record.every((line) => /^(file|dir)\t\//.test(line)), record.join('\n'));
+    // folders that existed before are not the installer's to remove
+    assert.ok(!record.includes(`dir\t${join(home, '.config')}`));
+    assert.ok(!record.includes(`dir\t${join(home, '.local', 'bin')}`));
+    assert.ok(record.includes(`dir\t${join(home, '.mozilla')}`));
+  });
+
+  test('--uninstall puts HOME back exactly as it was', () => {
+    const { code, out, err } = run(['--uninstall'], { home });
+    assert.equal(code, 0, err);
+    assert.match(out, /uninstalled/);
+    assert.deepEqual(snapshot(home), before);
+  });
+});
+
+test('uninstall keeps what BitWeb itself stored (sites, keys) and the folders holding it', () => {
+  const home = freshHome('user-data');
+  assert.equal(run(['--no-build'], { home, env: { BITWEB_JAR: fakeJar } }).code, 0);
+  const store = join(home, '.local', 'share', 'bitweb', 'keys');
+  writeFileSync(store, 'secret\n');
+  const { code, out } = run(['--uninstall'], { home });
+  assert.equal(code, 0);
+  assert.match(out, /kept .*\/bitweb\//);
+  assert.equal(readFileSync(store, 'utf8'), 'secret\n');
+  assert.deepEqual(Object.keys(snapshot(home)).sort(), [
+    '/.local',
+    '/.local/share',
+    '/.local/share/bitweb',
+    '/.local/share/bitweb/keys',
+  ]);
+});
+
+test('XDG_DATA_HOME and XDG_CONFIG_HOME are honoured', () => {
+  const home = freshHome('xdg');
+  const data = join(home, 'data');
+  const config = join(home, 'cfg');
+  const env = { BITWEB_JAR: fakeJar, XDG_DATA_HOME: data, XDG_CONFIG_HOME: config };
+  const { code, err } = run(['--no-build'], { home, env });
+  assert.equal(code, 0, err);
+  const manifest = JSON.parse(readFileSync(join(config, 'chromium', 'NativeMessagingHosts', 'org.bitweb.host.json'), 'utf8'));
+  assert.equal(manifest.path, join(data, 'bitweb', 'app', 'bitweb-host'));
+  assert.equal(run(['--uninstall'], { home, env }).code, 0);
+  assert.deepEqual(snapshot(home), {});
+});
