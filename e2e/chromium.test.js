@@ -27,71 +27,75 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
   const ws = await prepareWorkspace('chromium');
   t.after(() => ws.teardown());
   const { site, engine } = ws;
-  t.diagnostic(`site ${site.url}, gateway ${engine.gatewayUrl}, extension ${extensionId}`);
-
-  // The engine alone must serve the site to an HTTP-proxy client before a browser is involved.
-  const direct = await getViaGateway(engine.gatewayPort, site.url);
-  assert.equal(direct.status, 200, `the gateway answered ${direct.status} to GET ${site.url} (as a proxy)`);
-  assert.match(direct.body.toString('utf8'), new RegExp(SITE_HEADING), 'the gateway served a page without the site heading');
-
-  const userDataDir = join(ws.tmp, 'chromium-profile');
-  mkdirSync(userDataDir);
-  writeChromeHostManifest(userDataDir, ws.launcher, extensionId);
-
-  const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir });
-  ws.cleanup.add('close Chromium', async () => {
-    try {
-      await withDeadline(browser.close(), 10_000, 'Chromium to close');
-    } catch {
-      browser.process()?.kill('SIGKILL');
-    }
-    await reapBrowserHosts(ws);
-  });
-  const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
-
-  const worker = await extensionWorker(browser, extensionId);
-  t.diagnostic(`service worker ${worker.url()}`);
-
-  // Routing is in place once the extension's PAC script points at this engine's gateway,
-  // i.e. the host answered hello with the gateway port. A cold JVM makes this take seconds.
-  const wanted = `127.0.0.1:${engine.gatewayPort}`;
-  await waitFor(
-    `the extension's PAC script to route to ${wanted}`,
-    async () => {
-      const setting = await worker.evaluate(() => chrome.proxy.settings.get({}));
-      const data = setting?.value?.pacScript?.data ?? '';
-      return setting?.value?.mode === 'pac_script' && data.includes(wanted) ? setting : null;
-    },
-    { timeoutMs: 40_000, intervalMs: 200 },
-  ).catch(async (error) => {
-    const setting = await worker.evaluate(() => chrome.proxy.settings.get({})).catch((e) => e.message);
-    throw new Error(`${error.message}\nproxy setting now: ${JSON.stringify(setting)}`);
-  });
-
-  const page = await browser.newPage();
-  page.on('console', (m) => log(`[site console.${m.type()}] ${m.text()}`));
-  page.on('requestfailed', (r) => log(`[site request failed] ${r.url()} ${r.failure()?.errorText}`));
-  const response = await openSite(page, site.url, 20_000);
-  assert.equal(response.status(), 200);
-
-  const facts = await siteFacts(page);
-  await page.screenshot({ path: join(ws.artifacts, 'site.png') });
-  assert.equal(facts.h1, SITE_HEADING);
-  assert.equal(facts.origin, `http://${site.address}.bitweb`);
-  assert.equal(facts.img?.src, `http://${site.address}.bitweb/img/dot.png`);
-  assert.ok(facts.img.naturalWidth > 0, `the relative image did not load: ${JSON.stringify(facts.img)}`);
-  assert.deepEqual([facts.img.naturalWidth, facts.img.naturalHeight], [SITE_IMAGE_SIZE.width, SITE_IMAGE_SIZE.height]);
-  assert.equal(facts.h1Color, SITE_H1_COLOR, 'style.css did not apply');
-
-  const popup = await browser.newPage();
-  popup.on('console', (m) => log(`[popup console.${m.type()}] ${m.text()}`));
-  popup.on('pageerror', (e) => log(`[popup error] ${e.message}`));
-  await popup.setViewport({ width: 420, height: 600 });
-  await popup.goto(`chrome-extension://${extensionId}/${popupPath}`, { timeout: 15_000 });
   try {
-    const text = await waitForText(popup, `${site.address}.bitweb`, 20_000);
-    t.diagnostic(`popup: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
-  } finally {
-    await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
+    t.diagnostic(`site ${site.url}, gateway ${engine.gatewayUrl}, extension ${extensionId}`);
+
+    // The engine alone must serve the site to an HTTP-proxy client before a browser is involved.
+    const direct = await getViaGateway(engine.gatewayPort, site.url);
+    assert.equal(direct.status, 200, `the gateway answered ${direct.status} to GET ${site.url} (as a proxy)`);
+    assert.match(direct.body.toString('utf8'), new RegExp(SITE_HEADING), 'the gateway served a page without the site heading');
+
+    const userDataDir = join(ws.tmp, 'chromium-profile');
+    mkdirSync(userDataDir);
+    writeChromeHostManifest(userDataDir, ws.launcher, extensionId);
+
+    const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir });
+    ws.cleanup.add('close Chromium', async () => {
+      try {
+        await withDeadline(browser.close(), 10_000, 'Chromium to close');
+      } catch {
+        browser.process()?.kill('SIGKILL');
+      }
+      await reapBrowserHosts(ws);
+    });
+    const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
+
+    const worker = await extensionWorker(browser, extensionId);
+    t.diagnostic(`service worker ${worker.url()}`);
+
+    // Routing is in place once the extension's PAC script points at this engine's gateway,
+    // i.e. the host answered hello with the gateway port. A cold JVM makes this take seconds.
+    const wanted = `127.0.0.1:${engine.gatewayPort}`;
+    await waitFor(
+      `the extension's PAC script to route to ${wanted}`,
+      async () => {
+        const setting = await worker.evaluate(() => chrome.proxy.settings.get({}));
+        const data = setting?.value?.pacScript?.data ?? '';
+        return setting?.value?.mode === 'pac_script' && data.includes(wanted) ? setting : null;
+      },
+      { timeoutMs: 40_000, intervalMs: 200 },
+    ).catch(async (error) => {
+      const setting = await worker.evaluate(() => chrome.proxy.settings.get({})).catch((e) => e.message);
+      throw new Error(`${error.message}\nproxy setting now: ${JSON.stringify(setting)}`);
+    });
+
+    const page = await browser.newPage();
+    page.on('console', (m) => log(`[site console.${m.type()}] ${m.text()}`));
+    page.on('requestfailed', (r) => log(`[site request failed] ${r.url()} ${r.failure()?.errorText}`));
+    const response = await openSite(page, site.url, 20_000);
+    assert.equal(response.status(), 200);
+
+    const facts = await siteFacts(page);
+    await page.screenshot({ path: join(ws.artifacts, 'site.png') });
+    assert.equal(facts.h1, SITE_HEADING);
+    assert.equal(facts.origin, `http://${site.address}.bitweb`);
+    assert.equal(facts.img?.src, `http://${site.address}.bitweb/img/dot.png`);
+    assert.ok(facts.img.naturalWidth > 0, `the relative image did not load: ${JSON.stringify(facts.img)}`);
+    assert.deepEqual([facts.img.naturalWidth, facts.img.naturalHeight], [SITE_IMAGE_SIZE.width, SITE_IMAGE_SIZE.height]);
+    assert.equal(facts.h1Color, SITE_H1_COLOR, 'style.css did not apply');
+
+    const popup = await browser.newPage();
+    popup.on('console', (m) => log(`[popup console.${m.type()}] ${m.text()}`));
+    popup.on('pageerror', (e) => log(`[popup error] ${e.message}`));
+    await popup.setViewport({ width: 420, height: 600 });
+    await popup.goto(`chrome-extension://${extensionId}/${popupPath}`, { timeout: 15_000 });
+    try {
+      const text = await waitForText(popup, site.url, 20_000);
+      t.diagnostic(`popup: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    } finally {
+      await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
+    }
+  } catch (error) {
+    throw ws.withLogs(error);
   }
 });

@@ -27,52 +27,56 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
   const ws = await prepareWorkspace('firefox');
   t.after(() => ws.teardown());
   const { site, engine } = ws;
-  t.diagnostic(`site ${site.url}, gateway ${engine.gatewayUrl}, extension ${geckoId}`);
-
-  const direct = await getViaGateway(engine.gatewayPort, site.url);
-  assert.equal(direct.status, 200, `the gateway answered ${direct.status} to GET ${site.url} (as a proxy)`);
-  assert.match(direct.body.toString('utf8'), new RegExp(SITE_HEADING), 'the gateway served a page without the site heading');
-
-  const home = join(ws.tmp, 'firefox-home');
-  const profileDir = join(ws.tmp, 'firefox-profile');
-  mkdirSync(profileDir, { recursive: true });
-  writeFirefoxHostManifest(home, ws.launcher, geckoId);
-
-  const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId, profileDir, home });
-  ws.cleanup.add('close Firefox', async () => {
-    try {
-      await withDeadline(browser.close(), 15_000, 'Firefox to close');
-    } catch {
-      browser.process()?.kill('SIGKILL');
-    }
-    await reapBrowserHosts(ws);
-  });
-  const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
-
-  // No service worker to inspect here: routing is in place when the site loads. Until the
-  // host's hello arrives the extension routes to the default port, so the first tries fail.
-  const page = await browser.newPage();
-  page.on('console', (m) => log(`[site console.${m.type()}] ${m.text()}`));
-  const response = await openSite(page, site.url, 40_000);
-  assert.equal(response.status(), 200);
-
-  const facts = await siteFacts(page);
-  await page.screenshot({ path: join(ws.artifacts, 'site.png') });
-  assert.equal(facts.h1, SITE_HEADING);
-  assert.equal(facts.origin, `http://${site.address}.bitweb`);
-  assert.equal(facts.img?.src, `http://${site.address}.bitweb/img/dot.png`);
-  assert.ok(facts.img.naturalWidth > 0, `the relative image did not load: ${JSON.stringify(facts.img)}`);
-  assert.deepEqual([facts.img.naturalWidth, facts.img.naturalHeight], [SITE_IMAGE_SIZE.width, SITE_IMAGE_SIZE.height]);
-  assert.equal(facts.h1Color, SITE_H1_COLOR, 'style.css did not apply');
-
-  const popup = await browser.newPage();
-  popup.on('console', (m) => log(`[popup console.${m.type()}] ${m.text()}`));
-  await popup.setViewport({ width: 420, height: 600 });
-  await openExtensionPage(popup, `${extensionBase}${popupPath}`);
   try {
-    const text = await waitForText(popup, `${site.address}.bitweb`, 20_000);
-    t.diagnostic(`popup: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
-  } finally {
-    await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
+    t.diagnostic(`site ${site.url}, gateway ${engine.gatewayUrl}, extension ${geckoId}`);
+
+    const direct = await getViaGateway(engine.gatewayPort, site.url);
+    assert.equal(direct.status, 200, `the gateway answered ${direct.status} to GET ${site.url} (as a proxy)`);
+    assert.match(direct.body.toString('utf8'), new RegExp(SITE_HEADING), 'the gateway served a page without the site heading');
+
+    const home = join(ws.tmp, 'firefox-home');
+    const profileDir = join(ws.tmp, 'firefox-profile');
+    mkdirSync(profileDir, { recursive: true });
+    writeFirefoxHostManifest(home, ws.launcher, geckoId);
+
+    const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId, profileDir, home });
+    ws.cleanup.add('close Firefox', async () => {
+      try {
+        await withDeadline(browser.close(), 15_000, 'Firefox to close');
+      } catch {
+        browser.process()?.kill('SIGKILL');
+      }
+      await reapBrowserHosts(ws);
+    });
+    const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
+
+    // No service worker to inspect here: routing is in place when the site loads. Until the
+    // host's hello arrives the extension routes to the default port, so the first tries fail.
+    const page = await browser.newPage();
+    page.on('console', (m) => log(`[site console.${m.type()}] ${m.text()}`));
+    const response = await openSite(page, site.url, 40_000);
+    assert.equal(response.status(), 200);
+
+    const facts = await siteFacts(page);
+    await page.screenshot({ path: join(ws.artifacts, 'site.png') });
+    assert.equal(facts.h1, SITE_HEADING);
+    assert.equal(facts.origin, `http://${site.address}.bitweb`);
+    assert.equal(facts.img?.src, `http://${site.address}.bitweb/img/dot.png`);
+    assert.ok(facts.img.naturalWidth > 0, `the relative image did not load: ${JSON.stringify(facts.img)}`);
+    assert.deepEqual([facts.img.naturalWidth, facts.img.naturalHeight], [SITE_IMAGE_SIZE.width, SITE_IMAGE_SIZE.height]);
+    assert.equal(facts.h1Color, SITE_H1_COLOR, 'style.css did not apply');
+
+    const popup = await browser.newPage();
+    popup.on('console', (m) => log(`[popup console.${m.type()}] ${m.text()}`));
+    await popup.setViewport({ width: 420, height: 600 });
+    await openExtensionPage(popup, `${extensionBase}${popupPath}`);
+    try {
+      const text = await waitForText(popup, site.url, 20_000);
+      t.diagnostic(`popup: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    } finally {
+      await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
+    }
+  } catch (error) {
+    throw ws.withLogs(error);
   }
 });

@@ -6,7 +6,7 @@
 // The jar is copied first, so a concurrent `mvn package` cannot swap it under a running test.
 
 import { spawn, execFile } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_COMMAND, JAR } from './paths.js';
 import { waitForLine, withDeadline } from './wait.js';
@@ -110,7 +110,14 @@ export async function startEngine(cmd, home, logFile) {
     throw error;
   }
   child.stdout.resume(); // keep draining, so a chatty engine never blocks on a full pipe
-  return { gatewayUrl: match[1], gatewayPort: Number(match[2]), pid: child.pid, logFile, stop };
+  const gatewayPort = Number(match[2]);
+  if (!(gatewayPort >= 1 && gatewayPort <= 65535)) {
+    await stop().catch(() => {});
+    throw new Error(
+      `the engine printed "${match[0]}": with --gateway-port 0 it must print the port the gateway actually bound${tail(logFile)}`,
+    );
+  }
+  return { gatewayUrl: match[1], gatewayPort, pid: child.pid, logFile, stop };
 }
 
 const shellQuote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
@@ -142,26 +149,23 @@ const isAlive = (pid) => {
   }
 };
 
-/**
- * Called after the browser closed: a host whose stdin closed should exit by itself. Waits
- * up to `graceMs` for that, then SIGKILLs the rest (only pids the launcher recorded) and
- * returns them, so the test can say that the host outlived its browser.
- */
-export async function reapHosts(pidFile, home, graceMs = 5_000) {
-  if (!existsSync(pidFile)) return [];
-  // A recorded pid counts only while its command line still names this test's state dir.
-  const ours = (pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(home);
-    } catch {
-      return false;
-    }
-  };
-  const alive = (pid) => isAlive(pid) && ours(pid);
-  const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+/** Whether process `pid`'s command line names `home` (this test's unique state dir). */
+function usesHome(pid, home) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(home);
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits up to `graceMs` for `pids` to exit, SIGKILLs the rest and returns those. */
+async function reap(pids, stillOurs, graceMs) {
+  const running = () => pids.filter((pid) => isAlive(pid) && stillOurs(pid));
   const deadline = Date.now() + graceMs;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const left = pids.filter(alive);
+  while (running().length && Date.now() < deadline) await sleep(100);
+  const left = running();
   for (const pid of left) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -170,6 +174,41 @@ export async function reapHosts(pidFile, home, graceMs = 5_000) {
     }
   }
   return left;
+}
+
+/**
+ * Called after the browser closed: a host whose stdin closed should exit by itself. Waits
+ * up to `graceMs` for that, then SIGKILLs the rest (only pids the launcher recorded that
+ * still run for this `home`) and returns them, so the test can report the host outlived
+ * its browser.
+ */
+export async function reapHosts(pidFile, home, graceMs = 5_000) {
+  if (!existsSync(pidFile)) return [];
+  const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  return reap(pids, (pid) => usesHome(pid, home), graceMs);
+}
+
+/**
+ * Called last: any process still running with `--home <home>` was started by this test,
+ * directly or not (e.g. an engine the host started in the background). SIGTERM, up to
+ * `graceMs` to exit, then SIGKILL. Returns `{pid, cmdline}` of each one found.
+ */
+export async function killLeftovers(home, graceMs = 10_000) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid || !usesHome(pid, home)) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      continue;
+    }
+    found.push({ pid, cmdline });
+  }
+  await reap(found.map((f) => f.pid), (pid) => usesHome(pid, home), graceMs);
+  return found;
 }
 
 export { tail };

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import http from 'node:http';
-import { hostCommand, publish, reapHosts, startEngine, writeHostLauncher } from './bitweb.js';
+import { hostCommand, killLeftovers, publish, reapHosts, startEngine, tail, writeHostLauncher } from './bitweb.js';
 import { Cleanup } from './cleanup.js';
 import { artifactDir } from './paths.js';
 import { makeSite } from './site.js';
@@ -35,6 +35,12 @@ export async function prepareWorkspace(name) {
       browser: join(tmp, 'browser-console.log'),
     },
     hostsLeftRunning: [],
+    /** `error` with the ends of the engine, host and browser logs appended (for failures). */
+    withLogs(error) {
+      const logs = [ws.logs.engine, ws.logs.hostStderr, ws.logs.browser].map((f) => tail(f, 25)).join('');
+      error.message += `${logs}\n(full logs and screenshots: ${artifacts})`;
+      return error;
+    },
     async teardown() {
       await cleanup.run();
     },
@@ -47,9 +53,13 @@ export async function prepareWorkspace(name) {
     if (!process.env.BITWEB_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
     else console.log(`# kept the workspace ${tmp} (BITWEB_E2E_KEEP)`);
   });
+  // Runs after the engine and browser are stopped: nothing may outlive the test.
+  cleanup.add('kill processes left running for this state dir', async () => {
+    const left = await killLeftovers(ws.home);
+    for (const { pid, cmdline } of left) console.log(`# warning: killed leftover process ${pid}: ${cmdline}`);
+  });
   try {
     mkdirSync(ws.home, { recursive: true });
-
     ws.cmd = hostCommand(tmp);
     makeSite(ws.siteDir);
     ws.site = await publish(ws.cmd, ws.home, ws.siteDir);
@@ -82,6 +92,7 @@ export async function reapBrowserHosts(ws) {
  * from a browser/extension fault before it starts a browser.
  */
 export function getViaGateway(gatewayPort, siteUrl, timeoutMs = 15_000) {
+  if (!(gatewayPort >= 1 && gatewayPort <= 65535)) throw new RangeError(`no usable gateway port: ${gatewayPort}`);
   const url = new URL(siteUrl);
   const request = new Promise((resolve, reject) => {
     const req = http.request(
