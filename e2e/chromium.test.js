@@ -63,7 +63,7 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
         const data = setting?.value?.pacScript?.data ?? '';
         return setting?.value?.mode === 'pac_script' && data.includes(wanted) ? setting : null;
       },
-      { timeoutMs: 40_000, intervalMs: 200 },
+      { timeoutMs: 30_000, intervalMs: 200 },
     ).catch(async (error) => {
       const setting = await worker.evaluate(() => chrome.proxy.settings.get({})).catch((e) => e.message);
       throw new Error(`${error.message}\nproxy setting now: ${JSON.stringify(setting)}`);

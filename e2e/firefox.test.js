@@ -54,7 +54,7 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
     // host's hello arrives the extension routes to the default port, so the first tries fail.
     const page = await browser.newPage();
     page.on('console', (m) => log(`[site console.${m.type()}] ${m.text()}`));
-    const response = await openSite(page, site.url, 40_000);
+    const response = await openSite(page, site.url, 30_000);
     assert.equal(response.status(), 200);
 
     const facts = await siteFacts(page);

@@ -12,7 +12,7 @@ import { CUSTOM_COMMAND, JAR } from './paths.js';
 import { waitForLine, withDeadline } from './wait.js';
 
 const PUBLISH_TIMEOUT_MS = 60_000;
-const ENGINE_READY_TIMEOUT_MS = 60_000;
+const ENGINE_READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 // Children still running when node exits (a crash, a runner timeout) get SIGKILL.
