@@ -1,6 +1,265 @@
 package org.bitweb.cli;
 
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitweb.engine.EngineDaemon;
+import org.bitweb.engine.EngineLock;
+import org.bitweb.engine.EngineOptions;
+import org.bitweb.engine.Publisher;
+import org.bitweb.log.Logging;
+import org.bitweb.messaging.EngineClient;
+import org.bitweb.messaging.Json;
+import org.bitweb.messaging.ProtocolException;
+import org.bitweb.store.SiteRecord;
+import org.bitweb.store.SiteStore;
+import org.bitweb.store.StateDir;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** The {@code bitweb} command. */
 public final class Main {
-    public static void main(String[] args) {
+    static final String USAGE = """
+            usage: bitweb [--home DIR] [--log-level LEVEL] COMMAND [options]
+
+            commands:
+              publish DIR [--json]      make a site of a folder, seed it, print its http://<site>.bitweb/ URL
+              serve [options]           run the engine in the foreground: gateway + seeding of every site
+                  --gateway-port N      loopback HTTP port of the gateway (default 47800, 0 = any free port)
+                  --peer-port N         BitTorrent listening port (default 47801, 0 = any free port)
+                  --peer-bind ADDRESS   address the BitTorrent port listens on (default: all)
+              status [--json]           sites, sizes, peers, gateway address
+              host                      the native-messaging host the browser starts (not for people)
+
+            The state folder is --home, else $BITWEB_HOME, else $XDG_DATA_HOME/bitweb, else ~/.local/share/bitweb.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] argv) {
+        // The real stdout, kept aside: in host mode it carries protocol frames and nothing else.
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        boolean host = argv.length > 0 && java.util.Arrays.asList(argv).contains("host");
+        if (host) {
+            // Any library that prints to System.out now prints to stderr instead of corrupting the channel.
+            System.setOut(System.err);
+        }
+        int code = new Main(out, System.err).run(argv, stdout);
+        if (code != Integer.MIN_VALUE) {
+            System.exit(code);
+        }
+    }
+
+    /** @return the exit code, or MIN_VALUE for "keep running" */
+    int run(String[] argv, OutputStream rawStdout) {
+        Args args;
+        try {
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind"),
+                    Set.of("json", "background", "help", "version"), isHost(argv));
+        } catch (Args.UsageException e) {
+            err.println("bitweb: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (args.flag("version")) {
+            out.println("bitweb " + EngineDaemon.VERSION);
+            return 0;
+        }
+        if (args.flag("help") || args.positional.isEmpty()) {
+            out.print(USAGE);
+            return args.positional.isEmpty() && !args.flag("help") ? 2 : 0;
+        }
+        String command = args.positional.get(0);
+        StateDir dir = StateDir.resolve(args.get("home"), System.getenv());
+        try {
+            Level level = Logging.parseLevel(Optional.ofNullable(args.get("log-level")).orElse("info"));
+            boolean quiet = command.equals("publish") || command.equals("status");
+            dir.create();
+            Logging.configure(dir.logs(), level, quiet ? Level.WARN : (command.equals("host") ? Level.WARN : Level.INFO));
+            return switch (command) {
+                case "publish" -> publish(dir, args);
+                case "serve" -> serve(dir, args);
+                case "status" -> status(dir, args);
+                case "host" -> new Bridge(dir, System.in, rawStdout).run();
+                default -> {
+                    err.println("bitweb: unknown command '" + command + "'");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("bitweb: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("bitweb: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("bitweb: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static boolean isHost(String[] argv) {
+        // The browser appends its own arguments (origin, manifest path); the host ignores them.
+        for (String a : argv) {
+            if (a.equals("host")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int publish(StateDir dir, Args args) throws IOException {
+        if (args.positional.size() != 2) {
+            throw new Args.UsageException("publish takes one folder: bitweb publish DIR");
+        }
+        Path folder = Path.of(args.positional.get(1)).toAbsolutePath().normalize();
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("not a folder: " + folder);
+        }
+        ProgressLine progress = new ProgressLine(err, "hashing " + folder.getFileName());
+        // An engine that runs owns the store: ask it, and it seeds the site at once.
+        try (EngineClient client = EngineClient.connect(dir.socket())) {
+            JsonNode site = client.request("site.publish", Json.object().put("path", folder.toString()),
+                    (event, data) -> {
+                        if (event.equals("publish.progress")) {
+                            progress.update(data.path("done").asLong(), data.path("total").asLong());
+                        }
+                    });
+            progress.finish();
+            printPublished(args, site.path("address").asText(), site.path("url").asText(), site.path("name").asText(),
+                    site.path("size").asLong(), site.path("files").asInt(), true);
+            return 0;
+        } catch (ProtocolException e) {
+            progress.finish();
+            err.println("bitweb: " + e.getMessage());
+            return 1;
+        } catch (IOException noEngine) {
+            // no engine listening: publish into the store ourselves, under the engine lock
+        }
+        try (EngineLock lock = EngineLock.tryAcquire(dir).orElseThrow(() -> new IOException(
+                "an engine is starting for " + dir.root() + "; try again in a moment"))) {
+            SiteRecord site = Publisher.publish(dir, SiteStore.open(dir), folder, progress::update);
+            progress.finish();
+            org.bitweb.address.SiteAddress address =
+                    new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, site.infohash());
+            printPublished(args, address.label(), address.url(), site.name(), site.size(), site.files(), false);
+            return 0;
+        }
+    }
+
+    private void printPublished(Args args, String address, String url, String name, long size, int files, boolean engineRunning) {
+        if (args.flag("json")) {
+            out.println(Json.text(Json.object().put("address", address).put("url", url).put("name", name)
+                    .put("size", size).put("files", files).put("engine", engineRunning ? "running" : "stopped")));
+            return;
+        }
+        out.printf(Locale.ROOT, "published %s: %d file%s, %s%n", name, files, files == 1 ? "" : "s", Format.bytes(size));
+        out.println(url);
+        out.println(engineRunning ? "the running engine is seeding it now"
+                : "the engine is not running: 'bitweb serve' (or opening the browser extension) starts seeding it");
+    }
+
+    private int serve(StateDir dir, Args args) throws IOException {
+        InetAddress bind;
+        String bindText = args.get("peer-bind");
+        try {
+            bind = bindText == null ? EngineOptions.anyAddress() : InetAddress.getByName(bindText);
+        } catch (UnknownHostException e) {
+            throw new Args.UsageException("--peer-bind must be an IP address, not '" + bindText + "'");
+        }
+        EngineOptions options = new EngineOptions(
+                args.port("gateway-port", EngineOptions.DEFAULT_GATEWAY_PORT),
+                args.port("peer-port", EngineOptions.DEFAULT_PEER_PORT), bind);
+        EngineDaemon daemon = EngineDaemon.start(dir, options);
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+        var engine = daemon.engine();
+        out.println("BitWeb " + EngineDaemon.VERSION + " engine, state in " + dir.root());
+        out.println("gateway: " + engine.gatewayAddress());
+        out.println("peer port: " + engine.peerPort());
+        var sites = engine.sites();
+        out.println(sites.isEmpty() ? "no sites yet: 'bitweb publish DIR' makes one"
+                : "seeding " + sites.size() + " site" + (sites.size() == 1 ? "" : "s") + ":");
+        for (var site : sites) {
+            out.println("  " + site.url() + "  " + site.name() + " (" + Format.bytes(site.size()) + ")");
+        }
+        if (!sites.isEmpty()) {
+            String label = sites.get(0).address();
+            out.println("open one with: curl --proxy " + engine.gatewayAddress() + " " + sites.get(0).url());
+            out.println("           or: " + "http://" + label + ".bitweb.localhost:" + engine.gatewayPort() + "/");
+        }
+        out.println(args.flag("background") ? "running in the background" : "press Ctrl-C to stop");
+        try {
+            daemon.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private int status(StateDir dir, Args args) throws IOException {
+        JsonNode status;
+        try (EngineClient client = EngineClient.connect(dir.socket())) {
+            status = client.request("status", null);
+        } catch (ProtocolException e) {
+            err.println("bitweb: " + e.getMessage());
+            return 1;
+        } catch (IOException noEngine) {
+            status = offlineStatus(dir);
+        }
+        if (args.flag("json")) {
+            out.println(Json.pretty(status));
+            return 0;
+        }
+        boolean running = status.path("running").asBoolean(true);
+        out.println("state:   " + status.path("home").asText());
+        out.println(running ? "engine:  running (pid " + status.path("pid").asText() + ")" : "engine:  not running ('bitweb serve' starts it)");
+        if (running) {
+            out.println("gateway: " + status.path("gateway").asText());
+            out.println("peers:   port " + status.path("peerPort").asText());
+        }
+        JsonNode sites = status.path("sites");
+        out.println("sites:   " + sites.size());
+        for (JsonNode site : sites) {
+            out.printf(Locale.ROOT, "  %s  %-20s %10s  %d peer%s%s%n", site.path("url").asText(), site.path("name").asText(),
+                    Format.bytes(site.path("size").asLong()), site.path("peers").asInt(),
+                    site.path("peers").asInt() == 1 ? "" : "s", site.path("seeding").asBoolean() ? "  seeding" : "");
+        }
+        return 0;
+    }
+
+    private static JsonNode offlineStatus(StateDir dir) throws IOException {
+        var node = Json.object();
+        node.put("running", false);
+        node.put("home", dir.root().toString());
+        node.putNull("gateway");
+        node.putNull("gatewayPort");
+        node.putNull("peerPort");
+        var sites = node.putArray("sites");
+        for (SiteRecord record : SiteStore.open(dir).list()) {
+            var address = new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, record.infohash());
+            sites.addObject().put("address", address.label()).put("url", address.url()).put("name", record.name())
+                    .put("size", record.size()).put("files", record.files()).put("peers", 0)
+                    .put("seeding", record.seeding()).put("published", record.published());
+        }
+        return node;
     }
 }

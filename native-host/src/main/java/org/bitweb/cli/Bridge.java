@@ -1,0 +1,180 @@
+package org.bitweb.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitweb.messaging.ErrorCode;
+import org.bitweb.messaging.FrameException;
+import org.bitweb.messaging.Frames;
+import org.bitweb.messaging.Json;
+import org.bitweb.store.StateDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The process the browser starts. It does no work of its own: it connects to the user's engine
+ * (starting one in the background if none runs) and relays frames byte for byte between the
+ * browser's stdio and the engine's control socket, so downloads and seeding outlive the browser's
+ * restarts of this process. If no engine can be had, it answers every request with an error that
+ * says what to do instead of leaving the extension hanging.
+ */
+final class Bridge {
+    private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+    private static final long ENGINE_START_TIMEOUT_MS = 30_000;
+
+    private final StateDir dir;
+    private final InputStream in;
+    private final OutputStream out;
+
+    Bridge(StateDir dir, InputStream in, OutputStream out) {
+        this.dir = dir;
+        this.in = in;
+        this.out = out;
+    }
+
+    int run() {
+        SocketChannel channel;
+        try {
+            channel = connectOrStart();
+        } catch (IOException e) {
+            log.error("no engine: {}", e.getMessage());
+            return answerWithoutEngine(e.getMessage());
+        }
+        log.info("bridging browser to engine at {}", dir.socket());
+        InputStream fromEngine = Channels.newInputStream(channel);
+        OutputStream toEngine = Channels.newOutputStream(channel);
+        Thread upstream = new Thread(() -> {
+            try {
+                in.transferTo(toEngine);
+            } catch (IOException e) {
+                log.debug("browser to engine: {}", e.toString());
+            }
+            // The browser closed our stdin: it is done with us.
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }, "bridge-up");
+        upstream.setDaemon(true);
+        upstream.start();
+        try {
+            fromEngine.transferTo(out);
+            out.flush();
+        } catch (IOException e) {
+            log.debug("engine to browser: {}", e.toString());
+        }
+        log.info("bridge closed");
+        return 0;
+    }
+
+    private SocketChannel connectOrStart() throws IOException {
+        try {
+            return connect(dir.socket());
+        } catch (IOException first) {
+            log.info("no engine at {} ({}); starting one", dir.socket(), first.getMessage());
+        }
+        Process process = startEngine();
+        long deadline = System.currentTimeMillis() + ENGINE_START_TIMEOUT_MS;
+        IOException last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                return connect(dir.socket());
+            } catch (IOException e) {
+                last = e;
+            }
+            if (!process.isAlive() && process.exitValue() != 0) {
+                // It may have lost a race with another engine that is starting: keep trying to connect.
+                log.info("engine process exited with {}", process.exitValue());
+            }
+            try {
+                Thread.sleep(100); // polling a socket that appears when the engine is ready; bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IOException("the BitWeb engine did not start within " + ENGINE_START_TIMEOUT_MS / 1000
+                + " s (" + (last == null ? "?" : last.getMessage()) + "); see " + dir.logs().resolve("bitweb.log")
+                + " or run 'bitweb serve' in a terminal to see why");
+    }
+
+    static SocketChannel connect(Path socket) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Starts {@code bitweb serve --background} detached from this process (and from the browser). */
+    private Process startEngine() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar;
+        try {
+            jar = new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("cannot find BitWeb's jar: " + e.getMessage(), e);
+        }
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid"); // its own session: the browser killing our group must not kill the engine
+        }
+        command.addAll(List.of(java, "-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
+                "serve", "--background"));
+        Files.createDirectories(dir.logs());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logs().resolve("engine.out").toFile()))
+                .redirectErrorStream(true);
+        log.info("starting engine: {}", command);
+        return builder.start();
+    }
+
+    /** Without an engine: every request gets ENGINE_UNAVAILABLE with the reason, until the browser hangs up. */
+    private int answerWithoutEngine(String reason) {
+        try {
+            while (true) {
+                byte[] frame;
+                try {
+                    frame = Frames.read(in, Frames.DEFAULT_MAX_INCOMING);
+                } catch (FrameException e) {
+                    return 1;
+                }
+                if (frame == null) {
+                    return 0;
+                }
+                JsonNode request;
+                try {
+                    request = Json.MAPPER.readTree(frame);
+                } catch (IOException e) {
+                    request = Json.object();
+                }
+                ObjectNode reply = Json.object();
+                reply.set("id", request.path("id").isValueNode() ? request.path("id") : null);
+                reply.set("action", request.path("action").isTextual() ? request.path("action") : null);
+                reply.put("ok", false);
+                reply.putObject("error").put("code", ErrorCode.ENGINE_UNAVAILABLE.code())
+                        .put("message", reason);
+                Frames.write(out, Json.bytes(reply));
+            }
+        } catch (IOException e) {
+            return 1;
+        }
+    }
+}

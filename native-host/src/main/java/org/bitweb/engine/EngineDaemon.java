@@ -1,0 +1,220 @@
+package org.bitweb.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitweb.address.SiteAddress;
+import org.bitweb.messaging.ControlServer;
+import org.bitweb.messaging.Dispatcher;
+import org.bitweb.messaging.ErrorCode;
+import org.bitweb.messaging.Json;
+import org.bitweb.messaging.Protocol;
+import org.bitweb.messaging.ProtocolException;
+import org.bitweb.messaging.Request;
+import org.bitweb.messaging.Session;
+import org.bitweb.store.AtomicFiles;
+import org.bitweb.store.StateDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine as a process: holds the engine lock, runs the {@link Engine}, and answers the
+ * protocol on the control socket. {@code bitweb serve} runs this in the foreground; the browser's
+ * host process starts it in the background when none runs.
+ */
+public final class EngineDaemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EngineDaemon.class);
+    public static final String VERSION = "0.1.0";
+
+    private final EngineLock lock;
+    private final Engine engine;
+    private final ControlServer control;
+    private final ExecutorService executor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private EngineDaemon(EngineLock lock, Engine engine, ControlServer control, ExecutorService executor) {
+        this.lock = lock;
+        this.engine = engine;
+        this.control = control;
+        this.executor = executor;
+    }
+
+    /**
+     * @throws EngineRunningException when another engine holds this state folder
+     */
+    public static EngineDaemon start(StateDir dir, EngineOptions options) throws IOException {
+        EngineLock lock = EngineLock.tryAcquire(dir).orElseThrow(() -> new EngineRunningException(dir));
+        Engine engine;
+        try {
+            engine = Engine.start(dir, options);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        // Requests run here, not on the reading thread, so a long publish never blocks a quick status.
+        ExecutorService executor = new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "request-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        EngineDaemon[] self = new EngineDaemon[1];
+        Dispatcher dispatcher = new Dispatcher();
+        ControlServer control = new ControlServer(dir.socket(), dispatcher, executor,
+                count -> log.debug("{} client(s) connected", count));
+        EngineDaemon daemon = new EngineDaemon(lock, engine, control, executor);
+        self[0] = daemon;
+        daemon.register(dispatcher);
+        try {
+            daemon.writeInfo();
+            control.start();
+        } catch (IOException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        engine.onSiteUpdate(status -> control.broadcast("site.update", status));
+        return daemon;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    private void register(Dispatcher d) {
+        d.on("hello", this::hello)
+                .on("status", (r, s) -> status())
+                .on("sites.list", (r, s) -> Map.of("sites", engine.sites()))
+                .on("site.info", this::siteInfo)
+                .on("site.publish", this::publish);
+    }
+
+    private Object hello(Request request, Session session) throws ProtocolException {
+        long clientProtocol = request.number("protocol", Protocol.VERSION);
+        log.info("{}: hello from {} (protocol {})", session.name(), request.body().path("client").asText("?"), clientProtocol);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("protocol", Protocol.VERSION);
+        data.put("version", VERSION);
+        data.put("gateway", engine.gatewayAddress());
+        data.put("gatewayPort", engine.gatewayPort());
+        data.put("peerPort", engine.peerPort());
+        return data;
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", VERSION);
+        data.put("protocol", Protocol.VERSION);
+        data.put("gateway", engine.gatewayAddress());
+        data.put("gatewayPort", engine.gatewayPort());
+        data.put("peerPort", engine.peerPort());
+        data.put("home", engine.stateDir().root().toString());
+        data.put("pid", ProcessHandle.current().pid());
+        data.put("clients", control.sessionCount());
+        data.put("sites", engine.sites());
+        return data;
+    }
+
+    private Object siteInfo(Request request, Session session) throws ProtocolException {
+        SiteAddress address = parseAddress(request.text("address"));
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "updatable (key) sites are not supported yet: " + address);
+        }
+        return engine.site(address.hex()).orElseThrow(() ->
+                new ProtocolException(ErrorCode.NOT_FOUND, "this engine does not know the site " + address));
+    }
+
+    private Object publish(Request request, Session session) throws ProtocolException {
+        String pathText = request.text("path");
+        Path folder = Path.of(pathText);
+        if (!folder.isAbsolute()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'path' must be an absolute folder path: " + pathText);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ProtocolException(ErrorCode.PUBLISH_FAILED, "no such folder: " + folder);
+        }
+        long[] lastReport = {0};
+        try {
+            return engine.publish(folder, (done, total) -> {
+                long now = System.nanoTime();
+                if (done == total || now - lastReport[0] > 200_000_000L) {
+                    lastReport[0] = now;
+                    ObjectNode event = Json.object().put("path", folder.toString()).put("done", done).put("total", total);
+                    session.sendEvent("publish.progress", event);
+                }
+            });
+        } catch (IOException e) {
+            log.warn("publish of {} failed", folder, e);
+            throw new ProtocolException(ErrorCode.PUBLISH_FAILED, "could not publish " + folder + ": " + e.getMessage());
+        }
+    }
+
+    static SiteAddress parseAddress(String text) throws ProtocolException {
+        String label = text.trim();
+        if (label.startsWith("http://")) {
+            label = label.substring("http://".length());
+        }
+        int slash = label.indexOf('/');
+        if (slash >= 0) {
+            label = label.substring(0, slash);
+        }
+        if (label.endsWith("." + SiteAddress.TLD)) {
+            label = label.substring(0, label.length() - SiteAddress.TLD.length() - 1);
+        }
+        try {
+            return SiteAddress.parseLabel(label);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
+        }
+    }
+
+    private void writeInfo() throws IOException {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("pid", ProcessHandle.current().pid());
+        info.put("gateway", engine.gatewayAddress());
+        info.put("gatewayPort", engine.gatewayPort());
+        info.put("peerPort", engine.peerPort());
+        info.put("version", VERSION);
+        AtomicFiles.write(engine.stateDir().engineInfo(), Json.bytes(info));
+    }
+
+    /** Blocks until {@link #close} runs (from a signal's shutdown hook, say). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        try {
+            control.close();
+        } catch (IOException e) {
+            log.debug("control close: {}", e.toString());
+        }
+        executor.shutdownNow();
+        engine.close();
+        try {
+            Files.deleteIfExists(engine.stateDir().engineInfo());
+            lock.close();
+        } catch (IOException e) {
+            log.debug("lock release: {}", e.toString());
+        }
+        stopped.countDown();
+    }
+
+    /** Another engine already owns the state folder. */
+    public static final class EngineRunningException extends IOException {
+        public EngineRunningException(StateDir dir) {
+            super("an engine is already running for " + dir.root() + " (see 'bitweb status'; stop it before starting another)");
+        }
+    }
+}

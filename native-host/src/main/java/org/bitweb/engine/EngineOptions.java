@@ -1,0 +1,38 @@
+package org.bitweb.engine;
+
+import java.net.InetAddress;
+
+/**
+ * How to run an engine.
+ *
+ * @param gatewayPort loopback port of the HTTP gateway; 0 picks a free one
+ * @param peerPort    BitTorrent listening port; 0 picks a free one
+ * @param peerBind    address the BitTorrent port listens on (any address by default; loopback in tests)
+ */
+public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind) {
+    public static final int DEFAULT_GATEWAY_PORT = 47800;
+    public static final int DEFAULT_PEER_PORT = 47801;
+
+    public EngineOptions {
+        checkPort(gatewayPort, "gateway port");
+        checkPort(peerPort, "peer port");
+    }
+
+    private static void checkPort(int port, String what) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(what + " must be 0..65535, not " + port);
+        }
+    }
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(DEFAULT_GATEWAY_PORT, DEFAULT_PEER_PORT, anyAddress());
+    }
+
+    public static InetAddress anyAddress() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

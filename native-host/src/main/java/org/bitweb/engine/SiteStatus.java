@@ -1,0 +1,23 @@
+package org.bitweb.engine;
+
+import org.bitweb.address.SiteAddress;
+import org.bitweb.store.SiteRecord;
+
+/**
+ * One site as the protocol and {@code bitweb status} show it.
+ *
+ * @param address  canonical label (40 hex for an immutable site)
+ * @param url      {@code http://<label>.bitweb/}
+ * @param progress fraction of the site's pieces present, 0..1
+ */
+public record SiteStatus(String address, String url, String name, long size, int files, int peers,
+                         boolean seeding, boolean published, long uploaded, long downloaded, double progress) {
+
+    static SiteStatus of(SiteRecord record, SiteStats stats, boolean complete) {
+        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
+        double progress = complete ? 1.0
+                : stats.piecesTotal() == 0 ? 0.0 : (double) stats.piecesComplete() / stats.piecesTotal();
+        return new SiteStatus(address.label(), address.url(), record.name(), record.size(), record.files(),
+                stats.peers(), record.seeding(), record.published(), stats.uploaded(), stats.downloaded(), progress);
+    }
+}

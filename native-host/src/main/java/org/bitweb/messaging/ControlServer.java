@@ -1,0 +1,116 @@
+package org.bitweb.messaging;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The engine's local control channel: a Unix socket in the owner-only state folder, itself made
+ * owner-only, speaking the same frames as native messaging. Browser host processes relay their
+ * stdio here byte for byte; the CLI talks here directly. Only this user can connect.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    private final Path path;
+    private final Dispatcher dispatcher;
+    private final ExecutorService executor;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Consumer<Integer> onSessionCountChange;
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closed;
+    private int counter;
+
+    public ControlServer(Path path, Dispatcher dispatcher, ExecutorService executor, Consumer<Integer> onSessionCountChange) {
+        this.path = path;
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.onSessionCountChange = onSessionCountChange;
+    }
+
+    /** Binds the socket. The caller holds the engine lock, so a socket file left here is stale. */
+    public void start() throws IOException {
+        Files.deleteIfExists(path);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot open the control socket " + path + ": " + e.getMessage(), e);
+        }
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        }
+        acceptor = new Thread(this::acceptLoop, "control-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Pushes an event to every connected client. */
+    public void broadcast(String event, Object data) {
+        for (Session session : sessions) {
+            session.sendEvent(event, data);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.error("control socket accept failed: {}", e.toString());
+                }
+                return;
+            }
+            String name = "client-" + (++counter);
+            Session session = new Session(name, Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                    dispatcher, executor, Frames.DEFAULT_MAX_INCOMING);
+            Thread thread = new Thread(() -> {
+                sessions.add(session);
+                onSessionCountChange.accept(sessions.size());
+                try {
+                    session.run();
+                } finally {
+                    sessions.remove(session);
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // already gone
+                    }
+                    onSessionCountChange.accept(sessions.size());
+                }
+            }, "session-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        Files.deleteIfExists(path);
+    }
+}

@@ -1,0 +1,196 @@
+package org.bitweb.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One protocol connection (a browser's host process, or the CLI) to the engine. Reads requests
+ * in a loop and runs each on the shared executor, so a slow request (publishing a big folder)
+ * never blocks a quick one behind it; replies may therefore come out of order and carry the
+ * request's id. Bad input gets an error reply; only broken framing ends the session.
+ */
+public final class Session {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final Dispatcher dispatcher;
+    private final ExecutorService executor;
+    private final int maxIncoming;
+    private final String name;
+    private volatile boolean open = true;
+
+    public Session(String name, InputStream in, OutputStream out, Dispatcher dispatcher,
+                   ExecutorService executor, int maxIncoming) {
+        this.name = name;
+        this.in = in;
+        this.out = out;
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.maxIncoming = maxIncoming;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Runs until the peer closes the stream (clean) or the framing breaks. Never throws. */
+    public void run() {
+        try {
+            while (open) {
+                byte[] frame;
+                try {
+                    frame = Frames.read(in, maxIncoming);
+                } catch (FrameException e) {
+                    if (e.kind() == FrameException.Kind.TOO_LARGE && skip(e.declaredLength())) {
+                        sendError(NullNode.instance, null, ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+                        continue;
+                    }
+                    log.warn("{}: closing, broken framing: {}", name, e.getMessage());
+                    if (e.kind() == FrameException.Kind.TOO_LARGE) {
+                        sendError(NullNode.instance, null, ErrorCode.FRAME_TOO_LARGE, e.getMessage());
+                    }
+                    return;
+                }
+                if (frame == null) {
+                    log.debug("{}: end of stream", name);
+                    return;
+                }
+                accept(frame);
+            }
+        } catch (IOException e) {
+            log.debug("{}: connection lost: {}", name, e.toString());
+        } finally {
+            open = false;
+        }
+    }
+
+    /** Discards an oversized body so the next frame can be read; false if the stream ended first. */
+    private boolean skip(long length) throws IOException {
+        long left = length;
+        byte[] sink = new byte[64 * 1024];
+        while (left > 0) {
+            int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+            if (n < 0) {
+                return false;
+            }
+            left -= n;
+        }
+        return true;
+    }
+
+    private void accept(byte[] frame) {
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(frame);
+        } catch (JsonProcessingException e) {
+            sendError(NullNode.instance, null, ErrorCode.BAD_JSON, "not UTF-8 JSON: " + e.getOriginalMessage());
+            return;
+        } catch (IOException e) {
+            sendError(NullNode.instance, null, ErrorCode.BAD_JSON, "not UTF-8 JSON: " + e.getMessage());
+            return;
+        }
+        if (message == null || !message.isObject()) {
+            sendError(NullNode.instance, null, ErrorCode.BAD_REQUEST, "a request must be a JSON object");
+            return;
+        }
+        JsonNode id = message.path("id");
+        if (id.isMissingNode() || id.isContainerNode()) {
+            id = NullNode.instance;
+        }
+        JsonNode actionNode = message.get("action");
+        if (actionNode == null || !actionNode.isTextual()) {
+            sendError(id, null, ErrorCode.BAD_REQUEST, "a request needs a string field 'action'");
+            return;
+        }
+        String action = actionNode.textValue();
+        Dispatcher.Handler handler = dispatcher.handler(action);
+        if (handler == null) {
+            sendError(id, action, ErrorCode.UNKNOWN_ACTION, "unknown action '" + action + "'; known: " + dispatcher.actions());
+            return;
+        }
+        Request request = new Request(id, action, message);
+        try {
+            executor.execute(() -> handle(handler, request));
+        } catch (RejectedExecutionException e) {
+            sendError(id, action, ErrorCode.INTERNAL, "the engine is shutting down");
+        }
+    }
+
+    private void handle(Dispatcher.Handler handler, Request request) {
+        try {
+            Object data = handler.handle(request, this);
+            ObjectNode reply = Json.object();
+            reply.set("id", request.id());
+            reply.put("action", request.action());
+            reply.put("ok", true);
+            reply.set("data", data == null ? NullNode.instance : Json.tree(data));
+            send(reply);
+        } catch (ProtocolException e) {
+            sendError(request.id(), request.action(), e.code(), e.getMessage());
+        } catch (Exception | Error e) {
+            log.error("{}: '{}' failed", name, request.action(), e);
+            sendError(request.id(), request.action(), ErrorCode.INTERNAL,
+                    "internal error in '" + request.action() + "': " + e + " (details in the engine log)");
+        }
+    }
+
+    private void sendError(JsonNode id, String action, ErrorCode code, String message) {
+        ObjectNode reply = Json.object();
+        reply.set("id", id);
+        if (action != null) {
+            reply.put("action", action);
+        } else {
+            reply.putNull("action");
+        }
+        reply.put("ok", false);
+        ObjectNode error = reply.putObject("error");
+        error.put("code", code.code());
+        error.put("message", message);
+        send(reply);
+    }
+
+    /** Pushes an event: {@code {"event": name, "data": data}}. */
+    public void sendEvent(String event, Object data) {
+        ObjectNode message = Json.object();
+        message.put("event", event);
+        message.set("data", Json.tree(data));
+        send(message);
+    }
+
+    private void send(ObjectNode message) {
+        byte[] body = Json.bytes(message);
+        if (body.length > Frames.MAX_OUTGOING) {
+            log.error("{}: reply to '{}' is {} bytes, over the browser limit", name, message.path("action"), body.length);
+            ObjectNode error = Json.object();
+            error.set("id", message.path("id"));
+            error.set("action", message.path("action"));
+            error.put("ok", false);
+            error.putObject("error").put("code", ErrorCode.INTERNAL.code())
+                    .put("message", "the reply was over the 1 MiB browser limit");
+            body = Json.bytes(error);
+        }
+        synchronized (out) {
+            try {
+                Frames.write(out, body);
+            } catch (IOException e) {
+                open = false;
+                log.debug("{}: cannot write, peer gone: {}", name, e.toString());
+            }
+        }
+    }
+}

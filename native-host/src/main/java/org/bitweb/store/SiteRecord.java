@@ -1,0 +1,29 @@
+package org.bitweb.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Objects;
+
+/**
+ * What the store remembers of one site.
+ *
+ * @param infohash  40 lowercase hex
+ * @param name      the torrent's name (the published folder's name)
+ * @param size      total bytes of the site's files
+ * @param files     number of files
+ * @param published true if this machine published it (so it has all the data)
+ * @param seeding   true if the engine shares it with other peers
+ * @param added     when it entered the store (epoch millis)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SiteRecord(String infohash, String name, long size, int files, boolean published,
+                         boolean seeding, long added) {
+
+    public SiteRecord {
+        Objects.requireNonNull(infohash, "infohash");
+        Objects.requireNonNull(name, "name");
+        if (!infohash.matches("[0-9a-f]{40}")) {
+            throw new IllegalArgumentException("infohash must be 40 lowercase hex: " + infohash);
+        }
+    }
+}

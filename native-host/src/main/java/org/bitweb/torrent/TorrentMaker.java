@@ -1,0 +1,154 @@
+package org.bitweb.torrent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Makes a v1 torrent of a folder, copying the folder into the store in the same pass, so the site
+ * that is seeded is exactly the bytes that were hashed (later edits of the folder cannot corrupt
+ * it). Files are sorted by their path's UTF-8 bytes and nothing time- or machine-dependent enters
+ * the info dictionary, so the same folder always gives the same infohash. Hidden files (names
+ * starting with '.') and symbolic links are left out: they are almost never meant to be published.
+ */
+public final class TorrentMaker {
+    private static final int BUFFER = 256 * 1024;
+
+    /** Result: the torrent bytes and what they describe. */
+    public record Made(byte[] torrent, TorrentInfo info) {
+    }
+
+    private TorrentMaker() {
+    }
+
+    /** The publishable files of a folder, as relative paths in torrent order. */
+    public static List<Path> listFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("not a folder: " + folder);
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(folder, new FileVisitOption[0])) {
+            walk.filter(p -> !p.equals(folder))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(folder::relativize)
+                    .filter(rel -> {
+                        for (Path part : rel) {
+                            if (part.toString().startsWith(".")) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    })
+                    .forEach(files::add);
+        }
+        files.sort(Comparator.comparing(TorrentMaker::sortKey, java.util.Arrays::compareUnsigned));
+        return files;
+    }
+
+    private static byte[] sortKey(Path relative) {
+        List<String> parts = new ArrayList<>();
+        relative.forEach(p -> parts.add(p.toString()));
+        // '\0' sorts a folder's own files together, before a sibling whose name extends the folder's
+        return String.join("\0", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Chooses the piece size: about 2000 pieces, at least 16 KiB (small pages fetch little), at most 4 MiB. */
+    public static int pieceLengthFor(long total) {
+        long target = Math.max(16 * 1024, total / 2000);
+        long size = Long.highestOneBit(target);
+        if (size < target) {
+            size <<= 1;
+        }
+        return (int) Math.min(size, 4 * 1024 * 1024);
+    }
+
+    /**
+     * Hashes {@code folder} and copies it to {@code copyRoot/<name>/...}.
+     *
+     * @param progress receives the number of bytes hashed so far
+     */
+    public static Made make(Path folder, String name, Path copyRoot, LongConsumer progress) throws IOException {
+        List<Path> files = listFiles(folder);
+        if (files.isEmpty()) {
+            throw new IOException("nothing to publish: " + folder + " has no files (hidden files and links are left out)");
+        }
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(folder.resolve(file));
+        }
+        int pieceLength = pieceLengthFor(total);
+        MessageDigest piece = sha1();
+        java.io.ByteArrayOutputStream hashes = new java.io.ByteArrayOutputStream();
+        long inPiece = 0;
+        long done = 0;
+        byte[] buffer = new byte[BUFFER];
+        List<Object> fileList = new ArrayList<>();
+        Path target = copyRoot.resolve(name);
+        for (Path relative : files) {
+            Path source = folder.resolve(relative);
+            Path copy = target.resolve(relative.toString());
+            Files.createDirectories(copy.getParent());
+            long length = 0;
+            try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(copy)) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                    int pos = 0;
+                    while (pos < n) {
+                        int take = (int) Math.min(n - pos, pieceLength - inPiece);
+                        piece.update(buffer, pos, take);
+                        pos += take;
+                        inPiece += take;
+                        if (inPiece == pieceLength) {
+                            hashes.writeBytes(piece.digest());
+                            inPiece = 0;
+                        }
+                    }
+                    length += n;
+                    done += n;
+                    progress.accept(done);
+                }
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("length", length);
+            List<Object> path = new ArrayList<>();
+            relative.forEach(p -> path.add(p.toString()));
+            entry.put("path", path);
+            fileList.add(entry);
+        }
+        if (inPiece > 0) {
+            hashes.writeBytes(piece.digest());
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("files", fileList);
+        info.put("name", name);
+        info.put("piece length", (long) pieceLength);
+        info.put("pieces", hashes.toByteArray());
+        Map<String, Object> torrent = new LinkedHashMap<>();
+        torrent.put("created by", "BitWeb");
+        torrent.put("info", info);
+        byte[] bytes = Bencode.encode(torrent);
+        return new Made(bytes, TorrentInfo.parseTorrent(bytes));
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
