@@ -231,8 +231,9 @@ final class GatewayHandler extends Handler.Abstract {
             }
         } catch (IOException e) {
             closeQuietly(in);
-            LOG.info("no bytes in time for a file of {}: {}", view.version(), e.toString());
-            LOG.debug("file {} failed", file.path(), e);
+            // which site and file is the user's browsing: debug only
+            LOG.info("a file did not arrive in time: {}", e.toString());
+            LOG.debug("file {} of {} did not arrive", file.path(), view.version(), e);
             page(request, response, callback, HttpStatus.GATEWAY_TIMEOUT_504, "Not received in time",
                     "The site's peers did not send this file in time; try again.");
             return;
@@ -241,14 +242,17 @@ final class GatewayHandler extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
         OutputStream out = Content.Sink.asOutputStream(response);
+        boolean reading = false;
         try {
             out.write(buffer, 0, first);
             long remaining = length - first;
             while (remaining > 0) {
+                reading = true;
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
                 if (n < 0) {
                     throw new EOFException("the file ended " + remaining + " bytes early");
                 }
+                reading = false;
                 out.write(buffer, 0, n);
                 remaining -= n;
             }
@@ -258,7 +262,12 @@ final class GatewayHandler extends Handler.Abstract {
             // truncated body instead of a complete-looking wrong one. Do not close `out`: that
             // would try to end the response normally.
             closeQuietly(in);
-            LOG.info("aborted sending a file of {}: {}", view.version(), e.toString());
+            if (reading) {
+                LOG.info("a file stopped arriving mid-response, aborting it: {}", e.toString());
+            } else {
+                LOG.debug("the browser stopped reading (seeking, navigating away): {}", e.toString());
+            }
+            LOG.debug("file {} of {} aborted", file.path(), view.version(), e);
             callback.failed(e);
             return;
         }
