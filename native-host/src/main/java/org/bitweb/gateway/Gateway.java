@@ -1,0 +1,124 @@
+package org.bitweb.gateway;
+
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The local HTTP server through which the browser reads BitWeb sites.
+ *
+ * <p>It listens on 127.0.0.1 only, so nothing off this machine can reach it, and it serves only
+ * requests whose host is a BitWeb site (see {@link GatewayHandler}): a web page that makes the
+ * browser call 127.0.0.1 or a rebound DNS name gets a 421, never a file. It has no control
+ * endpoints: everything it can do is read the sites its {@link SiteSource} knows.
+ *
+ * <p>Threads: a request blocks a pool thread while its file's pieces arrive and while the body is
+ * written, so the pool bounds how many files are in flight at once. {@value #MAX_THREADS} threads
+ * (one accepts, one selects) leave room for a few pages loading in parallel, each with the six or
+ * so connections a browser opens per host, on a 2-core machine. Threads are daemons, so a
+ * forgotten gateway does not keep the JVM alive.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** The only address the gateway listens on. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    static final int MAX_THREADS = 32;
+    static final int MIN_THREADS = 4;
+    static final int IDLE_TIMEOUT_MS = 30_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    /**
+     * @param sites where the sites come from
+     * @param port  the port on 127.0.0.1; 0 picks a free one (see {@link #port()} after {@link #start()})
+     */
+    public Gateway(SiteSource sites, int port) {
+        Objects.requireNonNull(sites, "sites");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
+        threads.setName("bitweb-gateway");
+        threads.setDaemon(true);
+        server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // Jetty's URI checks stay on as a first line (dot segments, encoded separators, NUL, bad
+        // UTF-8 are refused before the handler runs), except "%25": SitePath decodes the raw path
+        // exactly once, so an encoded '%' is not ambiguous here, and site files may have '%' in
+        // their names.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("bitweb", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(LOOPBACK);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        server.setHandler(new GatewayHandler(sites));
+        server.setErrorHandler(new GatewayErrorHandler());
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException if the port cannot be bound (for example, already in use)
+     */
+    public void start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly();
+            throw new IOException("the gateway cannot listen on " + LOOPBACK + ":" + connector.getPort()
+                    + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IOException("the gateway did not start: " + e, e);
+        }
+        LOG.info("gateway listening on {}", address());
+    }
+
+    /** The bound port; only meaningful once started. */
+    public int port() {
+        int port = connector.getLocalPort();
+        if (port <= 0) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT}: where the extension sends proxy-form requests. */
+    public String address() {
+        return "http://" + LOOPBACK + ":" + port();
+    }
+
+    /** The listening connector, for tests that check what it is bound to. */
+    ServerConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public void close() {
+        stopQuietly();
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the gateway: {}", e.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package org.bitweb.gateway;
+
+import org.bitweb.address.BitwebHost;
+import org.bitweb.address.Hex;
+import org.bitweb.address.SiteAddress;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Serves the files of BitWeb sites: one request, one file (or one error page).
+ *
+ * <p>It blocks: {@link SiteView#open} may wait for pieces to arrive from peers, so the handler
+ * is {@link InvocationType#BLOCKING} and Jetty runs it on a pool thread. The body is copied with
+ * a fixed buffer through {@link Content.Sink#asOutputStream}, whose writes block until Jetty has
+ * sent the bytes, so a request holds one buffer of memory however large the file, and a slow
+ * reader slows the copy instead of filling memory.
+ *
+ * <p>Response headers are committed only after the first bytes of the file are in hand, so a
+ * file the peers do not deliver in time still gets a proper 504 page; a failure after that can
+ * only abort the connection (the client sees a body shorter than its Content-Length).
+ */
+final class GatewayHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+    /** Bytes copied per write: the whole per-request memory for a body. */
+    static final int BUFFER_SIZE = 64 * 1024;
+
+    static final String ALLOW = "GET, HEAD";
+    static final String CACHE_FILES = "no-cache";
+    static final String CACHE_ERRORS = "no-store";
+
+    private final SiteSource sites;
+
+    GatewayHandler(SiteSource sites) {
+        super(InvocationType.BLOCKING);
+        this.sites = sites;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            serve(request, response, callback);
+        } catch (RuntimeException e) {
+            // serve() completes the callback last on every path, so nothing has completed it yet
+            LOG.warn("request failed: {}", e.toString(), e);
+            if (response.isCommitted()) {
+                callback.failed(e);
+            } else {
+                response.reset(); // drop any file headers (ETag, Content-Range) already set
+                protect(response);
+                page(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Gateway error",
+                        "The BitWeb gateway failed on this request. The engine's log says why.");
+            }
+        }
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
+        var headers = response.getHeaders();
+        protect(response);
+
+        HttpURI uri = request.getHttpURI();
+        String host = uri.getHost();
+        int port = uri.getPort();
+        if (host == null || host.isEmpty()) {
+            page(request, response, callback, HttpStatus.BAD_REQUEST_400, "No Host",
+                    "The request names no host. " + ACCEPTED);
+            return;
+        }
+        BitwebHost site;
+        try {
+            Optional<BitwebHost> parsed = BitwebHost.parse(host);
+            if (parsed.isEmpty()) {
+                LOG.debug("refused host {}", host);
+                page(request, response, callback, HttpStatus.MISDIRECTED_REQUEST_421, "Not a BitWeb host",
+                        "This is the BitWeb gateway; it does not serve '" + host + "'. " + ACCEPTED);
+                return;
+            }
+            site = parsed.get();
+        } catch (IllegalArgumentException e) {
+            page(request, response, callback, HttpStatus.BAD_REQUEST_400, "Bad site address", e.getMessage());
+            return;
+        }
+        headers.put("Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(site, port));
+
+        String method = request.getMethod();
+        boolean head = HttpMethod.HEAD.is(method);
+        if (!head && !HttpMethod.GET.is(method)) {
+            headers.put(HttpHeader.ALLOW, ALLOW);
+            page(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method not allowed",
+                    "BitWeb sites are read-only: only GET and HEAD are served.");
+            return;
+        }
+
+        // The path is checked before any redirect, so a Location never carries an unchecked path.
+        String rawPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String query = uri.getQuery() == null ? "" : "?" + uri.getQuery();
+        SitePath path;
+        try {
+            path = SitePath.parse(rawPath);
+        } catch (IllegalArgumentException e) {
+            page(request, response, callback, HttpStatus.BAD_REQUEST_400, "Bad path", e.getMessage());
+            return;
+        }
+
+        // One site, one origin: any other spelling of the host (base32 infohash, uppercase,
+        // trailing dot) is sent to the canonical one, in the same form and on the same port.
+        SiteAddress address = site.site();
+        String canonicalHost = site.subdomain() ? address.host() + ".localhost" : address.host();
+        if (!host.equals(canonicalHost)) {
+            redirect(request, response, callback,
+                    "http://" + canonicalHost + (port > 0 ? ":" + port : "") + rawPath + query);
+            return;
+        }
+
+        Optional<SiteView> view = sites.site(address);
+        if (view.isEmpty()) {
+            page(request, response, callback, HttpStatus.NOT_FOUND_404, "Unknown site",
+                    "The site " + address.label() + " is not known to this engine. "
+                            + "Check the address, or add the site to BitWeb first.");
+            return;
+        }
+        SiteView files = view.get();
+        if (path.trailingSlash()) {
+            Optional<SiteView.FileEntry> index = files.file(path.indexFile());
+            if (index.isPresent()) {
+                sendFile(request, response, callback, files, index.get());
+            } else {
+                notFound(request, response, callback, rawPath);
+            }
+            return;
+        }
+        Optional<SiteView.FileEntry> file = files.file(path.relative());
+        if (file.isPresent()) {
+            sendFile(request, response, callback, files, file.get());
+        } else if (files.isDirectory(path.relative())) {
+            // a folder's URL ends with '/', so that the relative links of its index.html resolve inside it
+            redirect(request, response, callback, rawPath + "/" + query);
+        } else {
+            notFound(request, response, callback, rawPath);
+        }
+    }
+
+    /** Headers for every response; a site's responses then widen the CSP to BitWeb. */
+    static void protect(Response response) {
+        var headers = response.getHeaders();
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", SecurityHeaders.REFERRER_POLICY);
+        headers.put("Content-Security-Policy", SecurityHeaders.CSP_NOTHING);
+    }
+
+    private void sendFile(Request request, Response response, Callback callback, SiteView view,
+                          SiteView.FileEntry file) {
+        var headers = response.getHeaders();
+        String etag = etag(view.version(), file.path());
+        headers.put(HttpHeader.ETAG, etag);
+        headers.put(HttpHeader.CACHE_CONTROL, CACHE_FILES);
+        headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+
+        if (noneMatch(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+            response.setStatus(HttpStatus.NOT_MODIFIED_304);
+            callback.succeeded();
+            return;
+        }
+
+        long total = file.length();
+        String range = request.getHeaders().get(HttpHeader.RANGE);
+        String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
+        if (range != null && ifRange != null && !ifRange.trim().equals(etag)) {
+            range = null; // the client's copy is another version: send the whole current file
+        }
+        long offset = 0;
+        long length = total;
+        int status = HttpStatus.OK_200;
+        ByteRange.Request wanted = ByteRange.parse(range, total);
+        if (wanted instanceof ByteRange.Unsatisfiable) {
+            response.setStatus(HttpStatus.RANGE_NOT_SATISFIABLE_416);
+            headers.put(HttpHeader.CONTENT_RANGE, "bytes */" + total);
+            headers.put(HttpHeader.CONTENT_LENGTH, 0);
+            callback.succeeded();
+            return;
+        }
+        if (wanted instanceof ByteRange.Partial partial) {
+            status = HttpStatus.PARTIAL_CONTENT_206;
+            offset = partial.range().first();
+            length = partial.range().length();
+            headers.put(HttpHeader.CONTENT_RANGE, partial.range().contentRange(total));
+        }
+
+        headers.put(HttpHeader.CONTENT_TYPE, ContentTypes.of(file.path()));
+        if (HttpMethod.HEAD.is(request.getMethod()) || length == 0) {
+            response.setStatus(status);
+            headers.put(HttpHeader.CONTENT_LENGTH, length);
+            callback.succeeded();
+            return;
+        }
+        stream(request, response, callback, view, file, offset, length, status);
+    }
+
+    private void stream(Request request, Response response, Callback callback, SiteView view,
+                        SiteView.FileEntry file, long offset, long length, int status) {
+        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, length)];
+        InputStream in = null;
+        int first;
+        try {
+            in = view.open(file, offset, length);
+            first = in.read(buffer, 0, buffer.length);
+            if (first < 0) {
+                throw new EOFException("the file ended before its first byte");
+            }
+        } catch (IOException e) {
+            closeQuietly(in);
+            // which site and file is the user's browsing: debug only
+            LOG.info("a file did not arrive in time: {}", e.toString());
+            LOG.debug("file {} of {} did not arrive", file.path(), view.version(), e);
+            page(request, response, callback, HttpStatus.GATEWAY_TIMEOUT_504, "Not received in time",
+                    "The site's peers did not send this file in time; try again.");
+            return;
+        }
+
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        OutputStream out = Content.Sink.asOutputStream(response);
+        boolean reading = false;
+        try {
+            out.write(buffer, 0, first);
+            long remaining = length - first;
+            while (remaining > 0) {
+                reading = true;
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) {
+                    throw new EOFException("the file ended " + remaining + " bytes early");
+                }
+                reading = false;
+                out.write(buffer, 0, n);
+                remaining -= n;
+            }
+            out.close(); // the last write: completes the response
+        } catch (IOException | RuntimeException e) {
+            // Headers are sent: the only honest signal left is to abort, so the client sees a
+            // truncated body instead of a complete-looking wrong one. Do not close `out`: that
+            // would try to end the response normally.
+            closeQuietly(in);
+            if (reading) {
+                LOG.info("a file stopped arriving mid-response, aborting it: {}", e.toString());
+            } else {
+                LOG.debug("the browser stopped reading (seeking, navigating away): {}", e.toString());
+            }
+            LOG.debug("file {} of {} aborted", file.path(), view.version(), e);
+            callback.failed(e);
+            return;
+        }
+        closeQuietly(in);
+        callback.succeeded();
+    }
+
+    private static void notFound(Request request, Response response, Callback callback, String rawPath) {
+        page(request, response, callback, HttpStatus.NOT_FOUND_404, "Not found",
+                "This site has no file at " + rawPath + ".");
+    }
+
+    private static void redirect(Request request, Response response, Callback callback, String location) {
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        // not cached for long: a later version of a key-addressed site may turn a folder into a file
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_FILES);
+        send(request, response, callback, HttpStatus.MOVED_PERMANENTLY_301, html("Moved",
+                "<p>This page is at <a href=\"" + escape(location) + "\">" + escape(location) + "</a>.</p>"));
+    }
+
+    /** A small HTML error page; never cached, since the next try may succeed. */
+    static void page(Request request, Response response, Callback callback, int status, String title,
+                     String message) {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_ERRORS);
+        send(request, response, callback, status,
+                html(status + " " + title, "<p>" + escape(message) + "</p>"));
+    }
+
+    private static void send(Request request, Response response, Callback callback, int status, String html) {
+        byte[] body = html.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ContentTypes.HTML);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (HttpMethod.HEAD.is(request.getMethod())) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    private static String html(String title, String bodyHtml) {
+        return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title)
+                + "</title></head>\n<body><h1>" + escape(title) + "</h1>\n" + bodyHtml
+                + "\n<hr><p><small>BitWeb gateway</small></p></body></html>\n";
+    }
+
+    static final String ACCEPTED = "It serves only BitWeb sites: http://<site>.bitweb/ through the BitWeb "
+            + "browser extension, or http://<site>.bitweb.localhost:<port>/ directly.";
+
+    /**
+     * A strong ETag: a site version is immutable, so version + path names exactly one content.
+     * Hashed so that any version string or path gives a valid, short header value.
+     */
+    static String etag(String version, String path) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(version.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(path.getBytes(StandardCharsets.UTF_8));
+            return "\"" + Hex.encode(Arrays.copyOf(sha.digest(), 16)) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /** If-None-Match uses the weak comparison: W/ is ignored, and * matches any file. */
+    static boolean noneMatch(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                LOG.debug("closing a site stream", e);
+            }
+        }
+    }
+}
