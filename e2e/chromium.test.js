@@ -40,6 +40,7 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
     writeChromeHostManifest(userDataDir, ws.launcher, extensionId);
 
     const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir });
+    ws.browser = browser;
     ws.cleanup.add('close Chromium', async () => {
       try {
         await withDeadline(browser.close(), 10_000, 'Chromium to close');
@@ -96,6 +97,6 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
       await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
     }
   } catch (error) {
-    throw ws.withLogs(error);
+    throw await ws.failed(error);
   }
 });

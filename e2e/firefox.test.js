@@ -40,6 +40,7 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
     writeFirefoxHostManifest(home, ws.launcher, geckoId);
 
     const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId, profileDir, home });
+    ws.browser = browser;
     ws.cleanup.add('close Firefox', async () => {
       try {
         await withDeadline(browser.close(), 15_000, 'Firefox to close');
@@ -77,6 +78,6 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
       await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
     }
   } catch (error) {
-    throw ws.withLogs(error);
+    throw await ws.failed(error);
   }
 });

@@ -14,7 +14,8 @@ export async function waitFor(what, probe, { timeoutMs = 10_000, intervalMs = 10
   let last = 'no attempt finished';
   for (;;) {
     try {
-      const value = await withDeadline(Promise.resolve().then(probe), Math.max(1, deadline - Date.now()), what);
+      // Each try gets at least a second, so a slow last try is not cut short into noise.
+      const value = await withDeadline(Promise.resolve().then(probe), Math.max(1_000, deadline - Date.now()), `one try of: ${what}`);
       if (value) return value;
       last = describe ? `last seen: ${describe(value)}` : `last result: ${JSON.stringify(value)}`;
     } catch (error) {

@@ -3,7 +3,7 @@
 // Everything is registered for teardown as soon as it exists; logs are copied to
 // e2e/artifacts/<name>/ at the end, pass or fail.
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import http from 'node:http';
@@ -20,6 +20,7 @@ import { withDeadline } from './wait.js';
 export async function prepareWorkspace(name) {
   const cleanup = new Cleanup();
   const tmp = mkdtempSync(join(tmpdir(), `bitweb-e2e-${name}-`));
+  rmSync(join(artifactDir(name)), { recursive: true, force: true }); // no stale screenshots
   const artifacts = artifactDir(name);
   const ws = {
     name,
@@ -34,10 +35,19 @@ export async function prepareWorkspace(name) {
       hostPids: join(tmp, 'host-pids'),
       browser: join(tmp, 'browser-console.log'),
     },
+    homeLog: join(tmp, 'home', 'logs', 'bitweb.log'), // the engine's and host's own log file
     hostsLeftRunning: [],
-    /** `error` with the ends of the engine, host and browser logs appended (for failures). */
-    withLogs(error) {
-      const logs = [ws.logs.engine, ws.logs.hostStderr, ws.logs.browser].map((f) => tail(f, 25)).join('');
+    browser: null, // set by the test, for screenshots on failure
+    /**
+     * For a failing test: screenshots every open tab to failure-<n>.png and returns `error`
+     * with the ends of the engine, host and browser logs appended.
+     */
+    async failed(error) {
+      const pages = ws.browser ? await ws.browser.pages().catch(() => []) : [];
+      for (const [i, page] of pages.entries()) {
+        await withDeadline(page.screenshot({ path: join(artifacts, `failure-${i}.png`) }), 5_000, 'screenshot').catch(() => {});
+      }
+      const logs = [ws.logs.engine, ws.logs.hostStderr, ws.logs.browser, ws.homeLog].map((f) => tail(f, 25)).join('');
       error.message += `${logs}\n(full logs and screenshots: ${artifacts})`;
       return error;
     },
@@ -49,6 +59,10 @@ export async function prepareWorkspace(name) {
   cleanup.add('keep logs and remove the workspace', () => {
     for (const file of Object.values(ws.logs)) {
       if (existsSync(file)) copyFileSync(file, join(artifacts, basename(file)));
+    }
+    const homeLogs = join(ws.home, 'logs');
+    if (existsSync(homeLogs)) {
+      for (const file of readdirSync(homeLogs)) copyFileSync(join(homeLogs, file), join(artifacts, `home-${file}`));
     }
     if (!process.env.BITWEB_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
     else console.log(`# kept the workspace ${tmp} (BITWEB_E2E_KEEP)`);
