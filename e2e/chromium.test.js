@@ -41,14 +41,16 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
 
     const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir });
     ws.browser = browser;
-    ws.cleanup.add('close Chromium', async () => {
+    let closing = null; // once, from the test's last step or from teardown
+    const closeBrowser = () => (closing ??= (async () => {
       try {
         await withDeadline(browser.close(), 10_000, 'Chromium to close');
       } catch {
         browser.process()?.kill('SIGKILL');
       }
       await reapBrowserHosts(ws);
-    });
+    })());
+    ws.cleanup.add('close Chromium', closeBrowser);
     const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
 
     const worker = await extensionWorker(browser, extensionId);
@@ -96,6 +98,10 @@ test('chromium: a published site opens at http://<infohash>.bitweb/ through the 
     } finally {
       await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
     }
+
+    // The browser closes the host's stdin when it is done with it; the host must then exit.
+    await closeBrowser();
+    assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the browser closed');
   } catch (error) {
     throw await ws.failed(error);
   }

@@ -41,14 +41,16 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
 
     const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId, profileDir, home });
     ws.browser = browser;
-    ws.cleanup.add('close Firefox', async () => {
+    let closing = null; // once, from the test's last step or from teardown
+    const closeBrowser = () => (closing ??= (async () => {
       try {
         await withDeadline(browser.close(), 15_000, 'Firefox to close');
       } catch {
         browser.process()?.kill('SIGKILL');
       }
       await reapBrowserHosts(ws);
-    });
+    })());
+    ws.cleanup.add('close Firefox', closeBrowser);
     const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
 
     // No service worker to inspect here: routing is in place when the site loads. Until the
@@ -77,6 +79,10 @@ test('firefox: a published site opens at http://<infohash>.bitweb/ through the e
     } finally {
       await popup.screenshot({ path: join(ws.artifacts, 'popup.png'), fullPage: true }).catch(() => {});
     }
+
+    // The browser closes the host's stdin when it is done with it; the host must then exit.
+    await closeBrowser();
+    assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the browser closed');
   } catch (error) {
     throw await ws.failed(error);
   }

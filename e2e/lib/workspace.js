@@ -65,12 +65,12 @@ export async function prepareWorkspace(name) {
       for (const file of readdirSync(homeLogs)) copyFileSync(join(homeLogs, file), join(artifacts, `home-${file}`));
     }
     if (!process.env.BITWEB_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
-    else console.log(`# kept the workspace ${tmp} (BITWEB_E2E_KEEP)`);
+    else console.log(`kept the workspace ${tmp} (BITWEB_E2E_KEEP)`);
   });
   // Runs after the engine and browser are stopped: nothing may outlive the test.
   cleanup.add('kill processes left running for this state dir', async () => {
     const left = await killLeftovers(ws.home);
-    for (const { pid, cmdline } of left) console.log(`# warning: killed leftover process ${pid}: ${cmdline}`);
+    for (const { pid, cmdline } of left) console.log(`warning: killed leftover process ${pid}: ${cmdline}`);
   });
   try {
     mkdirSync(ws.home, { recursive: true });
@@ -96,7 +96,7 @@ export async function prepareWorkspace(name) {
 export async function reapBrowserHosts(ws) {
   ws.hostsLeftRunning = await reapHosts(ws.logs.hostPids, ws.home);
   if (ws.hostsLeftRunning.length) {
-    console.log(`# warning: native host pid(s) ${ws.hostsLeftRunning.join(', ')} still ran 5 s after the browser closed; killed`);
+    console.log(`native host pid(s) ${ws.hostsLeftRunning.join(', ')} still ran 5 s after the browser closed; killed`);
   }
 }
 
