@@ -16,7 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import org.bitweb.messaging.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +53,8 @@ final class Bridge {
             return answerWithoutEngine(e.getMessage());
         }
         log.info("bridging browser to engine at {}", dir.socket());
-        InputStream fromEngine = Channels.newInputStream(channel);
-        OutputStream toEngine = Channels.newOutputStream(channel);
+        InputStream fromEngine = ChannelStreams.in(channel);
+        OutputStream toEngine = ChannelStreams.out(channel);
         Thread upstream = new Thread(() -> {
             try {
                 in.transferTo(toEngine);

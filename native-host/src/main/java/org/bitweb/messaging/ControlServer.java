@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -83,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
                 return;
             }
             String name = "client-" + (++counter);
-            Session session = new Session(name, Channels.newInputStream(channel), Channels.newOutputStream(channel),
+            Session session = new Session(name, ChannelStreams.in(channel), ChannelStreams.out(channel),
                     dispatcher, executor, Frames.DEFAULT_MAX_INCOMING);
             Thread thread = new Thread(() -> {
                 sessions.add(session);

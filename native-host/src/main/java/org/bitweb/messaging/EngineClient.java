@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
@@ -25,8 +24,8 @@ public final class EngineClient implements AutoCloseable {
 
     private EngineClient(SocketChannel channel) {
         this.channel = channel;
-        this.in = Channels.newInputStream(channel);
-        this.out = Channels.newOutputStream(channel);
+        this.in = ChannelStreams.in(channel);
+        this.out = ChannelStreams.out(channel);
     }
 
     /** @throws IOException when no engine listens there */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The per-user state folder and the names inside it. Chosen once: {@code --home}, else
- * {@code BITWEB_HOME}, else {@code $XDG_DATA_HOME/bitweb}, else {@code ~/.local/share/bitweb}.
+ * {@code BITWEB_HOME}, else {@code $XDG_DATA_HOME/bitweb}, else {@code $HOME/.local/share/bitweb}.
  * Created owner-only (0700): it holds keys and the engine's control socket.
  */
 public record StateDir(Path root) {
@@ -29,7 +29,13 @@ public record StateDir(Path root) {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return new StateDir(Path.of(xdg, "bitweb"));
         }
-        return new StateDir(Path.of(System.getProperty("user.home"), ".local", "share", "bitweb"));
+        // $HOME first: a browser or test that runs us with another HOME means that one, while
+        // Java's user.home comes from the password database.
+        String userHome = env.get("HOME");
+        if (userHome == null || userHome.isBlank()) {
+            userHome = System.getProperty("user.home");
+        }
+        return new StateDir(Path.of(userHome, ".local", "share", "bitweb"));
     }
 
     public StateDir create() throws IOException {
