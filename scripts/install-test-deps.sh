@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine: the browsers the end-to-end tests
+# drive, the independent BitTorrent clients the interop tests talk to, iproute2 for the DHT
+# testnet's network namespace, the Java/Maven/Node toolchains if absent, and the npm test tools.
+# Installs only what is missing, so a second run is quick.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have chromium || need+=(chromium)
+have firefox-esr || need+=(firefox-esr)
+/usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || need+=(python3-libtorrent)
+have transmission-cli || need+=(transmission-cli)
+have aria2c || need+=(aria2)
+have ip || need+=(iproute2)
+have unshare || need+=(util-linux)
+have javac || need+=(default-jdk-headless)
+have mvn || need+=(maven)
+have node || need+=(nodejs)
+have npm || need+=(npm)
+
+if ((${#need[@]})); then
+  echo "installing system packages: ${need[*]}"
+  if [[ $(id -u) == 0 ]]; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  elif have sudo; then
+    sudo apt-get update -q
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  else
+    echo "missing packages: ${need[*]}; install them with: apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [[ ! -d node_modules/puppeteer-core ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

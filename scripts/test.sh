@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test BitWeb has, as CI does: Java unit and integration tests (real bt swarms, the
+# real gateway, the DHT testnet in a network namespace, interop with libtorrent, Transmission
+# and aria2), the extension's and installer's unit tests, and the end-to-end tests in real
+# Chromium and Firefox ESR with the real extension and host.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-test-deps.sh
+mvn -B -ntp verify
+node extension/build.mjs
+node --test --test-concurrency=1 extension/test/ installer/test/ e2e/
