@@ -7,6 +7,9 @@ import bt.metainfo.Torrent;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
+import bt.module.ServiceModule;
+import org.bitweb.gateway.SiteSource;
+import java.time.Duration;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.gateway.Gateway;
 import org.bitweb.gateway.SiteView;
@@ -49,8 +52,15 @@ public final class Engine implements AutoCloseable {
     private final Map<String, SiteStats> stats = new ConcurrentHashMap<>();
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, RemoteSite> remote = new ConcurrentHashMap<>();
+    private final Map<String, Long> remoteStarted = new ConcurrentHashMap<>();
+    private final PeerHints hints;
+    private final EngineOptions options;
 
-    private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort) {
+    private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
+                   EngineOptions options) {
+        this.hints = hints;
+        this.options = options;
         this.dir = dir;
         this.store = store;
         this.runtime = runtime;
@@ -69,13 +79,29 @@ public final class Engine implements AutoCloseable {
         Config config = new Config();
         config.setAcceptorAddress(options.peerBind());
         config.setAcceptorPort(peerPort);
+        // Peers named by the user are fed to bt on each discovery round; a short round makes a
+        // newly found peer count at once instead of after bt's default 5 s.
+        config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
+        Tuning.apply(config);
+        PeerHints hints = new PeerHints();
         BtRuntime runtime = BtRuntime.builder(config)
+                .module(binder -> ServiceModule.extend(binder).addPeerSourceFactory(hints))
                 .disableLocalServiceDiscovery() // LAN discovery comes with the swarm engine, opt-in for privacy
                 .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
                 .build();
 
         Engine[] self = new Engine[1];
-        Gateway gateway = new Gateway(address -> self[0].siteView(address), options.gatewayPort());
+        Gateway gateway = new Gateway(new SiteSource() {
+            @Override
+            public Optional<SiteView> site(SiteAddress address) {
+                return self[0].siteView(address);
+            }
+
+            @Override
+            public Lookup fetch(SiteAddress address, Duration wait) {
+                return self[0].fetch(address, List.of(), wait);
+            }
+        }, options.gatewayPort());
         try {
             gateway.start();
         } catch (IOException e) {
@@ -83,7 +109,7 @@ public final class Engine implements AutoCloseable {
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
-        Engine engine = new Engine(dir, store, runtime, gateway, peerPort);
+        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, options);
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
@@ -137,14 +163,150 @@ public final class Engine implements AutoCloseable {
     }
 
     private SiteStatus status(SiteRecord record) {
-        return SiteStatus.of(record, stats.getOrDefault(record.infohash(), SiteStats.NONE), record.published());
+        RemoteSite site = remote.get(record.infohash());
+        SiteStats now = site != null ? site.stats() : stats.getOrDefault(record.infohash(), SiteStats.NONE);
+        return SiteStatus.of(record, now, record.published());
     }
 
     private Optional<SiteView> siteView(SiteAddress address) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
             return Optional.empty();
         }
-        return Optional.ofNullable(views.get(address.hex()));
+        SiteView local = views.get(address.hex());
+        if (local != null) {
+            return Optional.of(local);
+        }
+        RemoteSite site = remote.get(address.hex());
+        return site != null && site.stage() == RemoteSite.Stage.READY ? Optional.of(site) : Optional.empty();
+    }
+
+    /**
+     * Finds a site, starting to fetch it from the swarm if this engine does not have it, and waits
+     * up to {@code wait} for its file list.
+     *
+     * @param peers peers to ask first (a magnet link's hints); the DHT finds the others
+     */
+    public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait) {
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            return new SiteSource.Lookup.Unknown("Updatable sites (addressed by a key) are not supported by this "
+                    + "version of BitWeb yet.");
+        }
+        String ih = address.hex();
+        SiteView local = views.get(ih);
+        if (local != null) {
+            return new SiteSource.Lookup.Ready(local);
+        }
+        RemoteSite site;
+        try {
+            site = remoteSite(ih, peers);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot start fetching {}: {}", ih, e.toString());
+            return new SiteSource.Lookup.Unknown("BitWeb could not start fetching this site: " + e.getMessage());
+        }
+        try {
+            site.awaitMetadata(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        switch (site.stage()) {
+            case READY:
+                return new SiteSource.Lookup.Ready(site);
+            case FAILED:
+                forgetRemote(ih, site);
+                return new SiteSource.Lookup.Unknown("This site could not be fetched: " + site.failure()
+                        + ". Reload to try again.");
+            default:
+                long started = remoteStarted.getOrDefault(ih, System.currentTimeMillis());
+                if (System.currentTimeMillis() - started > options.metadataTimeout().toMillis()) {
+                    forgetRemote(ih, site);
+                    return new SiteSource.Lookup.Unknown("No peer sent this site's file list within "
+                            + options.metadataTimeout().toSeconds() + " s: nobody reachable may be sharing it right now. "
+                            + "Check the address, or reload later to try again.");
+                }
+                SiteStats now = site.stats();
+                String stage = site.stage() == RemoteSite.Stage.FINDING_PEERS ? "looking for peers" : "fetching the file list";
+                return new SiteSource.Lookup.Loading(stage, now.peers(), now.downloaded());
+        }
+    }
+
+    private RemoteSite remoteSite(String ih, List<InetSocketAddress> peers) throws IOException {
+        RemoteSite existing = remote.get(ih);
+        if (existing != null) {
+            hints.add(existing.torrentId(), peers);
+            return existing;
+        }
+        synchronized (remote) {
+            existing = remote.get(ih);
+            if (existing != null) {
+                return existing;
+            }
+            RemoteSite site = new RemoteSite(ih, dir.site(ih), runtime, false, options.stallTimeout());
+            hints.add(site.torrentId(), peers);
+            remoteStarted.put(ih, System.currentTimeMillis());
+            site.start(peers, info -> recordVisit(info));
+            remote.put(ih, site);
+            log.info("fetching site {} ({} peer hints)", ih, peers.size());
+            return site;
+        }
+    }
+
+    private void recordVisit(TorrentInfo info) {
+        try {
+            if (store.get(info.infohash()).isEmpty()) {
+                store.put(new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
+                        false, false, System.currentTimeMillis()));
+            }
+        } catch (IOException e) {
+            log.warn("cannot record site {}: {}", info.infohash(), e.toString());
+        }
+    }
+
+    private void forgetRemote(String ih, RemoteSite site) {
+        remote.remove(ih, site);
+        remoteStarted.remove(ih);
+        hints.forget(site.torrentId());
+        site.stop();
+    }
+
+    /** Downloads every piece of a fetched site, not just what was asked for (bitweb get, "keep this site"). */
+    public void keepWholeSite(SiteAddress address) {
+        RemoteSite site = remote.get(address.hex());
+        if (site != null) {
+            site.keepWholeSite(true);
+        }
+    }
+
+    /** Fraction of a fetched site's pieces verified, or 1 for a local site; empty if unknown. */
+    public Optional<Double> completion(SiteAddress address) {
+        if (views.containsKey(address.hex())) {
+            return Optional.of(1.0);
+        }
+        RemoteSite site = remote.get(address.hex());
+        if (site == null || site.info().isEmpty()) {
+            return Optional.empty();
+        }
+        TorrentInfo info = site.info().get();
+        int done = 0;
+        for (int i = 0; i < info.pieceCount(); i++) {
+            if (site.isVerified(i)) {
+                done++;
+            }
+        }
+        return Optional.of(info.pieceCount() == 0 ? 1.0 : (double) done / info.pieceCount());
+    }
+
+    /** The file list of a site this engine can read, for bitweb get. */
+    public Optional<TorrentInfo> torrentInfo(SiteAddress address) {
+        RemoteSite site = remote.get(address.hex());
+        if (site != null && site.info().isPresent()) {
+            return site.info();
+        }
+        try {
+            Path torrent = dir.site(address.hex()).resolve(SiteFiles.TORRENT);
+            return Files.exists(torrent) ? Optional.of(TorrentInfo.parseTorrent(Files.readAllBytes(torrent))) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private synchronized void activate(SiteRecord record) throws IOException {
@@ -187,6 +349,7 @@ public final class Engine implements AutoCloseable {
         } catch (Exception e) {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
+        remote.values().forEach(RemoteSite::stop);
         clients.values().forEach(c -> {
             try {
                 c.stop();

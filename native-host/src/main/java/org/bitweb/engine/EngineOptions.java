@@ -8,10 +8,21 @@ import java.net.InetAddress;
  * @param gatewayPort loopback port of the HTTP gateway; 0 picks a free one
  * @param peerPort    BitTorrent listening port; 0 picks a free one
  * @param peerBind    address the BitTorrent port listens on (any address by default; loopback in tests)
+ * @param metadataTimeout how long a new site may look for peers and its file list before the
+ *                        gateway says it cannot be had
+ * @param stallTimeout    how long a reader waits for the next piece of a file before giving up
  */
-public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind) {
+public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
+                            java.time.Duration stallTimeout) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
+
+    public static final java.time.Duration DEFAULT_METADATA_TIMEOUT = java.time.Duration.ofSeconds(60);
+    public static final java.time.Duration DEFAULT_STALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind) {
+        this(gatewayPort, peerPort, peerBind, DEFAULT_METADATA_TIMEOUT, DEFAULT_STALL_TIMEOUT);
+    }
 
     public EngineOptions {
         checkPort(gatewayPort, "gateway port");

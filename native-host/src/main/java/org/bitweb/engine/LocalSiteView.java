@@ -1,6 +1,7 @@
 package org.bitweb.engine;
 
 import org.bitweb.gateway.SiteView;
+import org.bitweb.torrent.DataLayout;
 import org.bitweb.torrent.TorrentInfo;
 
 import java.io.IOException;
@@ -107,14 +108,6 @@ final class LocalSiteView implements SiteView {
     }
 
     Path diskPath(TorrentInfo.TorrentFile file) {
-        Path base = dataRoot.resolve(info.name());
-        if (!info.multiFile()) {
-            return base;
-        }
-        Path p = base;
-        for (String part : file.path()) {
-            p = p.resolve(part);
-        }
-        return p;
+        return DataLayout.path(dataRoot, info, file);
     }
 }

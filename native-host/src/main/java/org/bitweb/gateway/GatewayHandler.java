@@ -76,6 +76,9 @@ final class GatewayHandler extends Handler.Abstract {
         return true;
     }
 
+    /** How long a request waits for a site's file list before the loading page is shown instead. */
+    static final java.time.Duration FETCH_WAIT = java.time.Duration.ofMillis(1500);
+
     private void serve(Request request, Response response, Callback callback) {
         var headers = response.getHeaders();
         protect(response);
@@ -134,14 +137,16 @@ final class GatewayHandler extends Handler.Abstract {
             return;
         }
 
-        Optional<SiteView> view = sites.site(address);
-        if (view.isEmpty()) {
-            page(request, response, callback, HttpStatus.NOT_FOUND_404, "Unknown site",
-                    "The site " + address.label() + " is not known to this engine. "
-                            + "Check the address, or add the site to BitWeb first.");
+        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT);
+        if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
+            page(request, response, callback, HttpStatus.NOT_FOUND_404, "Site not available", unknown.reason());
             return;
         }
-        SiteView files = view.get();
+        if (lookup instanceof SiteSource.Lookup.Loading loading) {
+            loadingPage(request, response, callback, loading);
+            return;
+        }
+        SiteView files = ((SiteSource.Lookup.Ready) lookup).view();
         if (path.trailingSlash()) {
             Optional<SiteView.FileEntry> index = files.file(path.indexFile());
             if (index.isPresent()) {
@@ -273,6 +278,25 @@ final class GatewayHandler extends Handler.Abstract {
         }
         closeQuietly(in);
         callback.succeeded();
+    }
+
+    /**
+     * Shown while a site's file list is on its way: says what is happening and reloads itself
+     * every second, so it turns into the site as soon as the site can be read. Not cached.
+     */
+    private static void loadingPage(Request request, Response response, Callback callback,
+                                    SiteSource.Lookup.Loading loading) {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_ERRORS);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        String details = escape(loading.stage()) + " &middot; " + loading.peers()
+                + (loading.peers() == 1 ? " peer" : " peers") + " &middot; " + loading.bytes() + " bytes received";
+        String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"refresh\" content=\"1\"><title>Loading&hellip;</title></head>\n"
+                + "<body><h1>Loading this site from its peers&hellip;</h1>\n"
+                + "<p id=\"bitweb-progress\">" + details + "</p>\n"
+                + "<p><small>BitWeb gateway: this page reloads itself until the site is here.</small></p>"
+                + "</body></html>\n";
+        send(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, html);
     }
 
     private static void notFound(Request request, Response response, Callback callback, String rawPath) {

@@ -2,13 +2,44 @@ package org.bitweb.gateway;
 
 import org.bitweb.address.SiteAddress;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** Where the gateway gets sites from: the engine in production, a folder in some tests. */
 public interface SiteSource {
 
     /**
-     * @return the site's current content, or empty if this engine cannot serve it (unknown site)
+     * @return the site's current content, or empty if this engine cannot serve it right now
      */
     Optional<SiteView> site(SiteAddress address);
+
+    /**
+     * Like {@link #site} but starts fetching a site this engine does not have, and waits up to
+     * {@code wait} for it to become readable, so a fast swarm shows the page, not a loading screen.
+     */
+    default Lookup fetch(SiteAddress address, Duration wait) {
+        return site(address).<Lookup>map(Lookup.Ready::new)
+                .orElseGet(() -> new Lookup.Unknown("The site " + address.label() + " is not known to this engine."));
+    }
+
+    /** What a fetch found. */
+    sealed interface Lookup {
+        /** Readable now. */
+        record Ready(SiteView view) implements Lookup {
+        }
+
+        /**
+         * On its way: what is happening, for the loading page.
+         *
+         * @param stage  a short phrase ("looking for peers", "fetching the file list")
+         * @param peers  peers connected
+         * @param bytes  bytes received so far
+         */
+        record Loading(String stage, int peers, long bytes) implements Lookup {
+        }
+
+        /** Cannot be had: why, and what to do, in words for the user. */
+        record Unknown(String reason) implements Lookup {
+        }
+    }
 }

@@ -169,6 +169,10 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
     }
 
     /** One file or folder name: UTF-8, not empty, not . or .., no separators or control characters. */
+    public static String checkName(byte[] raw, String what) {
+        return segment(raw, what);
+    }
+
     static String segment(byte[] raw, String what) {
         String s;
         try {
@@ -179,7 +183,9 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("torrent " + what + " is not UTF-8");
         }
-        if (s.isEmpty() || s.equals(".") || s.equals("..") || s.length() > 255) {
+        // bt trims spaces and trailing dots when it maps names to disk, so such a name would land
+        // on another file than the one the gateway reads: refuse it
+        if (s.isEmpty() || s.length() > 255 || !s.equals(s.trim()) || s.endsWith(".")) {
             throw new IllegalArgumentException("unsafe torrent " + what + ": '" + s + "'");
         }
         for (int i = 0; i < s.length(); i++) {

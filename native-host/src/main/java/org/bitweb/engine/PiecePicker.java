@@ -1,0 +1,67 @@
+package org.bitweb.engine;
+
+import bt.torrent.PieceStatistics;
+import bt.torrent.selector.PieceSelector;
+import bt.torrent.selector.RarestFirstSelector;
+
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Decides which pieces of a site to fetch: the pieces someone is waiting for, in the order they
+ * asked (so a page or the range under a video's playhead comes first, front to back), and nothing
+ * else unless the user keeps the whole site. bt's own file priorities cannot do this: files it
+ * skips at start stay skipped, and its priorities work per file, not per byte range.
+ */
+final class PiecePicker implements PieceSelector {
+    private final Set<Integer> wanted = new LinkedHashSet<>();
+    private final PieceSelector rest = RarestFirstSelector.randomizedRarest();
+    private volatile boolean wholeSite;
+
+    PiecePicker(boolean wholeSite) {
+        this.wholeSite = wholeSite;
+    }
+
+    /** Asks for pieces first..last (inclusive), after those already asked for. */
+    synchronized void want(int first, int last) {
+        for (int i = first; i <= last; i++) {
+            wanted.add(i);
+        }
+    }
+
+    /** A piece arrived: nobody needs to ask for it any more. */
+    synchronized void arrived(int piece) {
+        wanted.remove(piece);
+    }
+
+    void wholeSite(boolean keep) {
+        wholeSite = keep;
+    }
+
+    boolean wholeSite() {
+        return wholeSite;
+    }
+
+    @Override
+    public void initSelector(int numPieces) {
+        rest.initSelector(numPieces);
+    }
+
+    @Override
+    public IntStream getNextPieces(BitSet relevant, PieceStatistics statistics) {
+        int[] first;
+        synchronized (this) {
+            first = wanted.stream().mapToInt(Integer::intValue).filter(relevant::get).toArray();
+        }
+        if (!wholeSite) {
+            return IntStream.of(first);
+        }
+        BitSet others = (BitSet) relevant.clone();
+        for (int piece : first) {
+            others.clear(piece);
+        }
+        return IntStream.concat(IntStream.of(first), rest.getNextPieces(others, statistics));
+    }
+}

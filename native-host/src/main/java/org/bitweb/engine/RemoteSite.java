@@ -1,0 +1,357 @@
+package org.bitweb.engine;
+
+import bt.Bt;
+import bt.data.Bitfield;
+import bt.magnet.MagnetUri;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeerAddress;
+import bt.runtime.BtClient;
+import bt.runtime.BtRuntime;
+import bt.torrent.TorrentDescriptor;
+import bt.torrent.TorrentRegistry;
+import org.bitweb.gateway.SiteView;
+import org.bitweb.store.AtomicFiles;
+import org.bitweb.torrent.Bencode;
+import org.bitweb.torrent.DataLayout;
+import org.bitweb.torrent.TorrentInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A site fetched from the swarm on demand: metadata by BEP 9 when only the infohash is known, then
+ * the pieces of whatever the gateway asks for, first. Readers block until the pieces under their
+ * bytes are verified, and give up with an IOException when no piece arrives for a while.
+ */
+final class RemoteSite implements SiteView {
+    private static final Logger log = LoggerFactory.getLogger(RemoteSite.class);
+
+    /** Where the fetch is, for the loading page and the popup. */
+    enum Stage { FINDING_PEERS, FETCHING_METADATA, READY, FAILED }
+
+    private final String infohash;
+    private final TorrentId torrentId;
+    private final Path siteDir;
+    private final BtRuntime runtime;
+    private final PiecePicker picker;
+    private final Duration stallTimeout;
+    private final Object signal = new Object();
+    private volatile TorrentInfo info;
+    private volatile String failure;
+    private volatile SiteStats stats = SiteStats.NONE;
+    private volatile long lastUsed = System.currentTimeMillis();
+    private Map<String, TorrentInfo.TorrentFile> files = Map.of();
+    private Set<String> directories = Set.of();
+    private BtClient client;
+
+    RemoteSite(String infohash, Path siteDir, BtRuntime runtime, boolean wholeSite, Duration stallTimeout) {
+        this.infohash = infohash;
+        this.torrentId = TorrentId.fromBytes(org.bitweb.address.Hex.decode(infohash));
+        this.siteDir = siteDir;
+        this.runtime = runtime;
+        this.picker = new PiecePicker(wholeSite);
+        this.stallTimeout = stallTimeout;
+    }
+
+    TorrentId torrentId() {
+        return torrentId;
+    }
+
+    /**
+     * Starts fetching: from the stored torrent when this site was visited before, else from a
+     * magnet link, with {@code peers} as the first peers to ask for metadata.
+     *
+     * @param onMetadata told once the site's file list is known and stored
+     */
+    synchronized void start(List<InetSocketAddress> peers, Consumer<TorrentInfo> onMetadata) throws IOException {
+        Files.createDirectories(siteDir);
+        Path torrentFile = siteDir.resolve(SiteFiles.TORRENT);
+        var builder = Bt.client(runtime)
+                .storage(new SafeStorage(siteDir.resolve(SiteFiles.DATA)))
+                .selector(picker);
+        if (Files.exists(torrentFile)) {
+            byte[] bytes = Files.readAllBytes(torrentFile);
+            ready(TorrentInfo.parseTorrent(bytes));
+            Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(bytes);
+            builder.torrent(() -> torrent);
+        } else {
+            MagnetUri.Builder magnet = MagnetUri.torrentId(torrentId);
+            for (InetSocketAddress peer : peers) {
+                magnet.peer(new InetPeerAddress(peer.getAddress().getHostAddress(), peer.getPort()));
+            }
+            builder.magnet(magnet.buildUri()).afterTorrentFetched(torrent -> {
+                try {
+                    byte[] raw = torrent.getSource().getExchangedMetadata();
+                    TorrentInfo parsed = TorrentInfo.parseInfo(raw);
+                    if (!parsed.infohash().equals(infohash)) {
+                        throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
+                    }
+                    AtomicFiles.write(torrentFile, torrentFileBytes(raw));
+                    ready(parsed);
+                    onMetadata.accept(parsed);
+                } catch (IOException | RuntimeException e) {
+                    fail("the site's metadata was refused: " + e.getMessage());
+                    throw new IllegalStateException(e.getMessage(), e); // stops bt's processing of this torrent
+                }
+            });
+        }
+        runtime.getEventSource().onPieceVerified(torrentId, event -> {
+            picker.arrived(event.getPieceIndex());
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        });
+        client = builder.build();
+        client.startAsync(state -> stats = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
+                state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal()), 500)
+                .whenComplete((result, error) -> {
+                    if (error != null) {
+                        fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
+                    }
+                });
+    }
+
+    /** {"info": raw} : a torrent file around metadata that came from peers, byte for byte. */
+    private static byte[] torrentFileBytes(byte[] rawInfo) {
+        byte[] prefix = "d4:info".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + rawInfo.length + 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(rawInfo, 0, out, prefix.length, rawInfo.length);
+        out[out.length - 1] = 'e';
+        Bencode.decode(out); // still one well-formed value
+        return out;
+    }
+
+    private void ready(TorrentInfo parsed) {
+        Map<String, TorrentInfo.TorrentFile> byPath = new HashMap<>();
+        Set<String> dirs = new HashSet<>();
+        dirs.add("");
+        for (TorrentInfo.TorrentFile f : parsed.files()) {
+            String path = f.joined();
+            byPath.put(path, f);
+            for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/')) {
+                path = path.substring(0, slash);
+                dirs.add(path);
+            }
+        }
+        files = byPath;
+        directories = dirs;
+        info = parsed;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void fail(String reason) {
+        log.warn("site {} failed: {}", infohash, reason);
+        failure = reason;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    Stage stage() {
+        if (failure != null) {
+            return Stage.FAILED;
+        }
+        if (info != null) {
+            return Stage.READY;
+        }
+        return stats.peers() == 0 ? Stage.FINDING_PEERS : Stage.FETCHING_METADATA;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    SiteStats stats() {
+        return stats;
+    }
+
+    Optional<TorrentInfo> info() {
+        return Optional.ofNullable(info);
+    }
+
+    long lastUsed() {
+        return lastUsed;
+    }
+
+    void keepWholeSite(boolean keep) {
+        picker.wholeSite(keep);
+    }
+
+    /** Waits until the file list is known, the fetch failed, or {@code wait} passes. */
+    boolean awaitMetadata(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (signal) {
+            while (info == null && failure == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                signal.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return info != null;
+    }
+
+    boolean isVerified(int piece) {
+        Optional<TorrentDescriptor> descriptor = runtime.service(TorrentRegistry.class).getDescriptor(torrentId);
+        if (descriptor.isEmpty() || descriptor.get().getDataDescriptor() == null) {
+            return false;
+        }
+        Bitfield bitfield = descriptor.get().getDataDescriptor().getBitfield();
+        return bitfield.isVerified(piece);
+    }
+
+    boolean isComplete() {
+        TorrentInfo current = info;
+        if (current == null) {
+            return false;
+        }
+        for (int i = 0; i < current.pieceCount(); i++) {
+            if (!isVerified(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String version() {
+        return infohash;
+    }
+
+    @Override
+    public Optional<FileEntry> file(String path) {
+        lastUsed = System.currentTimeMillis();
+        TorrentInfo.TorrentFile f = files.get(path);
+        return f == null ? Optional.empty() : Optional.of(new FileEntry(path, f.length()));
+    }
+
+    @Override
+    public boolean isDirectory(String path) {
+        return directories.contains(path);
+    }
+
+    @Override
+    public InputStream open(FileEntry entry, long offset, long length) throws IOException {
+        TorrentInfo current = info;
+        TorrentInfo.TorrentFile f = files.get(entry.path());
+        if (current == null || f == null) {
+            throw new IOException("not in site " + infohash + ": " + entry.path());
+        }
+        if (offset < 0 || length < 0 || offset + length > f.length()) {
+            throw new IOException("range " + offset + "+" + length + " outside " + entry.path());
+        }
+        if (length > 0) {
+            int first = (int) ((f.offset() + offset) / current.pieceLength());
+            int last = (int) ((f.offset() + offset + length - 1) / current.pieceLength());
+            picker.want(first, last);
+        }
+        return new PieceStream(current, f, DataLayout.path(siteDir.resolve(SiteFiles.DATA), current, f), offset, length);
+    }
+
+    /** Reads a file's bytes as their pieces verify. */
+    private final class PieceStream extends InputStream {
+        private final TorrentInfo torrent;
+        private final TorrentInfo.TorrentFile file;
+        private final Path disk;
+        private long position;
+        private final long end;
+        private RandomAccessFile raf;
+
+        PieceStream(TorrentInfo torrent, TorrentInfo.TorrentFile file, Path disk, long offset, long length) {
+            this.torrent = torrent;
+            this.file = file;
+            this.disk = disk;
+            this.position = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            long global = file.offset() + position;
+            int piece = (int) (global / torrent.pieceLength());
+            awaitPiece(piece);
+            long pieceEnd = (long) (piece + 1) * torrent.pieceLength() - file.offset();
+            int n = (int) Math.min(len, Math.min(end, pieceEnd) - position);
+            if (raf == null) {
+                raf = new RandomAccessFile(disk.toFile(), "r");
+            }
+            raf.seek(position);
+            int got = raf.read(buffer, off, n);
+            if (got < 0) {
+                throw new IOException(file.joined() + " is shorter on disk than its verified pieces");
+            }
+            position += got;
+            lastUsed = System.currentTimeMillis();
+            return got;
+        }
+
+        private void awaitPiece(int piece) throws IOException {
+            long deadline = System.nanoTime() + stallTimeout.toNanos();
+            synchronized (signal) {
+                while (!isVerified(piece)) {
+                    if (failure != null) {
+                        throw new IOException(failure);
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IOException("no peer sent piece " + piece + " of " + infohash + " within "
+                                + stallTimeout.toSeconds() + " s");
+                    }
+                    try {
+                        // woken by each verified piece; the cap re-reads bt's bitfield in case an event was missed
+                        signal.wait(Math.min(250, Math.max(1, left / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for piece " + piece);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (raf != null) {
+                raf.close();
+            }
+        }
+    }
+
+    synchronized void stop() {
+        if (client != null) {
+            try {
+                client.stop();
+            } catch (RuntimeException e) {
+                log.debug("stop {}: {}", infohash, e.toString());
+            }
+        }
+    }
+}
