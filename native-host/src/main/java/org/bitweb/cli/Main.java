@@ -40,6 +40,9 @@ public final class Main {
                   --peer-port N         BitTorrent listening port (default 47801, 0 = any free port)
                   --peer-bind ADDRESS   address the BitTorrent port listens on (default: all)
               status [--json]           sites, sizes, peers, gateway address
+              get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
+                  --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
+                  --timeout SECONDS     give up when no peer sends the site's file list in time (default 120)
               host                      the native-messaging host the browser starts (not for people)
 
             The state folder is --home, else $BITWEB_HOME, else $XDG_DATA_HOME/bitweb, else ~/.local/share/bitweb.
@@ -72,7 +75,8 @@ public final class Main {
     int run(String[] argv, OutputStream rawStdout) {
         Args args;
         try {
-            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind"),
+            argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout"),
                     Set.of("json", "background", "help", "version"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
@@ -91,13 +95,14 @@ public final class Main {
         StateDir dir = StateDir.resolve(args.get("home"), System.getenv());
         try {
             Level level = Logging.parseLevel(Optional.ofNullable(args.get("log-level")).orElse("info"));
-            boolean quiet = command.equals("publish") || command.equals("status");
+            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get");
             dir.create();
             Logging.configure(dir.logs(), level, quiet ? Level.WARN : (command.equals("host") ? Level.WARN : Level.INFO));
             return switch (command) {
                 case "publish" -> publish(dir, args);
                 case "serve" -> serve(dir, args);
                 case "status" -> status(dir, args);
+                case "get" -> get(dir, args);
                 case "host" -> new Bridge(dir, System.in, rawStdout).run();
                 default -> {
                     err.println("bitweb: unknown command '" + command + "'");
@@ -213,6 +218,33 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private int get(StateDir dir, Args args) throws IOException {
+        if (args.positional.size() != 2) {
+            throw new Args.UsageException("get takes one link: bitweb get http://<site>.bitweb/[path] -o DIR");
+        }
+        org.bitweb.address.SiteLink link = org.bitweb.address.SiteLink.parse(args.positional.get(1));
+        java.util.List<java.net.InetSocketAddress> peers = new java.util.ArrayList<>();
+        if (args.get("peer") != null) {
+            for (String peer : args.get("peer").split(",")) {
+                peers.add(org.bitweb.address.SiteLink.peer(peer.trim()));
+            }
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(java.util.Optional.ofNullable(args.get("timeout")).orElse("120"));
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--timeout takes seconds, not '" + args.get("timeout") + "'");
+        }
+        InetAddress bind;
+        try {
+            bind = args.get("peer-bind") == null ? EngineOptions.anyAddress() : InetAddress.getByName(args.get("peer-bind"));
+        } catch (UnknownHostException e) {
+            throw new Args.UsageException("--peer-bind must be an IP address");
+        }
+        Path output = Path.of(java.util.Optional.ofNullable(args.get("output")).orElse(".")).toAbsolutePath().normalize();
+        return new GetCommand(dir, out, err).run(link, output, peers, java.time.Duration.ofSeconds(seconds), bind);
     }
 
     private int status(StateDir dir, Args args) throws IOException {

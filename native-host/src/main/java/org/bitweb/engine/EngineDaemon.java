@@ -1,7 +1,14 @@
 package org.bitweb.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.SiteAddress;
+import org.bitweb.address.SiteLink;
+import org.bitweb.gateway.SiteSource;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.bitweb.messaging.ControlServer;
 import org.bitweb.messaging.Dispatcher;
 import org.bitweb.messaging.ErrorCode;
@@ -96,7 +103,8 @@ public final class EngineDaemon implements AutoCloseable {
                 .on("status", (r, s) -> status())
                 .on("sites.list", (r, s) -> Map.of("sites", engine.sites()))
                 .on("site.info", this::siteInfo)
-                .on("site.publish", this::publish);
+                .on("site.publish", this::publish)
+                .on("site.fetch", this::fetch);
     }
 
     private Object hello(Request request, Session session) throws ProtocolException {
@@ -157,6 +165,63 @@ public final class EngineDaemon implements AutoCloseable {
             log.warn("publish of {} failed", folder, e);
             throw new ProtocolException(ErrorCode.PUBLISH_FAILED, "could not publish " + folder + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Starts or follows the fetch of a site from the swarm. Waits up to {@code wait} ms (at most
+     * 30 s) for its file list, and reports where the fetch is.
+     */
+    private Object fetch(Request request, Session session) throws ProtocolException {
+        SiteLink link;
+        try {
+            link = SiteLink.parse(request.text("url"));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
+        }
+        List<InetSocketAddress> peers = new ArrayList<>(link.peers());
+        JsonNode extra = request.body().path("peers");
+        if (!extra.isMissingNode() && !extra.isNull()) {
+            if (!extra.isArray()) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "'peers' must be a list of \"IP:port\" strings");
+            }
+            for (JsonNode peer : extra) {
+                try {
+                    peers.add(SiteLink.peer(peer.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
+                }
+            }
+        }
+        long waitMs = Math.max(0, Math.min(30_000, request.number("wait", 0)));
+        SiteSource.Lookup lookup = engine.fetch(link.site(), peers, Duration.ofMillis(waitMs));
+        if (request.body().path("whole").asBoolean(false)) {
+            engine.keepWholeSite(link.site());
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("address", link.site().label());
+        data.put("url", link.site().url());
+        if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, unknown.reason());
+        }
+        if (lookup instanceof SiteSource.Lookup.Loading loading) {
+            data.put("ready", false);
+            data.put("stage", loading.stage());
+            data.put("peers", loading.peers());
+            data.put("bytes", loading.bytes());
+            return data;
+        }
+        data.put("ready", true);
+        data.put("stage", "ready");
+        data.put("completion", engine.completion(link.site()).orElse(0.0));
+        engine.torrentInfo(link.site()).ifPresent(info -> {
+            List<Map<String, Object>> files = new ArrayList<>();
+            for (var file : info.files()) {
+                files.add(Map.of("path", file.joined(), "length", file.length()));
+            }
+            data.put("name", info.name());
+            data.put("files", files);
+        });
+        return data;
     }
 
     static SiteAddress parseAddress(String text) throws ProtocolException {
