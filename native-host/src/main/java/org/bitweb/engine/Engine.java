@@ -1,12 +1,12 @@
 package org.bitweb.engine;
 
 import bt.Bt;
-import bt.data.file.FileSystemStorage;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
+import bt.data.ChunkVerifier;
 import bt.module.ServiceModule;
 import org.bitweb.gateway.SiteSource;
 import java.time.Duration;
@@ -57,8 +57,11 @@ public final class Engine implements AutoCloseable {
     private final PeerHints hints;
     private final EngineOptions options;
 
+    private final FastResume resume;
+
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
-                   EngineOptions options) {
+                   FastResume resume, EngineOptions options) {
+        this.resume = resume;
         this.hints = hints;
         this.options = options;
         this.dir = dir;
@@ -84,8 +87,12 @@ public final class Engine implements AutoCloseable {
         config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
         Tuning.apply(config);
         PeerHints hints = new PeerHints();
+        FastResume resume = new FastResume();
         BtRuntime runtime = BtRuntime.builder(config)
-                .module(binder -> ServiceModule.extend(binder).addPeerSourceFactory(hints))
+                .module(binder -> {
+                    ServiceModule.extend(binder).addPeerSourceFactory(hints);
+                    binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
+                })
                 .disableLocalServiceDiscovery() // LAN discovery comes with the swarm engine, opt-in for privacy
                 .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
                 .build();
@@ -109,7 +116,7 @@ public final class Engine implements AutoCloseable {
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
-        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, options);
+        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, options);
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
@@ -141,6 +148,7 @@ public final class Engine implements AutoCloseable {
     /** Publishes a folder and starts seeding it at once. */
     public SiteStatus publish(Path folder, Publisher.Progress progress) throws IOException {
         SiteRecord record = Publisher.publish(dir, store, folder, progress);
+        recordAllVerified(record.infohash());
         activate(record);
         return status(record);
     }
@@ -240,7 +248,7 @@ public final class Engine implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            RemoteSite site = new RemoteSite(ih, dir.site(ih), runtime, false, options.stallTimeout());
+            RemoteSite site = new RemoteSite(ih, dir.site(ih), runtime, resume, false, options.stallTimeout());
             hints.add(site.torrentId(), peers);
             remoteStarted.put(ih, System.currentTimeMillis());
             site.start(peers, info -> recordVisit(info));
@@ -314,6 +322,9 @@ public final class Engine implements AutoCloseable {
         if (clients.containsKey(ih)) {
             return;
         }
+        if (!record.published()) {
+            return; // a visited site may be partial: it is served through a RemoteSite, which checks pieces
+        }
         Path siteDir = dir.site(ih);
         byte[] torrentBytes = Files.readAllBytes(siteDir.resolve(SiteFiles.TORRENT));
         TorrentInfo info = TorrentInfo.parseTorrent(torrentBytes);
@@ -326,12 +337,18 @@ public final class Engine implements AutoCloseable {
             return;
         }
         Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(torrentBytes);
+        boolean resumed = resume.offer(ih, siteDir, info);
         BtClient client = Bt.client(runtime)
-                .storage(new FileSystemStorage(data))
+                .storage(new SafeStorage(data, ih))
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);
+        boolean[] recorded = {resumed};
         client.startAsync(state -> {
+            if (!recorded[0] && state.getPiecesTotal() > 0 && state.getPiecesRemaining() == 0) {
+                recorded[0] = true; // hashed in full once: the next start trusts the record
+                recordAllVerified(ih);
+            }
             SiteStats now = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
                     state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal());
             if (!now.equals(stats.put(ih, now))) {
@@ -340,6 +357,21 @@ public final class Engine implements AutoCloseable {
             }
         }, 1000);
         log.info("seeding {} ({}, {} bytes)", ih, record.name(), record.size());
+    }
+
+    private void recordAllVerified(String ih) {
+        try {
+            Path siteDir = dir.site(ih);
+            TorrentInfo info = TorrentInfo.parseTorrent(Files.readAllBytes(siteDir.resolve(SiteFiles.TORRENT)));
+            FastResume.save(siteDir, info, FastResume.all(info.pieceCount()));
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot record the pieces of {}: {}", ih, e.toString());
+        }
+    }
+
+    /** Pieces bt hashed when it last started a site; -1 if it has not. Fast resume makes this 0. */
+    public int piecesHashedAtStart(String infohash) {
+        return resume.hashedAtStart(infohash);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +61,11 @@ final class RemoteSite implements SiteView {
     private Set<String> directories = Set.of();
     private BtClient client;
 
-    RemoteSite(String infohash, Path siteDir, BtRuntime runtime, boolean wholeSite, Duration stallTimeout) {
+    private final FastResume resume;
+
+    RemoteSite(String infohash, Path siteDir, BtRuntime runtime, FastResume resume, boolean wholeSite,
+               Duration stallTimeout) {
+        this.resume = resume;
         this.infohash = infohash;
         this.torrentId = TorrentId.fromBytes(org.bitweb.address.Hex.decode(infohash));
         this.siteDir = siteDir;
@@ -83,11 +88,13 @@ final class RemoteSite implements SiteView {
         Files.createDirectories(siteDir);
         Path torrentFile = siteDir.resolve(SiteFiles.TORRENT);
         var builder = Bt.client(runtime)
-                .storage(new SafeStorage(siteDir.resolve(SiteFiles.DATA)))
+                .storage(new SafeStorage(siteDir.resolve(SiteFiles.DATA), infohash))
                 .selector(picker);
         if (Files.exists(torrentFile)) {
             byte[] bytes = Files.readAllBytes(torrentFile);
-            ready(TorrentInfo.parseTorrent(bytes));
+            TorrentInfo parsed = TorrentInfo.parseTorrent(bytes);
+            resume.offer(infohash, siteDir, parsed);
+            ready(parsed);
             Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(bytes);
             builder.torrent(() -> torrent);
         } else {
@@ -345,12 +352,27 @@ final class RemoteSite implements SiteView {
         }
     }
 
+    /** Stops fetching and records which pieces are here, so the next start need not hash them. */
     synchronized void stop() {
         if (client != null) {
             try {
                 client.stop();
             } catch (RuntimeException e) {
                 log.debug("stop {}: {}", infohash, e.toString());
+            }
+        }
+        TorrentInfo current = info;
+        if (current != null) {
+            BitSet verified = new BitSet(current.pieceCount());
+            for (int i = 0; i < current.pieceCount(); i++) {
+                if (isVerified(i)) {
+                    verified.set(i);
+                }
+            }
+            try {
+                FastResume.save(siteDir, current, verified);
+            } catch (IOException e) {
+                log.warn("cannot record the pieces of {}: {}", infohash, e.toString());
             }
         }
     }

@@ -15,8 +15,9 @@ public record SiteStatus(String address, String url, String name, long size, int
 
     static SiteStatus of(SiteRecord record, SiteStats stats, boolean complete) {
         SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
-        double progress = complete ? 1.0
-                : stats.piecesTotal() == 0 ? 0.0 : (double) stats.piecesComplete() / stats.piecesTotal();
+        // once bt has checked the data its count wins: a published site damaged on disk shows it
+        double progress = stats.piecesTotal() > 0 ? (double) stats.piecesComplete() / stats.piecesTotal()
+                : complete ? 1.0 : 0.0;
         return new SiteStatus(address.label(), address.url(), record.name(), record.size(), record.files(),
                 stats.peers(), record.seeding(), record.published(), stats.uploaded(), stats.downloaded(), progress);
     }

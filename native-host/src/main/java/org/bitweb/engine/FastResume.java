@@ -1,0 +1,161 @@
+package org.bitweb.engine;
+
+import bt.data.ChunkDescriptor;
+import bt.data.ChunkVerifier;
+import bt.data.DefaultChunkVerifier;
+import bt.data.LocalBitfield;
+import bt.data.digest.SHA1Digester;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitweb.messaging.Json;
+import org.bitweb.store.AtomicFiles;
+import org.bitweb.torrent.DataLayout;
+import org.bitweb.torrent.TorrentInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fast resume: which pieces of a site are verified is recorded beside its files
+ * ({@code resume.json}, with each file's size and modification time). When bt checks a site's
+ * data at start, pieces the record vouches for are taken as verified without hashing, as long as
+ * every file still has the recorded size and time; a file that changed on disk voids the record
+ * and the site is hashed in full. Without this, bt re-hashes every seeded site at every start,
+ * which grows without bound with the number of sites.
+ */
+final class FastResume implements ChunkVerifier {
+    private static final Logger log = LoggerFactory.getLogger(FastResume.class);
+    static final String FILE = "resume.json";
+
+    private final ChunkVerifier hashing = new DefaultChunkVerifier(SHA1Digester.newDigester(), 1);
+    private final Map<String, BitSet> offered = new ConcurrentHashMap<>();
+    private final Map<String, Integer> hashedAtStart = new ConcurrentHashMap<>();
+
+    /**
+     * Reads a site's record and, if the files on disk still match it, offers its verified pieces
+     * to the next check of that site.
+     *
+     * @return true when the record was valid and offered
+     */
+    boolean offer(String site, Path siteDir, TorrentInfo info) {
+        Path record = siteDir.resolve(FILE);
+        try {
+            JsonNode json = Json.MAPPER.readTree(Files.readAllBytes(record));
+            if (!info.infohash().equals(json.path("infohash").asText())) {
+                return false;
+            }
+            JsonNode files = json.path("files");
+            if (files.size() != info.files().size()) {
+                return false;
+            }
+            Path data = siteDir.resolve(SiteFiles.DATA);
+            for (int i = 0; i < info.files().size(); i++) {
+                TorrentInfo.TorrentFile file = info.files().get(i);
+                Path disk = DataLayout.path(data, info, file);
+                JsonNode recorded = files.get(i);
+                boolean exists = Files.exists(disk);
+                long size = exists ? Files.size(disk) : -1;
+                long mtime = exists ? Files.getLastModifiedTime(disk).toMillis() : -1;
+                if (size != recorded.path("size").asLong(-2) || mtime != recorded.path("mtime").asLong(-2)) {
+                    log.warn("site {}: {} changed on disk since it was last checked; checking the whole site again",
+                            site, file.joined());
+                    Files.deleteIfExists(record);
+                    return false;
+                }
+            }
+            BitSet verified = BitSet.valueOf(Base64.getDecoder().decode(json.path("verified").asText()));
+            offered.put(site, verified);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            log.warn("site {}: unreadable fast-resume record ({}); checking its data instead", site, e.toString());
+            return false;
+        }
+    }
+
+    /** Records the verified pieces and the files' current sizes and times, atomically. */
+    static void save(Path siteDir, TorrentInfo info, BitSet verified) throws IOException {
+        Path data = siteDir.resolve(SiteFiles.DATA);
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (TorrentInfo.TorrentFile file : info.files()) {
+            Path disk = DataLayout.path(data, info, file);
+            boolean exists = Files.exists(disk);
+            files.add(Map.of("path", file.joined(),
+                    "size", exists ? Files.size(disk) : -1,
+                    "mtime", exists ? Files.getLastModifiedTime(disk).toMillis() : -1));
+        }
+        Map<String, Object> record = Map.of("infohash", info.infohash(),
+                "verified", Base64.getEncoder().encodeToString(verified.toByteArray()),
+                "files", files);
+        AtomicFiles.write(siteDir.resolve(FILE), Json.bytes(record));
+    }
+
+    static BitSet all(int pieces) {
+        BitSet set = new BitSet(pieces);
+        set.set(0, pieces);
+        return set;
+    }
+
+    /** How many pieces of a site bt had to hash at its last start (for tests and status). */
+    int hashedAtStart(String site) {
+        return hashedAtStart.getOrDefault(site, -1);
+    }
+
+    @Override
+    public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
+        String site = chunks.isEmpty() ? null : siteOf(chunks.get(0));
+        BitSet trusted = site == null ? null : offered.remove(site);
+        if (trusted == null) {
+            if (site != null) {
+                hashedAtStart.put(site, chunks.size());
+            }
+            return hashing.verify(chunks, bitfield);
+        }
+        int hashed = 0;
+        boolean all = true;
+        for (int i = 0; i < chunks.size(); i++) {
+            ChunkDescriptor chunk = chunks.get(i);
+            if (trusted.get(i)) {
+                bitfield.markLocalPieceVerified(i);
+            } else if (hashing.verifyIfPresent(chunk)) {
+                hashed++;
+                bitfield.markLocalPieceVerified(i);
+            } else {
+                all = false;
+            }
+        }
+        hashedAtStart.put(site, hashed);
+        return all;
+    }
+
+    @Override
+    public boolean verify(ChunkDescriptor chunk) {
+        return hashing.verify(chunk);
+    }
+
+    @Override
+    public boolean verifyIfPresent(ChunkDescriptor chunk) {
+        return hashing.verifyIfPresent(chunk);
+    }
+
+    private static String siteOf(ChunkDescriptor chunk) {
+        String[] site = {null};
+        chunk.getData().visitUnits((unit, off, lim) -> {
+            if (unit instanceof SafeStorage.SiteUnit tagged) {
+                site[0] = tagged.site;
+            }
+            return false;
+        });
+        return site[0];
+    }
+}
