@@ -354,6 +354,17 @@ final class RemoteSite implements SiteView {
 
     /** Stops fetching and records which pieces are here, so the next start need not hash them. */
     synchronized void stop() {
+        // which pieces are verified is read before bt lets go of the torrent; the files' sizes
+        // and times after, once nothing writes to them any more
+        TorrentInfo current = info;
+        BitSet verified = new BitSet();
+        if (current != null) {
+            for (int i = 0; i < current.pieceCount(); i++) {
+                if (isVerified(i)) {
+                    verified.set(i);
+                }
+            }
+        }
         if (client != null) {
             try {
                 client.stop();
@@ -361,14 +372,7 @@ final class RemoteSite implements SiteView {
                 log.debug("stop {}: {}", infohash, e.toString());
             }
         }
-        TorrentInfo current = info;
         if (current != null) {
-            BitSet verified = new BitSet(current.pieceCount());
-            for (int i = 0; i < current.pieceCount(); i++) {
-                if (isVerified(i)) {
-                    verified.set(i);
-                }
-            }
             try {
                 FastResume.save(siteDir, current, verified);
             } catch (IOException e) {
