@@ -194,7 +194,7 @@ public final class Main {
         EngineOptions options = new EngineOptions(
                 args.port("gateway-port", EngineOptions.DEFAULT_GATEWAY_PORT),
                 args.port("peer-port", EngineOptions.DEFAULT_PEER_PORT), bind);
-        EngineDaemon daemon = EngineDaemon.start(dir, options);
+        EngineDaemon daemon = EngineDaemon.start(dir, options, args.flag("background"));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         var engine = daemon.engine();
         out.println("BitWeb " + EngineDaemon.VERSION + " engine, state in " + dir.root());

@@ -120,6 +120,10 @@ public final class Engine implements AutoCloseable {
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
+                if (!site.published() && site.seeding()) {
+                    engine.remoteSite(site.infohash(), List.of()).keepWholeSite(true);
+                    continue;
+                }
                 engine.activate(site);
             } catch (IOException | RuntimeException e) {
                 log.error("cannot start site {}: {}", site.infohash(), e.toString());
@@ -367,6 +371,89 @@ public final class Engine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.warn("cannot record the pieces of {}: {}", ih, e.toString());
         }
+    }
+
+    /**
+     * Shares a site with other peers from now on (and at every start). A published site is seeded
+     * already; a visited one is downloaded in full and then shared.
+     */
+    public SiteStatus seed(String ih) throws IOException {
+        SiteRecord record = store.get(ih).orElseThrow(() -> new IOException("this engine does not know the site " + ih));
+        if (!record.seeding()) {
+            record = withSeeding(record, true);
+            store.put(record);
+        }
+        if (record.published()) {
+            activate(record);
+        } else {
+            RemoteSite site = remoteSite(ih, List.of());
+            site.keepWholeSite(true);
+        }
+        return status(record);
+    }
+
+    /** Stops sharing a site; it stays in the store and readable here. */
+    public SiteStatus unseed(String ih) throws IOException {
+        SiteRecord record = store.get(ih).orElseThrow(() -> new IOException("this engine does not know the site " + ih));
+        if (record.seeding()) {
+            record = withSeeding(record, false);
+            store.put(record);
+        }
+        BtClient client;
+        synchronized (this) {
+            client = clients.remove(ih);
+        }
+        if (client != null) {
+            client.stop();
+            stats.remove(ih);
+        }
+        RemoteSite site = remote.get(ih);
+        if (site != null) {
+            site.keepWholeSite(false);
+        }
+        return status(record);
+    }
+
+    /**
+     * Removes a site and its files from this machine.
+     *
+     * @return bytes freed on disk
+     */
+    public long remove(String ih) throws IOException {
+        if (store.get(ih).isEmpty() && !remote.containsKey(ih)) {
+            throw new IOException("this engine does not know the site " + ih);
+        }
+        unseedQuietly(ih);
+        RemoteSite site = remote.remove(ih);
+        if (site != null) {
+            forgetRemote(ih, site);
+        }
+        views.remove(ih);
+        store.remove(ih);
+        Path siteDir = dir.site(ih);
+        long freed = Publisher.sizeOf(siteDir);
+        Publisher.deleteTree(siteDir);
+        log.info("removed site {} ({} bytes)", ih, freed);
+        return freed;
+    }
+
+    private void unseedQuietly(String ih) {
+        BtClient client;
+        synchronized (this) {
+            client = clients.remove(ih);
+        }
+        if (client != null) {
+            try {
+                client.stop();
+            } catch (RuntimeException e) {
+                log.debug("stop {}: {}", ih, e.toString());
+            }
+        }
+        stats.remove(ih);
+    }
+
+    private static SiteRecord withSeeding(SiteRecord r, boolean seeding) {
+        return new SiteRecord(r.infohash(), r.name(), r.size(), r.files(), r.published(), seeding, r.added());
     }
 
     /** Pieces bt hashed when it last started a site; -1 if it has not. Fast resume makes this 0. */

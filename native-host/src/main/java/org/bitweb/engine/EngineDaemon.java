@@ -18,6 +18,7 @@ import org.bitweb.messaging.ProtocolException;
 import org.bitweb.messaging.Request;
 import org.bitweb.messaging.Session;
 import org.bitweb.store.AtomicFiles;
+import org.bitweb.store.Settings;
 import org.bitweb.store.StateDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +49,30 @@ public final class EngineDaemon implements AutoCloseable {
     private final ControlServer control;
     private final ExecutorService executor;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Settings settings;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EngineDaemon(EngineLock lock, Engine engine, ControlServer control, ExecutorService executor) {
         this.lock = lock;
         this.engine = engine;
         this.control = control;
         this.executor = executor;
+        this.settings = Settings.DEFAULTS;
     }
 
     /**
      * @throws EngineRunningException when another engine holds this state folder
      */
     public static EngineDaemon start(StateDir dir, EngineOptions options) throws IOException {
+        return start(dir, options, false);
+    }
+
+    /**
+     * @param startedForBrowser true when a browser's host process started this engine: it then
+     *                          stops a while after the last browser leaves, unless the user chose
+     *                          to keep seeding when the browser is closed
+     */
+    public static EngineDaemon start(StateDir dir, EngineOptions options, boolean startedForBrowser) throws IOException {
         EngineLock lock = EngineLock.tryAcquire(dir).orElseThrow(() -> new EngineRunningException(dir));
         Engine engine;
         try {
@@ -79,9 +92,14 @@ public final class EngineDaemon implements AutoCloseable {
         EngineDaemon[] self = new EngineDaemon[1];
         Dispatcher dispatcher = new Dispatcher();
         ControlServer control = new ControlServer(dir.socket(), dispatcher, executor,
-                count -> log.debug("{} client(s) connected", count));
+                count -> self[0].clientsChanged(count, startedForBrowser));
         EngineDaemon daemon = new EngineDaemon(lock, engine, control, executor);
         self[0] = daemon;
+        try {
+            daemon.settings = Settings.load(dir);
+        } catch (IOException e) {
+            log.warn("{}; using the defaults", e.getMessage());
+        }
         daemon.register(dispatcher);
         try {
             daemon.writeInfo();
@@ -98,13 +116,45 @@ public final class EngineDaemon implements AutoCloseable {
         return engine;
     }
 
+    /** A host process restarting (a service worker woke up) reconnects within this time. */
+    static final long IDLE_GRACE_MS = Long.getLong("bitweb.idleGraceMillis", 10_000);
+    private final java.util.concurrent.ScheduledExecutorService idle =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "idle-check");
+                t.setDaemon(true);
+                return t;
+            });
+    private java.util.concurrent.ScheduledFuture<?> idleStop;
+
+    private synchronized void clientsChanged(int count, boolean startedForBrowser) {
+        log.debug("{} client(s) connected", count);
+        if (idleStop != null) {
+            idleStop.cancel(false);
+            idleStop = null;
+        }
+        if (count == 0 && startedForBrowser && !settings.keepSeeding()) {
+            idleStop = idle.schedule(() -> {
+                if (control.sessionCount() == 0 && !settings.keepSeeding()) {
+                    log.info("the last browser left and 'keep seeding' is off: stopping");
+                    close();
+                }
+            }, IDLE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void register(Dispatcher d) {
         d.on("hello", this::hello)
                 .on("status", (r, s) -> status())
                 .on("sites.list", (r, s) -> Map.of("sites", engine.sites()))
                 .on("site.info", this::siteInfo)
                 .on("site.publish", this::publish)
-                .on("site.fetch", this::fetch);
+                .on("site.fetch", this::fetch)
+                .on("site.seed", (r, s) -> engine.seed(infohash(r)))
+                .on("site.unseed", (r, s) -> engine.unseed(infohash(r)))
+                .on("site.remove", this::remove)
+                .on("fetch", this::fetchBytes)
+                .on("settings.get", (r, s) -> settings)
+                .on("settings.set", this::setSettings);
     }
 
     private Object hello(Request request, Session session) throws ProtocolException {
@@ -224,6 +274,100 @@ public final class EngineDaemon implements AutoCloseable {
         return data;
     }
 
+    private String infohash(Request request) throws ProtocolException {
+        SiteAddress address = parseAddress(request.text("address"));
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "updatable (key) sites are not supported yet: " + address);
+        }
+        if (engine.site(address.hex()).isEmpty()) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, "this engine does not know the site " + address);
+        }
+        return address.hex();
+    }
+
+    private Object remove(Request request, Session session) throws ProtocolException, IOException {
+        long freed = engine.remove(infohash(request));
+        return Map.of("freed", freed);
+    }
+
+    /** The most file bytes one {@code fetch} reply carries: base64 makes them 4/3 larger, under the 1 MiB frame. */
+    static final int FETCH_CHUNK = 512 * 1024;
+
+    /**
+     * Bytes of a site's file over native messaging, in chunks: {@code {url, offset, length}}.
+     * For extension pages that cannot use the gateway; the gateway is the fast path.
+     */
+    private Object fetchBytes(Request request, Session session) throws ProtocolException, IOException {
+        SiteLink link;
+        try {
+            link = SiteLink.parse(request.text("url"));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
+        }
+        long offset = request.number("offset", 0);
+        long length = request.number("length", FETCH_CHUNK);
+        if (offset < 0 || length < 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'offset' and 'length' must not be negative");
+        }
+        org.bitweb.gateway.SitePath path;
+        try {
+            path = org.bitweb.gateway.SitePath.parse(link.path());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
+        }
+        long waitMs = Math.max(0, Math.min(30_000, request.number("wait", 10_000)));
+        SiteSource.Lookup lookup = engine.fetch(link.site(), link.peers(), Duration.ofMillis(waitMs));
+        if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, unknown.reason());
+        }
+        if (!(lookup instanceof SiteSource.Lookup.Ready ready)) {
+            throw new ProtocolException(ErrorCode.NOT_READY, "the site's file list has not arrived yet; try again");
+        }
+        var view = ready.view();
+        String file = path.trailingSlash() ? path.indexFile() : path.relative();
+        var entry = view.file(file).orElseThrow(() ->
+                new ProtocolException(ErrorCode.NOT_FOUND, "the site has no file at " + link.path()));
+        long start = Math.min(offset, entry.length());
+        int count = (int) Math.min(Math.min(length, FETCH_CHUNK), entry.length() - start);
+        byte[] bytes;
+        try (var in = view.open(entry, start, count)) {
+            bytes = in.readNBytes(count);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("path", entry.path());
+        data.put("mime", org.bitweb.gateway.ContentTypes.of(entry.path()));
+        data.put("total", entry.length());
+        data.put("offset", start);
+        data.put("length", bytes.length);
+        data.put("eof", start + bytes.length >= entry.length());
+        data.put("data", java.util.Base64.getEncoder().encodeToString(bytes));
+        return data;
+    }
+
+    private Object setSettings(Request request, Session session) throws ProtocolException, IOException {
+        Settings next;
+        try {
+            JsonNode body = request.body();
+            boolean keep = body.has("keepSeeding") ? checkedBoolean(body, "keepSeeding") : settings.keepSeeding();
+            long limit = body.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : settings.storageLimitBytes();
+            next = new Settings(keep, limit);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_SETTING, e.getMessage());
+        }
+        next.save(engine.stateDir());
+        settings = next;
+        log.info("settings changed: {}", next);
+        return next;
+    }
+
+    private static boolean checkedBoolean(JsonNode body, String field) throws ProtocolException {
+        JsonNode value = body.get(field);
+        if (!value.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     static SiteAddress parseAddress(String text) throws ProtocolException {
         String label = text.trim();
         if (label.startsWith("http://")) {
@@ -260,6 +404,10 @@ public final class EngineDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // a signal and the idle check may both ask
+        }
+        idle.shutdownNow();
         try {
             control.close();
         } catch (IOException e) {

@@ -90,6 +90,22 @@ public final class Publisher {
         }
     }
 
+    /** Bytes of the regular files under a folder (0 if it does not exist). */
+    static long sizeOf(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(p);
+                }
+            }
+            return total;
+        }
+    }
+
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;

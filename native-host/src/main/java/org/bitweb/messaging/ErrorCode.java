@@ -13,7 +13,9 @@ public enum ErrorCode {
     NOT_FOUND(6, "no such site or file"),
     ENGINE_UNAVAILABLE(7, "the BitWeb engine is not running and could not be started"),
     PUBLISH_FAILED(8, "the folder could not be published"),
-    BAD_ADDRESS(9, "not a bitweb address");
+    BAD_ADDRESS(9, "not a bitweb address"),
+    NOT_READY(10, "the site is still on its way from its peers; try again"),
+    BAD_SETTING(11, "a setting has a value it cannot take");
 
     private final int code;
     private final String meaning;
