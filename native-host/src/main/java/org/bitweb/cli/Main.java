@@ -43,6 +43,7 @@ public final class Main {
               get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
                   --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
                   --timeout SECONDS     give up when no peer sends the site's file list in time (default 120)
+              doctor                    check the install: host manifests, launcher, Java, engine, gateway
               host                      the native-messaging host the browser starts (not for people)
 
             The state folder is --home, else $BITWEB_HOME, else $XDG_DATA_HOME/bitweb, else ~/.local/share/bitweb.
@@ -95,7 +96,7 @@ public final class Main {
         StateDir dir = StateDir.resolve(args.get("home"), System.getenv());
         try {
             Level level = Logging.parseLevel(Optional.ofNullable(args.get("log-level")).orElse("info"));
-            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get");
+            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get") || command.equals("doctor");
             dir.create();
             Logging.configure(dir.logs(), level, quiet ? Level.WARN : (command.equals("host") ? Level.WARN : Level.INFO));
             return switch (command) {
@@ -103,6 +104,7 @@ public final class Main {
                 case "serve" -> serve(dir, args);
                 case "status" -> status(dir, args);
                 case "get" -> get(dir, args);
+                case "doctor" -> new Doctor(dir, out, System.getenv(), System.getProperty("os.name")).run();
                 case "host" -> new Bridge(dir, System.in, rawStdout).run();
                 default -> {
                     err.println("bitweb: unknown command '" + command + "'");
