@@ -154,7 +154,8 @@ public final class EngineDaemon implements AutoCloseable {
                 .on("site.remove", this::remove)
                 .on("fetch", this::fetchBytes)
                 .on("settings.get", (r, s) -> settings)
-                .on("settings.set", this::setSettings);
+                .on("settings.set", this::setSettings)
+                .on("folder.pick", this::pickFolder);
     }
 
     private Object hello(Request request, Session session) throws ProtocolException {
@@ -342,6 +343,19 @@ public final class EngineDaemon implements AutoCloseable {
         data.put("eof", start + bytes.length >= entry.length());
         data.put("data", java.util.Base64.getEncoder().encodeToString(bytes));
         return data;
+    }
+
+    private Object pickFolder(Request request, Session session) throws ProtocolException {
+        try {
+            FolderPicker.Result result = FolderPicker.pick("Choose the folder to publish",
+                    FolderPicker.candidates("Choose the folder to publish"), System.getenv("PATH"));
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("cancelled", result.cancelled());
+            data.put("path", result.folder().map(Path::toString).orElse(null));
+            return data;
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.NOT_FOUND, e.getMessage());
+        }
     }
 
     private Object setSettings(Request request, Session session) throws ProtocolException, IOException {
