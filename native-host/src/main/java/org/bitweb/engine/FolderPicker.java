@@ -32,10 +32,13 @@ final class FolderPicker {
 
     /** @throws IOException when no dialog program is installed */
     static Result pick(String title, List<List<String>> candidates, String path) throws IOException {
-        for (List<String> command : candidates) {
-            if (!onPath(command.get(0), path)) {
+        for (List<String> candidate : candidates) {
+            Optional<Path> program = find(candidate.get(0), path);
+            if (program.isEmpty()) {
                 continue;
             }
+            List<String> command = new java.util.ArrayList<>(candidate);
+            command.set(0, program.get().toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try {
@@ -57,12 +60,12 @@ final class FolderPicker {
         throw new IOException("no folder dialog program (zenity, kdialog, osascript) is installed; type the folder's path");
     }
 
-    private static boolean onPath(String command, String path) {
+    private static Optional<Path> find(String command, String path) {
         for (String folder : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
             if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, command))) {
-                return true;
+                return Optional.of(Path.of(folder, command));
             }
         }
-        return false;
+        return Optional.empty();
     }
 }
