@@ -110,8 +110,8 @@ final class RemoteSite implements SiteView {
                         throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
                     }
                     AtomicFiles.write(torrentFile, torrentFileBytes(raw));
+                    onMetadata.accept(parsed); // recorded before anyone is told the site is ready
                     ready(parsed);
-                    onMetadata.accept(parsed);
                 } catch (IOException | RuntimeException e) {
                     fail("the site's metadata was refused: " + e.getMessage());
                     throw new IllegalStateException(e.getMessage(), e); // stops bt's processing of this torrent
