@@ -58,10 +58,12 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
 
     private final FastResume resume;
+    private final SharingPolicy sharing;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
-                   FastResume resume, EngineOptions options) {
+                   FastResume resume, SharingPolicy sharing, EngineOptions options) {
         this.resume = resume;
+        this.sharing = sharing;
         this.hints = hints;
         this.options = options;
         this.dir = dir;
@@ -88,7 +90,9 @@ public final class Engine implements AutoCloseable {
         Tuning.apply(config);
         PeerHints hints = new PeerHints();
         FastResume resume = new FastResume();
+        SharingPolicy sharing = new SharingPolicy();
         BtRuntime runtime = BtRuntime.builder(config)
+                .module(new PrivacyModule(sharing))
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
@@ -116,12 +120,14 @@ public final class Engine implements AutoCloseable {
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
-        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, options);
+        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options);
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
                 if (!site.published() && site.seeding()) {
-                    engine.remoteSite(site.infohash(), List.of()).keepWholeSite(true);
+                    RemoteSite remote = engine.remoteSite(site.infohash(), List.of());
+                    sharing.share(remote.torrentId());
+                    remote.keepWholeSite(true);
                     continue;
                 }
                 engine.activate(site);
@@ -341,6 +347,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(torrentBytes);
+        sharing.share(torrent.getTorrentId());
         boolean resumed = resume.offer(ih, siteDir, info);
         BtClient client = Bt.client(runtime)
                 .storage(new SafeStorage(data, ih))
@@ -387,6 +394,7 @@ public final class Engine implements AutoCloseable {
             activate(record);
         } else {
             RemoteSite site = remoteSite(ih, List.of());
+            sharing.share(site.torrentId());
             site.keepWholeSite(true);
         }
         return status(record);
@@ -407,6 +415,7 @@ public final class Engine implements AutoCloseable {
             client.stop();
             stats.remove(ih);
         }
+        sharing.withdraw(torrentId(ih));
         RemoteSite site = remote.get(ih);
         if (site != null) {
             site.keepWholeSite(false);
@@ -437,7 +446,12 @@ public final class Engine implements AutoCloseable {
         return freed;
     }
 
+    private static bt.metainfo.TorrentId torrentId(String ih) {
+        return bt.metainfo.TorrentId.fromBytes(org.bitweb.address.Hex.decode(ih));
+    }
+
     private void unseedQuietly(String ih) {
+        sharing.withdraw(torrentId(ih));
         BtClient client;
         synchronized (this) {
             client = clients.remove(ih);

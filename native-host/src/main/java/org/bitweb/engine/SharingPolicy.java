@@ -1,0 +1,27 @@
+package org.bitweb.engine;
+
+import bt.metainfo.TorrentId;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which sites this engine shares. Visitor mode is the default for every site the user did not
+ * publish or choose to seed: it is downloaded, but no piece of it is served to anyone, no
+ * incoming connection for it is accepted, and no bitfield reveals what is held.
+ */
+final class SharingPolicy {
+    private final Set<TorrentId> shared = ConcurrentHashMap.newKeySet();
+
+    void share(TorrentId torrent) {
+        shared.add(torrent);
+    }
+
+    void withdraw(TorrentId torrent) {
+        shared.remove(torrent);
+    }
+
+    boolean shares(TorrentId torrent) {
+        return shared.contains(torrent);
+    }
+}
