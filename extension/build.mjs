@@ -8,6 +8,7 @@ import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromeExtensionId } from './scripts/extension-id.mjs';
+import { isolationRules } from './src/isolation.js';
 
 export const EXTENSION_DIR = dirname(fileURLToPath(import.meta.url));
 export const BROWSERS = ['chrome', 'firefox'];
@@ -60,6 +61,13 @@ export function referencedFiles(manifest) {
   if (manifest.action?.default_popup) files.add(manifest.action.default_popup);
   if (manifest.background?.service_worker) files.add(manifest.background.service_worker);
   for (const script of manifest.background?.scripts ?? []) files.add(script);
+  for (const entry of manifest.content_scripts ?? []) {
+    for (const file of [...(entry.js ?? []), ...(entry.css ?? [])]) files.add(file);
+  }
+  for (const ruleset of manifest.declarative_net_request?.rule_resources ?? []) files.add(ruleset.path);
+  for (const handler of manifest.protocol_handlers ?? []) {
+    if (handler.uriTemplate?.startsWith('/')) files.add(handler.uriTemplate.slice(1).replace(/[?#].*$/, ''));
+  }
   return [...files];
 }
 
@@ -85,6 +93,11 @@ function buildInfo(browser, dir) {
     `export const BUILD = Object.freeze(${JSON.stringify({ browser, installer })});\n`;
 }
 
+/** Files the build makes from code: the static isolation ruleset. */
+export function generatedFiles() {
+  return { 'rules/isolation.json': `${JSON.stringify(isolationRules(), null, 2)}\n` };
+}
+
 /**
  * Writes `<outDir>/<browser>/` next to the final folder and swaps it in, so a browser or
  * test that has the old build loaded never sees a half-written folder.
@@ -92,11 +105,6 @@ function buildInfo(browser, dir) {
 export async function buildBrowser(browser, { dir = EXTENSION_DIR, outDir = join(dir, 'dist') } = {}) {
   const manifest = await manifestFor(browser, dir);
   await checkIds(manifest, dir);
-  for (const file of referencedFiles(manifest)) {
-    await stat(join(dir, file)).catch(() => {
-      throw new Error(`${browser} manifest refers to ${file}, which does not exist`);
-    });
-  }
 
   const target = join(outDir, browser);
   const staging = join(outDir, `.${browser}.${process.pid}.new`);
@@ -106,7 +114,18 @@ export async function buildBrowser(browser, { dir = EXTENSION_DIR, outDir = join
   await cp(join(dir, 'src'), join(staging, 'src'), { recursive: true });
   await cp(join(dir, 'icons'), join(staging, 'icons'), { recursive: true });
   await writeFile(join(staging, 'src', 'build-info.js'), buildInfo(browser, dir));
+  for (const [file, text] of Object.entries(generatedFiles())) {
+    await mkdir(dirname(join(staging, file)), { recursive: true });
+    await writeFile(join(staging, file), text);
+  }
   await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const file of referencedFiles(manifest)) {
+    const found = await stat(join(staging, file)).then((s) => s.isFile(), () => false);
+    if (!found) {
+      await rm(staging, { recursive: true, force: true });
+      throw new Error(`${browser} manifest refers to ${file}, which does not exist`);
+    }
+  }
 
   const hadTarget = await stat(target).then(() => true, () => false);
   if (hadTarget) await rename(target, old);

@@ -16,3 +16,35 @@ export const SITE_PATTERNS = Object.freeze(['*://*.bitweb/*']);
 
 /** storage.local key under which the last gateway the host announced is kept. */
 export const GATEWAY_STORAGE_KEY = 'gateway';
+
+/** The subdomain form of the gateway, for browsers or settings where the proxy rule cannot be used. */
+export const SUBDOMAIN_SUFFIX = '.bitweb.localhost';
+
+/** Domains (with their subdomains) that are BitWeb, for declarativeNetRequest conditions. */
+export const BITWEB_DOMAINS = Object.freeze(['bitweb', 'bitweb.localhost']);
+
+/** URL patterns of BitWeb pages in both forms (content scripts, tabs.query, permissions). */
+export const PAGE_PATTERNS = Object.freeze(['*://*.bitweb/*', '*://*.bitweb.localhost/*']);
+
+/**
+ * Ids of the dynamic declarativeNetRequest rules this extension owns. The static isolation
+ * ruleset (rules/isolation.json) numbers its own rules from 1; ids are per ruleset.
+ */
+export const RULE_IDS = Object.freeze({
+  subdomain: 10, // http://<site>.bitweb/* -> http://<site>.bitweb.localhost:<port>/*
+  subdomainMainFrame: 11,
+  gatewayProbe: 20, // nobody but the proxy talks to 127.0.0.1:<gateway port> directly
+  petNamesFirst: 1000, // four per pet name from here on
+});
+
+/** Higher wins: isolation blocks beat every redirect; a pet name resolves before the subdomain form. */
+export const RULE_PRIORITY = Object.freeze({ isolation: 100, gatewayProbe: 90, petName: 20, subdomain: 10 });
+
+/** storage.local keys. */
+export const STORAGE = Object.freeze({
+  gateway: GATEWAY_STORAGE_KEY, // {port, url, savedAt}
+  petNames: 'petNames', // {name: label}
+  routing: 'routing', // {preference: 'auto'|'subdomain'}
+  proxyBaseline: 'proxyBaseline', // Chrome: the proxy setting the user had before BitWeb set its PAC
+  publishDraft: 'publishDraft', // {path}: survives the popup closing while a folder dialog is open
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildBrowser, manifestFor, mergeManifest, referencedFiles } from '../build.mjs';
+import { isolationRules } from '../src/isolation.js';
 
 test('mergeManifest: objects merge deeply, arrays add without duplicates, scalars replace', () => {
   const base = { a: 1, nested: { x: 1, y: { z: 1 } }, list: ['p', 'q'], keep: true };
@@ -36,17 +37,35 @@ test('firefox manifest: background scripts and gecko id, no service worker or ke
   assert.equal(m.key, undefined);
   assert.equal(m.browser_specific_settings.gecko.id, 'bitweb@bitweb.org');
   const [major] = m.browser_specific_settings.gecko.strict_min_version.split('.').map(Number);
-  assert.ok(major >= 115, 'ESR 115 or newer');
+  assert.ok(major >= 128, 'ESR 128 or newer: MAIN-world content scripts');
+  assert.deepEqual(m.protocol_handlers, [{ protocol: 'web+bitweb', name: 'BitWeb', uriTemplate: '/src/open.html?link=%s' }]);
 });
 
 test('both manifests ask for the permissions routing and the host need', async () => {
   for (const browser of ['chrome', 'firefox']) {
     const m = await manifestFor(browser);
-    for (const permission of ['nativeMessaging', 'proxy', 'storage']) {
-      assert.ok(m.permissions.includes(permission), `${browser} needs ${permission}`);
-    }
-    assert.ok(m.host_permissions.includes('*://*.bitweb/*'), `${browser} host permission`);
+    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest'], browser);
+    assert.deepEqual(m.optional_permissions, ['privacy'], `${browser}: WebRTC browser-wide only when asked`);
+    assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
     assert.equal(m.action.default_popup, 'src/popup.html');
+  }
+});
+
+test('the isolation ruleset is static and on from install; content scripts cover BitWeb pages only', async () => {
+  for (const browser of ['chrome', 'firefox']) {
+    const m = await manifestFor(browser);
+    assert.deepEqual(m.declarative_net_request.rule_resources, [{ id: 'isolation', enabled: true, path: 'rules/isolation.json' }]);
+    const [webrtc, links] = m.content_scripts;
+    for (const entry of [webrtc, links]) {
+      assert.deepEqual(entry.matches, ['*://*.bitweb/*', '*://*.bitweb.localhost/*']);
+      assert.equal(entry.all_frames, true);
+      assert.equal(entry.run_at, 'document_start');
+      assert.equal(entry.match_origin_as_fallback, true, 'also about:blank, srcdoc, blob: and data: frames of BitWeb pages');
+    }
+    assert.deepEqual(webrtc.js, ['src/content/webrtc.js']);
+    assert.equal(webrtc.world, 'MAIN', 'must run before page scripts, in their world');
+    assert.deepEqual(links.js, ['src/content/links.js']);
+    assert.equal(links.world, undefined, 'the isolated world: it uses the extension API');
   }
 });
 
@@ -70,6 +89,8 @@ for (const browser of ['chrome', 'firefox']) {
     for (const file of referencedFiles(manifest)) {
       assert.ok((await stat(join(folder, file))).isFile(), `${file} is in the build`);
     }
+    const rules = JSON.parse(await readFile(join(folder, 'rules', 'isolation.json'), 'utf8'));
+    assert.deepEqual(rules, isolationRules());
     const info = await readFile(join(folder, 'src', 'build-info.js'), 'utf8');
     assert.match(info, new RegExp(`"browser":"${browser}"`));
     assert.match(info, /installer\/install\.sh/);

@@ -1,0 +1,66 @@
+// Content script on BitWeb pages (isolated world, every frame). Two kinds of link clicks
+// are turned into something better than what the browser would do:
+//   - magnet:?xt=urn:btih:… / magnet:?xs=urn:btpk:… and web+bitweb:… links open the site
+//     they name (the background parses them and passes a magnet's peer hints to the engine);
+//   - a link out of BitWeb (http/https to a host outside *.bitweb) shows the "leave BitWeb?"
+//     page, because the isolation rules block a BitWeb page's navigation to the clear web.
+// A classic script (content scripts cannot be modules): it only recognises candidates; the
+// background decides.
+(() => {
+  'use strict';
+  const api = globalThis.browser ?? globalThis.chrome;
+  if (!api?.runtime?.sendMessage) return;
+
+  const SITE_LINK = /^(magnet:\?.*urn:bt(ih|pk):|web\+bitweb:)/i;
+  const BITWEB_HOST = /(^|\.)bitweb(\.localhost)?\.?$/i;
+
+  function anchorOf(event) {
+    const path = typeof event.composedPath === 'function' ? event.composedPath() : [event.target];
+    for (const node of path) {
+      if (node && node.nodeType === 1 && (node.localName === 'a' || node.localName === 'area') && node.hasAttribute('href')) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  function hrefOf(anchor) {
+    const raw = anchor.getAttribute('href');
+    try {
+      return new URL(raw, document.baseURI).href;
+    } catch {
+      return raw;
+    }
+  }
+
+  function onClick(event) {
+    if (event.defaultPrevented || (event.button !== 0 && event.button !== 1)) return;
+    const anchor = anchorOf(event);
+    if (!anchor) return;
+    const href = hrefOf(anchor);
+    const target = (anchor.getAttribute('target') || '').toLowerCase();
+    const newTab = event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey ||
+      (target !== '' && target !== '_self' && target !== '_parent' && target !== '_top');
+    if (SITE_LINK.test(href)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      api.runtime.sendMessage({ type: 'open-link', link: href, newTab }).catch?.(() => {});
+      return;
+    }
+    let url;
+    try {
+      url = new URL(href);
+    } catch {
+      return;
+    }
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !BITWEB_HOST.test(url.hostname)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      api.runtime.sendMessage({ type: 'leave', url: url.href, newTab }).catch?.(() => {});
+    }
+  }
+
+  // Capture phase on the window: runs before the page's own handlers can navigate.
+  window.addEventListener('click', onClick, true);
+  window.addEventListener('auxclick', onClick, true);
+})();

@@ -1,0 +1,95 @@
+// The isolation rules, as data. build.mjs writes `isolationRules()` to rules/isolation.json,
+// a static declarativeNetRequest ruleset: it is on from the moment the extension is
+// installed, whether or not the background ever runs, and no bug in our code can turn it off.
+//
+//  1. A page on *.bitweb (or *.bitweb.localhost) reaches nothing outside them: every
+//     subresource, fetch/XHR, WebSocket, beacon/ping, frame, media, font, worker import...
+//  2. ...and cannot navigate the tab (or a new one) out of BitWeb either: links, forms,
+//     `location = ...`, `window.open(...)`. The content script turns a person's click on an
+//     outside link into a "leave BitWeb?" page instead (the browser-initiated navigation
+//     from there, or from the address bar, has no initiator and passes).
+//  3. A clear-web page cannot load anything from *.bitweb: no <img>, fetch, frame or
+//     prefetch that would tell a tracker you run BitWeb or make you download a site.
+//     Top-level navigation stays allowed: that is how a person follows a link to a site.
+//
+// `initiatorDomains: ["bitweb"]` matches the initiator `x.bitweb` (a domain and all of its
+// subdomains; a TLD is a domain like any other), and "bitweb.localhost" matches
+// `x.bitweb.localhost` whatever the port. A condition without `resourceTypes` matches every
+// type except main_frame, in every browser, so no browser-specific type list is needed.
+//
+// What these rules cannot see is written down in docs/EXTENSION.md (opaque initiators such
+// as sandboxed frames, WebRTC, DNS prefetch); the gateway's CSP and the WebRTC content
+// script cover part of it.
+
+import { BITWEB_DOMAINS, RULE_IDS, RULE_PRIORITY } from './constants.js';
+
+export const ISOLATION_RULESET_ID = 'isolation';
+export const ISOLATION_RULESET_PATH = 'rules/isolation.json';
+
+const block = { type: 'block' };
+
+export function isolationRules() {
+  const domains = [...BITWEB_DOMAINS];
+  return [
+    {
+      id: 1,
+      priority: RULE_PRIORITY.isolation,
+      action: block,
+      condition: { initiatorDomains: domains, excludedRequestDomains: domains },
+    },
+    {
+      id: 2,
+      priority: RULE_PRIORITY.isolation,
+      action: block,
+      condition: { initiatorDomains: domains, excludedRequestDomains: domains, resourceTypes: ['main_frame'] },
+    },
+    {
+      id: 3,
+      priority: RULE_PRIORITY.isolation,
+      action: block,
+      condition: { requestDomains: domains, excludedInitiatorDomains: domains },
+    },
+  ];
+}
+
+/**
+ * A dynamic rule that blocks every request straight to the gateway's port on loopback
+ * (`http://127.0.0.1:<port>/`, `localhost`, `0.0.0.0`, IPv6 loopback forms): only the
+ * browser's proxy connection, which no rule sees, should reach it. It keeps a web page from
+ * detecting BitWeb by probing the port. Navigations are left alone (the gateway answers
+ * those with a page naming the two address forms).
+ */
+export function gatewayProbeRule(port) {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad gateway port ${port}`);
+  return {
+    id: RULE_IDS.gatewayProbe,
+    priority: RULE_PRIORITY.gatewayProbe,
+    action: block,
+    condition: {
+      regexFilter: `^[a-z]+://(127\\.0\\.0\\.1|localhost|0\\.0\\.0\\.0|\\[::1\\]|\\[::ffff:(7f00:1|127\\.0\\.0\\.1)\\])\\.?:${port}/`,
+    },
+  };
+}
+
+/**
+ * The subdomain form: redirect `http://<label>.bitweb/...` to
+ * `http://<label>.bitweb.localhost:<port>/...`, for when the proxy rule cannot be used (a
+ * proxy setting BitWeb must not replace) or the person chose this form (a secure context).
+ */
+export function subdomainRules(port) {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad gateway port ${port}`);
+  const redirect = {
+    type: 'redirect',
+    redirect: { regexSubstitution: `http://\\1.bitweb.localhost:${port}/\\2` },
+  };
+  const regexFilter = '^http://([a-z0-9-]+)\\.bitweb\\.?(?::[0-9]+)?/(.*)$';
+  return [
+    { id: RULE_IDS.subdomain, priority: RULE_PRIORITY.subdomain, action: redirect, condition: { regexFilter } },
+    {
+      id: RULE_IDS.subdomainMainFrame,
+      priority: RULE_PRIORITY.subdomain,
+      action: redirect,
+      condition: { regexFilter, resourceTypes: ['main_frame'] },
+    },
+  ];
+}
