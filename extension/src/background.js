@@ -1,11 +1,19 @@
 // Background: Chrome's service worker, Firefox's event page. Either can be unloaded at any
 // time and started again for an event, so every listener is registered synchronously
 // below, before anything is awaited, and all state can be rebuilt from storage and the host.
+//
+// It owns the one connection to the native host, routing (routing.js), the dynamic
+// declarativeNetRequest rules (subdomain form, gateway probe, pet names; the isolation
+// rules are a static ruleset), the toolbar badge of BitWeb tabs, and it answers the popup,
+// the open/leave pages and the link content script.
 
 import * as platform from './platform.js';
-import { GATEWAY_STORAGE_KEY, SITE_PATTERNS } from './constants.js';
-import { NativeHost } from './native.js';
+import { PAGE_PATTERNS, RULE_IDS, SITE_PATTERNS, STORAGE } from './constants.js';
+import { HostCode, NativeHost } from './native.js';
 import { Router } from './routing.js';
+import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './petnames.js';
+import { isBitwebPageHost, labelOfPage, parseSiteLink } from './links.js';
+import { badgeFor } from './badge.js';
 
 const host = new NativeHost({
   connect: platform.connectNative,
@@ -14,10 +22,21 @@ const host = new NativeHost({
 
 const router = new Router({
   style: platform.proxyStyle,
-  setPacScript: platform.setPacScript,
-  load: () => platform.storageGet(GATEWAY_STORAGE_KEY),
-  save: (gateway) => platform.storageSet(GATEWAY_STORAGE_KEY, { ...gateway, savedAt: Date.now() }),
+  proxy: platform.proxyStyle === 'pac' ? platform.proxySettings : undefined,
+  updateRules: platform.updateDynamicRules,
+  get: platform.storageGet,
+  set: platform.storageSet,
 });
+
+/** What the popup needs besides the host's replies; lost when the worker is unloaded. */
+const memory = {
+  features: { folderPick: null }, // null: not known yet; false: the host has no folder.pick
+  publishing: null, // {path, done, total, startedAt}
+  lastPublish: null, // {path, ok, site?, error?, at}
+};
+const popupPorts = new Set();
+const tabSites = new Map(); // tabId -> {label, loading}
+const siteCache = new Map(); // label -> Site (from site.info and site.update)
 
 // ---- listeners, all at top level ----
 
@@ -25,11 +44,18 @@ if (platform.proxyStyle === 'listener') {
   // Firefox: a listener added during the first run of the script is persisted, so the
   // event page is woken for *.bitweb requests after it was unloaded.
   platform.onProxyRequest((details) => router.proxyInfo(details), SITE_PATTERNS);
+} else {
+  platform.onProxySettingsChange(() => {
+    router.refresh().catch((error) => console.warn('bitweb: routing refresh failed', error));
+  });
 }
 
 platform.onMessage(handleMessage);
+platform.onConnect(handlePort);
 platform.onStartup(start);
 platform.onInstalled(start);
+platform.onTabUpdated(tabUpdated);
+platform.onTabRemoved((tabId) => tabSites.delete(tabId));
 
 host.onState((snapshot) => {
   if (snapshot.state === 'connected') {
@@ -37,25 +63,58 @@ host.onState((snapshot) => {
   } else if (snapshot.error) {
     console.warn(`bitweb: host ${snapshot.state}: ${snapshot.error.message}`);
   }
+  broadcast({ event: 'connection', data: snapshot });
 });
 
+host.onEvent(({ event, data }) => {
+  if (event === 'site.update' && typeof data?.address === 'string') {
+    siteCache.set(data.address, data);
+    for (const [tabId, entry] of tabSites) if (entry.label === data.address) paintBadge(tabId);
+  } else if (event === 'publish.progress' && memory.publishing) {
+    memory.publishing = { ...memory.publishing, done: data?.done, total: data?.total };
+  }
+  broadcast({ event, data });
+});
+
+let started = null;
 start();
 
 // ---- startup ----
 
-/** Idempotent: route with the saved port, then connect to the host (which may update it). */
+/** Idempotent: route with the saved port, restore pet names and badges, connect to the host. */
 function start() {
   router.ready().catch((error) => console.warn('bitweb: could not restore routing', error));
+  started ??= Promise.all([
+    applyPetNames().catch((error) => console.warn('bitweb: could not restore pet names', error)),
+    rememberOpenTabs().catch(() => {}),
+  ]);
   host.connect().catch(() => {}); // the state listener and the popup report failures
+  return started;
 }
 
-// ---- popup messages ----
+// ---- popup and page messages ----
 
 function handleMessage(message, sender) {
-  if (!platform.isOwnPage(sender)) return undefined; // only our own pages may ask
-  switch (message?.type) {
+  if (platform.isOwnPage(sender)) return ownPageMessage(message);
+  if (isBitwebContentScript(sender)) return contentScriptMessage(message, sender);
+  return undefined; // anything else is not ours to answer
+}
+
+function isBitwebContentScript(sender) {
+  if (sender?.id !== platform.extensionId || !sender.tab || typeof sender.url !== 'string') return false;
+  try {
+    return isBitwebPageHost(new URL(sender.url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function ownPageMessage(message) {
+  const params = message ?? {};
+  switch (params.type) {
+    case 'state':
     case 'sites':
-      return reply(async () => ({ sites: listOf((await host.request('sites.list')).sites) }));
+      return reply(state);
     case 'status':
       return reply(async () => {
         const data = await host.request('status');
@@ -63,25 +122,274 @@ function handleMessage(message, sender) {
       });
     case 'connect':
       return reply(async () => ({ hello: await host.connect() }));
+    case 'site.seed':
+    case 'site.unseed':
+      return reply(async () => {
+        const site = await host.request(params.type, { address: String(params.address ?? '') });
+        if (site?.address) siteCache.set(site.address, site);
+        return { site };
+      });
+    case 'site.remove':
+      return reply(async () => {
+        const data = await host.request('site.remove', { address: String(params.address ?? '') });
+        siteCache.delete(String(params.address ?? ''));
+        return { freed: data?.freed ?? null };
+      });
+    case 'publish':
+      return reply(() => publish(String(params.path ?? '')));
+    case 'folder.pick':
+      return reply(pickFolder);
+    case 'settings.set':
+      return reply(async () => {
+        const patch = {};
+        if ('keepSeeding' in params) patch.keepSeeding = params.keepSeeding;
+        if ('storageLimitBytes' in params) patch.storageLimitBytes = params.storageLimitBytes;
+        return { settings: await host.request('settings.set', patch) };
+      });
+    case 'petnames.set':
+      return local(async () => ({ petNames: await setPetName(params.name, params.target) }));
+    case 'petnames.remove':
+      return local(async () => ({ petNames: await removePetName(params.name) }));
+    case 'routing.set':
+      return local(async () => ({ routing: await router.setPreference(params.preference) }));
+    case 'open-link':
+      return local(async () => ({ url: await openLink(params.link, null) }));
     default:
-      return { ok: false, error: { kind: 'bad-request', message: `unknown message type ${JSON.stringify(message?.type)}` } };
+      return { ok: false, error: { kind: 'bad-request', message: `unknown message type ${JSON.stringify(params.type)}` } };
+  }
+}
+
+function contentScriptMessage(message, sender) {
+  switch (message?.type) {
+    case 'open-link':
+      return local(async () => ({ url: await openLink(message.link, sender.tab.id, Boolean(message.newTab)) }));
+    case 'leave':
+      return local(async () => ({ url: await leave(message.url, sender.tab.id, Boolean(message.newTab)) }));
+    default:
+      return undefined;
   }
 }
 
 const listOf = (value) => (Array.isArray(value) ? value : []);
 
-/** Runs `work` and wraps its result with what the popup needs to explain the state. */
+/** Runs `work` (which needs the host) and wraps its result with what the popup needs to explain the state. */
 async function reply(work) {
   start();
   await router.ready().catch(() => {});
   try {
     return { ok: true, ...(await work()), ...context() };
   } catch (error) {
-    const data = typeof error?.toJSON === 'function' ? error.toJSON() : { kind: 'internal', message: String(error?.message ?? error) };
-    return { ok: false, error: data, ...context() };
+    return { ok: false, error: errorData(error), ...context() };
   }
 }
 
+/** Like reply(), for work that does not need the host (pet names, routing, links). */
+async function local(work) {
+  start();
+  await router.ready().catch(() => {});
+  try {
+    return { ok: true, ...(await work()), routing: router.status };
+  } catch (error) {
+    return { ok: false, error: errorData(error), routing: router.status };
+  }
+}
+
+function errorData(error) {
+  if (typeof error?.toJSON === 'function') return error.toJSON();
+  const kind = error instanceof RangeError ? 'invalid' : 'internal';
+  return { kind, message: String(error?.message ?? error) };
+}
+
 function context() {
-  return { connection: host.snapshot, routing: router.status, browser: platform.browserName };
+  return {
+    connection: host.snapshot,
+    routing: router.status,
+    browser: platform.browserName,
+    features: memory.features,
+    publishing: memory.publishing,
+    lastPublish: memory.lastPublish,
+  };
+}
+
+async function state() {
+  const [list, petNames] = await Promise.all([host.request('sites.list'), readPetNames()]);
+  let settings = null;
+  let settingsError = null;
+  try {
+    settings = await host.request('settings.get');
+  } catch (error) {
+    settingsError = errorData(error);
+  }
+  const sites = listOf(list?.sites);
+  for (const site of sites) if (typeof site?.address === 'string') siteCache.set(site.address, site);
+  const draft = await platform.storageGet(STORAGE.publishDraft).catch(() => undefined);
+  return { sites, settings, settingsError, petNames, draft: draft ?? null };
+}
+
+// ---- publishing ----
+
+async function publish(path) {
+  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) {
+    throw new RangeError('Enter the absolute path of a folder, e.g. /home/me/my-site.');
+  }
+  if (memory.publishing) throw new RangeError(`Already publishing ${memory.publishing.path}; wait for it to finish.`);
+  memory.publishing = { path, done: 0, total: null, startedAt: Date.now() };
+  broadcast({ event: 'publish.state', data: memory.publishing });
+  try {
+    // Hashing a large folder takes as long as it takes; progress events show it moving.
+    const site = await host.request('site.publish', { path }, { timeoutMs: 6 * 60 * 60 * 1000 });
+    if (site?.address) siteCache.set(site.address, site);
+    memory.lastPublish = { path, ok: true, site, at: Date.now() };
+    await platform.storageSet(STORAGE.publishDraft, null).catch(() => {});
+    return { site };
+  } catch (error) {
+    memory.lastPublish = { path, ok: false, error: errorData(error), at: Date.now() };
+    throw error;
+  } finally {
+    memory.publishing = null;
+    broadcast({ event: 'publish.state', data: null, last: memory.lastPublish });
+  }
+}
+
+/**
+ * Asks the host to show the desktop's folder dialog. The popup usually closes when the
+ * dialog takes the focus, so the chosen path is also saved as a draft the popup shows
+ * when it is opened again.
+ */
+async function pickFolder() {
+  try {
+    const data = await host.request('folder.pick', {}, { timeoutMs: 15 * 60 * 1000 });
+    if (typeof data?.path === 'string' && data.path) {
+      await platform.storageSet(STORAGE.publishDraft, { path: data.path, at: Date.now() }).catch(() => {});
+    }
+    memory.features.folderPick = true;
+    return { path: data?.path ?? null, cancelled: Boolean(data?.cancelled) || !data?.path };
+  } catch (error) {
+    if (error?.code === HostCode.UNKNOWN_ACTION) memory.features.folderPick = false;
+    throw error;
+  }
+}
+
+// ---- pet names ----
+
+async function readPetNames() {
+  return cleanPetNames(await platform.storageGet(STORAGE.petNames).catch(() => ({})));
+}
+
+async function applyPetNames(map) {
+  const names = map ?? (await readPetNames());
+  const existing = await platform.getDynamicRules();
+  const remove = existing.map((rule) => rule.id).filter((id) => id >= RULE_IDS.petNamesFirst);
+  await platform.updateDynamicRules(remove, petNameRules(names));
+}
+
+async function setPetName(nameInput, targetInput) {
+  const name = normalizePetName(nameInput);
+  const label = petNameTarget(targetInput);
+  const names = { ...(await readPetNames()), [name]: label };
+  await applyPetNames(names); // first the rules, so a stored name always works
+  await platform.storageSet(STORAGE.petNames, names);
+  return names;
+}
+
+async function removePetName(nameInput) {
+  const name = normalizePetName(nameInput);
+  const names = await readPetNames();
+  delete names[name];
+  await applyPetNames(names);
+  await platform.storageSet(STORAGE.petNames, names);
+  return names;
+}
+
+// ---- links: magnet:, web+bitweb:, and leaving BitWeb ----
+
+/**
+ * Opens the site a link names, in `tabId` (or a new tab when null/newTab). A magnet link's
+ * peer hints go to the engine first (site.fetch), so it knows whom to ask.
+ */
+async function openLink(link, tabId, newTab = false) {
+  const parsed = parseSiteLink(link);
+  if (!parsed) throw new RangeError(`${JSON.stringify(String(link).slice(0, 200))} is not a BitWeb link.`);
+  if (parsed.magnet && parsed.peers.length) {
+    host.request('site.fetch', { url: parsed.magnet }).catch(() => {}); // best effort: the page load asks too
+  }
+  const url = router.pageUrl(parsed.label, parsed.path);
+  if (tabId === null) return url; // the open page navigates itself
+  if (newTab) await platform.openTab(url);
+  else await platform.updateTab(tabId, { url });
+  return url;
+}
+
+/** A person clicked a link out of BitWeb: show the "leave BitWeb?" page instead of going. */
+async function leave(target, tabId, newTab) {
+  let url;
+  try {
+    url = new URL(String(target));
+  } catch {
+    throw new RangeError('not a URL');
+  }
+  if (!/^https?:$/.test(url.protocol) || isBitwebPageHost(url.hostname)) throw new RangeError('not a link out of BitWeb');
+  const page = `${platform.extensionUrl('src/leave.html')}#${encodeURIComponent(url.href)}`;
+  if (newTab) await platform.openTab(page);
+  else await platform.updateTab(tabId, { url: page });
+  return page;
+}
+
+// ---- the toolbar badge of BitWeb tabs ----
+
+function tabUpdated(tabId, change, tab) {
+  if (!('url' in change) && !('status' in change)) return;
+  const label = labelOfPage(change.url ?? tab?.url);
+  if (!label) {
+    if (tabSites.delete(tabId)) platform.setBadge(tabId, badgeFor(null)).catch(() => {});
+    return;
+  }
+  tabSites.set(tabId, { label, loading: (change.status ?? tab?.status) === 'loading' });
+  paintBadge(tabId, { ask: true });
+}
+
+async function rememberOpenTabs() {
+  for (const tab of await platform.queryTabs(PAGE_PATTERNS)) {
+    const label = labelOfPage(tab.url);
+    if (label && Number.isInteger(tab.id)) {
+      tabSites.set(tab.id, { label, loading: tab.status === 'loading' });
+      paintBadge(tab.id, { ask: true });
+    }
+  }
+}
+
+async function paintBadge(tabId, { ask = false } = {}) {
+  const entry = tabSites.get(tabId);
+  if (!entry) return;
+  let site = siteCache.get(entry.label) ?? null;
+  if (ask || !site) {
+    try {
+      site = await host.request('site.info', { address: entry.label });
+      siteCache.set(entry.label, site);
+    } catch (error) {
+      if (error?.code === HostCode.NOT_FOUND) siteCache.delete(entry.label);
+      site = error?.code === HostCode.NOT_FOUND ? null : site;
+    }
+  }
+  if (tabSites.get(tabId) !== entry && tabSites.get(tabId)?.label !== entry.label) return; // moved on meanwhile
+  await platform.setBadge(tabId, badgeFor(site, { loading: tabSites.get(tabId)?.loading ?? false })).catch(() => {});
+}
+
+// ---- pushing events to open popups ----
+
+function handlePort(port) {
+  if (port.name !== 'popup' || !platform.isOwnPage(port.sender)) return;
+  popupPorts.add(port);
+  port.onDisconnect(() => popupPorts.delete(port));
+  port.post({ event: 'hello', data: context() });
+}
+
+function broadcast(message) {
+  for (const port of popupPorts) {
+    try {
+      port.post(message);
+    } catch {
+      popupPorts.delete(port);
+    }
+  }
 }

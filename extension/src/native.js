@@ -20,6 +20,7 @@ export const ErrorKind = Object.freeze({
   INCOMPATIBLE: 'incompatible', // the host speaks an older protocol than we need
   TIMEOUT: 'timeout', // no reply in time
   HOST: 'host', // the host answered ok:false; `code` is the host's error code
+  ENGINE: 'engine-unavailable', // the host runs but cannot reach or start the engine (code 7)
   PROTOCOL: 'protocol', // a reply we cannot understand
   CLOSED: 'closed', // the extension closed the connection itself
 });
@@ -33,6 +34,21 @@ const NEEDS_USER = new Set([
   ErrorKind.INCOMPATIBLE,
   ErrorKind.CLOSED,
 ]);
+
+/** The host's stable error codes (docs/PROTOCOL.md); append only, like the host's table. */
+export const HostCode = Object.freeze({
+  INTERNAL: 1,
+  BAD_JSON: 2,
+  BAD_REQUEST: 3,
+  UNKNOWN_ACTION: 4,
+  FRAME_TOO_LARGE: 5,
+  NOT_FOUND: 6,
+  ENGINE_UNAVAILABLE: 7,
+  PUBLISH_FAILED: 8,
+  BAD_ADDRESS: 9,
+  NOT_READY: 10,
+  BAD_SETTING: 11,
+});
 
 export class HostError extends Error {
   constructor(kind, message, { code = null, action = null, cause } = {}) {
@@ -239,7 +255,8 @@ export class NativeHost {
         this.#helloTimeoutMs,
       );
     } catch (cause) {
-      // A host that rejects hello does not know our protocol.
+      // A host that rejects hello does not know our protocol, unless it says that it
+      // cannot reach the engine (then `bitweb doctor` says why).
       const error = cause.kind === ErrorKind.HOST ? incompatibleError(`hello failed: ${cause.message}`) : cause;
       this.#abandon(port, error);
       throw error;
@@ -306,11 +323,10 @@ export class NativeHost {
       pending.resolve(message.data ?? {});
     } else if (message.ok === false) {
       const error = isPlainObject(message.error) ? message.error : {};
+      const code = Number.isInteger(error.code) ? error.code : null;
+      const kind = code === HostCode.ENGINE_UNAVAILABLE ? ErrorKind.ENGINE : ErrorKind.HOST;
       pending.reject(
-        new HostError(ErrorKind.HOST, String(error.message ?? `The BitWeb host could not do "${action}".`), {
-          code: Number.isInteger(error.code) ? error.code : null,
-          action,
-        }),
+        new HostError(kind, String(error.message ?? `The BitWeb host could not do "${action}".`), { code, action }),
       );
     } else {
       pending.reject(new HostError(ErrorKind.PROTOCOL, `The BitWeb host's reply to "${action}" has no "ok".`, { action }));

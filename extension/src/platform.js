@@ -94,20 +94,95 @@ export function connectNative(name) {
 
 export const proxyStyle = typeof api.proxy?.onRequest?.addListener === 'function' ? 'listener' : 'pac';
 
-/** Chrome: route with a PAC script. Resolves to the setting's levelOfControl afterwards. */
-export async function setPacScript(data) {
-  await api.proxy.settings.set({
-    value: { mode: 'pac_script', pacScript: { data, mandatory: true } },
-    scope: 'regular',
-  });
-  const current = await api.proxy.settings.get({ incognito: false });
-  return current?.levelOfControl ?? 'unknown';
+/**
+ * Chrome's one proxy setting (regular windows). get() resolves to {levelOfControl, value};
+ * set(pacData) sets our PAC script and resolves to the levelOfControl afterwards; clear()
+ * gives the setting back to whatever it was before us.
+ */
+export const proxySettings = Object.freeze({
+  get: () => api.proxy.settings.get({ incognito: false }),
+  async set(data) {
+    await api.proxy.settings.set({
+      value: { mode: 'pac_script', pacScript: { data, mandatory: true } },
+      scope: 'regular',
+    });
+    const current = await api.proxy.settings.get({ incognito: false });
+    return current?.levelOfControl ?? 'unknown';
+  },
+  clear: () => api.proxy.settings.clear({ scope: 'regular' }),
+});
+
+/** Chrome: `listener()` when any extension (or policy) changes the proxy setting. */
+export function onProxySettingsChange(listener) {
+  api.proxy?.settings?.onChange?.addListener(() => listener());
 }
 
 /** Firefox: `handler(details)` returns (a promise of) a ProxyInfo for each matching request. */
 export function onProxyRequest(handler, urls) {
   api.proxy.onRequest.addListener(handler, { urls: [...urls] });
   api.proxy.onError?.addListener((error) => console.warn('bitweb: proxy error', error?.message ?? error));
+}
+
+// ---- declarativeNetRequest ----
+
+export function updateDynamicRules(removeRuleIds, addRules) {
+  return api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [...removeRuleIds], addRules: [...addRules] });
+}
+
+export function getDynamicRules() {
+  return api.declarativeNetRequest.getDynamicRules();
+}
+
+// ---- the toolbar button ----
+
+export async function setBadge(tabId, { text, color, title }) {
+  const tab = Number.isInteger(tabId) ? { tabId } : {};
+  await Promise.all([
+    api.action.setBadgeText({ ...tab, text }),
+    api.action.setBadgeBackgroundColor({ ...tab, color }),
+    api.action.setTitle({ ...tab, title }),
+  ]);
+}
+
+// ---- tabs ----
+
+/** `listener(tabId, changeInfo, tab)`; the tab's url is visible for *.bitweb pages (host permission). */
+export function onTabUpdated(listener) {
+  api.tabs.onUpdated.addListener(listener);
+}
+
+export function onTabRemoved(listener) {
+  api.tabs.onRemoved.addListener(listener);
+}
+
+export function queryTabs(urlPatterns) {
+  return api.tabs.query({ url: [...urlPatterns] });
+}
+
+export function updateTab(tabId, properties) {
+  return api.tabs.update(tabId, properties);
+}
+
+// ---- long-lived ports between the popup and the background ----
+
+/** Background: `listener(port)` with port.name, post(message), onDisconnect(fn), sender. */
+export function onConnect(listener) {
+  api.runtime.onConnect.addListener((port) => listener({
+    name: port.name,
+    sender: port.sender,
+    post: (message) => port.postMessage(message),
+    onDisconnect: (fn) => port.onDisconnect.addListener(() => fn()),
+  }));
+}
+
+/** Popup: a port to the background; `onMessage(fn)` receives what it pushes. */
+export function connectToBackground(name) {
+  const port = api.runtime.connect({ name });
+  return {
+    onMessage: (fn) => port.onMessage.addListener((message) => fn(message)),
+    onDisconnect: (fn) => port.onDisconnect.addListener(() => fn()),
+    close: () => port.disconnect(),
+  };
 }
 
 // ---- permissions and tabs ----
@@ -122,6 +197,42 @@ export function requestOrigins(origins) {
   return api.permissions.request({ origins: [...origins] });
 }
 
+export function hasPermission(permission) {
+  return api.permissions.contains({ permissions: [permission] });
+}
+
+/** Must run from a user gesture. */
+export function requestPermission(permission) {
+  return api.permissions.request({ permissions: [permission] });
+}
+
 export function openTab(url) {
   return api.tabs.create({ url });
 }
+
+export function extensionUrl(path) {
+  return api.runtime.getURL(path);
+}
+
+// ---- WebRTC, browser-wide (optional "privacy" permission) ----
+
+/**
+ * The browser-wide WebRTC IP handling policy (Chrome and Firefox): `get()` resolves to
+ * {value, levelOfControl}; `set(true)` makes WebRTC use only proxied connections
+ * ("disable_non_proxied_udp"), `set(false)` gives the setting back. Needs the "privacy"
+ * permission, which the popup requests first.
+ */
+export const webrtcPolicy = Object.freeze({
+  async get() {
+    const setting = api.privacy?.network?.webRTCIPHandlingPolicy;
+    if (!setting) return null;
+    return setting.get({});
+  },
+  async set(on) {
+    const setting = api.privacy?.network?.webRTCIPHandlingPolicy;
+    if (!setting) throw new Error('this browser has no WebRTC IP handling setting');
+    if (on) await setting.set({ value: 'disable_non_proxied_udp' });
+    else await setting.clear({});
+    return setting.get({});
+  },
+});

@@ -28,6 +28,21 @@ export function formatPeers(peers) {
   return peers === 1 ? '1 peer' : `${peers} peers`;
 }
 
+/** "↑ 1.2 MB ↓ 30 kB" (this session), or null when the host sent neither figure. */
+export function formatTransfer(uploaded, downloaded) {
+  const up = Number.isFinite(uploaded) && uploaded >= 0;
+  const down = Number.isFinite(downloaded) && downloaded >= 0;
+  if (!up && !down) return null;
+  return [up ? `↑ ${formatSize(uploaded)}` : null, down ? `↓ ${formatSize(downloaded)}` : null].filter(Boolean).join(' ');
+}
+
+/** 0..1 -> 0..100 (an integer), or null when unknown. 0.999 shows 99, never a false 100. */
+export function progressPercent(progress) {
+  if (!Number.isFinite(progress)) return null;
+  if (progress >= 1) return 100;
+  return Math.max(0, Math.min(99, Math.floor(progress * 100)));
+}
+
 const SITE_LABEL = /^([0-9a-f]{40}|[a-z2-7]{32}|[a-z2-7]{52})$/;
 
 /**
@@ -50,28 +65,44 @@ export function siteUrl(site) {
 }
 
 /** One row of the popup's site list. */
-export function siteRow(site) {
+export function siteRow(site, { petNames = {} } = {}) {
   const url = siteUrl(site);
   const address = typeof site?.address === 'string' ? site.address : '';
   const name = typeof site?.name === 'string' && site.name.trim() ? site.name.trim() : address || 'Unnamed site';
   const facts = [formatSize(site?.size), formatPeers(site?.peers)];
   if (Number.isInteger(site?.files)) facts.push(site.files === 1 ? '1 file' : `${site.files} files`);
-  if (site?.seeding === true) facts.push('seeding');
-  else if (site?.seeding === false) facts.push('not seeding');
+  const transfer = formatTransfer(site?.uploaded, site?.downloaded);
+  if (transfer) facts.push(transfer);
+  const badges = [];
+  if (site?.published === true) badges.push('published');
+  if (site?.seeding === true) badges.push('seeding');
+  else if (site?.seeding === false) badges.push('not seeding');
+  const percent = progressPercent(site?.progress);
+  const names = Object.entries(petNames).filter(([, label]) => label === address).map(([n]) => `${n}.bitweb`).sort();
   return {
     key: address || url || name,
+    address,
     name,
     url,
     urlText: url ?? 'no valid address',
     details: facts.join(' · '),
     title: address ? `Site address ${address}` : name,
+    badges,
+    seeding: site?.seeding === true,
+    percent,
+    complete: percent === null || percent === 100,
+    progressText: percent === null ? null : percent === 100 ? 'complete' : `${percent}% downloaded`,
+    petNames: names,
   };
 }
 
 /** Shows a path as a shell word: unchanged when it is plain, else single-quoted. */
 export function shellWord(text) {
-  return /^[A-Za-z0-9_./:=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./:=+~-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Where installer/install.sh puts the command line (it may not be on PATH). */
+export const CLI = '~/.local/bin/bitweb';
 
 const PROBLEMS = {
   'not-installed': { title: 'BitWeb host not installed', fix: 'install' },
@@ -79,7 +110,8 @@ const PROBLEMS = {
   'failed-to-start': { title: 'The BitWeb host could not start', fix: 'install' },
   exited: { title: 'The BitWeb host stopped', fix: 'install' },
   incompatible: { title: 'Wrong host version', fix: 'rebuild' },
-  timeout: { title: 'The BitWeb host is not answering', fix: null },
+  'engine-unavailable': { title: 'The BitWeb engine is not running', fix: 'doctor' },
+  timeout: { title: 'The BitWeb host is not answering', fix: 'doctor' },
   protocol: { title: 'The BitWeb host sent an unreadable reply', fix: 'rebuild' },
   host: { title: 'The BitWeb host reported an error', fix: null },
 };
@@ -89,6 +121,7 @@ export function fixCommand(kind, installer = 'installer/install.sh') {
   const fix = PROBLEMS[kind]?.fix;
   if (fix === 'install') return `bash ${shellWord(installer)}`;
   if (fix === 'rebuild') return `bash ${shellWord(installer)} --rebuild`;
+  if (fix === 'doctor') return `${CLI} doctor`;
   return null;
 }
 
@@ -134,4 +167,70 @@ export function connectionView(reply, { installer } = {}) {
     };
   }
   return { tone: 'ok', label: 'Connected', gateway, hostVersion, problem: null };
+}
+
+/** The popup's "Routing" line: which form sites open in, and why. */
+export function routingView(routing) {
+  if (!routing) return { mode: null, label: '—', detail: null };
+  const port = Number.isInteger(routing.port) ? routing.port : null;
+  if (routing.mode === 'subdomain') {
+    return {
+      mode: 'subdomain',
+      label: `Subdomain form: http://<site>.bitweb.localhost${port ? `:${port}` : ''}/`,
+      detail: routing.reason ?? null,
+    };
+  }
+  const how = routing.style === 'listener' ? 'proxy listener' : 'PAC script';
+  return {
+    mode: 'proxy',
+    label: `Proxy: http://<site>.bitweb/ via 127.0.0.1${port ? `:${port}` : ''} (${how})`,
+    detail: routing.notice ?? null,
+  };
+}
+
+/** A message for a failed site action, in words (host codes from docs/PROTOCOL.md). */
+export function actionError(error) {
+  const message = typeof error?.message === 'string' ? error.message : 'No details.';
+  switch (error?.code) {
+    case 4: return 'The BitWeb host is too old for this. Update it: installer/install.sh --rebuild';
+    case 6: return `Not found: ${message}`;
+    case 8: return `Publishing failed: ${message}`;
+    case 9: return `Not a BitWeb address: ${message}`;
+    case 11: return `That setting was refused: ${message}`;
+    default: return message;
+  }
+}
+
+const LIMIT_UNITS = { MB: 1e6, GB: 1e9, TB: 1e12 };
+
+/**
+ * The storage limit field: "" or "0" -> 0 (no limit), else a positive number of `unit`s
+ * in bytes. Throws RangeError with a sentence for anything else.
+ */
+export function parseStorageLimit(text, unit = 'GB') {
+  const factor = LIMIT_UNITS[unit];
+  if (!factor) throw new RangeError(`unknown unit ${unit}`);
+  const t = String(text ?? '').trim().replace(',', '.');
+  if (t === '' || t === '0') return 0;
+  if (!/^\d+(\.\d+)?$/.test(t)) throw new RangeError('Enter a number, or leave it empty for no limit.');
+  const bytes = Math.round(Number(t) * factor);
+  if (!Number.isSafeInteger(bytes)) throw new RangeError('That limit is too large.');
+  return bytes;
+}
+
+/** Bytes -> {value, unit} for the field: the largest unit that gives a short number. */
+export function storageLimitField(bytes) {
+  if (!Number.isFinite(bytes) || bytes <= 0) return { value: '', unit: 'GB' };
+  for (const unit of ['TB', 'GB', 'MB']) {
+    const value = bytes / LIMIT_UNITS[unit];
+    if (value >= 1) return { value: String(Math.round(value * 100) / 100), unit };
+  }
+  return { value: String(Math.round((bytes / 1e6) * 1000) / 1000), unit: 'MB' };
+}
+
+/** "Publishing… 42% (1.2 MB of 2.9 MB)" for a publish.progress event. */
+export function publishProgressText({ done, total } = {}) {
+  if (!Number.isFinite(done) || !Number.isFinite(total) || total <= 0) return 'Publishing…';
+  const pct = progressPercent(done / total);
+  return `Publishing… ${pct}% (${formatSize(done)} of ${formatSize(total)})`;
 }

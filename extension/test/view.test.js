@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectionView, fixCommand, formatPeers, formatSize, shellWord, siteRow, siteUrl } from '../src/view.js';
+import {
+  actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, parseStorageLimit, progressPercent,
+  publishProgressText, routingView, shellWord, siteRow, siteUrl, storageLimitField,
+} from '../src/view.js';
 
 const ADDRESS = '0123456789abcdef0123456789abcdef01234567';
 
@@ -34,15 +37,43 @@ test('siteRow from a host site record', () => {
     peers: 3,
     seeding: true,
     published: true,
-  });
+    uploaded: 2_500_000,
+    downloaded: 0,
+    progress: 1,
+  }, { petNames: { blog: ADDRESS, other: 'f'.repeat(40), a: ADDRESS } });
   assert.deepEqual(row, {
     key: ADDRESS,
+    address: ADDRESS,
     name: 'my-blog',
     url: `http://${ADDRESS}.bitweb/`,
     urlText: `http://${ADDRESS}.bitweb/`,
-    details: '1.2 MB · 3 peers · 12 files · seeding',
+    details: '1.2 MB · 3 peers · 12 files · ↑ 2.5 MB ↓ 0 B',
     title: `Site address ${ADDRESS}`,
+    badges: ['published', 'seeding'],
+    seeding: true,
+    percent: 100,
+    complete: true,
+    progressText: 'complete',
+    petNames: ['a.bitweb', 'blog.bitweb'],
   });
+});
+
+test('siteRow of a visited site still downloading', () => {
+  const row = siteRow({ address: ADDRESS, name: 'x', seeding: false, published: false, progress: 0.425 });
+  assert.deepEqual(row.badges, ['not seeding']);
+  assert.equal(row.percent, 42);
+  assert.equal(row.complete, false);
+  assert.equal(row.progressText, '42% downloaded');
+});
+
+test('progressPercent and formatTransfer', () => {
+  assert.equal(progressPercent(0.999), 99);
+  assert.equal(progressPercent(1), 100);
+  assert.equal(progressPercent(-1), 0);
+  assert.equal(progressPercent(undefined), null);
+  assert.equal(formatTransfer(1000, 2_000_000), '↑ 1.0 kB ↓ 2.0 MB');
+  assert.equal(formatTransfer(undefined, 5), '↓ 5 B');
+  assert.equal(formatTransfer(null, undefined), null);
 });
 
 test('siteRow falls back to the address for a missing name', () => {
@@ -70,7 +101,9 @@ test('shellWord quotes only when needed', () => {
 test('fixCommand names the installer', () => {
   assert.equal(fixCommand('not-installed', '/r/installer/install.sh'), 'bash /r/installer/install.sh');
   assert.equal(fixCommand('incompatible', '/r/installer/install.sh'), 'bash /r/installer/install.sh --rebuild');
-  assert.equal(fixCommand('timeout', '/r/installer/install.sh'), null);
+  assert.equal(fixCommand('timeout', '/r/installer/install.sh'), '~/.local/bin/bitweb doctor');
+  assert.equal(fixCommand('engine-unavailable'), '~/.local/bin/bitweb doctor');
+  assert.equal(fixCommand('host'), null);
   assert.equal(fixCommand('not-installed'), 'bash installer/install.sh');
 });
 
@@ -119,14 +152,25 @@ test('connectionView: wrong host version', () => {
   assert.equal(view.problem.command, 'bash installer/install.sh --rebuild');
 });
 
+test('connectionView: engine unavailable (code 7) says to run bitweb doctor', () => {
+  const view = connectionView({
+    ok: false,
+    error: { kind: 'engine-unavailable', code: 7, message: 'gateway port 47800 is taken' },
+    connection: { state: 'error', info: null },
+  });
+  assert.equal(view.problem.title, 'The BitWeb engine is not running');
+  assert.equal(view.problem.detail, 'gateway port 47800 is taken (error 7)');
+  assert.equal(view.problem.command, '~/.local/bin/bitweb doctor');
+});
+
 test('connectionView: host error code is shown; routing problem is a problem', () => {
   const hostError = connectionView({
     ok: false,
-    error: { kind: 'host', code: 7, message: 'store is locked' },
+    error: { kind: 'host', code: 1, message: 'store is locked' },
     connection: connected,
   });
   assert.equal(hostError.label, 'Connected, with an error');
-  assert.equal(hostError.problem.detail, 'store is locked (error 7)');
+  assert.equal(hostError.problem.detail, 'store is locked (error 1)');
   assert.equal(hostError.problem.command, null);
 
   const routing = connectionView({ ok: true, sites: [], connection: connected, routing: { port: 47800, problem: 'Another extension…' } });
@@ -136,4 +180,49 @@ test('connectionView: host error code is shown; routing problem is a problem', (
 
 test('connectionView: pending', () => {
   assert.equal(connectionView(null).tone, 'busy');
+});
+
+test('routingView names the mode, the address form and why', () => {
+  assert.deepEqual(routingView({ style: 'pac', mode: 'proxy', port: 47800, notice: 'Your proxy (p:1) is still used for every other site.' }), {
+    mode: 'proxy',
+    label: 'Proxy: http://<site>.bitweb/ via 127.0.0.1:47800 (PAC script)',
+    detail: 'Your proxy (p:1) is still used for every other site.',
+  });
+  assert.equal(routingView({ style: 'listener', mode: 'proxy', port: 1 }).label, 'Proxy: http://<site>.bitweb/ via 127.0.0.1:1 (proxy listener)');
+  assert.deepEqual(routingView({ style: 'pac', mode: 'subdomain', port: 47800, reason: 'Another extension controls…' }), {
+    mode: 'subdomain',
+    label: 'Subdomain form: http://<site>.bitweb.localhost:47800/',
+    detail: 'Another extension controls…',
+  });
+  assert.equal(routingView(null).label, '—');
+});
+
+test('actionError words the host codes', () => {
+  assert.match(actionError({ code: 4, message: 'x' }), /too old.*--rebuild/);
+  assert.equal(actionError({ code: 6, message: 'no such site' }), 'Not found: no such site');
+  assert.equal(actionError({ code: 8, message: 'empty folder' }), 'Publishing failed: empty folder');
+  assert.equal(actionError({ code: 11, message: 'negative' }), 'That setting was refused: negative');
+  assert.equal(actionError({ message: 'plain' }), 'plain');
+  assert.equal(actionError(undefined), 'No details.');
+});
+
+test('storage limit: parse and show', () => {
+  assert.equal(parseStorageLimit('', 'GB'), 0);
+  assert.equal(parseStorageLimit('0', 'GB'), 0);
+  assert.equal(parseStorageLimit('2.5', 'GB'), 2_500_000_000);
+  assert.equal(parseStorageLimit('1,5', 'TB'), 1_500_000_000_000);
+  assert.equal(parseStorageLimit(' 300 ', 'MB'), 300_000_000);
+  for (const bad of ['-1', 'lots', '1e3', '1.2.3']) assert.throws(() => parseStorageLimit(bad, 'GB'), RangeError, bad);
+  assert.throws(() => parseStorageLimit('1', 'PB'), RangeError);
+  assert.deepEqual(storageLimitField(0), { value: '', unit: 'GB' });
+  assert.deepEqual(storageLimitField(2_500_000_000), { value: '2.5', unit: 'GB' });
+  assert.deepEqual(storageLimitField(300_000_000), { value: '300', unit: 'MB' });
+  assert.deepEqual(storageLimitField(3e12), { value: '3', unit: 'TB' });
+  assert.deepEqual(storageLimitField(1234), { value: '0.001', unit: 'MB' });
+});
+
+test('publishProgressText', () => {
+  assert.equal(publishProgressText({ done: 1_200_000, total: 2_900_000 }), 'Publishing… 41% (1.2 MB of 2.9 MB)');
+  assert.equal(publishProgressText({ done: 0, total: 0 }), 'Publishing…');
+  assert.equal(publishProgressText(), 'Publishing…');
 });
