@@ -58,6 +58,12 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
 
     private final FastResume resume;
+    private final java.util.concurrent.ScheduledExecutorService maintenance =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "maintenance");
+                t.setDaemon(true);
+                return t;
+            });
     private final SharingPolicy sharing;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
@@ -135,6 +141,7 @@ public final class Engine implements AutoCloseable {
                 log.error("cannot start site {}: {}", site.infohash(), e.toString());
             }
         }
+        engine.maintenance.scheduleWithFixedDelay(engine::enforceStorageLimit, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         log.info("engine up: gateway {}, peer port {}, {} sites", gateway.address(), peerPort, store.list().size());
         return engine;
     }
@@ -218,7 +225,9 @@ public final class Engine implements AutoCloseable {
         try {
             site = remoteSite(ih, peers);
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot start fetching {}: {}", ih, e.toString());
+            // which sites a person visits stays out of the log above debug level
+            log.warn("cannot start fetching a site: {}", e.toString());
+            log.debug("... the site was {}", ih);
             return new SiteSource.Lookup.Unknown("BitWeb could not start fetching this site: " + e.getMessage());
         }
         try {
@@ -228,6 +237,7 @@ public final class Engine implements AutoCloseable {
         }
         switch (site.stage()) {
             case READY:
+                touch(ih);
                 return new SiteSource.Lookup.Ready(site);
             case FAILED:
                 forgetRemote(ih, site);
@@ -263,9 +273,81 @@ public final class Engine implements AutoCloseable {
             remoteStarted.put(ih, System.currentTimeMillis());
             site.start(peers, info -> recordVisit(info));
             remote.put(ih, site);
-            log.info("fetching site {} ({} peer hints)", ih, peers.size());
+            log.debug("fetching site {} ({} peer hints)", ih, peers.size()); // which sites are visited is private: debug only
             return site;
         }
+    }
+
+    /** Notes a visit, to the minute: the storage limit evicts the least recently visited first. */
+    private void touch(String ih) {
+        long now = System.currentTimeMillis();
+        store.get(ih).filter(r -> now - r.visited() > 60_000).ifPresent(r -> {
+            try {
+                store.put(r.withVisited(now));
+            } catch (IOException e) {
+                log.debug("cannot note the visit of {}: {}", ih, e.toString());
+            }
+        });
+    }
+
+    private volatile long storageLimit;
+
+    /** Most bytes visited sites may take on disk; 0 for no limit. Enforced at once and every minute. */
+    public void storageLimit(long bytes) {
+        storageLimit = bytes;
+        enforceStorageLimit();
+    }
+
+    /**
+     * Removes the least recently visited sites until visitor data fits the limit. Published and
+     * seeded sites are never evicted, nor a site read in the last minute (it is on screen).
+     *
+     * @return the sites removed
+     */
+    public synchronized List<String> enforceStorageLimit() {
+        long limit = storageLimit;
+        List<String> evicted = new ArrayList<>();
+        if (limit <= 0) {
+            return evicted;
+        }
+        List<SiteRecord> candidates = new ArrayList<>();
+        long total = 0;
+        Map<String, Long> sizes = new java.util.HashMap<>();
+        for (SiteRecord record : store.list()) {
+            if (!record.evictable()) {
+                continue;
+            }
+            long size;
+            try {
+                size = Publisher.sizeOf(dir.site(record.infohash()));
+            } catch (IOException e) {
+                continue;
+            }
+            sizes.put(record.infohash(), size);
+            total += size;
+            candidates.add(record);
+        }
+        candidates.sort(java.util.Comparator.comparingLong(SiteRecord::visited));
+        long now = System.currentTimeMillis();
+        for (SiteRecord record : candidates) {
+            if (total <= limit) {
+                break;
+            }
+            RemoteSite open = remote.get(record.infohash());
+            if (open != null && now - open.lastUsed() < 60_000) {
+                continue;
+            }
+            try {
+                total -= remove(record.infohash());
+                evicted.add(record.infohash());
+            } catch (IOException e) {
+                log.warn("cannot evict a site: {}", e.toString());
+            }
+        }
+        if (!evicted.isEmpty()) {
+            log.info("storage limit: removed {} least recently visited site(s)", evicted.size());
+        }
+        return evicted;
     }
 
     private void recordVisit(TorrentInfo info) {
@@ -273,9 +355,10 @@ public final class Engine implements AutoCloseable {
             if (store.get(info.infohash()).isEmpty()) {
                 store.put(new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
                         false, false, System.currentTimeMillis()));
+                maintenance.execute(this::enforceStorageLimit);
             }
         } catch (IOException e) {
-            log.warn("cannot record site {}: {}", info.infohash(), e.toString());
+            log.warn("cannot record a visited site: {}", e.toString());
         }
     }
 
@@ -442,7 +525,7 @@ public final class Engine implements AutoCloseable {
         Path siteDir = dir.site(ih);
         long freed = Publisher.sizeOf(siteDir);
         Publisher.deleteTree(siteDir);
-        log.info("removed site {} ({} bytes)", ih, freed);
+        log.debug("removed site {} ({} bytes)", ih, freed);
         return freed;
     }
 
@@ -467,7 +550,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private static SiteRecord withSeeding(SiteRecord r, boolean seeding) {
-        return new SiteRecord(r.infohash(), r.name(), r.size(), r.files(), r.published(), seeding, r.added());
+        return r.withSeeding(seeding);
     }
 
     /** Pieces bt hashed when it last started a site; -1 if it has not. Fast resume makes this 0. */
@@ -482,6 +565,7 @@ public final class Engine implements AutoCloseable {
         } catch (Exception e) {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
+        maintenance.shutdownNow();
         remote.values().forEach(RemoteSite::stop);
         clients.values().forEach(c -> {
             try {

@@ -100,6 +100,7 @@ public final class EngineDaemon implements AutoCloseable {
         } catch (IOException e) {
             log.warn("{}; using the defaults", e.getMessage());
         }
+        engine.storageLimit(daemon.settings.storageLimitBytes());
         daemon.register(dispatcher);
         try {
             daemon.writeInfo();
@@ -152,6 +153,7 @@ public final class EngineDaemon implements AutoCloseable {
                 .on("site.seed", (r, s) -> engine.seed(infohash(r)))
                 .on("site.unseed", (r, s) -> engine.unseed(infohash(r)))
                 .on("site.remove", this::remove)
+                .on("site.forget", this::remove)
                 .on("fetch", this::fetchBytes)
                 .on("settings.get", (r, s) -> settings)
                 .on("settings.set", this::setSettings)
@@ -370,6 +372,7 @@ public final class EngineDaemon implements AutoCloseable {
         }
         next.save(engine.stateDir());
         settings = next;
+        engine.storageLimit(next.storageLimitBytes());
         log.info("settings changed: {}", next);
         return next;
     }

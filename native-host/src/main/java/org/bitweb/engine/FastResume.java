@@ -66,8 +66,8 @@ final class FastResume implements ChunkVerifier {
                 long size = exists ? Files.size(disk) : -1;
                 long mtime = exists ? Files.getLastModifiedTime(disk).toMillis() : -1;
                 if (size != recorded.path("size").asLong(-2) || mtime != recorded.path("mtime").asLong(-2)) {
-                    log.warn("site {}: {} changed on disk since it was last checked; checking the whole site again",
-                            site, file.joined());
+                    log.warn("a site's file changed on disk since it was last checked; checking the whole site again");
+                    log.debug("... {} of {}", file.joined(), site);
                     Files.deleteIfExists(record);
                     return false;
                 }
@@ -78,7 +78,7 @@ final class FastResume implements ChunkVerifier {
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException | RuntimeException e) {
-            log.warn("site {}: unreadable fast-resume record ({}); checking its data instead", site, e.toString());
+            log.warn("unreadable fast-resume record ({}); checking the site's data instead", e.toString());
             return false;
         }
     }

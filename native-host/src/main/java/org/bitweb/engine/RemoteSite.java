@@ -166,7 +166,8 @@ final class RemoteSite implements SiteView {
     }
 
     private void fail(String reason) {
-        log.warn("site {} failed: {}", infohash, reason);
+        log.warn("fetching a site failed: {}", reason);
+        log.debug("... the site was {}", infohash);
         failure = reason;
         synchronized (signal) {
             signal.notifyAll();
@@ -376,7 +377,7 @@ final class RemoteSite implements SiteView {
             try {
                 FastResume.save(siteDir, current, verified);
             } catch (IOException e) {
-                log.warn("cannot record the pieces of {}: {}", infohash, e.toString());
+                log.warn("cannot record a visited site's pieces: {}", e.toString());
             }
         }
     }

@@ -14,10 +14,29 @@ import java.util.Objects;
  * @param published true if this machine published it (so it has all the data)
  * @param seeding   true if the engine shares it with other peers
  * @param added     when it entered the store (epoch millis)
+ * @param visited   when it was last read through the gateway (epoch millis, to the minute); the
+ *                  storage limit evicts the least recently visited sites first
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SiteRecord(String infohash, String name, long size, int files, boolean published,
-                         boolean seeding, long added) {
+                         boolean seeding, long added, long visited) {
+
+    public SiteRecord(String infohash, String name, long size, int files, boolean published, boolean seeding, long added) {
+        this(infohash, name, size, files, published, seeding, added, added);
+    }
+
+    public SiteRecord withSeeding(boolean seeding) {
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited);
+    }
+
+    public SiteRecord withVisited(long when) {
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, when);
+    }
+
+    /** Visitor data: neither published here nor kept by choice, so the storage limit may evict it. */
+    public boolean evictable() {
+        return !published && !seeding;
+    }
 
     public SiteRecord {
         Objects.requireNonNull(infohash, "infohash");
