@@ -331,7 +331,7 @@ final class RemoteSite implements SiteView {
                     }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new IOException("no peer sent piece " + piece + " of " + infohash + " within "
+                        throw new IOException("no peer sent piece " + piece + " within "
                                 + stallTimeout.toSeconds() + " s");
                     }
                     try {
