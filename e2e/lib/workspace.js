@@ -100,6 +100,11 @@ export async function reapBrowserHosts(ws) {
   }
 }
 
+/** Kills the native hosts the browser started (as a crash would), without counting them as left running. */
+export async function killHosts(ws) {
+  return reapHosts(ws.logs.hostPids, ws.home, 0);
+}
+
 /**
  * GET `siteUrl` from the gateway the way a browser talks to an HTTP proxy (absolute URL in
  * the request line). Resolves to {status, headers, body}. Lets a test tell an engine fault

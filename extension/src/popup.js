@@ -409,7 +409,14 @@ function listen() {
         renderPublishing(data, lastPublish ?? null);
         break;
       case 'connection':
+        // Connected again: ask for everything. Lost: show why from the snapshot alone (asking
+        // would reconnect, fail and announce that again).
         if (data?.state === 'connected' && last && !last.ok) refresh();
+        else if (data?.state === 'error' && data.error) {
+          last = { ...(last ?? {}), ok: false, error: data.error, connection: data };
+          renderConnection(last);
+          renderSites(last);
+        }
         break;
       default:
         break;

@@ -109,7 +109,7 @@ export function decideRouting({ style, preference = 'auto', setting = null, base
         mode: Mode.PROXY,
         upstream: null,
         reason: null,
-        notice: 'The browser was set to use the system proxy settings. BitWeb cannot read those, so its rule sends other sites DIRECT. If you need a proxy, choose the subdomain form.',
+        notice: 'Other sites go DIRECT: the system proxy settings the browser used are not applied while BitWeb\'s rule is set. If you need a proxy, choose the .bitweb.localhost form below.',
       };
     case 'fixed_servers': {
       const rules = value.rules ?? {};

@@ -25,7 +25,7 @@ test('system (the default): take over and say that a system proxy is bypassed', 
   assert.equal(d.mode, 'proxy');
   assert.equal(d.takeOver, true);
   assert.match(d.notice, /system proxy settings/);
-  assert.match(d.notice, /subdomain form/);
+  assert.match(d.notice, /\.bitweb\.localhost form/);
 });
 
 test('fixed_servers: carried over in the PAC, and the popup names the proxy', () => {
