@@ -39,6 +39,8 @@ public final class Main {
                   --gateway-port N      loopback HTTP port of the gateway (default 47800, 0 = any free port)
                   --peer-port N         BitTorrent listening port (default 47801, 0 = any free port)
                   --peer-bind ADDRESS   address the BitTorrent port listens on (default: all)
+                  --socks5 IP:PORT      send all peer traffic through this SOCKS5 proxy (e.g. a local Tor);
+                                        slower, no DHT, no incoming connections
               status [--json]           sites, sizes, peers, gateway address
               get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
                   --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
@@ -77,7 +79,7 @@ public final class Main {
         Args args;
         try {
             argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
-            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout"),
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5"),
                     Set.of("json", "background", "help", "version"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
@@ -196,6 +198,9 @@ public final class Main {
         EngineOptions options = new EngineOptions(
                 args.port("gateway-port", EngineOptions.DEFAULT_GATEWAY_PORT),
                 args.port("peer-port", EngineOptions.DEFAULT_PEER_PORT), bind);
+        if (args.get("socks5") != null) {
+            options = options.withSocks5Proxy(org.bitweb.address.SiteLink.peer(args.get("socks5")));
+        }
         EngineDaemon daemon = EngineDaemon.start(dir, options, args.flag("background"));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         var engine = daemon.engine();

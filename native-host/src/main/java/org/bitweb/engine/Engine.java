@@ -84,11 +84,13 @@ public final class Engine implements AutoCloseable {
         dir.create();
         Publisher.cleanStaging(dir);
         SiteStore store = SiteStore.open(dir);
-        int peerPort = options.peerPort() != 0 ? options.peerPort() : freePort(options.peerBind());
-        checkPortFree(options.peerBind(), peerPort);
+        // through a proxy nobody outside can reach us anyway: listen on loopback only
+        InetAddress bind = options.socks5Proxy() != null ? InetAddress.getLoopbackAddress() : options.peerBind();
+        int peerPort = options.peerPort() != 0 ? options.peerPort() : freePort(bind);
+        checkPortFree(bind, peerPort);
 
         Config config = new Config();
-        config.setAcceptorAddress(options.peerBind());
+        config.setAcceptorAddress(bind);
         config.setAcceptorPort(peerPort);
         // Peers named by the user are fed to bt on each discovery round; a short round makes a
         // newly found peer count at once instead of after bt's default 5 s.
@@ -97,7 +99,12 @@ public final class Engine implements AutoCloseable {
         PeerHints hints = new PeerHints();
         FastResume resume = new FastResume();
         SharingPolicy sharing = new SharingPolicy();
-        BtRuntime runtime = BtRuntime.builder(config)
+        var builder = BtRuntime.builder(config);
+        if (options.socks5Proxy() != null) {
+            builder.module(new ProxyModule(options.socks5Proxy()));
+            log.info("peer connections go through the SOCKS5 proxy {}; the DHT is off", options.socks5Proxy());
+        }
+        BtRuntime runtime = builder
                 .module(new PrivacyModule(sharing))
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);

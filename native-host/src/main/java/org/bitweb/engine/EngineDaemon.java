@@ -74,6 +74,15 @@ public final class EngineDaemon implements AutoCloseable {
      */
     public static EngineDaemon start(StateDir dir, EngineOptions options, boolean startedForBrowser) throws IOException {
         EngineLock lock = EngineLock.tryAcquire(dir).orElseThrow(() -> new EngineRunningException(dir));
+        Settings settings = Settings.DEFAULTS;
+        try {
+            settings = Settings.load(dir);
+        } catch (IOException e) {
+            log.warn("{}; using the defaults", e.getMessage());
+        }
+        if (options.socks5Proxy() == null && settings.socks5Proxy() != null) {
+            options = options.withSocks5Proxy(org.bitweb.address.SiteLink.peer(settings.socks5Proxy()));
+        }
         Engine engine;
         try {
             engine = Engine.start(dir, options);
@@ -95,11 +104,7 @@ public final class EngineDaemon implements AutoCloseable {
                 count -> self[0].clientsChanged(count, startedForBrowser));
         EngineDaemon daemon = new EngineDaemon(lock, engine, control, executor);
         self[0] = daemon;
-        try {
-            daemon.settings = Settings.load(dir);
-        } catch (IOException e) {
-            log.warn("{}; using the defaults", e.getMessage());
-        }
+        daemon.settings = settings;
         engine.storageLimit(daemon.settings.storageLimitBytes());
         daemon.register(dispatcher);
         try {
@@ -366,7 +371,8 @@ public final class EngineDaemon implements AutoCloseable {
             JsonNode body = request.body();
             boolean keep = body.has("keepSeeding") ? checkedBoolean(body, "keepSeeding") : settings.keepSeeding();
             long limit = body.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : settings.storageLimitBytes();
-            next = new Settings(keep, limit);
+            String proxy = body.has("socks5Proxy") ? request.optionalText("socks5Proxy") : settings.socks5Proxy();
+            next = new Settings(keep, limit, proxy);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_SETTING, e.getMessage());
         }

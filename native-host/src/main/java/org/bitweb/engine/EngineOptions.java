@@ -11,9 +11,12 @@ import java.net.InetAddress;
  * @param metadataTimeout how long a new site may look for peers and its file list before the
  *                        gateway says it cannot be had
  * @param stallTimeout    how long a reader waits for the next piece of a file before giving up
+ * @param socks5Proxy     when set, every peer connection goes through this SOCKS5 proxy, the
+ *                        engine accepts no connections from outside, and the DHT is off (it is
+ *                        UDP, which a SOCKS proxy such as Tor does not carry); null for direct
  */
 public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
-                            java.time.Duration stallTimeout) {
+                            java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
 
@@ -22,6 +25,15 @@ public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind,
 
     public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind) {
         this(gatewayPort, peerPort, peerBind, DEFAULT_METADATA_TIMEOUT, DEFAULT_STALL_TIMEOUT);
+    }
+
+    public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
+                         java.time.Duration stallTimeout) {
+        this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, null);
+    }
+
+    public EngineOptions withSocks5Proxy(java.net.InetSocketAddress proxy) {
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy);
     }
 
     public EngineOptions {

@@ -13,12 +13,23 @@ import java.nio.file.NoSuchFileException;
  *
  * @param keepSeeding       keep the engine running, and seeding, when the last browser closes
  * @param storageLimitBytes most bytes visited (not published) sites may take; 0 for no limit
+ * @param socks5Proxy       "host:port" of a SOCKS5 proxy for all peer traffic (a local Tor:
+ *                          "127.0.0.1:9050"), or null; takes effect when the engine next starts
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Settings(boolean keepSeeding, long storageLimitBytes) {
-    public static final Settings DEFAULTS = new Settings(true, 0);
+public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy) {
+    public static final Settings DEFAULTS = new Settings(true, 0, null);
+
+    public Settings(boolean keepSeeding, long storageLimitBytes) {
+        this(keepSeeding, storageLimitBytes, null);
+    }
 
     public Settings {
+        if (socks5Proxy != null && !socks5Proxy.isBlank()) {
+            org.bitweb.address.SiteLink.peer(socks5Proxy); // "IP:port", refused with a clear message otherwise
+        } else {
+            socks5Proxy = null;
+        }
         if (storageLimitBytes < 0) {
             throw new IllegalArgumentException("storageLimitBytes must be 0 (no limit) or more, not " + storageLimitBytes);
         }
