@@ -22,6 +22,15 @@ public final class ChildJava {
         return command;
     }
 
+    /** Child with stdin from nothing and stdout and stderr appended to {@code outputFile}, like a daemon. */
+    public static Process startDetached(Path outputFile, String... mainArgs) throws IOException {
+        return new ProcessBuilder(command(mainArgs))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+                .redirectErrorStream(true)
+                .start();
+    }
+
     /** Child with its stdout and stdin piped to the test and stderr appended to {@code stderrFile}. */
     public static Process start(Path stderrFile, String... mainArgs) throws IOException {
         return new ProcessBuilder(command(mainArgs))
