@@ -127,7 +127,9 @@ final class Bridge {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar;
         try {
-            jar = new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+            File codeSource = new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // The shaded jar holds everything; classes in a build folder need their dependencies too.
+            jar = codeSource.isFile() ? codeSource.getPath() : System.getProperty("java.class.path");
         } catch (java.net.URISyntaxException e) {
             throw new IOException("cannot find BitWeb's jar: " + e.getMessage(), e);
         }

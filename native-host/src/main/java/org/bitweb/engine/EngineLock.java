@@ -6,44 +6,71 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One engine per state folder: whoever holds this OS file lock owns the store. The OS drops the
  * lock when the process dies, even by {@code kill -9}, so a crash never leaves a stale lock.
  */
 public final class EngineLock implements AutoCloseable {
+    /**
+     * Lock files this JVM holds. On Linux, closing any descriptor of a file drops the process's
+     * lock on it, so a refused second attempt must not even open the file.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private EngineLock(FileChannel channel, FileLock lock) {
+    private EngineLock(Path path, FileChannel channel, FileLock lock) {
+        this.path = path;
         this.channel = channel;
         this.lock = lock;
     }
 
-    /** @return the lock, or empty if another process holds it */
+    /** @return the lock, or empty if another process (or this one) holds it */
     public static Optional<EngineLock> tryAcquire(StateDir dir) throws IOException {
         dir.create();
-        FileChannel channel = FileChannel.open(dir.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path path = dir.lock();
+        if (!HELD.add(path)) {
+            return Optional.empty();
+        }
+        boolean acquired = false;
         try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    channel.close();
+                    return Optional.empty();
+                }
+                acquired = true;
+                return Optional.of(new EngineLock(path, channel, lock));
+            } catch (OverlappingFileLockException e) {
                 channel.close();
                 return Optional.empty();
             }
-            return Optional.of(new EngineLock(channel, lock));
-        } catch (OverlappingFileLockException e) {
-            channel.close();
-            return Optional.empty();
+        } finally {
+            if (!acquired) {
+                HELD.remove(path);
+            }
         }
     }
 
     @Override
     public void close() throws IOException {
-        if (lock.isValid()) {
-            lock.release();
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+            channel.close();
+        } finally {
+            HELD.remove(path);
         }
-        channel.close();
     }
 }

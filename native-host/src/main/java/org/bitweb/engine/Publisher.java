@@ -47,18 +47,22 @@ public final class Publisher {
             TorrentInfo info = made.info();
             AtomicFiles.write(staging.resolve(SiteFiles.TORRENT), made.torrent());
             Path target = dir.site(info.infohash());
-            if (Files.exists(target.resolve(SiteFiles.TORRENT))) {
-                deleteTree(staging); // the same content is already here
-            } else {
-                deleteTree(target); // a leftover without a torrent file is not a site
-                AtomicFiles.move(staging, target);
-                AtomicFiles.syncDirectory(dir.sites());
+            // One commit at a time: two publishes of the same folder hash in parallel, and the
+            // second must see the first's site, not delete it as a leftover while it is seeded.
+            synchronized (store) {
+                if (Files.exists(target.resolve(SiteFiles.TORRENT))) {
+                    deleteTree(staging); // the same content is already here
+                } else {
+                    deleteTree(target); // a leftover without a torrent file is not a site
+                    AtomicFiles.move(staging, target);
+                    AtomicFiles.syncDirectory(dir.sites());
+                }
+                SiteRecord existing = store.get(info.infohash()).orElse(null);
+                SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
+                        true, true, existing != null ? existing.added() : System.currentTimeMillis());
+                store.put(record);
+                return record;
             }
-            SiteRecord existing = store.get(info.infohash()).orElse(null);
-            SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
-                    true, true, existing != null ? existing.added() : System.currentTimeMillis());
-            store.put(record);
-            return record;
         } finally {
             if (Files.exists(staging)) {
                 deleteTree(staging);

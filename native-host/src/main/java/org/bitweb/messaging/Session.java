@@ -183,6 +183,12 @@ public final class Session {
             error.putObject("error").put("code", ErrorCode.INTERNAL.code())
                     .put("message", "the reply was over the 1 MiB browser limit");
             body = Json.bytes(error);
+            if (body.length > Frames.MAX_OUTGOING) {
+                // the request's own id or action is that big: an error that cannot name it still beats no reply
+                error.putNull("id");
+                error.putNull("action");
+                body = Json.bytes(error);
+            }
         }
         synchronized (out) {
             try {

@@ -130,14 +130,17 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
                     path.add(segment(b, "path element"));
                 }
                 files.add(new TorrentFile(path, length, offset));
-                offset = Math.addExact(offset, length);
+                if (length > Long.MAX_VALUE - offset) {
+                    throw new IllegalArgumentException("torrent file lengths add up past " + Long.MAX_VALUE + " bytes");
+                }
+                offset += length;
             }
         } else {
             long length = length(map);
             files.add(new TorrentFile(List.of(name), length, 0));
             offset = length;
         }
-        long expectedPieces = offset == 0 ? 0 : (offset + pieceLength - 1) / pieceLength;
+        long expectedPieces = offset / pieceLength + (offset % pieceLength == 0 ? 0 : 1);
         if (pieces.length / 20 != expectedPieces) {
             throw new IllegalArgumentException("torrent has " + pieces.length / 20 + " piece hashes for "
                     + offset + " bytes; expected " + expectedPieces);

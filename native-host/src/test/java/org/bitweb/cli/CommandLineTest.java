@@ -1,0 +1,66 @@
+package org.bitweb.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bitweb.testing.ChildJava;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code bitweb} command in a child process, with its exit codes and its stdout as a script sees them. */
+class CommandLineTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String stdout, String stderr) {
+    }
+
+    Run run(String... args) throws Exception {
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        Path err = tmp.resolve("err-" + System.nanoTime());
+        Process p = new ProcessBuilder(ChildJava.command(args))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("bitweb " + String.join(" ", args) + " did not finish; stderr: " + Files.readString(err));
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void withoutAnEnginePublishWritesTheSiteIntoTheStoreAndStatusListsIt() throws Exception {
+        Path home = tmp.resolve("home");
+        Path site = Files.createDirectories(tmp.resolve("src/notes"));
+        Files.writeString(site.resolve("index.html"), "<h1>notes</h1>");
+
+        Run publish = run("--home", home.toString(), "publish", site.toString(), "--json");
+        assertEquals(0, publish.exit(), publish.stderr());
+        JsonNode published = new ObjectMapper().readTree(publish.stdout());
+        assertEquals("stopped", published.path("engine").asText(), "no engine was running");
+        String address = published.path("address").asText();
+        assertEquals("http://" + address + ".bitweb/", published.path("url").asText());
+        assertTrue(Files.exists(home.resolve("sites").resolve(address).resolve("site.torrent")));
+
+        Run status = run("--home", home.toString(), "status", "--json");
+        assertEquals(0, status.exit(), status.stderr());
+        JsonNode json = new ObjectMapper().readTree(status.stdout());
+        assertEquals(false, json.path("running").asBoolean(true));
+        assertEquals(address, json.path("sites").get(0).path("address").asText());
+    }
+
+    @Test
+    void mistakesInTheCommandExitWithTwoAndTheUsageOnStderr() throws Exception {
+        Run unknown = run("--home", tmp.resolve("home").toString(), "frobnicate");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.stderr().contains("unknown command 'frobnicate'") && unknown.stderr().contains("usage:"),
+                unknown.stderr());
+        assertEquals("", unknown.stdout());
+    }
+}
