@@ -1,29 +1,41 @@
 #!/usr/bin/env bash
-# Installs BitWeb for the current user: builds the host jar if needed, copies it to
-# ${XDG_DATA_HOME:-~/.local/share}/bitweb/app/, writes the launchers, and registers the
-# native messaging host with each browser. Every file and folder it creates is listed in an
-# install record, and --uninstall removes exactly those.
+# Installs BitWeb for the current user (or, with --system, for every user): builds the host
+# jar if needed, copies it to ${XDG_DATA_HOME:-~/.local/share}/bitweb/app/, writes the
+# launchers, and registers the native messaging host with each browser in
+# installer/browsers.json. Every file and folder it creates is listed in an install record,
+# and --uninstall removes exactly those.
 set -euo pipefail
 # bash 5.2 makes '&' in ${var//pattern/replacement} mean "the match"; we want it literal.
 shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
   cat <<'EOF'
-Usage: installer/install.sh [--rebuild | --no-build] | --uninstall | --check | --help
+Usage: installer/install.sh [--rebuild | --no-build] [--browser NAME]... [--system]
+       installer/install.sh --uninstall [--system]
+       installer/install.sh --check [--system]
+       installer/install.sh --list [--system]
 
-Installs the BitWeb host for the current user and registers it with Chromium, Google Chrome
-and Firefox, then builds the extension (extension/dist/) when node is available.
+Installs the BitWeb host and registers it with Google Chrome, Chromium, Brave, Microsoft
+Edge and Firefox (the rows of installer/browsers.json for this OS), then builds the
+extension (extension/dist/) when node is available.
 
+  --browser NAME  only this browser (chrome, chromium, brave, edge, firefox); repeatable
+  --system     for every user of this machine (needs root): the host goes to
+               /usr/local/lib/bitweb, the manifests to the browsers' system folders
   --rebuild    build the host jar with Maven even if native-host/target/bitweb.jar exists
   --no-build   never run Maven; fail if the jar is missing
   --uninstall  remove every file and folder the installer created (per its install record)
-  --check      verify an existing install: manifests -> launcher -> jar -> java
+  --check      verify an install: each manifest -> launcher -> jar -> java, naming the
+               first broken link (then `bitweb doctor` checks the engine and the gateway)
+  --list       print where each browser's manifest goes on this OS, and exit
   --help       show this help
 
 Environment:
   BITWEB_JAR      install this prebuilt jar instead of native-host/target/bitweb.jar
   XDG_DATA_HOME   where the app goes (default ~/.local/share); bitweb/app/ below it
   JAVA_HOME       the Java the launchers use (default: java on PATH at install time)
+  BITWEB_OS, BITWEB_SYSTEM_ROOT  for tests: act as on linux|macos; put --system paths below
+                  this folder
 EOF
 }
 
@@ -35,12 +47,22 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 MODE=install
 BUILD=auto
+SCOPE=user
+BROWSERS=()
 while (($#)); do
   case $1 in
     --rebuild) [[ $BUILD == never ]] && die "--rebuild and --no-build contradict each other"; BUILD=always ;;
     --no-build) [[ $BUILD == always ]] && die "--rebuild and --no-build contradict each other"; BUILD=never ;;
     --uninstall) MODE=uninstall ;;
     --check) MODE=check ;;
+    --list) MODE=list ;;
+    --system) SCOPE=system ;;
+    --browser)
+      (($# >= 2)) || { usage >&2; exit 2; }
+      [[ $2 =~ ^(chrome|chromium|brave|edge|firefox)$ ]] || die "unknown browser '$2' (chrome, chromium, brave, edge, firefox)"
+      BROWSERS+=("$2")
+      shift
+      ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; printf '\ninstall.sh: unknown option: %s\n' "$1" >&2; exit 2 ;;
   esac
@@ -52,6 +74,7 @@ done
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 TEMPLATES=$REPO/installer/templates
 IDS_FILE=$REPO/extension/ids.json
+TABLE_FILE=$REPO/installer/browsers.json
 
 [[ ${HOME:-} == /* ]] || die "HOME must be set to an absolute path (it is '${HOME:-}')"
 # XDG base directories must be absolute; a relative value is ignored, as the spec says.
@@ -60,32 +83,46 @@ DATA_HOME=$HOME/.local/share
 CONFIG_HOME=$HOME/.config
 [[ ${XDG_CONFIG_HOME:-} == /* ]] && CONFIG_HOME=$XDG_CONFIG_HOME
 
-APP_DIR=$DATA_HOME/bitweb/app
-BIN_DIR=$HOME/.local/bin
+case ${BITWEB_OS:-$(uname -s)} in
+  Linux | linux) OS=linux ;;
+  Darwin | macos) OS=macos ;;
+  *) OS=other ;;
+esac
+
+SYSTEM_ROOT=${BITWEB_SYSTEM_ROOT:-}
+[[ -z $SYSTEM_ROOT || $SYSTEM_ROOT == /* ]] || die "BITWEB_SYSTEM_ROOT must be an absolute path"
+if [[ $SCOPE == system ]]; then
+  APP_DIR=$SYSTEM_ROOT/usr/local/lib/bitweb
+  BIN_DIR=$SYSTEM_ROOT/usr/local/bin
+else
+  APP_DIR=$DATA_HOME/bitweb/app
+  BIN_DIR=$HOME/.local/bin
+fi
 RECORD=$APP_DIR/install-record
 JAR=$APP_DIR/bitweb.jar
 HOST_LAUNCHER=$APP_DIR/bitweb-host
 CLI_LAUNCHER=$BIN_DIR/bitweb
 BUILT_JAR=$REPO/native-host/target/bitweb.jar
 
-case $(uname -s) in
-  Linux) OS=linux ;;
-  Darwin) OS=macos ;;
-  *) OS=other ;;
-esac
-
-# One table: browser | family | os | folder that holds the user's host manifests.
-# Windows registers hosts in the registry (HKCU\Software\<vendor>\NativeMessagingHosts)
-# and needs its own script; add other Chromium-family browsers here.
+# The one table of browser x OS x scope -> folder is installer/browsers.json, shared with
+# install.ps1 (which uses its Windows rows: registry keys). It keeps one row per line so
+# that sed can read it here. Prints "browser|family|folder" for this OS, scope and the
+# --browser choice.
 browser_table() {
-  cat <<EOF
-chromium|chromium|linux|$CONFIG_HOME/chromium/NativeMessagingHosts
-chrome|chromium|linux|$CONFIG_HOME/google-chrome/NativeMessagingHosts
-firefox|firefox|linux|$HOME/.mozilla/native-messaging-hosts
-chromium|chromium|macos|$HOME/Library/Application Support/Chromium/NativeMessagingHosts
-chrome|chromium|macos|$HOME/Library/Application Support/Google/Chrome/NativeMessagingHosts
-firefox|firefox|macos|$HOME/Library/Application Support/Mozilla/NativeMessagingHosts
-EOF
+  [[ -f $TABLE_FILE ]] || die "missing $TABLE_FILE (is this a BitWeb checkout?)"
+  local browser family os scope dir b wanted
+  while IFS='|' read -r browser family os scope dir; do
+    [[ $os == "$OS" && $scope == "$SCOPE" ]] || continue
+    if ((${#BROWSERS[@]})); then
+      wanted=0
+      for b in "${BROWSERS[@]}"; do [[ $b == "$browser" ]] && wanted=1; done
+      ((wanted)) || continue
+    fi
+    dir=${dir//'${HOME}'/$HOME}
+    dir=${dir//'${XDG_CONFIG_HOME}'/$CONFIG_HOME}
+    [[ $scope == system ]] && dir=$SYSTEM_ROOT$dir
+    printf '%s|%s|%s\n' "$browser" "$family" "$dir"
+  done < <(sed -n 's/^[[:space:]]*{"browser": "\([a-z]*\)", "family": "\([a-z]*\)", "os": "\([a-z]*\)", "scope": "\([a-z]*\)", "dir": "\([^"]*\)".*/\1|\2|\3|\4|\5/p' "$TABLE_FILE")
 }
 
 # ids.json is the extension's record of its own IDs; read it without needing node or jq.
@@ -246,8 +283,14 @@ host_manifest() { # family
     FIREFOX_ID "$(json_escape "$FIREFOX_ID")"
 }
 
+need_system_rights() {
+  [[ $SCOPE == system && -z $SYSTEM_ROOT && $(id -u) != 0 ]] || return 0
+  die "--system writes to /usr/local and the browsers' system folders: run it as root (sudo $REPO/installer/install.sh --system)"
+}
+
 install() {
-  [[ $OS != other ]] || die "$(uname -s) is not supported by this script yet (Linux and macOS are)"
+  [[ $OS != other ]] || die "$(uname -s) is not supported by this script (Linux and macOS are; Windows: installer/install.ps1)"
+  need_system_rights
   read_ids
   choose_jar
 
@@ -273,12 +316,12 @@ install() {
   fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" | write_file "$CLI_LAUNCHER" 0755
 
   REGISTERED=()
-  local browser family os dir
-  while IFS='|' read -r browser family os dir; do
-    [[ $os == "$OS" ]] || continue
+  local browser family dir
+  while IFS='|' read -r browser family dir; do
     host_manifest "$family" | write_file "$dir/$HOST_NAME.json" 0644
     REGISTERED+=("$browser|$dir/$HOST_NAME.json")
   done < <(browser_table)
+  ((${#REGISTERED[@]})) || die "no browser to register for $OS/$SCOPE (see installer/browsers.json)"
 
   local extension_built=1
   if command -v node >/dev/null 2>&1; then
@@ -294,7 +337,13 @@ install() {
 }
 
 report_install() {
-  say "BitWeb host installed for $(id -un 2>/dev/null || echo this user):"
+  local UNDO_FLAG=
+  [[ $SCOPE == system ]] && UNDO_FLAG=' --system'
+  if [[ $SCOPE == system ]]; then
+    say "BitWeb host installed for every user of this machine:"
+  else
+    say "BitWeb host installed for $(id -un 2>/dev/null || echo this user):"
+  fi
   say "  jar       $JAR"
   say "  host      $HOST_LAUNCHER"
   say "  command   $CLI_LAUNCHER"
@@ -308,44 +357,109 @@ report_install() {
   esac
   cat <<EOF
 
-Load the extension:
-  Chrome / Chromium: open chrome://extensions, turn on Developer mode, click "Load unpacked"
-                     and pick $REPO/extension/dist/chrome
+Load the extension (or install a packaged one: node $REPO/extension/package.mjs):
+  Chrome, Chromium, Brave, Edge: open chrome://extensions (edge://extensions), turn on
+                     Developer mode, click "Load unpacked" and pick $REPO/extension/dist/chrome
                      (its ID is $CHROME_ID, the one the host allows)
   Firefox:           open about:debugging#/runtime/this-firefox, click "Load Temporary Add-on..."
                      and pick $REPO/extension/dist/firefox/manifest.json
 Then open the BitWeb toolbar popup; it should say "Connected".
+If it does not: $CLI_LAUNCHER doctor
 
-Undo all of this with: $REPO/installer/install.sh --uninstall
+Undo all of this with: $REPO/installer/install.sh --uninstall$UNDO_FLAG
 EOF
 }
 
-# ---- check (doctor): follow each manifest to the launcher, the jar and java ----
+# ---- check: follow each manifest to the launcher, the jar and java ----
+
+# The manifests to check: those the install record lists (what was installed), else every
+# row of the table (so a HOME without an install says what is missing).
+manifests_to_check() {
+  local browser family dir manifest
+  while IFS='|' read -r browser family dir; do
+    manifest=$dir/$HOST_NAME.json
+    if [[ -f $RECORD ]] && ! grep -Fxq -- "$(printf 'file\t%s' "$manifest")" "$RECORD"; then
+      continue
+    fi
+    printf '%s|%s|%s\n' "$browser" "$family" "$manifest"
+  done < <(browser_table)
+}
 
 check() {
-  local ok=0 browser family os dir manifest path
+  local ok=0 count=0 browser family manifest path line
   [[ -n ${HOST_NAME:-} ]] || read_ids
-  [[ -f $JAR ]] || { say "check: missing $JAR (run installer/install.sh)"; ok=1; }
-  while IFS='|' read -r browser family os dir; do
-    [[ $os == "$OS" ]] || continue
-    manifest=$dir/$HOST_NAME.json
+  while IFS='|' read -r browser family manifest; do
+    count=$((count + 1))
     if [[ ! -f $manifest ]]; then
-      say "check: $browser: no host manifest at $manifest"
+      say "check: $browser: no host manifest at $manifest (run installer/install.sh)"
       ok=1
       continue
+    fi
+    if [[ $(json_string name "$manifest") != "$HOST_NAME" ]]; then
+      say "check: $browser: $manifest does not name the host $HOST_NAME"
+      ok=1
+      continue
+    fi
+    if [[ $family == chromium ]]; then
+      grep -Fq "chrome-extension://$CHROME_ID/" "$manifest" || {
+        say "check: $browser: $manifest does not allow the extension $CHROME_ID (run installer/install.sh)"
+        ok=1
+        continue
+      }
+    else
+      grep -Fq "\"$FIREFOX_ID\"" "$manifest" || {
+        say "check: $browser: $manifest does not allow the extension $FIREFOX_ID (run installer/install.sh)"
+        ok=1
+        continue
+      }
     fi
     path=$(json_string path "$manifest")
     if [[ ! -x $path ]]; then
       say "check: $browser: $manifest points to '$path', which is not an executable file"
       ok=1
+      continue
     fi
-  done < <(browser_table)
-  find_java
-  if [[ -z $JAVA && $MODE == check ]]; then
-    say "check: java not found; the host needs Java 17 or newer"
+    # The launcher's java and jar (the last line of our launcher: exec JAVA -jar JAR host "$@")
+    line=$(grep -E '^exec ' "$path" | tail -n 1 || true)
+    if [[ -n $line && $line != *"$JAR"* ]]; then
+      say "check: $browser: the launcher $path runs another jar than $JAR"
+      ok=1
+      continue
+    fi
+  done < <(manifests_to_check)
+  ((count)) || { say "check: no browser is registered for $OS/$SCOPE"; ok=1; }
+  if [[ ! -f $JAR ]]; then
+    say "check: missing $JAR (run installer/install.sh)"
+    ok=1
   fi
-  ((ok == 0)) && [[ $MODE == check ]] && say "check: the BitWeb host install looks complete"
+  find_java
+  if [[ -z $JAVA ]]; then
+    say "check: java not found; the host needs Java 17 or newer"
+    ok=1
+  else
+    local major
+    major=$(java_major "$JAVA")
+    if [[ -n $major && $major -lt 17 ]]; then
+      say "check: $JAVA is Java $major; the host needs Java 17 or newer"
+      ok=1
+    fi
+  fi
+  if ((ok == 0)) && [[ $MODE == check ]]; then
+    say "check: the BitWeb host install looks complete ($count browser manifest(s) -> $HOST_LAUNCHER -> $JAR -> $JAVA)"
+    say "check: next, the engine and the gateway: $CLI_LAUNCHER doctor"
+  fi
   return $ok
+}
+
+# ---- list ----
+
+list() {
+  [[ $OS != other ]] || die "$(uname -s): see installer/browsers.json (Windows: installer/install.ps1)"
+  read_ids
+  local browser family dir
+  while IFS='|' read -r browser family dir; do
+    printf '%s\t%s\t%s\n' "$browser" "$family" "$dir/$HOST_NAME.json"
+  done < <(browser_table)
 }
 
 # ---- uninstall ----
@@ -355,6 +469,7 @@ uninstall() {
     say "Nothing to uninstall: there is no install record at $RECORD"
     return
   fi
+  need_system_rights
   local kind path files=() dirs=()
   while IFS=$'\t' read -r kind path; do
     [[ $path == /* ]] || continue # never act on a relative path
@@ -380,11 +495,16 @@ uninstall() {
       say "kept $path/ (it holds files the installer did not write)"
     fi
   done
-  say "BitWeb host uninstalled. Your sites, keys and settings (under $DATA_HOME/bitweb) were not touched."
+  if [[ $SCOPE == system ]]; then
+    say "BitWeb host uninstalled for every user. Each user's sites, keys and settings were not touched."
+  else
+    say "BitWeb host uninstalled. Your sites, keys and settings (under $DATA_HOME/bitweb) were not touched."
+  fi
 }
 
 case $MODE in
   install) install ;;
   uninstall) uninstall ;;
   check) check ;;
+  list) list ;;
 esac

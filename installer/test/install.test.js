@@ -267,3 +267,113 @@ test('XDG_DATA_HOME and XDG_CONFIG_HOME are honoured', () => {
   assert.equal(run(['--uninstall'], { home, env }).code, 0);
   assert.deepEqual(snapshot(home), {});
 });
+
+// ---- every browser, both scopes, macOS paths: the table in installer/browsers.json ----
+
+const TABLE = JSON.parse(readFileSync(join(REPO, 'installer', 'browsers.json'), 'utf8')).rows;
+const LINUX_USER = {
+  chrome: ['.config', 'google-chrome', 'NativeMessagingHosts'],
+  chromium: ['.config', 'chromium', 'NativeMessagingHosts'],
+  brave: ['.config', 'BraveSoftware', 'Brave-Browser', 'NativeMessagingHosts'],
+  edge: ['.config', 'microsoft-edge', 'NativeMessagingHosts'],
+  firefox: ['.mozilla', 'native-messaging-hosts'],
+};
+
+for (const [browser, folder] of Object.entries(LINUX_USER)) {
+  test(`${browser} on Linux: install, --check, uninstall in a temp HOME`, () => {
+    const home = freshHome(`only-${browser}`);
+    const env = { BITWEB_JAR: fakeJar };
+    const installed = run(['--no-build', '--browser', browser], { home, env });
+    assert.equal(installed.code, 0, `${installed.out}\n${installed.err}`);
+    const manifestPath = join(home, ...folder, `${IDS.host}.json`);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    assert.equal(manifest.path, join(home, '.local', 'share', 'bitweb', 'app', 'bitweb-host'));
+    if (browser === 'firefox') assert.deepEqual(manifest.allowed_extensions, [IDS.firefox]);
+    else assert.deepEqual(manifest.allowed_origins, [`chrome-extension://${IDS.chrome}/`]);
+    for (const other of Object.keys(LINUX_USER).filter((b) => b !== browser)) {
+      assert.throws(() => lstatSync(join(home, ...LINUX_USER[other], `${IDS.host}.json`)), `${other} is not registered`);
+    }
+    const checked = run(['--check'], { home });
+    assert.equal(checked.code, 0, checked.out);
+    assert.match(checked.out, /looks complete \(1 browser manifest/);
+    assert.match(checked.out, /bitweb doctor/);
+    const removed = run(['--uninstall'], { home });
+    assert.equal(removed.code, 0, removed.err);
+    assert.deepEqual(snapshot(home), {});
+  });
+}
+
+test('--check names the first broken link: a manifest for another extension, a missing launcher', () => {
+  const home = freshHome('broken');
+  assert.equal(run(['--no-build', '--browser', 'chromium', '--browser', 'firefox'], { home, env: { BITWEB_JAR: fakeJar } }).code, 0);
+  const chromium = join(home, ...LINUX_USER.chromium, `${IDS.host}.json`);
+  const text = readFileSync(chromium, 'utf8');
+  writeFileSync(chromium, text.replace(IDS.chrome, 'a'.repeat(32)));
+  rmSync(join(home, '.local', 'share', 'bitweb', 'app', 'bitweb-host'));
+  const { code, out } = run(['--check'], { home });
+  assert.equal(code, 1);
+  assert.match(out, new RegExp(`chromium: .* does not allow the extension ${IDS.chrome}`));
+  assert.match(out, /firefox: .* points to '.*bitweb-host', which is not an executable file/);
+});
+
+test('--browser with an unknown name is refused', () => {
+  const { code, err } = run(['--browser', 'netscape'], { home: freshHome('netscape') });
+  assert.equal(code, 1);
+  assert.match(err, /unknown browser 'netscape'/);
+});
+
+test('--system installs for every user under the system folders (relocated for the test), and uninstalls', () => {
+  const home = freshHome('system-home');
+  const sysRoot = join(root, 'system-root');
+  mkdirSync(sysRoot);
+  const env = { BITWEB_JAR: fakeJar, BITWEB_SYSTEM_ROOT: sysRoot };
+  const installed = run(['--no-build', '--system'], { home, env });
+  assert.equal(installed.code, 0, `${installed.out}\n${installed.err}`);
+  assert.match(installed.out, /for every user/);
+  const expected = {
+    chrome: '/etc/opt/chrome/native-messaging-hosts',
+    chromium: '/etc/chromium/native-messaging-hosts',
+    brave: '/etc/opt/brave/native-messaging-hosts',
+    edge: '/etc/opt/edge/native-messaging-hosts',
+    firefox: '/usr/lib/mozilla/native-messaging-hosts',
+  };
+  for (const [browser, dir] of Object.entries(expected)) {
+    const manifest = JSON.parse(readFileSync(join(sysRoot, dir, `${IDS.host}.json`), 'utf8'));
+    assert.equal(manifest.path, join(sysRoot, 'usr', 'local', 'lib', 'bitweb', 'bitweb-host'), browser);
+  }
+  assert.ok(isExecutable(join(sysRoot, 'usr', 'local', 'bin', 'bitweb')));
+  assert.deepEqual(snapshot(home), {}, 'nothing in the user\'s HOME');
+  assert.equal(run(['--check', '--system'], { home, env }).code, 0);
+  assert.equal(run(['--uninstall', '--system'], { home, env }).code, 0);
+  assert.deepEqual(snapshot(sysRoot), {});
+});
+
+test('macOS paths (BITWEB_OS=macos): "Application Support" with its space, install and uninstall', () => {
+  const home = freshHome('mac');
+  const env = { BITWEB_JAR: fakeJar, BITWEB_OS: 'macos' };
+  const installed = run(['--no-build'], { home, env });
+  assert.equal(installed.code, 0, `${installed.out}\n${installed.err}`);
+  const support = join(home, 'Library', 'Application Support');
+  for (const dir of ['Google/Chrome', 'Chromium', 'BraveSoftware/Brave-Browser', 'Microsoft Edge', 'Mozilla']) {
+    const manifest = JSON.parse(readFileSync(join(support, ...dir.split('/'), 'NativeMessagingHosts', `${IDS.host}.json`), 'utf8'));
+    assert.equal(manifest.name, IDS.host, dir);
+  }
+  assert.equal(run(['--check'], { home, env }).code, 0);
+  assert.equal(run(['--uninstall'], { home, env }).code, 0);
+  assert.deepEqual(snapshot(home), {});
+});
+
+test('--list prints exactly the rows of installer/browsers.json for this OS and scope (the shell reads the JSON right)', () => {
+  const home = '/home/someone';
+  for (const [os, scope] of [['linux', 'user'], ['linux', 'system'], ['macos', 'user'], ['macos', 'system']]) {
+    const args = ['--list', ...(scope === 'system' ? ['--system'] : [])];
+    const { code, out, err } = run(args, { home, env: { BITWEB_OS: os } });
+    assert.equal(code, 0, err);
+    const expected = TABLE.filter((r) => r.os === os && r.scope === scope).map((r) => [
+      r.browser,
+      r.family,
+      `${r.dir.replaceAll('${XDG_CONFIG_HOME}', `${home}/.config`).replaceAll('${HOME}', home)}/${IDS.host}.json`,
+    ].join('\t'));
+    assert.deepEqual(out.trimEnd().split('\n'), expected, `${os}/${scope}`);
+  }
+});
