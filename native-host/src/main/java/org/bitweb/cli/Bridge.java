@@ -89,15 +89,17 @@ final class Bridge {
         Process process = startEngine();
         long deadline = System.currentTimeMillis() + ENGINE_START_TIMEOUT_MS;
         IOException last = null;
+        boolean exitNoted = false;
         while (System.currentTimeMillis() < deadline) {
             try {
                 return connect(dir.socket());
             } catch (IOException e) {
                 last = e;
             }
-            if (!process.isAlive() && process.exitValue() != 0) {
+            if (!exitNoted && !process.isAlive() && process.exitValue() != 0) {
                 // It may have lost a race with another engine that is starting: keep trying to connect.
                 log.info("engine process exited with {}", process.exitValue());
+                exitNoted = true;
             }
             try {
                 Thread.sleep(100); // polling a socket that appears when the engine is ready; bounded by the deadline

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  */
 public final class Bencode {
     private static final int MAX_DEPTH = 64;
+    /** Canonical integers only: no leading zeros, no "-0", at most 19 digits (fits a long). */
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("0|-?[1-9][0-9]{0,18}");
 
     private Bencode() {
     }
@@ -150,7 +152,7 @@ public final class Bencode {
             }
             String text = new String(data, start, pos - start, StandardCharsets.US_ASCII);
             pos++;
-            if (!text.matches("0|-?[1-9][0-9]{0,18}")) {
+            if (!INTEGER.matcher(text).matches()) {
                 throw new IllegalArgumentException("bencode: bad integer '" + text + "' at " + start);
             }
             return Long.parseLong(text);

@@ -103,6 +103,7 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
         if (pieces.length % 20 != 0) {
             throw new IllegalArgumentException("torrent piece table is not a multiple of 20 bytes");
         }
+        java.util.Set<String> paths = new java.util.HashSet<>();
         List<TorrentFile> files = new ArrayList<>();
         boolean multi = map.containsKey("files");
         long offset = 0;
@@ -129,6 +130,10 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
                     }
                     path.add(segment(b, "path element"));
                 }
+                String joined = String.join("/", path);
+                if (!paths.add(joined)) {
+                    throw new IllegalArgumentException("torrent lists the file '" + joined + "' twice");
+                }
                 files.add(new TorrentFile(path, length, offset));
                 if (length > Long.MAX_VALUE - offset) {
                     throw new IllegalArgumentException("torrent file lengths add up past " + Long.MAX_VALUE + " bytes");
@@ -139,6 +144,16 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
             long length = length(map);
             files.add(new TorrentFile(List.of(name), length, 0));
             offset = length;
+        }
+        if (multi) {
+            // a file may not also be a folder of another file ("a" and "a/b"): one would hide the other on disk
+            for (String p : paths) {
+                for (int slash = p.indexOf('/'); slash > 0; slash = p.indexOf('/', slash + 1)) {
+                    if (paths.contains(p.substring(0, slash))) {
+                        throw new IllegalArgumentException("torrent has both a file and a folder named '" + p.substring(0, slash) + "'");
+                    }
+                }
+            }
         }
         long expectedPieces = offset / pieceLength + (offset % pieceLength == 0 ? 0 : 1);
         if (pieces.length / 20 != expectedPieces) {

@@ -145,7 +145,7 @@ class PublisherTest {
                     }
                 }
                 assertArrayEquals(Files.readAllBytes(folder.resolve("data.bin")),
-                        Files.readAllBytes(dir.site(infohash).resolve("data/site/data.bin")), "round " + round);
+                        Files.readAllBytes(dir.site(infohash).resolve("data/data.bin") /* one file: bt keeps it at the root */), "round " + round);
             }
         }
         try (Stream<Path> list = Files.list(dir.sites())) {

@@ -95,7 +95,7 @@ class TorrentMakerTest {
         }
         byte[] all = stream.toByteArray();
         int pieceLength = made.info().pieceLength();
-        assertEquals(16 * 1024, pieceLength);
+        assertEquals(64 * 1024, pieceLength);
         int pieces = (all.length + pieceLength - 1) / pieceLength;
         assertEquals(pieces, made.info().pieceCount());
         for (int i = 0; i < pieces; i++) {
@@ -204,12 +204,12 @@ class TorrentMakerTest {
     }
 
     @Test
-    void pieceLengthAimsAtAbout2000PiecesBetween16KiBAnd4MiB() {
-        int k16 = 16 * 1024;
+    void pieceLengthAimsAtAbout2000PiecesBetween64KiBAnd4MiB() {
+        int k16 = 64 * 1024; // the smallest piece
         int m4 = 4 * 1024 * 1024;
         assertEquals(k16, TorrentMaker.pieceLengthFor(0));
         assertEquals(k16, TorrentMaker.pieceLengthFor(1));
-        assertEquals(k16, TorrentMaker.pieceLengthFor(2000L * k16));          // exactly 2000 pieces of 16 KiB
+        assertEquals(k16, TorrentMaker.pieceLengthFor(2000L * k16));          // exactly 2000 pieces of the smallest size
         assertEquals(2 * k16, TorrentMaker.pieceLengthFor(2000L * k16 + 2000)); // one more KiB-ish tips it over
         assertEquals(m4, TorrentMaker.pieceLengthFor(2000L * m4));
         assertEquals(m4, TorrentMaker.pieceLengthFor(2000L * m4 + 2000 * 2));
