@@ -1,5 +1,7 @@
 package org.bitweb.dht;
 
+import bt.metainfo.TorrentId;
+import bt.peer.PeerSource;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.AfterEach;
@@ -148,6 +150,33 @@ class TestnetTest {
         assertFalse(storingNodes(seeder.localAddress().getAddress(), infohash).isEmpty(), "the seeder is stored");
         List<InetSocketAddress> seenByObserver = get(net.node(15).getPeers(infohash, LOOKUP));
         assertEquals(List.of(new InetSocketAddress(seeder.localAddress().getAddress(), 6001)), seenByObserver);
+    }
+
+    @Test
+    void thePeerSourceOfAVisitedSiteRevealsNothingUntilTheSiteIsSeeded() throws Exception {
+        byte[] infohash = randomInfohash();
+        TorrentId site = TorrentId.fromBytes(infohash);
+        DhtNode seeder = net.node(5);
+        assertTrue(get(seeder.announce(infohash, 6002, LOOKUP)).storedOn() > 0);
+
+        DhtNode engine = net.node(12);
+        InetAddress engineAddress = engine.localAddress().getAddress();
+        Set<TorrentId> seeded = ConcurrentHashMap.newKeySet();
+        DhtPeerSourceFactory factory = new DhtPeerSourceFactory(engine, seeded::contains, 6003, new DhtPeerSourceFactory.Schedule(
+                LOOKUP, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(1)));
+        PeerSource source = factory.getPeerSource(site);
+        Testnet.await("the visitor's peer source to find the seeder", LOOKUP, source::update);
+        assertEquals(Set.of(seeder.localAddress().getAddress()),
+                source.getPeers().stream().map(p -> p.getInetAddress()).collect(Collectors.toSet()));
+        assertEquals(Set.of(), storingNodes(engineAddress, infohash));
+
+        seeded.add(site);
+        Testnet.await("the seeded site to be announced", LOOKUP.multipliedBy(2), () -> {
+            source.update();
+            return factory.announceCount(site) > 0;
+        });
+        assertFalse(storingNodes(engineAddress, infohash).isEmpty());
+        assertTrue(get(net.node(16).getPeers(infohash, LOOKUP)).contains(new InetSocketAddress(engineAddress, 6003)));
     }
 
     @Test
