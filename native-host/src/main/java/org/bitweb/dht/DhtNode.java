@@ -128,6 +128,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
      * @throws IOException when the port is taken or mldht finds no address to bind to
      */
     public static DhtNode start(DhtConfig config) throws IOException {
+        MldhtLog.install(); // again: the engine may have changed log levels since this class loaded
         int port = reservePort(config.bindAddress(), config.port());
         DhtNode node = new DhtNode(config, port);
         try {

@@ -17,32 +17,36 @@ final class MldhtLog {
     private MldhtLog() {
     }
 
+    /** Routes mldht's log here (once) and matches its level to the SLF4J logger's current one. */
     static synchronized void install() {
-        if (installed) {
-            return;
-        }
-        DHT.setLogger(new DHTLogger() {
-            @Override
-            public void log(String message, DHT.LogLevel level) {
-                switch (level) {
-                    case Fatal -> LOG.error(message);
-                    case Error -> LOG.info(message);
-                    case Info -> LOG.debug(message);
-                    default -> LOG.trace(message);
+        if (!installed) {
+            DHT.setLogger(new DHTLogger() {
+                @Override
+                public void log(String message, DHT.LogLevel level) {
+                    switch (level) {
+                        case Fatal -> LOG.error(message);
+                        case Error -> LOG.info(message);
+                        case Info -> LOG.debug(message);
+                        default -> LOG.trace(message);
+                    }
                 }
-            }
 
-            @Override
-            public void log(Throwable error, DHT.LogLevel level) {
-                if (level == DHT.LogLevel.Fatal) {
-                    LOG.error("mldht failure", error);
-                } else {
-                    LOG.warn("mldht: {}", error.toString(), error);
+                @Override
+                public void log(Throwable error, DHT.LogLevel level) {
+                    if (level == DHT.LogLevel.Fatal) {
+                        LOG.error("mldht failure", error);
+                    } else {
+                        LOG.warn("mldht: {}", error.toString(), error);
+                    }
                 }
-            }
-        });
-        // below Debug mldht builds its message strings for nothing
-        DHT.setLogLevel(LOG.isTraceEnabled() ? DHT.LogLevel.Verbose : LOG.isDebugEnabled() ? DHT.LogLevel.Info : DHT.LogLevel.Error);
-        installed = true;
+            });
+            installed = true;
+        }
+        // mldht builds its message strings before the level check of this logger, so filter early
+        DHT.LogLevel level = LOG.isTraceEnabled() ? DHT.LogLevel.Verbose
+                : LOG.isDebugEnabled() ? DHT.LogLevel.Info : DHT.LogLevel.Error;
+        if (DHT.getLogLevel() != level) {
+            DHT.setLogLevel(level);
+        }
     }
 }
