@@ -66,8 +66,9 @@ import java.util.stream.Stream;
  * </ul>
  *
  * Every operation returns a future that completes by its timeout at the latest: with what was found
- * so far, or with a {@link DhtException} when no DHT node has answered us at all. Futures complete
- * and {@code onPeer} callbacks run on the node's own event thread, never on mldht's.
+ * so far, or with a {@link DhtException} when no DHT node has answered us at all or the node was
+ * closed meanwhile. Futures complete and {@code onPeer} callbacks run on the node's own event
+ * thread, never on mldht's. Calling an operation on a closed node throws {@link DhtException}.
  *
  * <p>The node joins through {@link DhtConfig#bootstrapNodes()} and through the nodes it saved in
  * {@link DhtConfig#stateFile()} last time, and keeps trying (with backoff) while its routing table
@@ -481,16 +482,21 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
             saveStateQuietly();
             closed = true;
         }
-        for (Operation<?> op : List.copyOf(pending)) {
-            op.fail(new DhtException("the DHT node was closed"));
-        }
+        failPending();
         try {
             dht.stop();
         } catch (RuntimeException e) {
             LOG.warn("Error while stopping the DHT node {}", name, e);
         }
         shutdownThreads();
+        failPending(); // any begun while closing: their timers died with the scheduler
         awaitPortReleased();
+    }
+
+    private void failPending() {
+        for (Operation<?> op : List.copyOf(pending)) {
+            op.fail(new DhtException("the DHT node was closed"));
+        }
     }
 
     private void awaitPortReleased() {
@@ -689,7 +695,12 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
             this.soFar = soFar;
             this.deadline = System.nanoTime() + timeout.toNanos();
             pending.add(this);
-            this.timer = scheduler.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                this.timer = scheduler.schedule(this::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                pending.remove(this);
+                throw new DhtException("the DHT node is closed");
+            }
         }
 
         CompletableFuture<T> future() {
@@ -709,7 +720,11 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
 
         /** Runs {@code start} once the routing table has a node, or fails at the deadline. */
         void whenNodesKnown(Consumer<RPCServer> start) {
-            scheduler.execute(() -> tryStart(start));
+            try {
+                scheduler.execute(() -> tryStart(start));
+            } catch (RejectedExecutionException closing) {
+                fail(new DhtException("the DHT node was closed"));
+            }
         }
 
         private void tryStart(Consumer<RPCServer> start) {
@@ -721,9 +736,11 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                 RPCServer server = dht.getServerManager().getRandomActiveServer(true);
                 if (node != null && server != null && tableSize() > 0) {
                     start.accept(server);
-                } else if (System.nanoTime() - deadline < 0) {
+                } else if (System.nanoTime() - deadline < 0 && !closed) {
                     scheduler.schedule(() -> tryStart(start), WAIT_FOR_NODES_POLL_MS, TimeUnit.MILLISECONDS);
                 }
+            } catch (RejectedExecutionException closing) {
+                fail(new DhtException("the DHT node was closed"));
             } catch (RuntimeException e) {
                 fail(e);
             }
