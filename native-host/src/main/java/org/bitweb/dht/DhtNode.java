@@ -272,6 +272,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                 announceTask.set(announce);
                 op.track(announce);
                 announce.addListener(t -> op.complete(soFar.get()));
+                dht.getTaskManager().dequeue(announce.getRPC()); // dht.announce only queues it
             });
             op.track(lookup);
             submit(lookup);
