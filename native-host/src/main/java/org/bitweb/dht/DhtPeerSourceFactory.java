@@ -1,0 +1,206 @@
+package org.bitweb.dht;
+
+import bt.metainfo.TorrentId;
+import bt.module.ServiceModule;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.peer.PeerSource;
+import bt.peer.PeerSourceFactory;
+import com.google.inject.Module;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Feeds peers found through a {@link DhtNode} into a bt runtime, announcing a torrent only when
+ * {@code mayAnnounce} says so. By default a torrent is visited: its peers are looked up and nobody
+ * learns from the DHT that we have it. A seeded torrent is announced as well, on the BitTorrent port.
+ * The predicate is asked again before every lookup, so switching a site between visited and seeded
+ * takes effect at its next lookup.
+ *
+ * <p>Plug it into a runtime with {@code Bt.client().module(factory.module())} (or
+ * {@code BtRuntimeBuilder.module}). Do not add bt's own {@code DHTModule} as well, nor call
+ * {@code autoLoadModules()}, which loads it: bt's module announces every torrent it runs (it puts our
+ * address into its DHT database on torrent start and announces after each lookup).
+ *
+ * <p>bt asks each peer source for peers every few seconds from one thread; {@link PeerSource#update()}
+ * here never blocks: it starts a lookup in the background when one is due and hands over the peers
+ * found so far.
+ */
+public final class DhtPeerSourceFactory implements PeerSourceFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DhtPeerSourceFactory.class);
+
+    /**
+     * When lookups and announces happen.
+     *
+     * @param lookupTimeout   bound of one lookup (and announce)
+     * @param retryNoPeers    wait before looking up again after a lookup that found nobody
+     * @param refresh         wait before looking up again after a lookup that found peers
+     * @param reannounce      a seeded torrent is announced again after this (DHT nodes forget peers after 30-60 min)
+     * @param retryAnnounce   wait before announcing again after an announce no node took
+     */
+    public record Schedule(Duration lookupTimeout, Duration retryNoPeers, Duration refresh, Duration reannounce,
+                           Duration retryAnnounce) {
+        public static final Schedule DEFAULT = new Schedule(Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(1));
+
+        public Schedule {
+            for (Duration d : new Duration[]{lookupTimeout, retryNoPeers, refresh, reannounce, retryAnnounce}) {
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("schedule durations must be positive: " + d);
+                }
+            }
+        }
+    }
+
+    private final PeerFinder finder;
+    private final Predicate<TorrentId> mayAnnounce;
+    private final int announcePort;
+    private final Schedule schedule;
+    private final LongSupplier clock;
+    private final Map<TorrentId, DhtPeerSource> sources = new ConcurrentHashMap<>();
+
+    /**
+     * @param finder       usually the engine's {@link DhtNode}
+     * @param mayAnnounce  true for torrents we may reveal that we have (published or seeded sites)
+     * @param announcePort the BitTorrent port peers should connect to
+     */
+    public DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort) {
+        this(finder, mayAnnounce, announcePort, Schedule.DEFAULT, System::nanoTime);
+    }
+
+    public DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort, Schedule schedule) {
+        this(finder, mayAnnounce, announcePort, schedule, System::nanoTime);
+    }
+
+    /** {@code clock} in nanoseconds, like {@link System#nanoTime()}; tests pass their own. */
+    DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort, Schedule schedule,
+                         LongSupplier clock) {
+        this.finder = Objects.requireNonNull(finder, "finder");
+        this.mayAnnounce = Objects.requireNonNull(mayAnnounce, "mayAnnounce");
+        if (announcePort < 1 || announcePort > 65535) {
+            throw new IllegalArgumentException("announce port must be 1..65535, not " + announcePort);
+        }
+        this.announcePort = announcePort;
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.clock = clock;
+    }
+
+    /** A Guice module that adds this factory to a bt runtime. */
+    public Module module() {
+        return binder -> ServiceModule.extend(binder).addPeerSourceFactory(this);
+    }
+
+    @Override
+    public PeerSource getPeerSource(TorrentId torrentId) {
+        return sources.computeIfAbsent(torrentId, DhtPeerSource::new);
+    }
+
+    /** Forgets a torrent that was removed from the engine; a lookup in flight finishes unseen. */
+    public void forget(TorrentId torrentId) {
+        sources.remove(torrentId);
+    }
+
+    /** Announces that succeeded for {@code torrentId} so far; for tests and the popup's "what reveals me". */
+    public int announceCount(TorrentId torrentId) {
+        DhtPeerSource source = sources.get(torrentId);
+        return source == null ? 0 : source.announces.get();
+    }
+
+    private final class DhtPeerSource implements PeerSource {
+        private final TorrentId torrentId;
+        /** bt empties this through its iterator; a concurrent queue allows that while lookups add to it. */
+        private final Queue<Peer> found = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger foundByLookup = new AtomicInteger();
+        private final AtomicInteger announces = new AtomicInteger();
+        private volatile boolean lastAnnounceStored;
+        private CompletableFuture<?> running;
+        /** nanoTime when the next lookup, and the next announce, are due; null: at once. */
+        private Long nextLookup;
+        private Long nextAnnounce;
+
+        DhtPeerSource(TorrentId torrentId) {
+            this.torrentId = torrentId;
+        }
+
+        @Override
+        public boolean update() {
+            startIfDue(clock.getAsLong());
+            return !found.isEmpty();
+        }
+
+        private synchronized void startIfDue(long now) {
+            if (running != null && !running.isDone()) {
+                return;
+            }
+            boolean announce = mayAnnounce.test(torrentId) && due(nextAnnounce, now);
+            if (!announce && !due(nextLookup, now)) {
+                return;
+            }
+            foundByLookup.set(0);
+            lastAnnounceStored = false;
+            byte[] infohash = torrentId.getBytes();
+            CompletableFuture<?> lookup;
+            try {
+                lookup = announce
+                        ? finder.announce(infohash, announcePort, schedule.lookupTimeout(), this::add).thenAccept(this::announced)
+                        : finder.getPeers(infohash, schedule.lookupTimeout(), this::add);
+            } catch (RuntimeException e) {
+                lookup = CompletableFuture.failedFuture(e);
+            }
+            running = lookup.whenComplete((result, error) -> lookupDone(announce, error));
+        }
+
+        private boolean due(Long at, long now) {
+            return at == null || now - at >= 0;
+        }
+
+        private void add(InetSocketAddress address) {
+            foundByLookup.incrementAndGet();
+            found.add(InetPeer.build(address.getAddress(), address.getPort()));
+        }
+
+        private void announced(AnnounceResult result) {
+            if (result.storedOn() > 0) {
+                lastAnnounceStored = true;
+                announces.incrementAndGet();
+                LOG.debug("Announced {} to {} DHT nodes", torrentId, result.storedOn());
+            }
+        }
+
+        private synchronized void lookupDone(boolean announce, Throwable error) {
+            long now = clock.getAsLong();
+            if (error != null) {
+                LOG.debug("DHT {} for {} failed: {}", announce ? "announce" : "lookup", torrentId, error.toString());
+            }
+            boolean gotPeers = error == null && foundByLookup.get() > 0;
+            nextLookup = now + (gotPeers ? schedule.refresh() : schedule.retryNoPeers()).toNanos();
+            if (announce) {
+                boolean stored = error == null && lastAnnounceStored;
+                nextAnnounce = now + (stored ? schedule.reannounce() : schedule.retryAnnounce()).toNanos();
+            }
+        }
+
+        @Override
+        public Collection<Peer> getPeers() {
+            return found;
+        }
+
+        @Override
+        public String toString() {
+            return "DhtPeerSource[" + torrentId + "]";
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.bitweb.dht;
+
+import bt.metainfo.TorrentId;
+import bt.net.Peer;
+import bt.peer.PeerSource;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The peer source's decisions, against a fake DHT whose lookups the test completes by hand. */
+class DhtPeerSourceFactoryTest {
+    private static final TorrentId SITE = TorrentId.fromBytes(new byte[20]);
+    private static final DhtPeerSourceFactory.Schedule SCHEDULE = new DhtPeerSourceFactory.Schedule(
+            Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(1));
+
+    /** Records calls; each returns a future the test completes. */
+    static final class FakeFinder implements PeerFinder {
+        final List<String> calls = new ArrayList<>();
+        Consumer<InetSocketAddress> onPeer;
+        CompletableFuture<List<InetSocketAddress>> lookup;
+        CompletableFuture<AnnounceResult> announce;
+
+        @Override
+        public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+            calls.add("get_peers");
+            this.onPeer = onPeer;
+            return lookup = new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+            calls.add("announce:" + port);
+            this.onPeer = onPeer;
+            return announce = new CompletableFuture<>();
+        }
+    }
+
+    private final FakeFinder dht = new FakeFinder();
+    private final Set<TorrentId> seeded = ConcurrentHashMap.newKeySet();
+    private long now = 1_000_000_000L;
+    private final DhtPeerSourceFactory factory = new DhtPeerSourceFactory(dht, seeded::contains, 6881, SCHEDULE, () -> now);
+
+    private static InetSocketAddress peer(int host) throws Exception {
+        return new InetSocketAddress(InetAddress.getByAddress(new byte[]{(byte) 198, 18, 0, (byte) host}), 51413);
+    }
+
+    private void advance(Duration d) {
+        now += d.toNanos();
+    }
+
+    @Test
+    void aVisitedSiteIsLookedUpButNeverAnnounced() throws Exception {
+        PeerSource source = factory.getPeerSource(SITE);
+        assertFalse(source.update(), "no peers yet");
+        assertEquals(List.of("get_peers"), dht.calls);
+        dht.onPeer.accept(peer(1));
+        assertTrue(source.update(), "a peer is there while the lookup still runs");
+        assertEquals(List.of("get_peers"), dht.calls, "one lookup at a time");
+        dht.lookup.complete(List.of(peer(1)));
+        for (int i = 0; i < 100; i++) {
+            advance(Duration.ofMinutes(1));
+            source.update();
+            if (dht.lookup != null && !dht.lookup.isDone()) {
+                dht.lookup.complete(List.of());
+            }
+        }
+        assertTrue(dht.calls.stream().allMatch("get_peers"::equals), dht.calls.toString());
+        assertEquals(0, factory.announceCount(SITE));
+    }
+
+    @Test
+    void peersAreHandedToBtThroughAMutableCollection() throws Exception {
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        dht.onPeer.accept(peer(1));
+        dht.onPeer.accept(peer(2));
+        List<Peer> taken = new ArrayList<>();
+        // what bt's PeerRegistry does with it
+        for (Iterator<Peer> it = source.getPeers().iterator(); it.hasNext(); ) {
+            taken.add(it.next());
+            it.remove();
+        }
+        assertEquals(List.of(peer(1).getAddress(), peer(2).getAddress()), taken.stream().map(Peer::getInetAddress).toList());
+        assertEquals(51413, taken.get(0).getPort());
+        assertTrue(source.getPeers().isEmpty());
+        assertFalse(source.update());
+    }
+
+    @Test
+    void lookupsRepeatSoonWhenNobodyWasFoundAndSeldomOtherwise() throws Exception {
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        dht.lookup.complete(List.of());
+        advance(Duration.ofSeconds(29));
+        source.update();
+        assertEquals(1, dht.calls.size(), "not before retryNoPeers");
+        advance(Duration.ofSeconds(1));
+        source.update();
+        assertEquals(2, dht.calls.size(), "again after retryNoPeers");
+        dht.onPeer.accept(peer(3));
+        dht.lookup.complete(List.of(peer(3)));
+        advance(Duration.ofMinutes(4));
+        source.update();
+        assertEquals(2, dht.calls.size(), "found peers: wait for refresh");
+        advance(Duration.ofMinutes(1));
+        source.update();
+        assertEquals(3, dht.calls.size());
+    }
+
+    @Test
+    void aSeededSiteIsAnnouncedAndReannounced() {
+        seeded.add(SITE);
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        assertEquals(List.of("announce:6881"), dht.calls);
+        dht.announce.complete(new AnnounceResult(List.of(), 8));
+        assertEquals(1, factory.announceCount(SITE));
+        advance(Duration.ofMinutes(5));
+        source.update();
+        assertEquals("get_peers", dht.calls.get(1), "between announces, plain lookups");
+        dht.lookup.complete(List.of());
+        advance(Duration.ofMinutes(10));
+        source.update();
+        assertEquals("announce:6881", dht.calls.get(dht.calls.size() - 1), "announced again after reannounce");
+    }
+
+    @Test
+    void anAnnounceNobodyTookIsRetriedAfterAMinuteNotAtOnce() {
+        seeded.add(SITE);
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        dht.announce.complete(new AnnounceResult(List.of(), 0));
+        source.update();
+        assertEquals(1, dht.calls.size());
+        advance(Duration.ofMinutes(1));
+        source.update();
+        assertEquals(List.of("announce:6881", "announce:6881"), dht.calls);
+        dht.announce.completeExceptionally(new DhtException("no DHT node has answered"));
+        source.update();
+        assertEquals(2, dht.calls.size(), "a failure is not retried at once either");
+    }
+
+    @Test
+    void switchingToSeedAnnouncesAtTheNextUpdateAndSwitchingBackStops() {
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        dht.lookup.complete(List.of());
+        seeded.add(SITE);
+        source.update();
+        assertEquals(List.of("get_peers", "announce:6881"), dht.calls);
+        dht.announce.complete(new AnnounceResult(List.of(), 8));
+        seeded.remove(SITE);
+        for (int i = 0; i < 60; i++) {
+            advance(Duration.ofMinutes(1));
+            source.update();
+            if (dht.lookup != null && !dht.lookup.isDone()) {
+                dht.lookup.complete(List.of());
+            }
+        }
+        assertEquals(1, dht.calls.stream().filter(c -> c.startsWith("announce")).count(), dht.calls.toString());
+    }
+
+    @Test
+    void aFailingDhtDoesNotBreakBt() {
+        PeerFinder broken = new PeerFinder() {
+            @Override
+            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] ih, Duration t, Consumer<InetSocketAddress> p) {
+                throw new DhtException("the DHT node is closed");
+            }
+
+            @Override
+            public CompletableFuture<AnnounceResult> announce(byte[] ih, int port, Duration t, Consumer<InetSocketAddress> p) {
+                throw new DhtException("the DHT node is closed");
+            }
+        };
+        PeerSource source = new DhtPeerSourceFactory(broken, id -> true, 6881).getPeerSource(SITE);
+        assertFalse(source.update());
+        assertTrue(source.getPeers().isEmpty());
+    }
+
+    @Test
+    void oneSourcePerTorrent() {
+        assertSame(factory.getPeerSource(SITE), factory.getPeerSource(SITE));
+        factory.forget(SITE);
+        assertEquals(0, factory.announceCount(SITE));
+    }
+
+    @Test
+    void theAnnouncePortIsAPort() {
+        assertThrows(IllegalArgumentException.class, () -> new DhtPeerSourceFactory(dht, id -> false, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DhtPeerSourceFactory(dht, id -> false, 65536));
+    }
+}
