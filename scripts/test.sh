@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Engines started by the tests (and by the browsers they drive) never join the public DHT.
+export BITWEB_DHT=off
+
 bash scripts/install-test-deps.sh
 mvn -B -ntp verify
 node extension/build.mjs

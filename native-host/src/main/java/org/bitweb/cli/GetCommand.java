@@ -45,14 +45,14 @@ final class GetCommand {
         this.err = err;
     }
 
-    int run(SiteLink link, Path output, List<InetSocketAddress> extraPeers, Duration timeout, InetAddress peerBind)
-            throws IOException {
+    int run(SiteLink link, Path output, List<InetSocketAddress> extraPeers, Duration timeout, InetAddress peerBind,
+            org.bitweb.dht.DhtConfig dht) throws IOException {
         EngineDaemon own = null;
         EngineClient client;
         try {
             client = EngineClient.connect(dir.socket());
         } catch (IOException noEngine) {
-            own = EngineDaemon.start(dir, new EngineOptions(0, 0, peerBind));
+            own = EngineDaemon.start(dir, new EngineOptions(0, 0, peerBind).withDht(dht));
             client = EngineClient.connect(dir.socket());
         }
         try (EngineClient engine = client) {

@@ -39,6 +39,10 @@ public final class Main {
                   --gateway-port N      loopback HTTP port of the gateway (default 47800, 0 = any free port)
                   --peer-port N         BitTorrent listening port (default 47801, 0 = any free port)
                   --peer-bind ADDRESS   address the BitTorrent port listens on (default: all)
+                  --dht-port N          UDP port of the DHT node (default 47802, 0 = any free port)
+                  --dht-bootstrap H:P,..  DHT nodes to join through (default: the mainline routers;
+                                        $BITWEB_DHT_BOOTSTRAP too, where empty means none)
+                  --no-dht              run without the DHT (peers only from links and --peer; also BITWEB_DHT=off)
                   --socks5 IP:PORT      send all peer traffic through this SOCKS5 proxy (e.g. a local Tor);
                                         slower, no DHT, no incoming connections
               status [--json]           sites, sizes, peers, gateway address
@@ -79,8 +83,8 @@ public final class Main {
         Args args;
         try {
             argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
-            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5"),
-                    Set.of("json", "background", "help", "version"), isHost(argv));
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap"),
+                    Set.of("json", "background", "help", "version", "no-dht"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
             err.print(USAGE);
@@ -201,6 +205,7 @@ public final class Main {
         if (args.get("socks5") != null) {
             options = options.withSocks5Proxy(org.bitweb.address.SiteLink.peer(args.get("socks5")));
         }
+        options = options.withDht(dhtConfig(args, bind, org.bitweb.dht.DhtConfig.DEFAULT_PORT, System.getenv()));
         EngineDaemon daemon = EngineDaemon.start(dir, options, args.flag("background"));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         var engine = daemon.engine();
@@ -227,6 +232,39 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * The DHT node's settings from the command line and environment, or null for none. A loopback
+     * bind means a test or a private setup: the DHT cannot work there (mldht drops loopback).
+     */
+    static org.bitweb.dht.DhtConfig dhtConfig(Args args, InetAddress bind, int defaultPort, java.util.Map<String, String> env) {
+        if (args.flag("no-dht") || bind.isLoopbackAddress() || "off".equals(env.get("BITWEB_DHT"))) {
+            return null; // BITWEB_DHT=off: test runs, whose engines must never reach the public DHT
+        }
+        String list = args.get("dht-bootstrap") != null ? args.get("dht-bootstrap") : env.get("BITWEB_DHT_BOOTSTRAP");
+        java.util.List<org.bitweb.dht.BootstrapNode> nodes = new java.util.ArrayList<>();
+        if (list == null) {
+            nodes.addAll(org.bitweb.dht.DhtConfig.MAINLINE_ROUTERS);
+        } else {
+            for (String item : list.split(",")) {
+                String node = item.trim();
+                if (node.isEmpty()) {
+                    continue;
+                }
+                int colon = node.lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new Args.UsageException("a DHT bootstrap node is host:port, not '" + node + "'");
+                }
+                try {
+                    nodes.add(new org.bitweb.dht.BootstrapNode(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1))));
+                } catch (NumberFormatException e) {
+                    throw new Args.UsageException("a DHT bootstrap node is host:port, not '" + node + "'");
+                }
+            }
+        }
+        InetAddress dhtBind = bind instanceof java.net.Inet4Address ? bind : org.bitweb.dht.DhtConfig.anyAddress();
+        return new org.bitweb.dht.DhtConfig(dhtBind, args.port("dht-port", defaultPort), nodes, null);
+    }
+
     private int get(StateDir dir, Args args) throws IOException {
         if (args.positional.size() != 2) {
             throw new Args.UsageException("get takes one link: bitweb get http://<site>.bitweb/[path] -o DIR");
@@ -251,7 +289,8 @@ public final class Main {
             throw new Args.UsageException("--peer-bind must be an IP address");
         }
         Path output = Path.of(java.util.Optional.ofNullable(args.get("output")).orElse(".")).toAbsolutePath().normalize();
-        return new GetCommand(dir, out, err).run(link, output, peers, java.time.Duration.ofSeconds(seconds), bind);
+        return new GetCommand(dir, out, err).run(link, output, peers, java.time.Duration.ofSeconds(seconds), bind,
+                dhtConfig(args, bind, 0, System.getenv()));
     }
 
     private int status(StateDir dir, Args args) throws IOException {

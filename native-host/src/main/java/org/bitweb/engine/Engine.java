@@ -7,6 +7,9 @@ import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.data.ChunkVerifier;
+import org.bitweb.dht.DhtConfig;
+import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.DhtPeerSourceFactory;
 import bt.module.ServiceModule;
 import org.bitweb.gateway.SiteSource;
 import java.time.Duration;
@@ -65,6 +68,7 @@ public final class Engine implements AutoCloseable {
                 return t;
             });
     private final SharingPolicy sharing;
+    private DhtNode dht;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
                    FastResume resume, SharingPolicy sharing, EngineOptions options) {
@@ -100,6 +104,16 @@ public final class Engine implements AutoCloseable {
         FastResume resume = new FastResume();
         SharingPolicy sharing = new SharingPolicy();
         var builder = BtRuntime.builder(config);
+        DhtNode dht = null;
+        if (options.dht() != null && options.socks5Proxy() == null) {
+            DhtConfig dhtConfig = options.dht().stateFile() == null
+                    ? options.dht().withStateFile(dir.root().resolve("dht-nodes.json")) : options.dht();
+            dht = DhtNode.start(dhtConfig);
+            // announce only sites this engine shares; every other lookup reveals nothing
+            DhtPeerSourceFactory peers = new DhtPeerSourceFactory(dht, sharing::shares, peerPort);
+            builder.module(peers.module());
+            log.info("DHT node on UDP {}:{}", dht.localAddress().getAddress().getHostAddress(), dht.localAddress().getPort());
+        }
         if (options.socks5Proxy() != null) {
             builder.module(new ProxyModule(options.socks5Proxy()));
             log.info("peer connections go through the SOCKS5 proxy {}; the DHT is off", options.socks5Proxy());
@@ -130,10 +144,14 @@ public final class Engine implements AutoCloseable {
             gateway.start();
         } catch (IOException e) {
             runtime.shutdown();
+            if (dht != null) {
+                dht.close();
+            }
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
         Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options);
+        engine.dht = dht;
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
@@ -155,6 +173,11 @@ public final class Engine implements AutoCloseable {
 
     public String gatewayAddress() {
         return gateway.address();
+    }
+
+    /** The DHT node, if this engine runs one. */
+    public Optional<DhtNode> dht() {
+        return Optional.ofNullable(dht);
     }
 
     public int gatewayPort() {
@@ -573,6 +596,9 @@ public final class Engine implements AutoCloseable {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
         maintenance.shutdownNow();
+        if (dht != null) {
+            dht.close();
+        }
         remote.values().forEach(RemoteSite::stop);
         clients.values().forEach(c -> {
             try {

@@ -14,9 +14,12 @@ import java.net.InetAddress;
  * @param socks5Proxy     when set, every peer connection goes through this SOCKS5 proxy, the
  *                        engine accepts no connections from outside, and the DHT is off (it is
  *                        UDP, which a SOCKS proxy such as Tor does not carry); null for direct
+ * @param dht             the DHT node's settings, or null to run without a DHT (tests, or peers
+ *                        given by hand only)
  */
 public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
-                            java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy) {
+                            java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
+                            org.bitweb.dht.DhtConfig dht) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
 
@@ -29,11 +32,15 @@ public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind,
 
     public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
                          java.time.Duration stallTimeout) {
-        this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, null);
+        this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, null, null);
     }
 
     public EngineOptions withSocks5Proxy(java.net.InetSocketAddress proxy) {
-        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy);
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht);
+    }
+
+    public EngineOptions withDht(org.bitweb.dht.DhtConfig config) {
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, config);
     }
 
     public EngineOptions {
