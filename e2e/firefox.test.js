@@ -14,8 +14,8 @@ import { openSite, siteFacts } from './lib/checks.js';
 import { launchFirefox, openExtensionPage, writeFirefoxHostManifest } from './lib/firefox.js';
 import { EXTENSION_DIRS, missingPrerequisites, readManifest } from './lib/paths.js';
 import {
-  clickNewLink, popupRow, popupText, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding, typeInto, waitForLocation,
-  waitForSiteHeading, webrtcFacts,
+  chooseFolder, clickNewLink, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
+  typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
 } from './lib/scenarios.js';
 import { startClearWeb, startSink } from './lib/servers.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './lib/site.js';
@@ -183,6 +183,19 @@ test('firefox: browse, isolation, links and the popup with the real extension an
         await screenshot(popup, ws, 'popup-failure.png');
         throw error;
       }
+    });
+
+    await t.test('the popup publishes a typed folder, then removes it (confirmed) and says the bytes freed', async () => {
+      const chosen = await chooseFolder(popup);
+      if (chosen.skipped) t.diagnostic(`"Choose…" not checked: ${chosen.skipped}`);
+      else assert.match(chosen.note, /No folder dialog is available here|cannot open a folder dialog/, 'without a dialog program the popup asks for a typed path');
+      const folder = writeSecondSite(join(ws.tmp, 'second-site'));
+      const facts = await publishAndRemove(popup, folder, [site.address]);
+      t.diagnostic(`publish and remove: ${JSON.stringify(facts)}`);
+      await screenshot(popup, ws, 'popup-removed.png');
+      assert.match(facts.published, /^Published second-site: http:\/\/[0-9a-f]{40}\.bitweb\//);
+      assert.match(facts.removed, /^Removed second-site; \d+(\.\d+)? (B|kB) freed\.$/);
+      assert.equal(facts.stillListed, false);
     });
 
     await t.test('a pet name opens the site: http://e2e.bitweb/ -> http://<infohash>.bitweb/', async () => {

@@ -5,6 +5,7 @@
 // The `env` every function takes: {kind: 'chromium'|'firefox', browser, ws, extensionBase,
 // openExtensionPage(page, path)}.
 
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE_HEADING } from './site.js';
 import { waitFor } from './wait.js';
@@ -167,4 +168,57 @@ export async function screenshot(page, ws, name) {
 export async function typeInto(page, selector, text) {
   await run(page, (s) => { document.querySelector(s).value = ''; }, selector);
   await page.type(selector, text);
+}
+
+/** Writes a second small site (one page) to publish from the popup; returns its folder. */
+export function writeSecondSite(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>second</title><h1>A second BitWeb site</h1>\n');
+  return dir;
+}
+
+/** The addresses of the popup's site rows. */
+export function popupAddresses(page) {
+  return run(page, () => [...document.querySelectorAll('li.site')].map((li) => li.dataset.address));
+}
+
+/**
+ * In the popup: publish `folder` by its typed path, wait for the new row, remove it with the
+ * confirmation, and return {address, published, removed} (the popup's messages).
+ */
+export async function publishAndRemove(page, folder, knownAddresses) {
+  await typeInto(page, '#publish-path', folder);
+  await page.click('#publish-button');
+  const published = await waitFor('the popup to say the folder was published', async () => {
+    const text = await run(page, () => document.getElementById('publish-result').textContent);
+    return text.startsWith('Published') || text.includes('failed') ? text : null;
+  }, { timeoutMs: 30_000, describe: () => 'no result yet' });
+  const address = await waitFor('the new site in the list', async () => {
+    const list = await popupAddresses(page);
+    return list.find((a) => !knownAddresses.includes(a)) ?? null;
+  }, { timeoutMs: 15_000 });
+  await page.click(`li.site[data-address="${address}"] .act-remove`);
+  await page.click(`li.site[data-address="${address}"] .act-remove-yes`);
+  const removed = await waitFor('the popup to say what removing freed', async () => {
+    const text = await run(page, () => document.getElementById('site-message').textContent);
+    return /freed|Not found|failed/.test(text) ? text : null;
+  }, { timeoutMs: 15_000 });
+  const left = await popupAddresses(page);
+  return { address, published, removed, stillListed: left.includes(address) };
+}
+
+/**
+ * Clicks "Choose…" where no desktop folder dialog exists (this machine has no zenity,
+ * kdialog or osascript): the host answers NOT_FOUND and the popup says to type the path.
+ * Returns {note} or {skipped: reason} when a dialog program is installed (it would open).
+ */
+export async function chooseFolder(page) {
+  const dialog = ['zenity', 'kdialog', 'osascript'].find((cmd) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, cmd))));
+  if (dialog) return { skipped: `${dialog} is installed, so a real dialog would open` };
+  await page.click('#choose');
+  const note = await waitFor('the popup to answer "Choose…"', async () => {
+    const [text, disabled] = await run(page, () => [document.getElementById('choose-note').textContent, document.getElementById('choose').disabled]);
+    return !disabled && text ? text : null;
+  }, { timeoutMs: 15_000, describe: () => 'no note yet' });
+  return { note };
 }
