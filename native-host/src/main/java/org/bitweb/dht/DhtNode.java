@@ -78,7 +78,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhtNode.class);
 
     /** Below this many routing table entries the node keeps pinging bootstrap and saved nodes. */
-    static final int HEALTHY_TABLE = 8;
+    public static final int HEALTHY_TABLE = 8;
     private static final long FIRST_BOOTSTRAP_DELAY_MS = 100;
     private static final long BOOTSTRAP_RETRY_MS = 1_000;
     private static final long MAX_BOOTSTRAP_DELAY_MS = 60_000;
