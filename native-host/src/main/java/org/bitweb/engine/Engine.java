@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
     private final int peerPort;
     private final Map<String, BtClient> clients = new ConcurrentHashMap<>();
     private final Map<String, SiteStats> stats = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<InetAddress>> peerAddresses = new ConcurrentHashMap<>();
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, RemoteSite> remote = new ConcurrentHashMap<>();
@@ -173,6 +174,11 @@ public final class Engine implements AutoCloseable {
 
     public String gatewayAddress() {
         return gateway.address();
+    }
+
+    /** Addresses of the peers connected for a seeded site, as of the last report (about every second). */
+    public java.util.Set<InetAddress> peerAddresses(String infohash) {
+        return peerAddresses.getOrDefault(infohash, java.util.Set.of());
     }
 
     /** The DHT node, if this engine runs one. */
@@ -473,6 +479,9 @@ public final class Engine implements AutoCloseable {
                 recorded[0] = true; // hashed in full once: the next start trusts the record
                 recordAllVerified(ih);
             }
+            java.util.Set<InetAddress> addresses = new java.util.HashSet<>();
+            state.getConnectedPeers().forEach(key -> addresses.add(key.getPeer().getInetAddress()));
+            peerAddresses.put(ih, addresses);
             SiteStats now = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
                     state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal());
             if (!now.equals(stats.put(ih, now))) {
