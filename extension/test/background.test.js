@@ -1,0 +1,297 @@
+// The background (and platform.js under it) against a fake `chrome` and a fake native host:
+// who may ask what, what it asks the host, which rules and badges it sets. Each test loads
+// a fresh copy of the modules, as a service-worker restart would.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ID = 'hamnkdlcefdoflgalckkjobapigpdeio';
+const ORIGIN = `chrome-extension://${ID}/`;
+const HEX = '0123456789abcdef0123456789abcdef01234567';
+const SITE = { address: HEX, url: `http://${HEX}.bitweb/`, name: 'blog', size: 10, files: 1, peers: 2, seeding: true, published: true, uploaded: 0, downloaded: 0, progress: 1 };
+
+const event = () => {
+  const listeners = [];
+  return { addListener: (fn) => listeners.push(fn), listeners, fire: (...args) => listeners.map((fn) => fn(...args)) };
+};
+
+/** A fake Chrome with a native host that answers like the real one. */
+function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direct' } } = {}) {
+  const storage = structuredClone(stored);
+  const host = { requests: [], ports: [] };
+  const answers = {
+    hello: () => ({ protocol: 1, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
+    'sites.list': () => ({ sites: [SITE] }),
+    'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0 }),
+    'site.info': (m) => (m.address === HEX ? SITE : { error: { code: 6, message: 'unknown site' } }),
+    'site.fetch': () => ({ ready: false }),
+    ...hostAnswers,
+  };
+  const dynamicRules = new Map();
+  const badges = new Map();
+  const tabs = { updated: [], created: [], open: [] };
+  let proxy = { levelOfControl: 'controllable_by_this_extension', value: proxyValue };
+  const chrome = {
+    runtime: {
+      id: ID,
+      lastError: undefined,
+      getURL: (path) => `${ORIGIN}${path}`,
+      getManifest: () => ({ version: '0.2.0' }),
+      onMessage: event(),
+      onConnect: event(),
+      onStartup: event(),
+      onInstalled: event(),
+      sendMessage: async () => undefined,
+      connectNative(name) {
+        assert.equal(name, 'org.bitweb.host');
+        const onMessage = event();
+        const onDisconnect = event();
+        const port = {
+          postMessage(message) {
+            host.requests.push(message);
+            const answer = answers[message.action]?.(message);
+            queueMicrotask(() => {
+              if (answer === undefined) return;
+              if (answer.error) onMessage.fire({ id: message.id, action: message.action, ok: false, error: answer.error });
+              else onMessage.fire({ id: message.id, action: message.action, ok: true, data: answer });
+            });
+          },
+          onMessage,
+          onDisconnect,
+          disconnect() {},
+        };
+        host.ports.push(port);
+        return port;
+      },
+    },
+    storage: {
+      local: {
+        get: async (key) => (key in storage ? { [key]: structuredClone(storage[key]) } : {}),
+        set: async (items) => Object.assign(storage, structuredClone(items)),
+      },
+    },
+    proxy: {
+      settings: {
+        get: async () => proxy,
+        set: async ({ value }) => { proxy = { levelOfControl: 'controlled_by_this_extension', value }; },
+        clear: async () => { proxy = { levelOfControl: 'controllable_by_this_extension', value: proxyValue }; },
+        onChange: event(),
+      },
+    },
+    declarativeNetRequest: {
+      updateDynamicRules: async ({ removeRuleIds, addRules }) => {
+        for (const id of removeRuleIds) dynamicRules.delete(id);
+        for (const rule of addRules) {
+          assert.ok(!dynamicRules.has(rule.id), `rule id ${rule.id} added twice`);
+          dynamicRules.set(rule.id, rule);
+        }
+      },
+      getDynamicRules: async () => [...dynamicRules.values()],
+    },
+    action: {
+      setBadgeText: async ({ tabId, text }) => badges.set(tabId, { ...badges.get(tabId), text }),
+      setBadgeBackgroundColor: async ({ tabId, color }) => badges.set(tabId, { ...badges.get(tabId), color }),
+      setTitle: async ({ tabId, title }) => badges.set(tabId, { ...badges.get(tabId), title }),
+    },
+    tabs: {
+      onUpdated: event(),
+      onRemoved: event(),
+      query: async () => tabs.open,
+      update: async (tabId, props) => tabs.updated.push({ tabId, ...props }),
+      create: async (props) => tabs.created.push(props),
+    },
+    permissions: { contains: async () => true, request: async () => true },
+  };
+  return { chrome, storage, host, dynamicRules, badges, tabs, getProxy: () => proxy };
+}
+
+// The background keeps timers a browser would drop with the worker (request timeouts,
+// reconnect backoff); here they must not keep the test process alive.
+const realSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = (fn, ms, ...args) => {
+  const timer = realSetTimeout(fn, ms, ...args);
+  timer.unref?.();
+  return timer;
+};
+
+// platform.js reads the global once, when first loaded; a forwarding object lets each test
+// bring its own fake while the fresh background modules share that one platform module.
+let current = null;
+globalThis.chrome = new Proxy({}, { get: (_, key) => current.chrome[key], has: (_, key) => key in current.chrome });
+
+let generation = 0;
+async function loadBackground(fake) {
+  current = fake;
+  generation += 1;
+  await import(`../src/background.js?fresh=${generation}`);
+  await settle();
+  return fake;
+}
+
+async function settle() {
+  for (let i = 0; i < 10; i++) await sleep(1);
+}
+
+/** Sends a runtime message as `sender`; resolves to the reply, or 'no reply'. */
+function send(fake, message, sender) {
+  return new Promise((resolve) => {
+    const [listener] = fake.chrome.runtime.onMessage.listeners;
+    const async = listener(message, sender, resolve);
+    if (!async) resolve('no reply');
+  });
+}
+
+const popup = { id: ID, url: `${ORIGIN}src/popup.html` };
+const bitwebTab = (url = `http://${HEX}.bitweb/page.html`) => ({ id: ID, url, tab: { id: 7 } });
+
+test('at start: routes with the saved port, restores pet names, then takes the port the host announces', async () => {
+  const fake = await loadBackground(fakeChrome({ stored: { gateway: { port: 47999 }, petNames: { alice: HEX } } }));
+  await settle();
+  assert.match(fake.getProxy().value.pacScript.data, /PROXY 127\.0\.0\.1:48100/);
+  assert.equal(fake.storage.gateway.port, 48100);
+  assert.ok([...fake.dynamicRules.values()].some((r) => r.condition.urlFilter === '|http://alice.bitweb/'), 'pet name rules restored');
+  assert.match(fake.dynamicRules.get(20).condition.regexFilter, /:48100\//, 'gateway probe rule on the announced port');
+  assert.equal(fake.host.requests[0].action, 'hello');
+  assert.equal(fake.host.requests[0].client, 'bitweb-extension/0.2.0');
+  assert.equal(fake.chrome.runtime.onStartup.listeners.length, 1);
+  assert.equal(fake.chrome.tabs.onUpdated.listeners.length, 1);
+});
+
+test('strangers get no answer: other extensions, clear-web pages, web pages posing as ours', async () => {
+  const fake = await loadBackground(fakeChrome());
+  assert.equal(await send(fake, { type: 'state' }, { id: 'someone-else', url: 'chrome-extension://someone-else/x.html' }), 'no reply');
+  assert.equal(await send(fake, { type: 'open-link', link: `magnet:?xt=urn:btih:${HEX}` }, { id: ID, url: 'https://example.org/', tab: { id: 1 } }), 'no reply');
+  assert.equal(await send(fake, { type: 'state' }, bitwebTab()), 'no reply', 'a BitWeb page may only open links and leave');
+  assert.equal(await send(fake, { type: 'petnames.set', name: 'x', target: HEX }, bitwebTab()), 'no reply');
+  assert.deepEqual(fake.tabs.updated, []);
+});
+
+test('state: sites, settings, pet names and the routing mode for the popup', async () => {
+  const fake = await loadBackground(fakeChrome({ stored: { petNames: { alice: HEX } } }));
+  const reply = await send(fake, { type: 'state' }, popup);
+  assert.equal(reply.ok, true);
+  assert.deepEqual(reply.sites, [SITE]);
+  assert.deepEqual(reply.settings, { keepSeeding: false, storageLimitBytes: 0 });
+  assert.deepEqual(reply.petNames, { alice: HEX });
+  assert.equal(reply.routing.mode, 'proxy');
+  assert.equal(reply.connection.state, 'connected');
+  assert.equal(reply.browser, 'chrome');
+});
+
+test('an older host: settings unknown (code 4) is reported, not fatal; folder.pick absent hides the button', async () => {
+  const unknown = () => ({ error: { code: 4, message: 'unknown action' } });
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.get': unknown, 'folder.pick': unknown } }));
+  const state = await send(fake, { type: 'state' }, popup);
+  assert.equal(state.ok, true);
+  assert.equal(state.settings, null);
+  assert.equal(state.settingsError.code, 4);
+  const picked = await send(fake, { type: 'folder.pick' }, popup);
+  assert.equal(picked.ok, false);
+  assert.equal(picked.features.folderPick, false);
+});
+
+test('folder.pick: the chosen path is kept as a draft for when the popup opens again', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'folder.pick': () => ({ cancelled: false, path: '/home/me/site' }) } }));
+  const picked = await send(fake, { type: 'folder.pick' }, popup);
+  assert.deepEqual([picked.ok, picked.path, picked.cancelled], [true, '/home/me/site', false]);
+  assert.equal(fake.storage.publishDraft.path, '/home/me/site');
+  const state = await send(fake, { type: 'state' }, popup);
+  assert.equal(state.draft.path, '/home/me/site');
+});
+
+test('publish: a relative path is refused before the host is asked; progress is remembered while it runs', async () => {
+  let release;
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'site.publish': () => undefined } }));
+  const bad = await send(fake, { type: 'publish', path: 'relative/site' }, popup);
+  assert.equal(bad.ok, false);
+  assert.match(bad.error.message, /absolute path/);
+  assert.ok(!fake.host.requests.some((r) => r.action === 'site.publish'));
+
+  const running = send(fake, { type: 'publish', path: '/home/me/site' }, popup);
+  await settle();
+  const request = fake.host.requests.find((r) => r.action === 'site.publish');
+  assert.equal(request.path, '/home/me/site');
+  const port = fake.host.ports.at(-1);
+  port.onMessage.fire({ event: 'publish.progress', data: { path: '/home/me/site', done: 5, total: 10 } });
+  const during = await send(fake, { type: 'state' }, popup);
+  assert.deepEqual([during.publishing.done, during.publishing.total], [5, 10]);
+  release = () => port.onMessage.fire({ id: request.id, action: 'site.publish', ok: true, data: SITE });
+  release();
+  const done = await running;
+  assert.equal(done.ok, true);
+  assert.equal(done.site.address, HEX);
+  assert.equal(done.lastPublish.ok, true);
+  assert.equal(done.publishing, null);
+});
+
+test('a magnet link clicked on a BitWeb page: peer hints to the engine, the tab to the site', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const magnet = `magnet:?xt=urn:btih:${HEX.toUpperCase()}&x.pe=10.0.0.2:6881`;
+  const reply = await send(fake, { type: 'open-link', link: magnet, newTab: false }, bitwebTab());
+  assert.equal(reply.ok, true);
+  assert.deepEqual(fake.tabs.updated, [{ tabId: 7, url: `http://${HEX}.bitweb/` }]);
+  await settle();
+  const fetch = fake.host.requests.find((r) => r.action === 'site.fetch');
+  assert.equal(fetch.url, magnet);
+  const bad = await send(fake, { type: 'open-link', link: 'magnet:?xt=urn:sha1:x' }, bitwebTab());
+  assert.equal(bad.ok, false);
+  await send(fake, { type: 'open-link', link: `web+bitweb://${HEX}/docs/`, newTab: true }, bitwebTab(`http://${HEX}.bitweb.localhost:47800/`));
+  assert.deepEqual(fake.tabs.created, [{ url: `http://${HEX}.bitweb/docs/` }]);
+});
+
+test('leave: only an outside http(s) link, shown on the leave page', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const reply = await send(fake, { type: 'leave', url: 'https://example.org/a?b' }, bitwebTab());
+  assert.equal(reply.ok, true);
+  assert.deepEqual(fake.tabs.updated, [{ tabId: 7, url: `${ORIGIN}src/leave.html#${encodeURIComponent('https://example.org/a?b')}` }]);
+  for (const url of ['javascript:alert(1)', `http://${HEX}.bitweb/`, 'not a url']) {
+    assert.equal((await send(fake, { type: 'leave', url }, bitwebTab())).ok, false, url);
+  }
+  assert.equal(fake.tabs.updated.length, 1);
+});
+
+test('pet names: set and remove keep storage and the redirect rules in step; bad names are refused', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const set = await send(fake, { type: 'petnames.set', name: 'Alice.bitweb', target: `http://${HEX}.bitweb/` }, popup);
+  assert.deepEqual(set.petNames, { alice: HEX });
+  assert.deepEqual(fake.storage.petNames, { alice: HEX });
+  assert.equal([...fake.dynamicRules.keys()].filter((id) => id >= 1000).length, 4);
+  const bad = await send(fake, { type: 'petnames.set', name: HEX, target: HEX }, popup);
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.kind, 'invalid');
+  await send(fake, { type: 'petnames.remove', name: 'alice' }, popup);
+  assert.deepEqual(fake.storage.petNames, {});
+  assert.equal([...fake.dynamicRules.keys()].filter((id) => id >= 1000).length, 0);
+});
+
+test('routing.set subdomain: the PAC goes, the redirect comes, and links open in that form', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const reply = await send(fake, { type: 'routing.set', preference: 'subdomain' }, popup);
+  assert.equal(reply.routing.mode, 'subdomain');
+  assert.equal(fake.getProxy().levelOfControl, 'controllable_by_this_extension');
+  assert.ok(fake.dynamicRules.has(10) && fake.dynamicRules.has(11));
+  const open = await send(fake, { type: 'open-link', link: `http://${HEX}.bitweb/x` }, popup);
+  assert.equal(open.url, `http://${HEX}.bitweb.localhost:48100/x`);
+});
+
+test('badge: a BitWeb tab shows what the engine says about its site, updated by site.update events', async () => {
+  const fake = await loadBackground(fakeChrome());
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'complete', url: `http://${HEX}.bitweb/` }, { id: 3, status: 'complete', url: `http://${HEX}.bitweb/` });
+  await settle();
+  assert.equal(fake.badges.get(3).text, 'seed');
+  fake.host.ports.at(-1).onMessage.fire({ event: 'site.update', data: { ...SITE, seeding: false, progress: 0.5 } });
+  await settle();
+  assert.equal(fake.badges.get(3).text, '50%');
+  fake.chrome.tabs.onUpdated.fire(3, { url: 'https://example.org/' }, { id: 3, url: 'https://example.org/' });
+  await settle();
+  assert.equal(fake.badges.get(3).text, '');
+});
+
+test('a host that cannot reach its engine: the popup gets kind engine-unavailable and the doctor command', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { hello: () => ({ error: { code: 7, message: 'gateway port 47800 is taken' } }) } }));
+  const reply = await send(fake, { type: 'state' }, popup);
+  assert.equal(reply.ok, false);
+  assert.equal(reply.error.kind, 'engine-unavailable');
+  assert.match(reply.error.message, /47800 is taken/);
+});
