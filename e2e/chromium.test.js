@@ -272,6 +272,45 @@ test('chromium: browse, isolation, links and the popup with the real extension a
     // The browser closes the host's stdin when it is done with it; the host must then exit.
     await closeBrowser();
     assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the browser closed');
+
+    await t.test('the person\'s own proxy is carried over: other sites still go through it, *.bitweb to the gateway', async () => {
+      // A proxy given with --proxy-server shows up as a fixed_servers setting BitWeb may
+      // replace; a stand-in proxy on 127.0.0.4 records what reaches it.
+      const theirProxy = await startSink('127.0.0.4');
+      ws.cleanup.add('stop the stand-in proxy', () => theirProxy.stop());
+      const proxiedDir = join(ws.tmp, 'chromium-with-proxy');
+      mkdirSync(proxiedDir);
+      writeChromeHostManifest(proxiedDir, ws.launcher, extensionId);
+      const proxied = await launchChromium({
+        extensionDir: EXTENSION_DIRS.chrome, userDataDir: proxiedDir, extraArgs: [`--proxy-server=http://127.0.0.4:${theirProxy.port}`],
+      });
+      ws.browser = proxied;
+      ws.cleanup.add('close the second Chromium', () => withDeadline(proxied.close(), 10_000, 'Chromium to close').catch(() => proxied.process()?.kill('SIGKILL')));
+      const proxiedWorker = await extensionWorker(proxied, extensionId);
+      const setting = await waitFor('the PAC to carry the person\'s proxy', async () => {
+        const value = await proxiedWorker.evaluate(() => chrome.proxy.settings.get({}));
+        const data = value?.value?.pacScript?.data ?? '';
+        return data.includes(`PROXY 127.0.0.1:${engine.gatewayPort}`) && data.includes(`PROXY 127.0.0.4:${theirProxy.port}`) ? value : null;
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+      assert.equal(setting.levelOfControl, 'controlled_by_this_extension');
+      const stored = await proxiedWorker.evaluate(() => chrome.storage.local.get('proxyBaseline'));
+      assert.equal(stored.proxyBaseline.value.mode, 'fixed_servers', 'the person\'s setting is remembered');
+
+      const proxiedPopup = await proxied.newPage();
+      await proxiedPopup.setViewport({ width: 420, height: 900 });
+      await proxiedPopup.goto(`${extensionBase}${popupPath}?tab`, { timeout: 15_000 });
+      await popupText(proxiedPopup, `Your proxy (127.0.0.4:${theirProxy.port}) is still used for every other site.`, 20_000);
+      await screenshot(proxiedPopup, ws, 'popup-carried-proxy.png');
+
+      const proxiedPage = await proxied.newPage();
+      await openSite(proxiedPage, site.url, 15_000);
+      await proxiedPage.goto('http://clear-web.example/through-their-proxy', { waitUntil: 'load' }).catch(() => {});
+      await waitFor('the person\'s proxy to see the clear-web request', () => theirProxy.requests.some((r) => r.url === 'http://clear-web.example/through-their-proxy'), { timeoutMs: 10_000 });
+      assert.ok(!theirProxy.requests.some((r) => r.url.includes('.bitweb')), 'no BitWeb request went to the person\'s proxy');
+      await withDeadline(proxied.close(), 10_000, 'Chromium to close').catch(() => proxied.process()?.kill('SIGKILL'));
+      await reapBrowserHosts(ws);
+      assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the second browser closed');
+    });
   } catch (error) {
     throw await ws.failed(error);
   }

@@ -50,8 +50,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Launches a fresh headless Chromium with only `extensionDir` loaded. */
-export function launchChromium({ extensionDir, userDataDir, env = {} }) {
+/** Launches a fresh headless Chromium with only `extensionDir` loaded (and `extraArgs`). */
+export function launchChromium({ extensionDir, userDataDir, env = {}, extraArgs = [] }) {
   return puppeteer.launch({
     executablePath: BROWSER_BINARIES.chrome,
     headless: true,
@@ -61,6 +61,7 @@ export function launchChromium({ extensionDir, userDataDir, env = {} }) {
       `--load-extension=${extensionDir}`,
       `--disable-extensions-except=${extensionDir}`,
       '--window-size=1000,700',
+      ...extraArgs,
     ],
     defaultViewport: { width: 1000, height: 700 },
     env: { ...process.env, ...env },
