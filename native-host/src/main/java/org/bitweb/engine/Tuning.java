@@ -25,6 +25,15 @@ final class Tuning {
         // Plaintext when the peer accepts it (encryption still offered): on loopback and LAN
         // the cipher is pure cost; peers that insist on encryption still get it.
         config.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
-        config.setMaxPieceReceivingTime(Duration.ofSeconds(10));
+        // A piece request that goes unanswered (seen on loopback right after the file list
+        // arrives) is given up after this and asked again, after a short pause, instead of bt's
+        // one-minute ban of the peer: the first page of a site waits seconds, not a minute.
+        config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("bitweb.bt.pieceTimeoutMillis", 3_000)));
+        config.setTimeoutedAssignmentPeerBanDuration(Duration.ofMillis(Long.getLong("bitweb.bt.assignmentBanMillis", 1_000)));
+        // During the encryption handshake bt polls the socket and sleeps this long between reads
+        // (default 1 s): three or four of those made opening a site take 2-3 s even on loopback.
+        // The handshake's own timeout still bounds it on a slow link.
+        config.setMseWaitBetweenReads(Duration.ofMillis(Long.getLong("bitweb.bt.mseWaitMillis", 10)));
+        config.setMseDisabled(Boolean.getBoolean("bitweb.bt.mseDisabled"));
     }
 }

@@ -171,6 +171,8 @@ final class GatewayHandler extends Handler.Abstract {
     static void protect(Response response) {
         var headers = response.getHeaders();
         headers.put("X-Content-Type-Options", "nosniff");
+        // a bitweb page's links must not make the browser look names up in DNS
+        headers.put("X-DNS-Prefetch-Control", "off");
         headers.put("Referrer-Policy", SecurityHeaders.REFERRER_POLICY);
         headers.put("Content-Security-Policy", SecurityHeaders.CSP_NOTHING);
     }

@@ -284,6 +284,7 @@ class GatewayTest {
             assertEquals(200, r.status());
             assertEquals(type, r.header("Content-Type"));
             assertEquals("nosniff", r.header("X-Content-Type-Options"));
+            assertEquals("off", r.header("X-DNS-Prefetch-Control"), "links on a page make no DNS lookups");
         }
 
         @Test
