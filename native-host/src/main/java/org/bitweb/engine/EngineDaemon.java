@@ -162,7 +162,8 @@ public final class EngineDaemon implements AutoCloseable {
                 .on("fetch", this::fetchBytes)
                 .on("settings.get", (r, s) -> settings)
                 .on("settings.set", this::setSettings)
-                .on("folder.pick", this::pickFolder);
+                .on("folder.pick", this::pickFolder)
+                .on("system.proxy", (r, s) -> SystemProxy.read(System.getenv(), SystemProxy::gsettings));
     }
 
     private Object hello(Request request, Session session) throws ProtocolException {

@@ -59,7 +59,7 @@ public final class Publisher {
                 }
                 SiteRecord existing = store.get(info.infohash()).orElse(null);
                 SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
-                        true, true, existing != null ? existing.added() : System.currentTimeMillis());
+                        true, true, existing != null ? existing.added() : System.currentTimeMillis()).withSource(source.toString());
                 store.put(record);
                 return record;
             }

@@ -16,21 +16,26 @@ import java.util.Objects;
  * @param added     when it entered the store (epoch millis)
  * @param visited   when it was last read through the gateway (epoch millis, to the minute); the
  *                  storage limit evicts the least recently visited sites first
+ * @param source    the folder a published site was made from (for "publish again"); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SiteRecord(String infohash, String name, long size, int files, boolean published,
-                         boolean seeding, long added, long visited) {
+                         boolean seeding, long added, long visited, String source) {
 
     public SiteRecord(String infohash, String name, long size, int files, boolean published, boolean seeding, long added) {
-        this(infohash, name, size, files, published, seeding, added, added);
+        this(infohash, name, size, files, published, seeding, added, added, null);
     }
 
     public SiteRecord withSeeding(boolean seeding) {
-        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited);
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, source);
     }
 
     public SiteRecord withVisited(long when) {
-        return new SiteRecord(infohash, name, size, files, published, seeding, added, when);
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, when, source);
+    }
+
+    public SiteRecord withSource(String folder) {
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, folder);
     }
 
     /** Visitor data: neither published here nor kept by choice, so the storage limit may evict it. */
