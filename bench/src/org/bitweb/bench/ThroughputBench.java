@@ -25,13 +25,13 @@ import java.util.stream.Stream;
  * seeding a published site to libtorrent and to plain bt 1.10 clients with several settings, a bt
  * seeder with tuned settings, and libtorrent to libtorrent as the reference. Prints one table.
  *
- * <pre>bench/run.sh [--size-mb 200] [--runs 1] [--only "BitWeb engine -> bt"] [--keep]</pre>
+ * <pre>bench/run.sh [--size-mb 200] [--runs 1] [--only "BitWeb engine -> bt"] [--timeout-s 300] [--keep]</pre>
  *
  * Everything lives in one folder under /tmp that is deleted at the end (unless --keep). All
  * clients are on 127.0.0.1 with DHT, local discovery, UPnP/NAT-PMP and uTP off.
  */
 public final class ThroughputBench {
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static Duration timeout = Duration.ofMinutes(5);
 
     private final Path work;
     private final int runs;
@@ -66,8 +66,9 @@ public final class ThroughputBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = true;
                 case "--only" -> only = args[++i];
+                case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --size-mb N, --runs N, --only TEXT, --keep)");
+                        + " (use --size-mb N, --runs N, --only TEXT, --timeout-s N, --keep)");
             }
         }
         Path work = Files.createTempDirectory(Path.of("/tmp"), "bitweb-bench-");
@@ -144,7 +145,7 @@ public final class ThroughputBench {
         for (Config config : List.of(BtDownload.defaultConfig(), tunedClient())) {
             Path save = work.resolve("warm");
             try {
-                BtDownload.run(config, torrent, save, List.of(engine.peerAddress()), TIMEOUT);
+                BtDownload.run(config, torrent, save, List.of(engine.peerAddress()), timeout);
             } finally {
                 deleteTree(save);
             }
@@ -185,7 +186,7 @@ public final class ThroughputBench {
         for (int i = 0; i < runs; i++) {
             Path save = work.resolve("dl");
             LibtorrentDownload.Result r = LibtorrentDownload.run(torrent, save, peers,
-                    LibtorrentDownload.Encryption.DISABLED, TIMEOUT, work.resolve("logs"));
+                    LibtorrentDownload.Encryption.DISABLED, timeout, work.resolve("logs"));
             deleteTree(save);
             if (!r.ok()) {
                 log("libtorrent <- %s FAILED:%n%s", seeder, r.diagnostics());
@@ -209,7 +210,7 @@ public final class ThroughputBench {
             Path save = work.resolve("dl");
             config.setAcceptorPort(BtDownload.freePort());
             try {
-                BtDownload.Result r = BtDownload.run(config, torrent, save, peers, TIMEOUT);
+                BtDownload.Result r = BtDownload.run(config, torrent, save, peers, timeout);
                 Row row = new Row(seeder, client, r.seconds(), r.firstPieceSeconds(), r.bytes(), "");
                 log("%s <- %s: %.1f MB/s", client, seeder, row.rate());
                 best = best == null || row.seconds < best.seconds ? row : best;
