@@ -13,5 +13,5 @@ mvn -B -q -pl native-host test-compile dependency:build-classpath \
     -Dmdep.outputFile="$out/deps.txt" -Dmdep.includeScope=test >&2
 cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
 javac -d "$out/classes" -cp "$cp" $(find "$root/bench/src" -name '*.java')
-# logback-test.xml (test-classes) keeps bt quiet and on stderr
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" org.bitweb.bench.ThroughputBench "$@"
+# logback-test.xml (test-classes) keeps bt quiet and on stderr; no exec, so the trap removes $out
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" org.bitweb.bench.ThroughputBench "$@"
