@@ -47,7 +47,10 @@ class InteropLibtorrentDownloadsFromBitwebTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LibtorrentDownload.Encryption.class)
+    // BitWeb speaks plaintext only (bt 1.10's encryption is broken: docs/TUNING.md), so a
+    // libtorrent that insists on encryption (FORCED) cannot download; its default (ENABLED)
+    // falls back to plaintext
+    @EnumSource(value = LibtorrentDownload.Encryption.class, names = {"DISABLED", "ENABLED"})
     void libtorrentDownloadsTheWholeSiteByteForByte(LibtorrentDownload.Encryption encryption) throws Exception {
         Path save = tmp.resolve("lt-" + encryption);
         LibtorrentDownload.Result result = LibtorrentDownload.run(seeder.torrent(), save, List.of(seeder.peerAddress()),
