@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Throughput benchmark: BitWeb / bt / libtorrent on loopback, one table. Not part of `mvn test`.
-#   bench/run.sh [--size-mb 200] [--runs 1] [--keep]
+#   bench/run.sh [--size-mb 200] [--runs 1] [--keep]      throughput: BitWeb / bt / libtorrent
+#   bench/run.sh open    time to the first page of a cold 1 GB vs 1 MB site, whole-file MB/s
+#   bench/run.sh host    native host: status round trip p50/p99, publish, fetch vs gateway
+#   (open/host take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent).
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
 # org.bitweb.bench.ThroughputBench. Data goes to /tmp/bitweb-bench-* and is removed afterwards.
@@ -14,4 +17,11 @@ mvn -B -q -pl native-host test-compile dependency:build-classpath \
 cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
 javac -d "$out/classes" -cp "$cp" $(find "$root/bench/src" -name '*.java')
 # logback-test.xml (test-classes) keeps bt quiet and on stderr; no exec, so the trap removes $out
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" org.bitweb.bench.ThroughputBench "$@"
+# bench/run.sh [throughput|open|host] [args...]: which benchmark (default: throughput)
+case "${1:-}" in
+  open) shift; main=org.bitweb.bench.OpenBench ;;
+  host) shift; main=org.bitweb.bench.HostBench ;;
+  throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
+  *) main=org.bitweb.bench.ThroughputBench ;;
+esac
+java -Xmx3g ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"
