@@ -36,5 +36,8 @@ final class Tuning {
         // a page for a minute.
         config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("bitweb.bt.pieceTimeoutMillis", 5_000)));
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ofMillis(Long.getLong("bitweb.bt.assignmentBanMillis", 1_000)));
+        // A peer that refused one connection (say, a seeder whose site was still starting) is
+        // tried again after this, not after bt's 30 minutes: a site often has a single seeder.
+        config.setUnreachablePeerBanDuration(Duration.ofSeconds(Long.getLong("bitweb.bt.unreachableBanSeconds", 10)));
     }
 }
