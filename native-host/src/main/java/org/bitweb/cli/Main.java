@@ -45,6 +45,13 @@ public final class Main {
                   --no-dht              run without the DHT (peers only from links and --peer; also BITWEB_DHT=off)
                   --socks5 IP:PORT      send all peer traffic through this SOCKS5 proxy (e.g. a local Tor);
                                         slower, no DHT, no incoming connections
+                  --key NAME            an updatable site: signed with the key NAME (made if new), addressed
+                                        http://<key>.bitweb/; publishing again updates it (docs/UPDATES.md)
+                  --salt TEXT           with --key: one of several sites of that key, http://<salt>.<key>.bitweb/
+              key new NAME              make a site key (kept owner-only in the state folder)
+              key list [--json]         the site keys and their addresses
+              key export NAME [-o FILE] print the key as text to back up (anyone holding it can publish as the site)
+              key import NAME FILE|-    take a key exported elsewhere, to publish from this machine too
               status [--json]           sites, sizes, peers, gateway address
               get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
                   --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
@@ -83,7 +90,7 @@ public final class Main {
         Args args;
         try {
             argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
-            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap"),
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap", "key", "salt"),
                     Set.of("json", "background", "help", "version", "no-dht"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
@@ -102,13 +109,16 @@ public final class Main {
         StateDir dir = StateDir.resolve(args.get("home"), System.getenv());
         try {
             Level level = Logging.parseLevel(Optional.ofNullable(args.get("log-level")).orElse("info"));
-            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get") || command.equals("doctor");
+            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get") || command.equals("doctor")
+                    || command.equals("key");
             dir.create();
             Logging.configure(dir.logs(), level, quiet ? Level.WARN : (command.equals("host") ? Level.WARN : Level.INFO));
             return switch (command) {
                 case "publish" -> publish(dir, args);
                 case "serve" -> serve(dir, args);
                 case "status" -> status(dir, args);
+                case "key" -> new KeyCommand(dir, out, err, System.in).run(args.positional.subList(1, args.positional.size()),
+                        args.get("output"), args.flag("json"));
                 case "get" -> get(dir, args);
                 case "doctor" -> new Doctor(dir, out, System.getenv(), System.getProperty("os.name")).run();
                 case "host" -> new Bridge(dir, System.in, rawStdout).run();
