@@ -207,4 +207,36 @@ class UpdatableSiteTestnetTest {
         Optional<MutableItem> inDht = net.node(5).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
         assertEquals(8, inDht.orElseThrow().seq());
     }
+
+    @Test
+    void aSeederKeepsTheItemAliveAfterThePublisherIsGone() throws Exception {
+        Path folder = site(temp.resolve("kept"), "<h1>kept alive</h1>");
+        Engine publisher = engine("publisher");
+        KeySites.Published v1 = publisher.keySites().publish(folder, "kept", new byte[0], Publisher.Progress.NONE);
+        SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
+        byte[] target = MutableItem.target(site.bytes(), new byte[0]);
+
+        Engine seeder = engine("seeder");
+        seeder.keySites().timing(UpdateTiming.DEFAULTS.withRepublish(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertTrue(getReady(seeder, site, "/", FETCH).text().contains("kept alive"));
+        SiteStatus kept = seeder.keySites().seed(site);
+        assertTrue(kept.seeding());
+        String ih = v1.site().infohash();
+        Testnet.await("the seeder to hold the whole site and share it", FETCH,
+                () -> seeder.site(ih).map(s -> s.seeding() && s.progress() >= 1.0).orElse(false));
+
+        publisher.close();
+        toClose.remove(publisher);
+        net.expireItems();
+        assertEquals(0, net.holders(target));
+        long expired = System.nanoTime();
+        Testnet.await("the seeder to put the item again", Duration.ofSeconds(20), () -> net.holders(target) > 0);
+        long reputMs = (System.nanoTime() - expired) / 1_000_000;
+        assertEquals(1, net.storedSeq(target), "the publisher's signed item, unchanged");
+
+        Engine fresh = engine("fresh");
+        Http.Reply page = getReady(fresh, site, "/", FETCH);
+        assertTrue(page.text().contains("kept alive"), page.text());
+        log.info("figure: after expiry, the seeder's re-put (1 s interval) is in the DHT after {} ms", reputMs);
+    }
 }
