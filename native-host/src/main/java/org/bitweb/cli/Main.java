@@ -53,7 +53,9 @@ public final class Main {
               key export NAME [-o FILE] print the key as text to back up (anyone holding it can publish as the site)
               key import NAME FILE|-    take a key exported elsewhere, to publish from this machine too
               status [--json]           sites, sizes, peers, gateway address
-              get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
+              get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder);
+                                        LINK may be http://<site>.bitweb/..., a label, or a magnet link
+                                        (xt=urn:btih:..., or xs=urn:btpk:<key hex>[&s=<salt hex>] for a key site)
                   --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
                   --timeout SECONDS     give up when no peer sends the site's file list in time (default 120)
               doctor                    check the install: host manifests, launcher, Java, engine, gateway
@@ -249,6 +251,10 @@ public final class Main {
                     site.path("infohash").asText(), site.path("key").asText());
         }
         out.println(site.path("url").asText());
+        if (keySite) {
+            out.println(org.bitweb.address.SiteLink.magnet(
+                    org.bitweb.address.SiteAddress.parseHostPart(site.path("address").asText())));
+        }
         if (keySite && engineRunning) {
             int nodes = site.path("dhtNodes").asInt();
             out.println(nodes > 0 ? "the running engine is seeding it; " + nodes + " DHT node" + (nodes == 1 ? "" : "s")
