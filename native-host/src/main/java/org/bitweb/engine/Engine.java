@@ -106,6 +106,7 @@ public final class Engine implements AutoCloseable {
         FastResume resume = new FastResume();
         SharingPolicy sharing = new SharingPolicy();
         var builder = BtRuntime.builder(config);
+        ItemExchange items = new ItemExchange();
         DhtNode dht = null;
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
@@ -124,6 +125,10 @@ public final class Engine implements AutoCloseable {
                 .module(new PrivacyModule(sharing))
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
+                    // key sites: peers pass each other the newest signed item (BEP 10)
+                    ServiceModule.extend(binder).addMessagingAgent(items);
+                    bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(
+                            org.bitweb.updates.ItemMessage.NAME, new org.bitweb.updates.ItemMessageHandler());
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
                 })
                 .disableLocalServiceDiscovery() // LAN discovery comes with the swarm engine, opt-in for privacy
@@ -156,6 +161,8 @@ public final class Engine implements AutoCloseable {
         engine.dht = dht;
         engine.keySites = new KeySites(engine, org.bitweb.updates.MutableStore.open(dir),
                 org.bitweb.keys.KeyRing.of(dir), dht);
+        items.attach(engine.keySites);
+        runtime.getEventSource().onPeerDisconnected(null, e -> items.disconnected(e.getConnectionKey()));
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {

@@ -239,4 +239,30 @@ class UpdatableSiteTestnetTest {
         assertTrue(page.text().contains("kept alive"), page.text());
         log.info("figure: after expiry, the seeder's re-put (1 s interval) is in the DHT after {} ms", reputMs);
     }
+
+    @Test
+    void anUpdateReachesAConnectedVisitorThroughItsPeersWithinSeconds() throws Exception {
+        Path folder = site(temp.resolve("live"), "<h1>live one</h1>");
+        Engine publisher = engine("publisher");
+        KeySites.Published v1 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
+        SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
+
+        Engine visitor = engine("visitor");
+        // the DHT is not asked again during this test: the update can only come from a peer
+        visitor.keySites().timing(UpdateTiming.DEFAULTS.withRecheck(Duration.ofHours(1)));
+        assertTrue(getReady(visitor, site, "/", FETCH).text().contains("live one"));
+
+        Files.writeString(folder.resolve("index.html"), "<h1>live two</h1>");
+        long published = System.nanoTime(); // from the start of the publish: hashing, signing, then peers and DHT
+        KeySites.Published v2 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
+        Testnet.await("the visitor to learn seq 2 from its peer", Duration.ofSeconds(10),
+                () -> visitor.keySites().record(site).map(r -> r.seq() == 2).orElse(false));
+        long learnedMs = (System.nanoTime() - published) / 1_000_000;
+        Http.Reply page = getUntil(visitor, site, "/", "live two", FETCH);
+        long shownMs = (System.nanoTime() - published) / 1_000_000;
+        assertEquals(v2.site().infohash(), visitor.keySites().record(site).orElseThrow().infohash());
+        assertTrue(page.text().contains("live two"));
+        log.info("figure: a connected visitor learns of v2 through BEP 10 {} ms after the publish began", learnedMs);
+        log.info("figure: ... and its next navigation shows v2 after {} ms", shownMs);
+    }
 }
