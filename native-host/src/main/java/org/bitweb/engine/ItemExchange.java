@@ -105,9 +105,7 @@ public final class ItemExchange {
         }
         // the sender has this seq: do not send it back
         sent.computeIfAbsent(context.getConnectionKey(), k -> new ConcurrentHashMap<>()).merge(site, item.seq(), Math::max);
-        if (sites.offer(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), true)) {
-            reindex();
-        }
+        sites.offerLater(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), this::reindex);
     }
 
     @Produces

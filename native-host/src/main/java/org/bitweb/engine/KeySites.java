@@ -307,6 +307,15 @@ final class KeySites implements AutoCloseable {
         }
     }
 
+    /** {@link #offer} on this class's own thread: for callers on bt's message loop, which must not wait for a disk write. */
+    void offerLater(SiteAddress site, MutableItem item, String source, Runnable whenNewer) {
+        executor.execute(() -> {
+            if (offer(site, item, source, true)) {
+                whenNewer.run();
+            }
+        });
+    }
+
     private Object lock(SiteAddress site) {
         return locks.computeIfAbsent(site, s -> new Object());
     }
