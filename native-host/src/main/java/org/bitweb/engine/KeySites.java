@@ -245,7 +245,7 @@ final class KeySites implements AutoCloseable {
                 return false;
             }
             updated = known.map(r -> r.withItem(verified.item(), verified.infohash()))
-                    .orElseGet(() -> new KeySiteRecord(site, verified.item(), verified.infohash(), null, false, 0, false, List.of()));
+                    .orElseGet(() -> new KeySiteRecord(site, verified.item(), verified.infohash(), null, false, System.currentTimeMillis(), false, List.of()));
             try {
                 store.put(updated);
             } catch (IOException e) {
@@ -359,7 +359,7 @@ final class KeySites implements AutoCloseable {
             }
             MutableItem chosen = item;
             record = known.map(r -> r.item().equals(chosen) ? r : r.withItem(chosen, ih))
-                    .orElseGet(() -> new KeySiteRecord(site, chosen, ih, keyName, true, 0, false, List.of()))
+                    .orElseGet(() -> new KeySiteRecord(site, chosen, ih, keyName, true, System.currentTimeMillis(), false, List.of()))
                     .withKeyName(keyName).withSeeding(true).withPendingCheck(dht == null);
             store.put(record);
             served.remove(site);
@@ -407,7 +407,7 @@ final class KeySites implements AutoCloseable {
             ring.recordSeq(keyName, salt, seq);
             MutableItem item = key.signItem(salt, seq, SiteValue.encode(version.infohash()));
             record = known.map(r -> r.withItem(item, version.infohash()))
-                    .orElseGet(() -> new KeySiteRecord(site, item, version.infohash(), keyName, true, 0, true, List.of()))
+                    .orElseGet(() -> new KeySiteRecord(site, item, version.infohash(), keyName, true, System.currentTimeMillis(), true, List.of()))
                     .withKeyName(keyName).withSeeding(true).withPendingCheck(true);
         }
         store.put(record);
@@ -438,9 +438,58 @@ final class KeySites implements AutoCloseable {
     private void republishQuietly() {
         try {
             republish();
+            retireOldVersions();
         } catch (RuntimeException e) {
             log.warn("republishing failed: {}", e.toString(), e);
         }
+    }
+
+    /**
+     * Stops seeding, and removes, the older versions of the sites this engine keeps once
+     * {@link UpdateTiming#oldVersionGrace} has passed since the current version arrived here.
+     * Visitors of an old version learn of the new one from the item anyway; the grace only lets
+     * someone in the middle of an old version finish it. Visited (not kept) sites are left to the
+     * storage limit.
+     *
+     * @return the infohashes of the versions removed
+     */
+    List<String> retireOldVersions() {
+        List<String> retired = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (KeySiteRecord listed : store.list()) {
+            if (!listed.seeding() || listed.previous().isEmpty()
+                    || now - listed.updated() < timing.oldVersionGrace().toMillis()) {
+                continue;
+            }
+            SiteAddress site = listed.site();
+            List<String> old;
+            synchronized (lock(site)) {
+                KeySiteRecord record = store.get(site).orElse(null);
+                if (record == null) {
+                    continue;
+                }
+                old = record.previous();
+                try {
+                    store.put(record.withPrevious(List.of()));
+                } catch (IOException e) {
+                    log.warn("cannot update {}: {}", site, e.toString());
+                    continue;
+                }
+            }
+            for (String ih : old) {
+                try {
+                    if (engine.site(ih).isPresent()) {
+                        engine.remove(ih);
+                    }
+                    served.remove(site, ih);
+                    retired.add(ih);
+                } catch (IOException e) {
+                    log.warn("cannot remove an old version of {}: {}", site, e.toString());
+                }
+            }
+            log.info("{}: stopped seeding {} older version(s)", site, old.size());
+        }
+        return retired;
     }
 
     /**
@@ -491,7 +540,7 @@ final class KeySites implements AutoCloseable {
                     ring.recordSeq(key.name(), site.salt(), seq);
                     MutableItem item = key.signItem(site.salt(), seq, SiteValue.encode(current.infohash()));
                     next = new KeySiteRecord(site, item, current.infohash(), current.keyName(), current.seeding(),
-                            current.checked(), false, current.previous());
+                            current.updated(), false, current.previous());
                     log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site, seq,
                             inDht.get().seq());
                 }

@@ -18,13 +18,14 @@ import java.util.Objects;
  *                     seeded site of someone else)
  * @param seeding      this machine keeps the site alive: seeds its current torrent and puts
  *                     {@code item} into the DHT again every hour or so
- * @param checked      when the DHT was last asked for a newer item (epoch millis, 0 never)
+ * @param updated      when this machine took {@code item} (epoch millis): older versions held
+ *                     for the site are kept (seeded) for a grace period after it
  * @param pendingCheck the item was signed without asking the DHT first (publish with no engine
  *                     running): the engine asks before it puts, and signs again above a newer seq
  * @param previous     infohashes of older versions this machine still holds, oldest first
  */
 public record KeySiteRecord(SiteAddress site, MutableItem item, String infohash, String keyName, boolean seeding,
-                            long checked, boolean pendingCheck, List<String> previous) {
+                            long updated, boolean pendingCheck, List<String> previous) {
     public KeySiteRecord {
         Objects.requireNonNull(site, "site");
         Objects.requireNonNull(item, "item");
@@ -47,26 +48,22 @@ public record KeySiteRecord(SiteAddress site, MutableItem item, String infohash,
             older.add(infohash);
         }
         older.remove(newInfohash);
-        return new KeySiteRecord(site, newer, newInfohash, keyName, seeding, checked, false, older);
+        return new KeySiteRecord(site, newer, newInfohash, keyName, seeding, System.currentTimeMillis(), false, older);
     }
 
     public KeySiteRecord withSeeding(boolean value) {
-        return new KeySiteRecord(site, item, infohash, keyName, value, checked, pendingCheck, previous);
-    }
-
-    public KeySiteRecord withChecked(long when) {
-        return new KeySiteRecord(site, item, infohash, keyName, seeding, when, pendingCheck, previous);
+        return new KeySiteRecord(site, item, infohash, keyName, value, updated, pendingCheck, previous);
     }
 
     public KeySiteRecord withKeyName(String name) {
-        return new KeySiteRecord(site, item, infohash, name, seeding, checked, pendingCheck, previous);
+        return new KeySiteRecord(site, item, infohash, name, seeding, updated, pendingCheck, previous);
     }
 
     public KeySiteRecord withPendingCheck(boolean value) {
-        return new KeySiteRecord(site, item, infohash, keyName, seeding, checked, value, previous);
+        return new KeySiteRecord(site, item, infohash, keyName, seeding, updated, value, previous);
     }
 
     public KeySiteRecord withPrevious(List<String> older) {
-        return new KeySiteRecord(site, item, infohash, keyName, seeding, checked, pendingCheck, older);
+        return new KeySiteRecord(site, item, infohash, keyName, seeding, updated, pendingCheck, older);
     }
 }

@@ -51,7 +51,7 @@ public final class MutableStore {
     /** The file as written: strings and numbers only, so it can be read and diffed by people. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FileForm(String format, int version, String publicKey, String salt, long seq, String value, String signature,
-                    String infohash, String key, boolean seeding, long checked, boolean pendingCheck, List<String> previous) {
+                    String infohash, String key, boolean seeding, long updated, boolean pendingCheck, List<String> previous) {
     }
 
     private void load() throws IOException {
@@ -83,14 +83,14 @@ public final class MutableStore {
         SiteAddress site = SiteAddress.publicKey(Hex.decode(form.publicKey()), salt);
         ItemCheck.Verified verified = ItemCheck.verify(site, Hex.decode(form.publicKey()), salt, form.seq(),
                 Hex.decode(form.value()), Hex.decode(form.signature()), Optional.empty());
-        return new KeySiteRecord(site, verified.item(), verified.infohash(), form.key(), form.seeding(), form.checked(),
+        return new KeySiteRecord(site, verified.item(), verified.infohash(), form.key(), form.seeding(), form.updated(),
                 form.pendingCheck(), form.previous() == null ? List.of() : form.previous());
     }
 
     static byte[] write(KeySiteRecord r) {
         MutableItem item = r.item();
         return Json.pretty(new FileForm(FORMAT, 1, Hex.encode(item.publicKey()), Hex.encode(item.salt()), item.seq(),
-                Hex.encode(item.value()), Hex.encode(item.signature()), r.infohash(), r.keyName(), r.seeding(), r.checked(),
+                Hex.encode(item.value()), Hex.encode(item.signature()), r.infohash(), r.keyName(), r.seeding(), r.updated(),
                 r.pendingCheck(), r.previous())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -11,14 +11,16 @@ import java.time.Duration;
  * @param firstRepublish delay from the engine's start to its first round of puts
  * @param getTimeout   the most one lookup of an item may take
  * @param putTimeout   the most one put may take
+ * @param oldVersionGrace how long the older versions of a kept site stay seeded after a newer one
+ *                     arrived, so visitors in the middle of one can finish it
  */
 public record UpdateTiming(Duration recheck, Duration republish, Duration firstRepublish, Duration getTimeout,
-                           Duration putTimeout) {
+                           Duration putTimeout, Duration oldVersionGrace) {
     public static final UpdateTiming DEFAULTS = new UpdateTiming(Duration.ofSeconds(60), Duration.ofMinutes(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(30));
+            Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofHours(24));
 
     public UpdateTiming {
-        for (Duration d : new Duration[] {recheck, republish, firstRepublish, getTimeout, putTimeout}) {
+        for (Duration d : new Duration[] {recheck, republish, firstRepublish, getTimeout, putTimeout, oldVersionGrace}) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException("update timings must not be negative: " + d);
             }
@@ -29,14 +31,18 @@ public record UpdateTiming(Duration recheck, Duration republish, Duration firstR
     }
 
     public UpdateTiming withRecheck(Duration d) {
-        return new UpdateTiming(d, republish, firstRepublish, getTimeout, putTimeout);
+        return new UpdateTiming(d, republish, firstRepublish, getTimeout, putTimeout, oldVersionGrace);
     }
 
     public UpdateTiming withRepublish(Duration every, Duration first) {
-        return new UpdateTiming(recheck, every, first, getTimeout, putTimeout);
+        return new UpdateTiming(recheck, every, first, getTimeout, putTimeout, oldVersionGrace);
     }
 
     public UpdateTiming withTimeouts(Duration get, Duration put) {
-        return new UpdateTiming(recheck, republish, firstRepublish, get, put);
+        return new UpdateTiming(recheck, republish, firstRepublish, get, put, oldVersionGrace);
+    }
+
+    public UpdateTiming withOldVersionGrace(Duration grace) {
+        return new UpdateTiming(recheck, republish, firstRepublish, getTimeout, putTimeout, grace);
     }
 }

@@ -149,4 +149,24 @@ class KeySiteProtocolTest {
         assertEquals(ErrorCode.BAD_REQUEST, longSalt.code());
         assertFalse(KeyRing.of(state).exists("blog"), "nothing was made for a refused request");
     }
+
+    @Test
+    void olderVersionsAreKeptForTheGracePeriodThenRemoved() throws Exception {
+        JsonNode v1 = publish("blog", null);
+        Files.writeString(folder.resolve("index.html"), "<h1>two</h1>");
+        JsonNode v2 = publish("blog", null);
+        String old = v1.path("infohash").asText();
+        KeySites keySites = daemon.engine().keySites();
+        SiteAddress site = SiteAddress.parseHostPart(v2.path("address").asText());
+        assertEquals(java.util.List.of(old), keySites.record(site).orElseThrow().previous());
+        assertEquals(java.util.List.of(), keySites.retireOldVersions(), "within the grace period (a day by default)");
+        assertTrue(Files.exists(state.site(old)));
+
+        keySites.timing(org.bitweb.updates.UpdateTiming.DEFAULTS.withOldVersionGrace(java.time.Duration.ZERO));
+        assertEquals(java.util.List.of(old), keySites.retireOldVersions());
+        assertFalse(Files.exists(state.site(old)), "the old version's files are gone");
+        assertTrue(keySites.record(site).orElseThrow().previous().isEmpty());
+        assertEquals("<h1>two</h1>", Http.proxyGet(daemon.engine().gatewayPort(), site.host(), "/").text());
+        assertEquals(1, client.request("sites.list", null).path("sites").size());
+    }
 }
