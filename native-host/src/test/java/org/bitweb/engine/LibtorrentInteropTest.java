@@ -7,19 +7,18 @@ import org.bitweb.dht.DhtConfig;
 import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.MutableItem;
 import org.bitweb.dht.Testnet;
+import org.bitweb.interop.Tools;
 import org.bitweb.keys.Ed25519;
 import org.bitweb.messaging.Json;
 import org.bitweb.store.StateDir;
 import org.bitweb.updates.ItemCheck;
 import org.bitweb.updates.RejectedItem;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,13 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * BEP 44/46 interop with an independent implementation, libtorrent 2.0 (Debian's
  * python3-libtorrent), on the DHT testnet: libtorrent's {@code dht_get_mutable_item}, which
  * verifies the signature, reads back the item a BitWeb engine put when it published, and BitWeb
- * reads and verifies an item libtorrent put. The Python script runs as a child of this JVM, so
- * it shares the testnet's network namespace; the test skips where libtorrent is missing.
+ * reads and verifies an item libtorrent put. The Python script ({@code interop/lt_mutable.py})
+ * runs as a child of this JVM, so it shares the testnet's network namespace; the test skips
+ * where libtorrent is missing ({@link Tools#assumeLibtorrent}).
  */
 @Tag("testnet")
 class LibtorrentInteropTest {
-    static final String PYTHON = "/usr/bin/python3";
-    static final Path SCRIPT = Path.of("src/test/python/lt_mutable.py").toAbsolutePath();
+    static final String PYTHON = Tools.PYTHON;
     @TempDir
     Path temp;
     private Testnet net;
@@ -57,7 +56,7 @@ class LibtorrentInteropTest {
     @BeforeEach
     void start() throws Exception {
         Testnet.assumeAvailable();
-        Assumptions.assumeTrue(libtorrentAvailable(), "python3-libtorrent is not installed (scripts/install-test-deps.sh installs it)");
+        Tools.assumeLibtorrent();
         net = Testnet.start(16);
         net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
     }
@@ -73,18 +72,6 @@ class LibtorrentInteropTest {
         }
     }
 
-    static boolean libtorrentAvailable() {
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import libtorrent").redirectErrorStream(true).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private InetAddress address() {
         InetAddress address = Testnet.allocateAddress();
         addresses.add(address);
@@ -96,7 +83,7 @@ class LibtorrentInteropTest {
         String bootstrap = net.nodes().stream().limit(6)
                 .map(n -> n.localAddress().getAddress().getHostAddress() + ":" + n.localAddress().getPort())
                 .collect(Collectors.joining(","));
-        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), args[0], address().getHostAddress(), bootstrap));
+        List<String> command = new ArrayList<>(List.of(PYTHON, Tools.script("lt_mutable.py").toString(), args[0], address().getHostAddress(), bootstrap));
         command.addAll(Arrays.asList(args).subList(1, args.length));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
