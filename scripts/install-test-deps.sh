@@ -37,3 +37,9 @@ fi
 if [[ ! -d node_modules/puppeteer-core ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# bittorrent-dht, the independent BEP 46 publisher of NodeDhtInteropTest
+dht=native-host/src/test/node
+if [[ ! -d $dht/node_modules/bittorrent-dht ]] || [[ $dht/package-lock.json -nt $dht/node_modules/.package-lock.json ]]; then
+  (cd "$dht" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -7,7 +7,8 @@ import java.util.Optional;
  * Reads a site out of an HTTP Host value. Two forms reach the gateway: proxy form
  * {@code <label>.bitweb} (the extension routes it to us) and subdomain form
  * {@code <label>.bitweb.localhost[:port]} (browsers resolve {@code *.localhost} to loopback, so
- * curl and browsers without the extension work too).
+ * curl and browsers without the extension work too). A key site under a salt has two labels,
+ * {@code <salt>.<key>.bitweb} ({@link SaltLabel}).
  *
  * @param site      the site named by the host
  * @param subdomain true for the {@code .bitweb.localhost} form
@@ -41,11 +42,18 @@ public record BitwebHost(SiteAddress site, boolean subdomain, String label) {
         } else {
             return Optional.empty();
         }
-        if (rest.isEmpty() || rest.contains(".")) {
+        if (rest.isEmpty() || rest.chars().filter(c -> c == '.').count() > 1) {
             throw new IllegalArgumentException("not a site address: '" + hostHeader
-                    + "' (expected <site>.bitweb with one label before .bitweb)");
+                    + "' (expected <site>.bitweb, or <salt>.<key>.bitweb for a key site under a salt)");
         }
-        return Optional.of(new BitwebHost(SiteAddress.parseLabel(rest), subdomain, rest));
+        try {
+            return Optional.of(new BitwebHost(SiteAddress.parseHostPart(rest), subdomain, rest));
+        } catch (IllegalArgumentException e) {
+            if (rest.contains(".")) {
+                throw new IllegalArgumentException("not a site address: '" + hostHeader + "': " + e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     /** True when the host was not written with the canonical label, so the browser should be sent there. */

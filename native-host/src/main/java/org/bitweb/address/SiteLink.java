@@ -15,7 +15,7 @@ import java.util.Locale;
  * What a user may paste to name a site: {@code http://<site>.bitweb/path},
  * {@code http://<site>.bitweb.localhost:port/path}, a bare label, or a magnet link
  * ({@code magnet:?xt=urn:btih:<hex|base32>} with optional {@code x.pe=host:port} peer hints, or
- * {@code magnet:?xs=urn:btpk:<64 hex>}).
+ * {@code magnet:?xs=urn:btpk:<64 hex>} with an optional BEP 46 salt {@code &s=<salt hex>}).
  *
  * @param site  the site
  * @param path  the path inside the site, starting with '/'
@@ -29,6 +29,14 @@ public record SiteLink(SiteAddress site, String path, List<InetSocketAddress> pe
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/': " + path);
         }
+    }
+
+    /** The magnet link of a site: {@code xt=urn:btih:} for a torrent, {@code xs=urn:btpk:} (and {@code s=}) for a key. */
+    public static String magnet(SiteAddress site) {
+        if (site.kind() == SiteAddress.Kind.INFOHASH) {
+            return "magnet:?xt=urn:btih:" + site.hex();
+        }
+        return "magnet:?xs=urn:btpk:" + site.hex() + (site.hasSalt() ? "&s=" + site.saltHex() : "");
     }
 
     public static SiteLink parse(String text) {
@@ -53,7 +61,7 @@ public record SiteLink(SiteAddress site, String path, List<InetSocketAddress> pe
         if (fragment >= 0) {
             path = path.substring(0, fragment);
         }
-        SiteAddress site = BitwebHost.parse(host).map(BitwebHost::site).orElseGet(() -> SiteAddress.parseLabel(host));
+        SiteAddress site = BitwebHost.parse(host).map(BitwebHost::site).orElseGet(() -> SiteAddress.parseHostPart(host));
         return new SiteLink(site, path, List.of());
     }
 
@@ -63,6 +71,7 @@ public record SiteLink(SiteAddress site, String path, List<InetSocketAddress> pe
             query = query.substring(1);
         }
         SiteAddress site = null;
+        String salt = null;
         List<InetSocketAddress> peers = new ArrayList<>();
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
@@ -86,12 +95,25 @@ public record SiteLink(SiteAddress site, String path, List<InetSocketAddress> pe
                         site = new SiteAddress(SiteAddress.Kind.PUBLIC_KEY, key64);
                     }
                 }
+                case "s" -> salt = value;
                 case "x.pe" -> peers.add(peer(value));
                 default -> { }
             }
         }
         if (site == null) {
             throw new IllegalArgumentException("the magnet link names no site (no xt=urn:btih:... or xs=urn:btpk:...): " + text);
+        }
+        if (salt != null && !salt.isEmpty()) {
+            if (site.kind() != SiteAddress.Kind.PUBLIC_KEY) {
+                throw new IllegalArgumentException("a salt (s=) goes with a key (xs=urn:btpk:...), not an infohash: " + text);
+            }
+            byte[] bytes;
+            try {
+                bytes = Hex.decode(salt);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the salt (s=) of a magnet link is hex: " + salt);
+            }
+            site = SiteAddress.publicKey(site.bytes(), bytes); // refuses a salt no host name can carry
         }
         return new SiteLink(site, "/", peers);
     }

@@ -45,8 +45,17 @@ public final class Main {
                   --no-dht              run without the DHT (peers only from links and --peer; also BITWEB_DHT=off)
                   --socks5 IP:PORT      send all peer traffic through this SOCKS5 proxy (e.g. a local Tor);
                                         slower, no DHT, no incoming connections
+                  --key NAME            an updatable site: signed with the key NAME (made if new), addressed
+                                        http://<key>.bitweb/; publishing again updates it (docs/UPDATES.md)
+                  --salt TEXT           with --key: one of several sites of that key, http://<salt>.<key>.bitweb/
+              key new NAME              make a site key (kept owner-only in the state folder)
+              key list [--json]         the site keys and their addresses
+              key export NAME [-o FILE] print the key as text to back up (anyone holding it can publish as the site)
+              key import NAME FILE|-    take a key exported elsewhere, to publish from this machine too
               status [--json]           sites, sizes, peers, gateway address
-              get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder)
+              get LINK [-o DIR]         download a site (or one file of it) into DIR (default: the current folder);
+                                        LINK may be http://<site>.bitweb/..., a label, or a magnet link
+                                        (xt=urn:btih:..., or xs=urn:btpk:<key hex>[&s=<salt hex>] for a key site)
                   --peer IP:PORT[,..]   peers to ask first, besides the link's own hints
                   --timeout SECONDS     give up when no peer sends the site's file list in time (default 120)
               doctor                    check the install: host manifests, launcher, Java, engine, gateway
@@ -83,7 +92,7 @@ public final class Main {
         Args args;
         try {
             argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
-            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap"),
+            args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap", "key", "salt"),
                     Set.of("json", "background", "help", "version", "no-dht"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
@@ -102,13 +111,16 @@ public final class Main {
         StateDir dir = StateDir.resolve(args.get("home"), System.getenv());
         try {
             Level level = Logging.parseLevel(Optional.ofNullable(args.get("log-level")).orElse("info"));
-            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get") || command.equals("doctor");
+            boolean quiet = command.equals("publish") || command.equals("status") || command.equals("get") || command.equals("doctor")
+                    || command.equals("key");
             dir.create();
             Logging.configure(dir.logs(), level, quiet ? Level.WARN : (command.equals("host") ? Level.WARN : Level.INFO));
             return switch (command) {
                 case "publish" -> publish(dir, args);
                 case "serve" -> serve(dir, args);
                 case "status" -> status(dir, args);
+                case "key" -> new KeyCommand(dir, out, err, System.in).run(args.positional.subList(1, args.positional.size()),
+                        args.get("output"), args.flag("json"));
                 case "get" -> get(dir, args);
                 case "doctor" -> new Doctor(dir, out, System.getenv(), System.getProperty("os.name")).run();
                 case "host" -> new Bridge(dir, System.in, rawStdout).run();
@@ -142,24 +154,47 @@ public final class Main {
 
     private int publish(StateDir dir, Args args) throws IOException {
         if (args.positional.size() != 2) {
-            throw new Args.UsageException("publish takes one folder: bitweb publish DIR");
+            throw new Args.UsageException("publish takes one folder: bitweb publish DIR [--key NAME [--salt TEXT]]");
         }
         Path folder = Path.of(args.positional.get(1)).toAbsolutePath().normalize();
         if (!Files.isDirectory(folder)) {
             throw new IOException("not a folder: " + folder);
         }
+        String keyName = args.get("key");
+        String saltText = args.get("salt");
+        if (saltText != null && keyName == null) {
+            throw new Args.UsageException("--salt needs --key: only a site signed by a key has a salt");
+        }
+        byte[] salt = new byte[0];
+        if (keyName != null) {
+            try {
+                org.bitweb.keys.KeyRing.checkName(keyName);
+                salt = saltText == null ? new byte[0] : saltText.getBytes(StandardCharsets.UTF_8);
+                if (salt.length > 0) {
+                    org.bitweb.address.SaltLabel.encode(salt);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException(e.getMessage());
+            }
+        }
         ProgressLine progress = new ProgressLine(err, "hashing " + folder.getFileName());
         // An engine that runs owns the store: ask it, and it seeds the site at once.
         try (EngineClient client = EngineClient.connect(dir.socket())) {
-            JsonNode site = client.request("site.publish", Json.object().put("path", folder.toString()),
+            var request = Json.object().put("path", folder.toString());
+            if (keyName != null) {
+                request.put("key", keyName);
+                if (saltText != null) {
+                    request.put("salt", saltText);
+                }
+            }
+            JsonNode site = client.request("site.publish", request,
                     (event, data) -> {
                         if (event.equals("publish.progress")) {
                             progress.update(data.path("done").asLong(), data.path("total").asLong());
                         }
                     });
             progress.finish();
-            printPublished(args, site.path("address").asText(), site.path("url").asText(), site.path("name").asText(),
-                    site.path("size").asLong(), site.path("files").asInt(), true);
+            printPublished(args, site, true);
             return 0;
         } catch (ProtocolException e) {
             progress.finish();
@@ -170,25 +205,65 @@ public final class Main {
         }
         try (EngineLock lock = EngineLock.tryAcquire(dir).orElseThrow(() -> new IOException(
                 "an engine is starting for " + dir.root() + "; try again in a moment"))) {
-            SiteRecord site = Publisher.publish(dir, SiteStore.open(dir), folder, progress::update);
-            progress.finish();
-            org.bitweb.address.SiteAddress address =
-                    new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, site.infohash());
-            printPublished(args, address.label(), address.url(), site.name(), site.size(), site.files(), false);
+            var node = Json.object();
+            if (keyName != null) {
+                var published = org.bitweb.engine.KeySitesAccess.publishOffline(dir, folder, keyName, salt, progress::update);
+                progress.finish();
+                SiteRecord site = published.version();
+                node.put("address", published.site().label()).put("url", published.site().url()).put("name", site.name())
+                        .put("size", site.size()).put("files", site.files()).put("infohash", site.infohash())
+                        .put("seq", published.seq()).put("key", keyName);
+            } else {
+                SiteRecord site = Publisher.publish(dir, SiteStore.open(dir), folder, progress::update);
+                progress.finish();
+                org.bitweb.address.SiteAddress address =
+                        new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, site.infohash());
+                node.put("address", address.label()).put("url", address.url()).put("name", site.name())
+                        .put("size", site.size()).put("files", site.files());
+            }
+            printPublished(args, node, false);
             return 0;
         }
     }
 
-    private void printPublished(Args args, String address, String url, String name, long size, int files, boolean engineRunning) {
+    private void printPublished(Args args, JsonNode site, boolean engineRunning) {
+        String name = site.path("name").asText();
+        long size = site.path("size").asLong();
+        int files = site.path("files").asInt();
+        boolean keySite = site.has("seq");
         if (args.flag("json")) {
-            out.println(Json.text(Json.object().put("address", address).put("url", url).put("name", name)
-                    .put("size", size).put("files", files).put("engine", engineRunning ? "running" : "stopped")));
+            var node = Json.object().put("address", site.path("address").asText()).put("url", site.path("url").asText())
+                    .put("name", name).put("size", size).put("files", files);
+            if (keySite) {
+                node.put("infohash", site.path("infohash").asText()).put("seq", site.path("seq").asLong())
+                        .put("key", site.path("key").asText());
+                if (site.has("dhtNodes")) {
+                    node.put("dhtNodes", site.path("dhtNodes").asInt());
+                }
+            }
+            node.put("engine", engineRunning ? "running" : "stopped");
+            out.println(Json.text(node));
             return;
         }
         out.printf(Locale.ROOT, "published %s: %d file%s, %s%n", name, files, files == 1 ? "" : "s", Format.bytes(size));
-        out.println(url);
+        if (keySite) {
+            out.printf(Locale.ROOT, "version %d (torrent %s), signed by key '%s'%n", site.path("seq").asLong(),
+                    site.path("infohash").asText(), site.path("key").asText());
+        }
+        out.println(site.path("url").asText());
+        if (keySite) {
+            out.println(org.bitweb.address.SiteLink.magnet(
+                    org.bitweb.address.SiteAddress.parseHostPart(site.path("address").asText())));
+        }
+        if (keySite && engineRunning) {
+            int nodes = site.path("dhtNodes").asInt();
+            out.println(nodes > 0 ? "the running engine is seeding it; " + nodes + " DHT node" + (nodes == 1 ? "" : "s")
+                    + " took the update" : "the running engine is seeding it; the DHT did not take the update yet (it retries hourly)");
+            return;
+        }
         out.println(engineRunning ? "the running engine is seeding it now"
-                : "the engine is not running: 'bitweb serve' (or opening the browser extension) starts seeding it");
+                : "the engine is not running: 'bitweb serve' (or opening the browser extension) starts seeding it"
+                + (keySite ? " and puts the update into the DHT" : ""));
     }
 
     private int serve(StateDir dir, Args args) throws IOException {
@@ -332,11 +407,32 @@ public final class Main {
         node.putNull("gatewayPort");
         node.putNull("peerPort");
         var sites = node.putArray("sites");
-        for (SiteRecord record : SiteStore.open(dir).list()) {
+        org.bitweb.updates.MutableStore keySites = org.bitweb.updates.MutableStore.open(dir);
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        for (var keySite : keySites.list()) {
+            versions.add(keySite.infohash());
+            versions.addAll(keySite.previous());
+        }
+        SiteStore store = SiteStore.open(dir);
+        for (SiteRecord record : store.list()) {
+            if (versions.contains(record.infohash())) {
+                continue; // shown once, under its key, below
+            }
             var address = new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, record.infohash());
             sites.addObject().put("address", address.label()).put("url", address.url()).put("name", record.name())
                     .put("size", record.size()).put("files", record.files()).put("peers", 0)
-                    .put("seeding", record.seeding()).put("published", record.published());
+                    .put("seeding", record.seeding()).put("published", record.published()).put("infohash", record.infohash());
+        }
+        for (var keySite : keySites.list()) {
+            var site = sites.addObject().put("address", keySite.site().label()).put("url", keySite.site().url());
+            store.get(keySite.infohash()).ifPresentOrElse(
+                    r -> site.put("name", r.name()).put("size", r.size()).put("files", r.files()),
+                    () -> site.put("name", "").put("size", 0).put("files", 0));
+            site.put("peers", 0).put("seeding", keySite.seeding()).put("published", keySite.published())
+                    .put("infohash", keySite.infohash()).put("seq", keySite.seq());
+            if (keySite.keyName() != null) {
+                site.put("key", keySite.keyName());
+            }
         }
         return node;
     }

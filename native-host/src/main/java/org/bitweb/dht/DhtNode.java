@@ -392,6 +392,25 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         return bytes;
     }
 
+    /**
+     * The BEP 44 items other nodes stored with this node, by target (SHA-1 of key and salt): for
+     * tests, which check who keeps an item alive and make items expire without waiting two hours.
+     */
+    java.util.Map<Key, StorageItem> storedItems() {
+        return dht.getStorage().getItems();
+    }
+
+    /** Drops every item stored here, as their expiry would (tests; mldht offers only a read-only view). */
+    void expireStoredItems() {
+        try {
+            java.lang.reflect.Field items = lbms.plugins.mldht.kad.GenericStorage.class.getDeclaredField("items");
+            items.setAccessible(true);
+            ((java.util.Map<?, ?>) items.get(dht.getStorage())).clear();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("mldht's GenericStorage changed: " + e, e);
+        }
+    }
+
     // ---------------------------------------------------------------- state
 
     /** The address the node listens on (mldht's choice when bound to the any-address). */

@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
             });
     private final SharingPolicy sharing;
     private DhtNode dht;
+    private KeySites keySites;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
                    FastResume resume, SharingPolicy sharing, EngineOptions options) {
@@ -105,6 +106,7 @@ public final class Engine implements AutoCloseable {
         FastResume resume = new FastResume();
         SharingPolicy sharing = new SharingPolicy();
         var builder = BtRuntime.builder(config);
+        ItemExchange items = new ItemExchange();
         DhtNode dht = null;
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
@@ -123,6 +125,10 @@ public final class Engine implements AutoCloseable {
                 .module(new PrivacyModule(sharing))
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
+                    // key sites: peers pass each other the newest signed item (BEP 10)
+                    ServiceModule.extend(binder).addMessagingAgent(items);
+                    bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(
+                            org.bitweb.updates.ItemMessage.NAME, new org.bitweb.updates.ItemMessageHandler());
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
                 })
                 .disableLocalServiceDiscovery() // LAN discovery comes with the swarm engine, opt-in for privacy
@@ -153,6 +159,10 @@ public final class Engine implements AutoCloseable {
         }
         Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options);
         engine.dht = dht;
+        engine.keySites = new KeySites(engine, org.bitweb.updates.MutableStore.open(dir),
+                org.bitweb.keys.KeyRing.of(dir), dht);
+        items.attach(engine.keySites);
+        runtime.getEventSource().onPeerDisconnected(null, e -> items.disconnected(e.getConnectionKey()));
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
@@ -167,6 +177,7 @@ public final class Engine implements AutoCloseable {
                 log.error("cannot start site {}: {}", site.infohash(), e.toString());
             }
         }
+        engine.keySites.start();
         engine.maintenance.scheduleWithFixedDelay(engine::enforceStorageLimit, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         log.info("engine up: gateway {}, peer port {}, {} sites", gateway.address(), peerPort, store.list().size());
         return engine;
@@ -211,7 +222,30 @@ public final class Engine implements AutoCloseable {
         for (SiteRecord record : store.list()) {
             list.add(status(record));
         }
-        return list;
+        return keySites.merge(list);
+    }
+
+    /** The torrent an address reads now: itself, or an updatable site's current version. */
+    private SiteAddress torrentOf(SiteAddress address) {
+        if (address.kind() == SiteAddress.Kind.INFOHASH) {
+            return address;
+        }
+        return keySites.currentVersion(address).map(ih -> new SiteAddress(SiteAddress.Kind.INFOHASH, ih)).orElse(address);
+    }
+
+    /** Peers connected for a site being fetched: hints for its next version, which they likely have too. */
+    List<InetSocketAddress> connectedPeers(String infohash) {
+        RemoteSite site = remote.get(infohash);
+        return site == null ? List.of() : site.connectedPeers();
+    }
+
+    /** Updatable sites: publishing under a key, resolving, keeping items alive (docs/UPDATES.md). */
+    KeySites keySites() {
+        return keySites;
+    }
+
+    java.time.Duration metadataTimeout() {
+        return options.metadataTimeout();
     }
 
     public Optional<SiteStatus> site(String infohash) {
@@ -229,9 +263,9 @@ public final class Engine implements AutoCloseable {
         return SiteStatus.of(record, now, record.published());
     }
 
-    private Optional<SiteView> siteView(SiteAddress address) {
+    Optional<SiteView> siteView(SiteAddress address) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
-            return Optional.empty();
+            return keySites.view(address);
         }
         SiteView local = views.get(address.hex());
         if (local != null) {
@@ -249,8 +283,7 @@ public final class Engine implements AutoCloseable {
      */
     public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
-            return new SiteSource.Lookup.Unknown("Updatable sites (addressed by a key) are not supported by this "
-                    + "version of BitWeb yet.");
+            return keySites.fetch(address, peers, wait);
         }
         String ih = address.hex();
         SiteView local = views.get(ih);
@@ -407,6 +440,7 @@ public final class Engine implements AutoCloseable {
 
     /** Downloads every piece of a fetched site, not just what was asked for (bitweb get, "keep this site"). */
     public void keepWholeSite(SiteAddress address) {
+        address = torrentOf(address);
         RemoteSite site = remote.get(address.hex());
         if (site != null) {
             site.keepWholeSite(true);
@@ -415,6 +449,7 @@ public final class Engine implements AutoCloseable {
 
     /** Fraction of a fetched site's pieces verified, or 1 for a local site; empty if unknown. */
     public Optional<Double> completion(SiteAddress address) {
+        address = torrentOf(address);
         if (views.containsKey(address.hex())) {
             return Optional.of(1.0);
         }
@@ -434,6 +469,7 @@ public final class Engine implements AutoCloseable {
 
     /** The file list of a site this engine can read, for bitweb get. */
     public Optional<TorrentInfo> torrentInfo(SiteAddress address) {
+        address = torrentOf(address);
         RemoteSite site = remote.get(address.hex());
         if (site != null && site.info().isPresent()) {
             return site.info();
@@ -605,6 +641,7 @@ public final class Engine implements AutoCloseable {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
         maintenance.shutdownNow();
+        keySites.close();
         if (dht != null) {
             dht.close();
         }

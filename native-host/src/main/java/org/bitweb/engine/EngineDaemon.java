@@ -155,8 +155,8 @@ public final class EngineDaemon implements AutoCloseable {
                 .on("site.info", this::siteInfo)
                 .on("site.publish", this::publish)
                 .on("site.fetch", this::fetch)
-                .on("site.seed", (r, s) -> engine.seed(infohash(r)))
-                .on("site.unseed", (r, s) -> engine.unseed(infohash(r)))
+                .on("site.seed", this::seed)
+                .on("site.unseed", this::unseed)
                 .on("site.remove", this::remove)
                 .on("site.forget", this::remove)
                 .on("fetch", this::fetchBytes)
@@ -195,10 +195,33 @@ public final class EngineDaemon implements AutoCloseable {
     private Object siteInfo(Request request, Session session) throws ProtocolException {
         SiteAddress address = parseAddress(request.text("address"));
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
-            throw new ProtocolException(ErrorCode.NOT_FOUND, "updatable (key) sites are not supported yet: " + address);
+            return keySite(address);
         }
         return engine.site(address.hex()).orElseThrow(() ->
                 new ProtocolException(ErrorCode.NOT_FOUND, "this engine does not know the site " + address));
+    }
+
+    private SiteStatus keySite(SiteAddress address) throws ProtocolException {
+        return engine.keySites().record(address).map(engine.keySites()::status).orElseThrow(() ->
+                new ProtocolException(ErrorCode.NOT_FOUND, "this engine does not know the site " + address));
+    }
+
+    private Object seed(Request request, Session session) throws ProtocolException, IOException {
+        SiteAddress address = parseAddress(request.text("address"));
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            keySite(address);
+            return engine.keySites().seed(address);
+        }
+        return engine.seed(infohash(request));
+    }
+
+    private Object unseed(Request request, Session session) throws ProtocolException, IOException {
+        SiteAddress address = parseAddress(request.text("address"));
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            keySite(address);
+            return engine.keySites().unseed(address);
+        }
+        return engine.unseed(infohash(request));
     }
 
     private Object publish(Request request, Session session) throws ProtocolException {
@@ -211,15 +234,35 @@ public final class EngineDaemon implements AutoCloseable {
             throw new ProtocolException(ErrorCode.PUBLISH_FAILED, "no such folder: " + folder);
         }
         long[] lastReport = {0};
+        Publisher.Progress progress = (done, total) -> {
+            long now = System.nanoTime();
+            if (done == total || now - lastReport[0] > 200_000_000L) {
+                lastReport[0] = now;
+                ObjectNode event = Json.object().put("path", folder.toString()).put("done", done).put("total", total);
+                session.sendEvent("publish.progress", event);
+            }
+        };
+        String keyName = request.optionalText("key");
+        String saltText = request.optionalText("salt");
+        if (saltText != null && keyName == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'salt' needs a 'key': only a key site has a salt");
+        }
         try {
-            return engine.publish(folder, (done, total) -> {
-                long now = System.nanoTime();
-                if (done == total || now - lastReport[0] > 200_000_000L) {
-                    lastReport[0] = now;
-                    ObjectNode event = Json.object().put("path", folder.toString()).put("done", done).put("total", total);
-                    session.sendEvent("publish.progress", event);
+            if (keyName != null) {
+                byte[] salt = salt(saltText);
+                try {
+                    org.bitweb.keys.KeyRing.checkName(keyName);
+                } catch (IllegalArgumentException e) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
                 }
-            });
+                KeySites.Published published = engine.keySites().publish(folder, keyName, salt, progress);
+                Map<String, Object> data = new LinkedHashMap<>(Json.MAPPER.convertValue(published.site(),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+                data.put("signed", published.newSeq());
+                data.put("dhtNodes", published.dhtNodes());
+                return data;
+            }
+            return engine.publish(folder, progress);
         } catch (IOException e) {
             log.warn("publish of {} failed", folder, e);
             throw new ProtocolException(ErrorCode.PUBLISH_FAILED, "could not publish " + folder + ": " + e.getMessage());
@@ -295,6 +338,11 @@ public final class EngineDaemon implements AutoCloseable {
     }
 
     private Object remove(Request request, Session session) throws ProtocolException, IOException {
+        SiteAddress address = parseAddress(request.text("address"));
+        if (address.kind() != SiteAddress.Kind.INFOHASH) {
+            keySite(address);
+            return Map.of("freed", engine.keySites().remove(address));
+        }
         long freed = engine.remove(infohash(request));
         return Map.of("freed", freed);
     }
@@ -392,6 +440,20 @@ public final class EngineDaemon implements AutoCloseable {
         return value.booleanValue();
     }
 
+    /** A salt as the user typed it: its UTF-8 bytes (empty for none); refused if no host name can carry it. */
+    static byte[] salt(String text) throws ProtocolException {
+        if (text == null || text.isEmpty()) {
+            return new byte[0];
+        }
+        byte[] salt = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            org.bitweb.address.SaltLabel.encode(salt);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+        return salt;
+    }
+
     static SiteAddress parseAddress(String text) throws ProtocolException {
         String label = text.trim();
         if (label.startsWith("http://")) {
@@ -405,7 +467,7 @@ public final class EngineDaemon implements AutoCloseable {
             label = label.substring(0, label.length() - SiteAddress.TLD.length() - 1);
         }
         try {
-            return SiteAddress.parseLabel(label);
+            return SiteAddress.parseHostPart(label);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
         }

@@ -125,13 +125,24 @@ final class RemoteSite implements SiteView {
             }
         });
         client = builder.build();
-        client.startAsync(state -> stats = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
-                state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal()), 500)
+        client.startAsync(state -> {
+                    stats = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
+                            state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal());
+                    connected = state.getConnectedPeers().stream()
+                            .map(key -> new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())).toList();
+                }, 500)
                 .whenComplete((result, error) -> {
                     if (error != null) {
                         fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
                     }
                 });
+    }
+
+    private volatile List<InetSocketAddress> connected = List.of();
+
+    /** The peers connected for this site at the last report (every 0.5 s). */
+    List<InetSocketAddress> connectedPeers() {
+        return connected;
     }
 
     /** {"info": raw} : a torrent file around metadata that came from peers, byte for byte. */

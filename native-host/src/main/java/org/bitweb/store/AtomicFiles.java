@@ -33,6 +33,42 @@ public final class AtomicFiles {
         write(target, content, true);
     }
 
+    /**
+     * Like {@link #writePrivate} but never replaces a file: the content is written to a temporary
+     * owner-only file, forced to disk, then hard-linked to {@code target}, which fails at once if
+     * the name is taken, even when two processes race for it (a private key must never be
+     * overwritten by another one).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists
+     */
+    public static void writePrivateNew(Path target, byte[] content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        Path temp = posix(dir)
+                ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnlyAttribute())
+                : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (UnsupportedOperationException e) {
+                Files.move(temp, target); // no hard links on this file system: fails too if target exists
+            }
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     private static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

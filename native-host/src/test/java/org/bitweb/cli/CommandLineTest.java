@@ -56,6 +56,38 @@ class CommandLineTest {
     }
 
     @Test
+    void withoutAnEnginePublishWithAKeySignsVersionsAndStatusListsTheKeySiteOnce() throws Exception {
+        Path home = tmp.resolve("home");
+        Path site = Files.createDirectories(tmp.resolve("src/blog"));
+        Files.writeString(site.resolve("index.html"), "<h1>one</h1>");
+
+        Run first = run("--home", home.toString(), "publish", site.toString(), "--key", "blog", "--json");
+        assertEquals(0, first.exit(), first.stderr());
+        JsonNode v1 = new ObjectMapper().readTree(first.stdout());
+        String address = v1.path("address").asText();
+        assertTrue(address.matches("[a-z2-7]{52}"), address);
+        assertEquals(1, v1.path("seq").asLong());
+        Files.writeString(site.resolve("index.html"), "<h1>two</h1>");
+        Run second = run("--home", home.toString(), "publish", site.toString(), "--key", "blog");
+        assertEquals(0, second.exit(), second.stderr());
+        assertTrue(second.stdout().contains("version 2") && second.stdout().contains("http://" + address + ".bitweb/"),
+                second.stdout());
+
+        Run keys = run("--home", home.toString(), "key", "list");
+        assertEquals(0, keys.exit(), keys.stderr());
+        assertTrue(keys.stdout().contains("blog") && keys.stdout().contains(address), keys.stdout());
+
+        Run status = run("--home", home.toString(), "status", "--json");
+        JsonNode sites = new ObjectMapper().readTree(status.stdout()).path("sites");
+        assertEquals(1, sites.size(), sites.toString());
+        assertEquals(address, sites.get(0).path("address").asText());
+        assertEquals(2, sites.get(0).path("seq").asLong());
+
+        Run saltAlone = run("--home", home.toString(), "publish", site.toString(), "--salt", "x");
+        assertEquals(2, saltAlone.exit(), saltAlone.stderr());
+    }
+
+    @Test
     void mistakesInTheCommandExitWithTwoAndTheUsageOnStderr() throws Exception {
         Run unknown = run("--home", tmp.resolve("home").toString(), "frobnicate");
         assertEquals(2, unknown.exit());

@@ -147,6 +147,24 @@ public final class Testnet implements AutoCloseable {
         return new DhtConfig(address, DHT_PORT, via, stateFile);
     }
 
+    /** How many nodes of this testnet store a mutable item at {@code target} (SHA-1 of key + salt). */
+    public int holders(byte[] target) {
+        lbms.plugins.mldht.kad.Key key = new lbms.plugins.mldht.kad.Key(target);
+        return (int) nodes.stream().filter(n -> n.storedItems().containsKey(key)).count();
+    }
+
+    /** The highest seq any node of this testnet stores at {@code target}, or -1. */
+    public long storedSeq(byte[] target) {
+        lbms.plugins.mldht.kad.Key key = new lbms.plugins.mldht.kad.Key(target);
+        return nodes.stream().map(n -> n.storedItems().get(key)).filter(java.util.Objects::nonNull)
+                .mapToLong(lbms.plugins.mldht.kad.GenericStorage.StorageItem::seq).max().orElse(-1);
+    }
+
+    /** Every node drops the items stored with it, as if two hours had passed (BEP 44 expiry). */
+    public void expireItems() {
+        nodes.forEach(DhtNode::expireStoredItems);
+    }
+
     /** Waits until every node has at least {@code entries} nodes in its routing table. */
     public void awaitRoutingTables(int entries, Duration timeout) {
         await("every routing table to hold " + entries + " nodes", timeout,

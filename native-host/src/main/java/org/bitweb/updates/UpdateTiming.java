@@ -1,0 +1,48 @@
+package org.bitweb.updates;
+
+import java.time.Duration;
+
+/**
+ * How often updatable sites talk to the DHT.
+ *
+ * @param recheck      a site being read is asked for again at most this often (stale-while-revalidate)
+ * @param republish    how often the items of kept sites are put again (BEP 44 items expire after
+ *                     about two hours; every seeder puts the item it holds about hourly)
+ * @param firstRepublish delay from the engine's start to its first round of puts
+ * @param getTimeout   the most one lookup of an item may take
+ * @param putTimeout   the most one put may take
+ * @param oldVersionGrace how long the older versions of a kept site stay seeded after a newer one
+ *                     arrived, so visitors in the middle of one can finish it
+ */
+public record UpdateTiming(Duration recheck, Duration republish, Duration firstRepublish, Duration getTimeout,
+                           Duration putTimeout, Duration oldVersionGrace) {
+    public static final UpdateTiming DEFAULTS = new UpdateTiming(Duration.ofSeconds(60), Duration.ofMinutes(60),
+            Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofHours(24));
+
+    public UpdateTiming {
+        for (Duration d : new Duration[] {recheck, republish, firstRepublish, getTimeout, putTimeout, oldVersionGrace}) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("update timings must not be negative: " + d);
+            }
+        }
+        if (republish.isZero()) {
+            throw new IllegalArgumentException("the republish interval must be positive");
+        }
+    }
+
+    public UpdateTiming withRecheck(Duration d) {
+        return new UpdateTiming(d, republish, firstRepublish, getTimeout, putTimeout, oldVersionGrace);
+    }
+
+    public UpdateTiming withRepublish(Duration every, Duration first) {
+        return new UpdateTiming(recheck, every, first, getTimeout, putTimeout, oldVersionGrace);
+    }
+
+    public UpdateTiming withTimeouts(Duration get, Duration put) {
+        return new UpdateTiming(recheck, republish, firstRepublish, get, put, oldVersionGrace);
+    }
+
+    public UpdateTiming withOldVersionGrace(Duration grace) {
+        return new UpdateTiming(recheck, republish, firstRepublish, getTimeout, putTimeout, grace);
+    }
+}

@@ -1,0 +1,128 @@
+package org.bitweb.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.bitweb.address.Hex;
+import org.bitweb.address.SiteAddress;
+import org.bitweb.dht.DhtConfig;
+import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.MutableItem;
+import org.bitweb.dht.Testnet;
+import org.bitweb.interop.Tools;
+import org.bitweb.keys.Ed25519;
+import org.bitweb.messaging.Json;
+import org.bitweb.store.StateDir;
+import org.bitweb.testing.Http;
+import org.bitweb.updates.ItemCheck;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A BEP 46 site published by an independent implementation is resolved and read by BitWeb: the
+ * npm package {@code bittorrent-dht} (webtorrent's DHT, signing with Node's own ed25519) puts
+ * {@code {ih}} under a key and salt on the DHT testnet, and a BitWeb engine opens
+ * {@code http://<salt>.<key>.bitweb/} through its gateway. Skips without {@code node} or without
+ * the package ({@code npm ci} in {@code src/test/node}, which scripts/install-test-deps.sh runs).
+ */
+@Tag("testnet")
+class NodeDhtInteropTest {
+    static final Path FOLDER = Path.of("src/test/node").toAbsolutePath();
+    @TempDir
+    Path temp;
+    private Testnet net;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<InetAddress> addresses = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        Testnet.assumeAvailable();
+        if (!Files.isDirectory(FOLDER.resolve("node_modules/bittorrent-dht"))) {
+            String why = "bittorrent-dht is not installed: run 'npm ci' in " + FOLDER + " (scripts/install-test-deps.sh does)";
+            if ("1".equals(System.getenv("BITWEB_INTEROP_REQUIRED"))) {
+                org.junit.jupiter.api.Assertions.fail("BITWEB_INTEROP_REQUIRED=1 but " + why);
+            }
+            Assumptions.assumeTrue(false, why);
+        }
+        Tools.assumeBinary("node", "nodejs");
+        net = Testnet.start(16);
+        net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        addresses.forEach(Testnet::releaseAddress);
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private InetAddress address() {
+        InetAddress address = Testnet.allocateAddress();
+        addresses.add(address);
+        return address;
+    }
+
+    private Engine engine(String name) throws IOException {
+        InetAddress mine = address();
+        Engine engine = Engine.start(new StateDir(temp.resolve(name)), new EngineOptions(0, 0, mine)
+                .withDht(new DhtConfig(mine, Testnet.DHT_PORT, net.bootstrapNodes(), null)));
+        toClose.add(engine);
+        return engine;
+    }
+
+    @Test
+    void aSitePublishedByBittorrentDhtIsReadThroughBitwebsGateway() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("site"));
+        Files.writeString(folder.resolve("index.html"), "<h1>put by bittorrent-dht</h1>");
+        Engine seeder = engine("seeder");
+        String ih = seeder.publish(folder, Publisher.Progress.NONE).infohash();
+
+        byte[] seed = Ed25519.newSeed();
+        byte[] salt = "node".getBytes(StandardCharsets.US_ASCII);
+        SiteAddress site = SiteAddress.publicKey(Ed25519.publicKey(seed), salt);
+        String bootstrap = net.nodes().stream().limit(6)
+                .map(n -> n.localAddress().getAddress().getHostAddress() + ":" + n.localAddress().getPort())
+                .collect(Collectors.joining(","));
+        Process process = new ProcessBuilder("node", FOLDER.resolve("bep46_put.mjs").toString(), address().getHostAddress(),
+                bootstrap, Hex.encode(seed), ih, Hex.encode(salt), "7", "40")
+                .directory(FOLDER.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bittorrent-dht finished");
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, process.exitValue(), out);
+        JsonNode put = Json.MAPPER.readTree(out);
+        assertEquals(site.hex(), put.path("key").asText(), "Node derived the same public key from the seed");
+        assertEquals(Hex.encode(MutableItem.target(site.bytes(), salt)), put.path("target").asText(), "same BEP 44 target");
+        assertTrue(put.path("nodes").asInt() > 0, out);
+
+        Optional<MutableItem> found = net.node(11).getMutable(site.bytes(), salt, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        ItemCheck.Verified verified = ItemCheck.verify(site, found.orElseThrow(), Optional.empty());
+        assertEquals(7, verified.seq());
+        assertEquals(ih, verified.infohash());
+
+        Engine visitor = engine("visitor");
+        Http.Reply page = UpdatableSiteTestnetTest.getReady(visitor, site, "/", Duration.ofSeconds(45));
+        assertEquals("<h1>put by bittorrent-dht</h1>", page.text());
+        assertEquals(7, visitor.keySites().record(site).orElseThrow().seq());
+    }
+}
