@@ -31,11 +31,13 @@ final class Tuning {
         // on encryption do not.
         config.setMseDisabled(!Boolean.getBoolean("bitweb.bt.mse"));
         config.setEncryptionPolicy(EncryptionPolicy.PREFER_PLAINTEXT);
-        // A piece request that goes unanswered is given up after this and asked again after a
-        // short pause, instead of bt's one-minute ban of the peer: with one peer that ban froze
-        // a page for a minute.
-        config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("bitweb.bt.pieceTimeoutMillis", 5_000)));
-        config.setTimeoutedAssignmentPeerBanDuration(Duration.ofMillis(Long.getLong("bitweb.bt.assignmentBanMillis", 1_000)));
+        // bt fills a peer's piece assignment only when it is made or a piece finishes, and drops
+        // it after this long without a block. Reading on demand, an assignment made while
+        // nothing was wanted stays empty until then, so this is also how long a newly wanted
+        // piece (the next page) can wait: short, and re-assigned after a short pause instead of
+        // bt's one-minute ban of the peer (with one peer, that ban froze a page for a minute).
+        config.setMaxPieceReceivingTime(Duration.ofMillis(Long.getLong("bitweb.bt.pieceTimeoutMillis", 1_500)));
+        config.setTimeoutedAssignmentPeerBanDuration(Duration.ofMillis(Long.getLong("bitweb.bt.assignmentBanMillis", 250)));
         // A peer that refused one connection (say, a seeder whose site was still starting) is
         // tried again after this, not after bt's 30 minutes: a site often has a single seeder.
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(Long.getLong("bitweb.bt.unreachableBanSeconds", 10)));
