@@ -248,4 +248,35 @@ class HostProcessTest {
             assertFalse(staging.anyMatch(p -> p.getFileName().toString().startsWith(".staging-")));
         }
     }
+
+    @Test
+    void chromeAndFirefoxHostsShareOneEngineAtOnce() throws Exception {
+        // as Chromium and Firefox start them: an origin, or a manifest path and an extension id
+        Host chrome = new Host("chrome-extension://hamnkdlcefdoflgalckkjobapigpdeio/");
+        Host firefox = new Host("/home/me/.mozilla/native-messaging-hosts/org.bitweb.host.json", "bitweb@bitweb.org");
+        chrome.send("{\"id\":1,\"action\":\"hello\",\"protocol\":1}");
+        firefox.send("{\"id\":1,\"action\":\"hello\",\"protocol\":1}");
+        JsonNode chromeHello = chrome.reply(1);
+        JsonNode firefoxHello = firefox.reply(1);
+        assertEquals(chromeHello.path("data").path("gateway"), firefoxHello.path("data").path("gateway"),
+                "one engine, one gateway");
+
+        // a publish through one browser's host is seen at once through the other's
+        Path folder = makeFolder("shared-by-two", 300_000, 77);
+        chrome.send("{\"id\":2,\"action\":\"site.publish\",\"path\":" + Json.text(folder.toString()) + "}");
+        firefox.send("{\"id\":2,\"action\":\"status\"}");
+        assertTrue(firefox.reply(2).path("ok").asBoolean(), "a quick request is answered while the other host publishes");
+        String address = chrome.reply(2).path("data").path("address").asText();
+        firefox.send("{\"id\":3,\"action\":\"sites.list\"}");
+        boolean listed = false;
+        for (JsonNode site : firefox.reply(3).path("data").path("sites")) {
+            listed |= site.path("address").asText().equals(address);
+        }
+        assertTrue(listed, "Firefox's host lists the site Chrome's host published");
+        assertTrue(engine.engine().site(address).isPresent());
+        assertEquals(0, chrome.hangUp());
+        assertEquals(0, firefox.hangUp());
+        chrome.stdout.check(); // nothing but frames on either stdout
+        firefox.stdout.check();
+    }
 }
