@@ -72,7 +72,7 @@ export function gatewayProbeRule(port) {
 }
 
 /**
- * The subdomain form: redirect `http://<label>.bitweb/...` to
+ * The subdomain form: redirect `http://<label>.bitweb/...` (or `<salt>.<key>.bitweb`) to
  * `http://<label>.bitweb.localhost:<port>/...`, for when the proxy rule cannot be used (a
  * proxy setting BitWeb must not replace) or the person chose this form (a secure context).
  */
@@ -82,7 +82,8 @@ export function subdomainRules(port) {
     type: 'redirect',
     redirect: { regexSubstitution: `http://\\1.bitweb.localhost:${port}/\\2` },
   };
-  const regexFilter = '^http://([a-z0-9-]+)\\.bitweb\\.?(?::[0-9]+)?/(.*)$';
+  // One label, or two for a key site under a salt (`<salt>.<key>.bitweb`, docs/UPDATES.md).
+  const regexFilter = '^http://((?:[a-z0-9-]+\\.)?[a-z0-9-]+)\\.bitweb\\.?(?::[0-9]+)?/(.*)$';
   return [
     { id: RULE_IDS.subdomain, priority: RULE_PRIORITY.subdomain, action: redirect, condition: { regexFilter } },
     {

@@ -9,6 +9,10 @@
 //   magnet:?xt=urn:btih:<40 hex | 32 base32>[&x.pe=IP:port...]
 //   magnet:?xs=urn:btpk:<64 hex>        BEP 46: a public key
 //   web+bitweb:<any of the above>, web+bitweb://<label>/path, or a bare label
+//
+// A key site under a BEP 44 salt (docs/UPDATES.md) has the two-label address
+// `<salt label>.<52 base32>`: the salt label is the salt itself when it is a plain host label
+// (`blog`) or `bw--<base32 of the salt>`. Only a key label may carry a salt.
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -62,6 +66,31 @@ export function base32Decode(text) {
 
 const hexToBytes = (hex) => Uint8Array.from(hex.match(/../g).map((pair) => parseInt(pair, 16)));
 const bytesToHex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+// A plain salt: 1..63 of [a-z0-9-], no hyphen first or last, none in places 3 and 4 (those
+// are reserved for `bw--` and `xn--`). An encoded salt: `bw--` and the base32 of 1..36 bytes.
+const PLAIN_SALT = /^(?!..--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ENCODED_SALT = /^bw--[a-z2-7]{2,58}$/;
+
+/** True for a salt label as it may stand before a key label in a host name. */
+export function isSaltLabel(text) {
+  return typeof text === 'string' && (PLAIN_SALT.test(text) || ENCODED_SALT.test(text));
+}
+
+/**
+ * The canonical address for a site label or a salted key address (`<salt label>.<key>`), or
+ * null. A salt before anything but a 52-character key names no site.
+ */
+export function canonicalAddress(text) {
+  if (typeof text !== 'string') return null;
+  const t = text.trim().toLowerCase();
+  const dot = t.indexOf('.');
+  if (dot < 0) return canonicalLabel(t);
+  const salt = t.slice(0, dot);
+  const key = t.slice(dot + 1);
+  if (!isSaltLabel(salt) || !LABEL_PATTERNS.publicKey.test(key)) return null;
+  return `${salt}.${key}`;
+}
 
 /**
  * The canonical label for anything that names a site by itself (label, infohash, key), or
@@ -118,9 +147,9 @@ function parseHttp(text) {
   }
   if (url.protocol !== 'http:' || url.username || url.password) return null;
   const host = url.hostname.replace(/\.$/, '');
-  const m = /^([a-z0-9-]+)\.bitweb(\.localhost)?$/.exec(host);
+  const m = /^((?:[a-z0-9-]+\.)?[a-z0-9-]+)\.bitweb(\.localhost)?$/.exec(host);
   if (!m) return null;
-  const label = canonicalLabel(m[1]);
+  const label = canonicalAddress(m[1]);
   if (!label) return null;
   return { label, path: `${url.pathname}${url.search}${url.hash}`, peers: [], magnet: null };
 }
@@ -145,7 +174,7 @@ export function parseSiteLink(input) {
     if (text.startsWith('//')) {
       const m = /^\/\/([^/?#]+)(.*)$/.exec(text);
       if (!m) return null;
-      const label = canonicalLabel(m[1].replace(/\.bitweb\.?$/i, ''));
+      const label = canonicalAddress(m[1].replace(/\.bitweb\.?$/i, ''));
       if (!label) return null;
       const rest = m[2] || '/';
       return { label, path: rest.startsWith('/') ? rest : `/${rest}`, peers: [], magnet: null };
@@ -153,11 +182,11 @@ export function parseSiteLink(input) {
   }
   if (/^magnet:\?/i.test(text)) return parseMagnet(text);
   if (/^http:\/\//i.test(text)) return parseHttp(text);
-  const label = canonicalLabel(text);
+  const label = canonicalAddress(text);
   return label ? { label, path: '/', peers: [], magnet: null } : null;
 }
 
-/** `http://<label>.bitweb<path>`: the address the browser opens for a parsed link. */
+/** `http://<label>.bitweb<path>` (label may be `<salt>.<key>`): the address the browser opens for a parsed link. */
 export function siteHref({ label, path = '/' }) {
   const p = typeof path === 'string' && path.startsWith('/') ? path : '/';
   return `http://${label}.bitweb${p}`;

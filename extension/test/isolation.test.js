@@ -136,6 +136,20 @@ test('subdomain form: BitWeb addresses go to <site>.bitweb.localhost:<port>, pat
   assert.throws(() => subdomainRules(70000), RangeError);
 });
 
+test('subdomain form keeps a salted key host (<salt>.<key>.bitweb) whole', () => {
+  const rules = [...base, ...subdomainRules(47800)];
+  const key = 'a'.repeat(52);
+  for (const salt of ['blog', 'bw--ijwg6zy']) {
+    assert.equal(decide(rules, req(undefined, `http://${salt}.${key}.bitweb/p?q=1`, 'main_frame')),
+      `redirect http://${salt}.${key}.bitweb.localhost:47800/p?q=1`, salt);
+    assert.equal(decide(rules, req(`http://${salt}.${key}.bitweb`, `http://${salt}.${key}.bitweb/x.png`, 'image')),
+      `redirect http://${salt}.${key}.bitweb.localhost:47800/x.png`, salt);
+    assert.equal(decide(rules, req('https://tracker.example', `http://${salt}.${key}.bitweb/x.png`, 'image')), 'block', salt);
+    assert.equal(decide(rules, req(`http://${salt}.${key}.bitweb.localhost:47800`, 'https://tracker.example/', 'image')), 'block', salt);
+    assert.equal(decide(rules, req(undefined, `http://${salt}.${key}.bitweb.localhost:47800/`, 'main_frame')), 'none', 'no loop');
+  }
+});
+
 test('pet names resolve first, then the subdomain form; isolation still wins', () => {
   const names = petNameRules({ alice: HEX });
   const proxyMode = [...base, ...names];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  base32Decode, base32Encode, canonicalLabel, isBitwebPageHost, isSiteLabel, labelOfPage, parseSiteLink, publicKeyLabel, siteHref,
+  base32Decode, base32Encode, canonicalAddress, canonicalLabel, isSaltLabel, isBitwebPageHost, isSiteLabel, labelOfPage, parseSiteLink, publicKeyLabel, siteHref,
 } from '../src/links.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -97,4 +97,33 @@ test('siteHref, labelOfPage and isBitwebPageHost', () => {
   assert.equal(isBitwebPageHost('bitweb.localhost'), false);
   assert.equal(isBitwebPageHost('x.bitweb.com'), false);
   assert.equal(isBitwebPageHost(null), false);
+});
+
+test('salted key hosts: <salt label>.<52 base32 key>.bitweb, plain or bw-- encoded', () => {
+  const key = publicKeyLabel(KEY_HEX);
+  assert.equal(key.length, 52);
+  for (const salt of ['blog', 'b', 'my-blog-2', 'bw--ijwg6zy']) {
+    assert.ok(isSaltLabel(salt), salt);
+    const address = `${salt}.${key}`;
+    assert.equal(canonicalAddress(address.toUpperCase()), address);
+    assert.deepEqual(parseSiteLink(`http://${address}.bitweb/a?b#c`), { label: address, path: '/a?b#c', peers: [], magnet: null });
+    assert.equal(labelOfPage(`http://${address}.bitweb.localhost:47800/x`), address);
+    assert.equal(labelOfPage(`http://${address.toUpperCase()}.BITWEB./`), address);
+    assert.equal(parseSiteLink(`web+bitweb://${address}/p`).label, address);
+    assert.equal(parseSiteLink(`web+bitweb://${address}.bitweb/p`).path, '/p');
+    assert.equal(parseSiteLink(address).label, address);
+    assert.equal(siteHref({ label: address, path: '/p' }), `http://${address}.bitweb/p`);
+    assert.ok(isBitwebPageHost(`${address}.bitweb`));
+    assert.ok(isBitwebPageHost(`${address}.bitweb.localhost`));
+  }
+  for (const salt of ['-blog', 'blog-', 'ab--c', 'xn--abc', 'bw--', 'bw--18', 'a_b', 'a'.repeat(64)]) {
+    assert.equal(isSaltLabel(salt), false, salt);
+    assert.equal(parseSiteLink(`http://${salt}.${key}.bitweb/`), null, salt);
+  }
+  // a salt goes with a key only, and only one salt label
+  assert.equal(parseSiteLink(`http://blog.${HEX}.bitweb/`), null);
+  assert.equal(parseSiteLink(`http://blog.${B32}.bitweb/`), null);
+  assert.equal(parseSiteLink(`http://a.blog.${key}.bitweb/`), null);
+  assert.equal(canonicalAddress(`blog.${HEX}`), null);
+  assert.equal(canonicalAddress(B32), HEX, 'one label still canonicalises');
 });
