@@ -136,7 +136,10 @@ function ownPageMessage(message) {
         return { freed: data?.freed ?? null };
       });
     case 'publish':
-      return reply(() => publish(String(params.path ?? '')));
+      return reply(() => publish(String(params.path ?? ''), {
+        key: typeof params.key === 'string' && params.key ? params.key : undefined,
+        salt: typeof params.salt === 'string' && params.salt ? params.salt : undefined,
+      }));
     case 'folder.pick':
       return reply(pickFolder);
     case 'settings.set':
@@ -228,7 +231,8 @@ async function state() {
 
 // ---- publishing ----
 
-async function publish(path) {
+/** `key` (and `salt`) make the folder the new version of that key's site (docs/UPDATES.md). */
+async function publish(path, { key, salt } = {}) {
   if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) {
     throw new RangeError('Enter the absolute path of a folder, e.g. /home/me/my-site.');
   }
@@ -237,7 +241,10 @@ async function publish(path) {
   broadcast({ event: 'publish.state', data: memory.publishing });
   try {
     // Hashing a large folder takes as long as it takes; progress events show it moving.
-    const site = await host.request('site.publish', { path }, { timeoutMs: 6 * 60 * 60 * 1000 });
+    const request = { path };
+    if (key) request.key = key;
+    if (key && salt) request.salt = salt;
+    const site = await host.request('site.publish', request, { timeoutMs: 6 * 60 * 60 * 1000 });
     if (site?.address) siteCache.set(site.address, site);
     memory.lastPublish = { path, ok: true, site, at: Date.now() };
     await platform.storageSet(STORAGE.publishDraft, null).catch(() => {});

@@ -7,7 +7,7 @@ import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
 import { SITE_PATTERNS } from './constants.js';
 import {
-  actionError, connectionView, formatSize, parseStorageLimit, publishProgressText, routingView, siteRow, storageLimitField,
+  actionError, connectionView, formatSize, parseStorageLimit, publishProgressText, publishRequest, routingView, siteRow, siteUpdate, storageLimitField,
 } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -120,6 +120,21 @@ function siteItem(site) {
     ? 'Stop sharing this site; peers will no longer learn from you that you have it'
     : 'Share this site with others. This announces in the DHT that you have it.';
   seed.addEventListener('click', () => siteAction(row.seeding ? 'site.unseed' : 'site.seed', row, seed));
+  const update = site?.published === true ? siteUpdate(site) : null;
+  const updateButton = item.querySelector('.act-update');
+  if (update && update.salt !== undefined) {
+    show(updateButton, true);
+    const keyForm = item.querySelector('.site-update-key');
+    updateButton.addEventListener('click', () => {
+      if (update.key) updateSite(update, update.key, updateButton);
+      else show(keyForm, true); // the record does not name the key: ask for it
+    });
+    keyForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const key = keyForm.querySelector('.update-key').value.trim();
+      if (key) updateSite(update, key, updateButton);
+    });
+  }
   const remove = item.querySelector('.act-remove');
   const confirm = item.querySelector('.site-confirm');
   remove.addEventListener('click', () => show(confirm, true));
@@ -202,19 +217,39 @@ function renderPublishing(publishing, lastPublish) {
 
 async function publish(event) {
   event.preventDefault();
-  const path = $('publish-path').value.trim();
-  if (!path) {
-    say($('publish-result'), 'Enter the folder to publish, or choose it.', 'error');
+  const { request, error } = publishRequest({
+    path: $('publish-path').value, key: $('publish-key').value, salt: $('publish-salt').value,
+  });
+  if (error) {
+    say($('publish-result'), error, 'error');
     return;
   }
+  if (await publishWith(request)) {
+    $('publish-path').value = '';
+    $('publish-key').value = '';
+    $('publish-salt').value = '';
+  }
+}
+
+/** Sends `site.publish {path, key?, salt?}` through the background; progress shows as usual. */
+async function publishWith(request) {
+  const { path } = request;
   say($('publish-result'), '');
   renderPublishing({ path, done: 0, total: null }, null);
-  const reply = await ask({ type: 'publish', path });
+  const reply = await ask({ type: 'publish', ...request });
   renderPublishing(null, reply?.ok ? { ok: true, site: reply.site, path } : { ok: false, error: reply?.error, path });
-  if (reply?.ok) {
-    $('publish-path').value = '';
-    refresh();
-  }
+  if (reply?.ok) refresh();
+  return Boolean(reply?.ok);
+}
+
+/** "Update": the published key site's source folder, again, signed with its key and salt. */
+async function updateSite(update, key, button) {
+  if (!key) return;
+  const request = { path: update.path, key };
+  if (update.salt) request.salt = update.salt;
+  button.disabled = true;
+  await publishWith(request);
+  button.disabled = false;
 }
 
 async function choose() {

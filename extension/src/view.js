@@ -1,6 +1,8 @@
 // Pure functions that turn background replies into what the popup shows. No DOM, no
 // browser API: the tests call them directly.
 
+import { base32Decode } from './links.js';
+
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
 /** 0 -> "0 B", 1536 -> "1.5 kB", 12_345_678 -> "12 MB" (decimal units, like file managers). */
@@ -43,17 +45,19 @@ export function progressPercent(progress) {
   return Math.max(0, Math.min(99, Math.floor(progress * 100)));
 }
 
-const SITE_LABEL = /^([0-9a-f]{40}|[a-z2-7]{32}|[a-z2-7]{52})$/;
+// A label, or `<salt label>.<52 base32>` for a key site under a salt (docs/UPDATES.md).
+const SITE_LABEL = /^([0-9a-f]{40}|[a-z2-7]{32}|((?!..--)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.|bw--[a-z2-7]{2,58}\.)?[a-z2-7]{52})$/;
+const SITE_HOST = /^([a-z0-9-]+\.)?[a-z0-9-]+\.bitweb$/;
 
 /**
- * The link for a site, or null. Only `http://<label>.bitweb/...` is accepted from the host's
+ * The link for a site, or null. Only `http://<label>.bitweb/...` (or `<salt>.<key>.bitweb`) is accepted from the host's
  * `url`; failing that it is built from `address`. Never passes through other schemes.
  */
 export function siteUrl(site) {
   if (typeof site?.url === 'string') {
     try {
       const url = new URL(site.url);
-      if (url.protocol === 'http:' && /^[a-z0-9-]+\.bitweb$/.test(url.hostname) && !url.username && !url.password) {
+      if (url.protocol === 'http:' && SITE_HOST.test(url.hostname) && !url.username && !url.password) {
         return url.href;
       }
     } catch {
@@ -94,6 +98,51 @@ export function siteRow(site, { petNames = {} } = {}) {
     progressText: percent === null ? null : percent === 100 ? 'complete' : `${percent}% downloaded`,
     petNames: names,
   };
+}
+
+/**
+ * The salt of a key site's address as the text `site.publish` takes: null for no salt
+ * (`<key>` alone), the label itself for a plain salt, the decoded bytes for `bw--<base32>`;
+ * undefined when the salt is not UTF-8 text (the popup then asks for it).
+ */
+export function saltOfAddress(address) {
+  if (typeof address !== 'string') return undefined;
+  const dot = address.indexOf('.');
+  if (dot < 0) return null;
+  const label = address.slice(0, dot).toLowerCase();
+  if (!label.startsWith('bw--')) return label;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(base32Decode(label.slice(4)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What "Update" sends for a published key site: `{path, key, salt}` with `path` its `source`
+ * folder, `key` the signing key's name (null when the record lacks it: the person types it)
+ * and `salt` from the address (undefined when it cannot be read back). Null for a site that
+ * cannot be updated from here: no key address, or no source folder.
+ */
+export function siteUpdate(site) {
+  const address = typeof site?.address === 'string' ? site.address.toLowerCase() : '';
+  if (!/^(?:[a-z0-9-]+\.)?[a-z2-7]{52}$/.test(address) || !SITE_LABEL.test(address)) return null;
+  if (typeof site?.source !== 'string' || !site.source) return null;
+  const key = typeof site.key === 'string' && site.key ? site.key : null;
+  return { path: site.source, key, salt: saltOfAddress(address) };
+}
+
+/** `site.publish` params from the publish form: key and salt only when given; errors as text. */
+export function publishRequest({ path, key, salt } = {}) {
+  const p = typeof path === 'string' ? path.trim() : '';
+  const k = typeof key === 'string' ? key.trim() : '';
+  const s = typeof salt === 'string' ? salt : '';
+  if (!p) return { error: 'Enter the folder to publish, or choose it.' };
+  if (s && !k) return { error: 'A salt needs a site key: enter the key name too.' };
+  const request = { path: p };
+  if (k) request.key = k;
+  if (k && s) request.salt = s;
+  return { request };
 }
 
 /** Shows a path as a shell word: unchanged when it is plain, else single-quoted. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, parseStorageLimit, progressPercent,
-  publishProgressText, routingView, shellWord, siteRow, siteUrl, storageLimitField,
+  publishProgressText, publishRequest, routingView, saltOfAddress, shellWord, siteRow, siteUpdate, siteUrl, storageLimitField,
 } from '../src/view.js';
 
 const ADDRESS = '0123456789abcdef0123456789abcdef01234567';
@@ -225,4 +225,40 @@ test('publishProgressText', () => {
   assert.equal(publishProgressText({ done: 1_200_000, total: 2_900_000 }), 'Publishing… 41% (1.2 MB of 2.9 MB)');
   assert.equal(publishProgressText({ done: 0, total: 0 }), 'Publishing…');
   assert.equal(publishProgressText(), 'Publishing…');
+});
+
+const KEY = 'a'.repeat(52);
+
+test('siteUrl accepts a salted key site, in url or address', () => {
+  assert.equal(siteUrl({ url: `http://blog.${KEY}.bitweb/` }), `http://blog.${KEY}.bitweb/`);
+  assert.equal(siteUrl({ address: `bw--ijwg6zy.${KEY}` }), `http://bw--ijwg6zy.${KEY}.bitweb/`);
+  assert.equal(siteUrl({ address: `blog.${ADDRESS}` }), null, 'no salt on an infohash');
+  assert.equal(siteUrl({ address: `ab--c.${KEY}` }), null);
+  assert.equal(siteUrl({ url: `http://a.b.${KEY}.bitweb/` }), null);
+  assert.equal(siteRow({ address: `blog.${KEY}`, name: 'b' }).url, `http://blog.${KEY}.bitweb/`);
+});
+
+test('saltOfAddress: none, plain, bw-- decoded, unreadable', () => {
+  assert.equal(saltOfAddress(KEY), null);
+  assert.equal(saltOfAddress(`blog.${KEY}`), 'blog');
+  assert.equal(saltOfAddress(`bw--ijwg6zy.${KEY}`), 'Blog');
+  assert.equal(saltOfAddress(`bw--74.${KEY}`), undefined, '0xff is no UTF-8');
+  assert.equal(saltOfAddress(undefined), undefined);
+});
+
+test('siteUpdate: a key site with a source folder republishes it with its key and salt', () => {
+  assert.deepEqual(siteUpdate({ address: KEY, source: '/s', key: 'blog' }), { path: '/s', key: 'blog', salt: null });
+  assert.deepEqual(siteUpdate({ address: `news.${KEY}`, source: '/s', key: 'k' }), { path: '/s', key: 'k', salt: 'news' });
+  assert.deepEqual(siteUpdate({ address: KEY, source: '/s' }), { path: '/s', key: null, salt: null }, 'key typed by the person');
+  assert.equal(siteUpdate({ address: ADDRESS, source: '/s', key: 'k' }), null, 'an immutable site has no update');
+  assert.equal(siteUpdate({ address: KEY, source: null, key: 'k' }), null);
+  assert.equal(siteUpdate(null), null);
+});
+
+test('publishRequest: key and salt only when given; a salt needs a key', () => {
+  assert.deepEqual(publishRequest({ path: ' /a ', key: '', salt: '' }), { request: { path: '/a' } });
+  assert.deepEqual(publishRequest({ path: '/a', key: ' blog ', salt: '' }), { request: { path: '/a', key: 'blog' } });
+  assert.deepEqual(publishRequest({ path: '/a', key: 'k', salt: 'Blog' }), { request: { path: '/a', key: 'k', salt: 'Blog' } });
+  assert.match(publishRequest({ path: '/a', salt: 'x' }).error, /needs a site key/);
+  assert.match(publishRequest({ path: '' }).error, /folder/);
 });
