@@ -103,6 +103,9 @@ function siteItem(site) {
   }
   item.querySelector('.site-names').textContent = row.petNames.length ? `also ${row.petNames.join(', ')}` : '';
   item.querySelector('.site-details').textContent = row.details;
+  item.querySelector('.site-details').title = row.privacy;
+  const privacy = item.querySelector('.site-privacy');
+  if (privacy) privacy.textContent = row.privacy;
   if (!row.complete) {
     show(item.querySelector('.site-progress'), true);
     item.querySelector('progress').value = row.percent;

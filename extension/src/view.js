@@ -82,6 +82,12 @@ export function siteRow(site, { petNames = {} } = {}) {
   if (site?.seeding === true) badges.push('seeding');
   else if (site?.seeding === false) badges.push('not seeding');
   const percent = progressPercent(site?.progress);
+  // Issue 7: say which sites reveal the person to others, and why
+  const privacy = site?.published === true
+    ? 'Reveals you: you published it, so the DHT lists you as its seeder'
+    : site?.seeding === true
+      ? 'Reveals you: you chose to seed it, so the DHT lists you as a peer'
+      : 'Private: visited, not shared; only the peers you downloaded from saw you';
   const names = Object.entries(petNames).filter(([, label]) => label === address).map(([n]) => `${n}.bitweb`).sort();
   return {
     key: address || url || name,
@@ -92,6 +98,7 @@ export function siteRow(site, { petNames = {} } = {}) {
     details: facts.join(' · '),
     title: address ? `Site address ${address}` : name,
     badges,
+    privacy,
     seeding: site?.seeding === true,
     percent,
     complete: percent === null || percent === 100,

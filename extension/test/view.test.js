@@ -50,6 +50,7 @@ test('siteRow from a host site record', () => {
     details: '1.2 MB · 3 peers · 12 files · ↑ 2.5 MB ↓ 0 B',
     title: `Site address ${ADDRESS}`,
     badges: ['published', 'seeding'],
+    privacy: 'Reveals you: you published it, so the DHT lists you as its seeder',
     seeding: true,
     percent: 100,
     complete: true,
@@ -261,4 +262,11 @@ test('publishRequest: key and salt only when given; a salt needs a key', () => {
   assert.deepEqual(publishRequest({ path: '/a', key: 'k', salt: 'Blog' }), { request: { path: '/a', key: 'k', salt: 'Blog' } });
   assert.match(publishRequest({ path: '/a', salt: 'x' }).error, /needs a site key/);
   assert.match(publishRequest({ path: '' }).error, /folder/);
+});
+
+test('each site row says whether it reveals the person, and why', async () => {
+  const { siteRow } = await import('../src/view.js');
+  assert.match(siteRow({ address: 'a'.repeat(40), published: true, seeding: true }).privacy, /Reveals you: you published it/);
+  assert.match(siteRow({ address: 'b'.repeat(40), published: false, seeding: true }).privacy, /Reveals you: you chose to seed it/);
+  assert.match(siteRow({ address: 'c'.repeat(40), published: false, seeding: false }).privacy, /^Private: visited, not shared/);
 });
