@@ -3,14 +3,11 @@ package org.bitweb.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
-import org.bitweb.dht.DhtConfig;
-import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.MutableItem;
 import org.bitweb.dht.Testnet;
 import org.bitweb.interop.Tools;
 import org.bitweb.keys.Ed25519;
 import org.bitweb.messaging.Json;
-import org.bitweb.store.StateDir;
 import org.bitweb.updates.ItemCheck;
 import org.bitweb.updates.RejectedItem;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,41 +45,29 @@ class LibtorrentInteropTest {
     static final String PYTHON = Tools.PYTHON;
     @TempDir
     Path temp;
-    private Testnet net;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final List<InetAddress> addresses = new ArrayList<>();
+    private TestnetEngines testnet;
 
     @BeforeEach
     void start() throws Exception {
         Testnet.assumeAvailable();
         Tools.assumeLibtorrent();
-        net = Testnet.start(16);
-        net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+        testnet = TestnetEngines.start(temp);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        addresses.forEach(Testnet::releaseAddress);
-        if (net != null) {
-            net.close();
+        if (testnet != null) {
+            testnet.close();
         }
     }
 
-    private InetAddress address() {
-        InetAddress address = Testnet.allocateAddress();
-        addresses.add(address);
-        return address;
-    }
 
     /** Runs the script against this testnet and returns its JSON line. */
     private JsonNode libtorrent(String... args) throws Exception {
-        String bootstrap = net.nodes().stream().limit(6)
+        String bootstrap = testnet.net.nodes().stream().limit(6)
                 .map(n -> n.localAddress().getAddress().getHostAddress() + ":" + n.localAddress().getPort())
                 .collect(Collectors.joining(","));
-        List<String> command = new ArrayList<>(List.of(PYTHON, Tools.script("lt_mutable.py").toString(), args[0], address().getHostAddress(), bootstrap));
+        List<String> command = new ArrayList<>(List.of(PYTHON, Tools.script("lt_mutable.py").toString(), args[0], testnet.address().getHostAddress(), bootstrap));
         command.addAll(Arrays.asList(args).subList(1, args.length));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -99,10 +83,7 @@ class LibtorrentInteropTest {
     void libtorrentReadsAndVerifiesTheItemABitwebEnginePublished() throws Exception {
         Path folder = Files.createDirectories(temp.resolve("site"));
         Files.writeString(folder.resolve("index.html"), "<h1>read by libtorrent</h1>");
-        InetAddress mine = address();
-        Engine engine = Engine.start(new StateDir(temp.resolve("home")), new EngineOptions(0, 0, mine)
-                .withDht(new DhtConfig(mine, Testnet.DHT_PORT, net.bootstrapNodes(), null)));
-        toClose.add(engine);
+        Engine engine = testnet.engine("home");
         for (byte[] salt : new byte[][] {new byte[0], "blog".getBytes(StandardCharsets.US_ASCII)}) {
             KeySites.Published published = engine.keySites().publish(folder, "interop", salt, Publisher.Progress.NONE);
             assertTrue(published.dhtNodes() > 0);
@@ -128,7 +109,7 @@ class LibtorrentInteropTest {
         JsonNode put = libtorrent("put", "hello from libtorrent", "", "40", Hex.encode(expanded), Hex.encode(publicKey));
         assertTrue(put.path("nodes").asInt() > 0, put.toString());
 
-        Optional<MutableItem> found = net.node(9).getMutable(publicKey, new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        Optional<MutableItem> found = testnet.net.node(9).getMutable(publicKey, new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
         MutableItem item = found.orElseThrow(() -> new AssertionError("BitWeb found no item libtorrent put"));
         assertEquals("21:hello from libtorrent", new String(item.value(), StandardCharsets.US_ASCII));
         assertTrue(Ed25519.verify(publicKey, item.signedBuffer(), item.signature()), "Bouncy Castle verifies libtorrent's signature");

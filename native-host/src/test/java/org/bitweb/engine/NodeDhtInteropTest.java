@@ -3,14 +3,11 @@ package org.bitweb.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
-import org.bitweb.dht.DhtConfig;
-import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.MutableItem;
 import org.bitweb.dht.Testnet;
 import org.bitweb.interop.Tools;
 import org.bitweb.keys.Ed25519;
 import org.bitweb.messaging.Json;
-import org.bitweb.store.StateDir;
 import org.bitweb.testing.Http;
 import org.bitweb.updates.ItemCheck;
 import org.junit.jupiter.api.AfterEach;
@@ -20,14 +17,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -47,9 +40,7 @@ class NodeDhtInteropTest {
     static final Path FOLDER = Path.of("src/test/node").toAbsolutePath();
     @TempDir
     Path temp;
-    private Testnet net;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final List<InetAddress> addresses = new ArrayList<>();
+    private TestnetEngines testnet;
 
     @BeforeEach
     void start() throws Exception {
@@ -62,49 +53,32 @@ class NodeDhtInteropTest {
             Assumptions.assumeTrue(false, why);
         }
         Tools.assumeBinary("node", "nodejs");
-        net = Testnet.start(16);
-        net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+        testnet = TestnetEngines.start(temp);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        addresses.forEach(Testnet::releaseAddress);
-        if (net != null) {
-            net.close();
+        if (testnet != null) {
+            testnet.close();
         }
     }
 
-    private InetAddress address() {
-        InetAddress address = Testnet.allocateAddress();
-        addresses.add(address);
-        return address;
-    }
 
-    private Engine engine(String name) throws IOException {
-        InetAddress mine = address();
-        Engine engine = Engine.start(new StateDir(temp.resolve(name)), new EngineOptions(0, 0, mine)
-                .withDht(new DhtConfig(mine, Testnet.DHT_PORT, net.bootstrapNodes(), null)));
-        toClose.add(engine);
-        return engine;
-    }
 
     @Test
     void aSitePublishedByBittorrentDhtIsReadThroughBitwebsGateway() throws Exception {
         Path folder = Files.createDirectories(temp.resolve("site"));
         Files.writeString(folder.resolve("index.html"), "<h1>put by bittorrent-dht</h1>");
-        Engine seeder = engine("seeder");
+        Engine seeder = testnet.engine("seeder");
         String ih = seeder.publish(folder, Publisher.Progress.NONE).infohash();
 
         byte[] seed = Ed25519.newSeed();
         byte[] salt = "node".getBytes(StandardCharsets.US_ASCII);
         SiteAddress site = SiteAddress.publicKey(Ed25519.publicKey(seed), salt);
-        String bootstrap = net.nodes().stream().limit(6)
+        String bootstrap = testnet.net.nodes().stream().limit(6)
                 .map(n -> n.localAddress().getAddress().getHostAddress() + ":" + n.localAddress().getPort())
                 .collect(Collectors.joining(","));
-        Process process = new ProcessBuilder("node", FOLDER.resolve("bep46_put.mjs").toString(), address().getHostAddress(),
+        Process process = new ProcessBuilder("node", FOLDER.resolve("bep46_put.mjs").toString(), testnet.address().getHostAddress(),
                 bootstrap, Hex.encode(seed), ih, Hex.encode(salt), "7", "40")
                 .directory(FOLDER.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bittorrent-dht finished");
@@ -115,12 +89,12 @@ class NodeDhtInteropTest {
         assertEquals(Hex.encode(MutableItem.target(site.bytes(), salt)), put.path("target").asText(), "same BEP 44 target");
         assertTrue(put.path("nodes").asInt() > 0, out);
 
-        Optional<MutableItem> found = net.node(11).getMutable(site.bytes(), salt, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        Optional<MutableItem> found = testnet.net.node(11).getMutable(site.bytes(), salt, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
         ItemCheck.Verified verified = ItemCheck.verify(site, found.orElseThrow(), Optional.empty());
         assertEquals(7, verified.seq());
         assertEquals(ih, verified.infohash());
 
-        Engine visitor = engine("visitor");
+        Engine visitor = testnet.engine("visitor");
         Http.Reply page = UpdatableSiteTestnetTest.getReady(visitor, site, "/", Duration.ofSeconds(45));
         assertEquals("<h1>put by bittorrent-dht</h1>", page.text());
         assertEquals(7, visitor.keySites().record(site).orElseThrow().seq());

@@ -1,11 +1,9 @@
 package org.bitweb.engine;
 
 import org.bitweb.address.SiteAddress;
-import org.bitweb.dht.DhtConfig;
 import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.Testnet;
 import org.bitweb.gateway.SiteSource;
-import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -18,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,37 +33,21 @@ class SwarmTestnetTest {
     private static final Duration LOOKUP = Duration.ofSeconds(20);
     @TempDir
     Path temp;
-    private Testnet net;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final List<InetAddress> addresses = new ArrayList<>();
+    private TestnetEngines testnet;
 
     @BeforeEach
     void startTestnet() throws IOException {
         Testnet.assumeAvailable();
-        net = Testnet.start(16);
-        net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+        testnet = TestnetEngines.start(temp);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        addresses.forEach(Testnet::releaseAddress);
-        if (net != null) {
-            net.close();
+        if (testnet != null) {
+            testnet.close();
         }
     }
 
-    private Engine engine(String name) throws IOException {
-        InetAddress address = Testnet.allocateAddress();
-        addresses.add(address);
-        EngineOptions options = new EngineOptions(0, 0, address).withDht(
-                new DhtConfig(address, Testnet.DHT_PORT, net.bootstrapNodes(), null));
-        Engine engine = Engine.start(new StateDir(temp.resolve(name)), options);
-        toClose.add(engine);
-        return engine;
-    }
 
     private List<InetAddress> peersSeenBy(DhtNode observer, SiteAddress site) throws Exception {
         return observer.getPeers(site.bytes(), LOOKUP, p -> { }).get(LOOKUP.toSeconds() + 5, TimeUnit.SECONDS)
@@ -77,11 +58,11 @@ class SwarmTestnetTest {
     void aSiteIsFoundThroughTheDhtAloneAndAVisitorStaysHiddenUntilItSeeds() throws Exception {
         Path folder = Files.createDirectories(temp.resolve("site"));
         Files.writeString(folder.resolve("index.html"), "<h1>found through the DHT</h1>");
-        Engine publisher = engine("publisher");
+        Engine publisher = testnet.engine("publisher");
         SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH,
                 publisher.publish(folder, Publisher.Progress.NONE).address());
         InetAddress publisherAddress = publisher.dht().orElseThrow().localAddress().getAddress();
-        DhtNode observer = net.node(net.size() - 1);
+        DhtNode observer = testnet.net.node(testnet.net.size() - 1);
         Testnet.await("the publisher's announce to reach the DHT", Duration.ofSeconds(60),
                 () -> {
                     try {
@@ -91,7 +72,7 @@ class SwarmTestnetTest {
                     }
                 });
 
-        Engine visitor = engine("visitor");
+        Engine visitor = testnet.engine("visitor");
         InetAddress visitorAddress = visitor.dht().orElseThrow().localAddress().getAddress();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         SiteSource.Lookup lookup = visitor.fetch(site, List.of(), Duration.ofSeconds(5));

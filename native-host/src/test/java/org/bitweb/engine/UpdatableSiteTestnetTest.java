@@ -1,11 +1,8 @@
 package org.bitweb.engine;
 
 import org.bitweb.address.SiteAddress;
-import org.bitweb.dht.DhtConfig;
-import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.MutableItem;
 import org.bitweb.dht.Testnet;
-import org.bitweb.store.StateDir;
 import org.bitweb.testing.Http;
 import org.bitweb.updates.UpdateTiming;
 import org.junit.jupiter.api.AfterEach;
@@ -17,11 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,41 +38,21 @@ class UpdatableSiteTestnetTest {
     private static final Duration FETCH = Duration.ofSeconds(45);
     @TempDir
     Path temp;
-    private Testnet net;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final List<InetAddress> addresses = new ArrayList<>();
+    private TestnetEngines testnet;
 
     @BeforeEach
     void startTestnet() throws IOException {
         Testnet.assumeAvailable();
-        net = Testnet.start(16);
-        net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+        testnet = TestnetEngines.start(temp);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                log.debug("close: {}", e.toString());
-            }
-        }
-        addresses.forEach(Testnet::releaseAddress);
-        if (net != null) {
-            net.close();
+        if (testnet != null) {
+            testnet.close();
         }
     }
 
-    Engine engine(String name) throws IOException {
-        InetAddress address = Testnet.allocateAddress();
-        addresses.add(address);
-        EngineOptions options = new EngineOptions(0, 0, address).withDht(
-                new DhtConfig(address, Testnet.DHT_PORT, net.bootstrapNodes(), null));
-        Engine engine = Engine.start(new StateDir(temp.resolve(name)), options);
-        toClose.add(engine);
-        return engine;
-    }
 
     /** GETs through the gateway until it answers 200 (the loading page is a 503 that reloads itself). */
     static Http.Reply getReady(Engine engine, SiteAddress site, String path, Duration timeout) throws IOException {
@@ -124,7 +99,7 @@ class UpdatableSiteTestnetTest {
     @Test
     void aKeySiteIsReadByKeyAndItsUpdateReachesAVisitorAndAFreshOne() throws Exception {
         Path folder = site(temp.resolve("blog"), "<h1>version one</h1>");
-        Engine publisher = engine("publisher");
+        Engine publisher = testnet.engine("publisher");
         KeySites.Published v1 = publisher.keySites().publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
         assertEquals(1, v1.seq());
         assertTrue(v1.newSeq());
@@ -137,10 +112,10 @@ class UpdatableSiteTestnetTest {
         assertEquals(v1.site().infohash(), publisher.sites().get(0).infohash());
 
         long start = System.nanoTime();
-        assertTrue(net.node(7).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS).isPresent());
+        assertTrue(testnet.net.node(7).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS).isPresent());
         long getMs = (System.nanoTime() - start) / 1_000_000;
 
-        Engine visitor = engine("visitor");
+        Engine visitor = testnet.engine("visitor");
         visitor.keySites().timing(UpdateTiming.DEFAULTS.withRecheck(Duration.ofSeconds(1)));
         start = System.nanoTime();
         Http.Reply first = getReady(visitor, site, "/", FETCH);
@@ -170,7 +145,7 @@ class UpdatableSiteTestnetTest {
         assertEquals(v2.site().infohash(), visitor.keySites().record(site).orElseThrow().infohash());
         assertEquals(2, visitor.keySites().record(site).orElseThrow().seq());
 
-        Engine fresh = engine("fresh");
+        Engine fresh = testnet.engine("fresh");
         start = System.nanoTime();
         Http.Reply freshReply = getReady(fresh, site, "/", FETCH);
         long freshMs = (System.nanoTime() - start) / 1_000_000;
@@ -188,7 +163,7 @@ class UpdatableSiteTestnetTest {
     @Test
     void publishingTheSameFolderAgainSignsNothingNewAndSeqOnlyGrows() throws Exception {
         Path folder = site(temp.resolve("same"), "<h1>same</h1>");
-        Engine publisher = engine("publisher");
+        Engine publisher = testnet.engine("publisher");
         KeySites.Published once = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
         KeySites.Published twice = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
         assertEquals(once.seq(), twice.seq());
@@ -199,24 +174,24 @@ class UpdatableSiteTestnetTest {
         var ring = org.bitweb.keys.KeyRing.of(publisher.stateDir());
         MutableItem elsewhere = ring.load("k").signItem(new byte[0], 7,
                 org.bitweb.updates.SiteValue.encode("ab".repeat(20)));
-        assertTrue(net.node(3).putMutable(elsewhere, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS) > 0);
+        assertTrue(testnet.net.node(3).putMutable(elsewhere, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS) > 0);
         Files.writeString(folder.resolve("index.html"), "<h1>changed</h1>");
         KeySites.Published next = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
         assertEquals(8, next.seq(), "above what the DHT holds");
         assertEquals(8, ring.lastSeq("k", new byte[0]));
-        Optional<MutableItem> inDht = net.node(5).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        Optional<MutableItem> inDht = testnet.net.node(5).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
         assertEquals(8, inDht.orElseThrow().seq());
     }
 
     @Test
     void aSeederKeepsTheItemAliveAfterThePublisherIsGone() throws Exception {
         Path folder = site(temp.resolve("kept"), "<h1>kept alive</h1>");
-        Engine publisher = engine("publisher");
+        Engine publisher = testnet.engine("publisher");
         KeySites.Published v1 = publisher.keySites().publish(folder, "kept", new byte[0], Publisher.Progress.NONE);
         SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
         byte[] target = MutableItem.target(site.bytes(), new byte[0]);
 
-        Engine seeder = engine("seeder");
+        Engine seeder = testnet.engine("seeder");
         seeder.keySites().timing(UpdateTiming.DEFAULTS.withRepublish(Duration.ofSeconds(1), Duration.ofSeconds(1)));
         assertTrue(getReady(seeder, site, "/", FETCH).text().contains("kept alive"));
         SiteStatus kept = seeder.keySites().seed(site);
@@ -225,16 +200,15 @@ class UpdatableSiteTestnetTest {
         Testnet.await("the seeder to hold the whole site and share it", FETCH,
                 () -> seeder.site(ih).map(s -> s.seeding() && s.progress() >= 1.0).orElse(false));
 
-        publisher.close();
-        toClose.remove(publisher);
-        net.expireItems();
-        assertEquals(0, net.holders(target));
+        testnet.stop(publisher); // the publisher goes offline
+        testnet.net.expireItems();
+        assertEquals(0, testnet.net.holders(target));
         long expired = System.nanoTime();
-        Testnet.await("the seeder to put the item again", Duration.ofSeconds(20), () -> net.holders(target) > 0);
+        Testnet.await("the seeder to put the item again", Duration.ofSeconds(20), () -> testnet.net.holders(target) > 0);
         long reputMs = (System.nanoTime() - expired) / 1_000_000;
-        assertEquals(1, net.storedSeq(target), "the publisher's signed item, unchanged");
+        assertEquals(1, testnet.net.storedSeq(target), "the publisher's signed item, unchanged");
 
-        Engine fresh = engine("fresh");
+        Engine fresh = testnet.engine("fresh");
         Http.Reply page = getReady(fresh, site, "/", FETCH);
         assertTrue(page.text().contains("kept alive"), page.text());
         log.info("figure: after expiry, the seeder's re-put (1 s interval) is in the DHT after {} ms", reputMs);
@@ -243,11 +217,11 @@ class UpdatableSiteTestnetTest {
     @Test
     void anUpdateReachesAConnectedVisitorThroughItsPeersWithinSeconds() throws Exception {
         Path folder = site(temp.resolve("live"), "<h1>live one</h1>");
-        Engine publisher = engine("publisher");
+        Engine publisher = testnet.engine("publisher");
         KeySites.Published v1 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
         SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
 
-        Engine visitor = engine("visitor");
+        Engine visitor = testnet.engine("visitor");
         // the DHT is not asked again during this test: the update can only come from a peer
         visitor.keySites().timing(UpdateTiming.DEFAULTS.withRecheck(Duration.ofHours(1)));
         assertTrue(getReady(visitor, site, "/", FETCH).text().contains("live one"));
