@@ -28,23 +28,34 @@ import java.util.regex.Pattern;
  * Companion's most common failure; this is the answer to "it does not work".
  */
 final class Doctor {
-    /** Where each browser looks for a user's host manifests. Mirrors installer/install.sh's table. */
+    /**
+     * Where each browser looks for host manifests on this OS: installer/browsers.json, the table
+     * the installers write by, packed into the jar. Rows: {display name, family, folder}.
+     */
     static List<String[]> manifestFolders(Map<String, String> env, String os) {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-        String config = env.getOrDefault("XDG_CONFIG_HOME", home + "/.config");
+        String xdg = env.get("XDG_CONFIG_HOME");
+        String config = xdg != null && xdg.startsWith("/") ? xdg : home + "/.config";
+        String system = os.contains("mac") ? "macos" : "linux";
         List<String[]> rows = new ArrayList<>();
-        if (os.contains("mac")) {
-            String support = home + "/Library/Application Support";
-            rows.add(new String[] {"Chromium", "chromium", support + "/Chromium/NativeMessagingHosts"});
-            rows.add(new String[] {"Google Chrome", "chromium", support + "/Google/Chrome/NativeMessagingHosts"});
-            rows.add(new String[] {"Firefox", "firefox", support + "/Mozilla/NativeMessagingHosts"});
-        } else {
-            rows.add(new String[] {"Chromium", "chromium", config + "/chromium/NativeMessagingHosts"});
-            rows.add(new String[] {"Google Chrome", "chromium", config + "/google-chrome/NativeMessagingHosts"});
-            rows.add(new String[] {"Firefox", "firefox", home + "/.mozilla/native-messaging-hosts"});
+        try (InputStream in = Doctor.class.getResourceAsStream("/org/bitweb/browsers.json")) {
+            for (JsonNode row : Json.MAPPER.readTree(in).path("rows")) {
+                if (!row.path("os").asText().equals(system)) {
+                    continue;
+                }
+                String folder = row.path("dir").asText().replace("${HOME}", home).replace("${XDG_CONFIG_HOME}", config);
+                String scope = row.path("scope").asText();
+                rows.add(new String[] {NAMES.getOrDefault(row.path("browser").asText(), row.path("browser").asText())
+                        + (scope.equals("system") ? " (all users)" : ""), row.path("family").asText(), folder});
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the jar's browser table is unreadable: " + e.getMessage(), e);
         }
         return rows;
     }
+
+    private static final Map<String, String> NAMES = Map.of("chrome", "Google Chrome", "chromium", "Chromium",
+            "brave", "Brave", "edge", "Microsoft Edge", "firefox", "Firefox");
 
     private final StateDir dir;
     private final PrintStream out;

@@ -106,4 +106,14 @@ class DoctorTest {
         assertTrue(text().contains("answers, but not as the BitWeb gateway"), text());
         assertTrue(text().contains("--gateway-port 0"), text());
     }
+
+    @Test
+    void looksWhereTheInstallerWritesForEveryBrowserInItsTable() throws IOException {
+        install("exec " + java() + " -jar JAR host \"$@\"");
+        Path brave = Files.createDirectories(home.resolve(".config/BraveSoftware/Brave-Browser/NativeMessagingHosts"));
+        Files.copy(home.resolve(".config/chromium/NativeMessagingHosts/org.bitweb.host.json"), brave.resolve("org.bitweb.host.json"));
+        Files.delete(home.resolve(".config/chromium/NativeMessagingHosts/org.bitweb.host.json"));
+        assertEquals(0, doctor(new StateDir(home.resolve("state"))), text());
+        assertTrue(text().contains("ok    Brave: host manifest"), text());
+    }
 }
