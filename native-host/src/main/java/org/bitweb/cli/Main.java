@@ -10,6 +10,8 @@ import org.bitweb.log.Logging;
 import org.bitweb.messaging.EngineClient;
 import org.bitweb.messaging.Json;
 import org.bitweb.messaging.ProtocolException;
+import org.bitweb.engine.SiteStats;
+import org.bitweb.engine.SiteStatus;
 import org.bitweb.store.SiteRecord;
 import org.bitweb.store.SiteStore;
 import org.bitweb.store.StateDir;
@@ -418,21 +420,14 @@ public final class Main {
             if (versions.contains(record.infohash())) {
                 continue; // shown once, under its key, below
             }
-            var address = new org.bitweb.address.SiteAddress(org.bitweb.address.SiteAddress.Kind.INFOHASH, record.infohash());
-            sites.addObject().put("address", address.label()).put("url", address.url()).put("name", record.name())
-                    .put("size", record.size()).put("files", record.files()).put("peers", 0)
-                    .put("seeding", record.seeding()).put("published", record.published()).put("infohash", record.infohash());
+            sites.add(Json.tree(SiteStatus.of(record, SiteStats.NONE, record.published())));
         }
+        // the same records the running engine shows, so status reads alike with and without it
         for (var keySite : keySites.list()) {
-            var site = sites.addObject().put("address", keySite.site().label()).put("url", keySite.site().url());
-            store.get(keySite.infohash()).ifPresentOrElse(
-                    r -> site.put("name", r.name()).put("size", r.size()).put("files", r.files()),
-                    () -> site.put("name", "").put("size", 0).put("files", 0));
-            site.put("peers", 0).put("seeding", keySite.seeding()).put("published", keySite.published())
-                    .put("infohash", keySite.infohash()).put("seq", keySite.seq());
-            if (keySite.keyName() != null) {
-                site.put("key", keySite.keyName());
-            }
+            SiteRecord current = store.get(keySite.infohash()).orElse(
+                    new SiteRecord(keySite.infohash(), "", 0, 0, keySite.published(), keySite.seeding(), 0));
+            sites.add(Json.tree(SiteStatus.of(current, SiteStats.NONE, current.published())
+                    .asKeySite(keySite.site(), keySite.seq(), keySite.seeding(), keySite.keyName())));
         }
         return node;
     }

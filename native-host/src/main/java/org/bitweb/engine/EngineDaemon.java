@@ -454,20 +454,10 @@ public final class EngineDaemon implements AutoCloseable {
         return salt;
     }
 
+    /** A site named the way users paste it: a label, http://<site>.bitweb/..., or a magnet link. */
     static SiteAddress parseAddress(String text) throws ProtocolException {
-        String label = text.trim();
-        if (label.startsWith("http://")) {
-            label = label.substring("http://".length());
-        }
-        int slash = label.indexOf('/');
-        if (slash >= 0) {
-            label = label.substring(0, slash);
-        }
-        if (label.endsWith("." + SiteAddress.TLD)) {
-            label = label.substring(0, label.length() - SiteAddress.TLD.length() - 1);
-        }
         try {
-            return SiteAddress.parseHostPart(label);
+            return SiteLink.parse(text).site();
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
         }

@@ -21,7 +21,7 @@ public record SiteStatus(String address, String url, String name, long size, int
                          boolean seeding, boolean published, long uploaded, long downloaded, double progress,
                          String source, String infohash, Long seq, String key) {
 
-    static SiteStatus of(SiteRecord record, SiteStats stats, boolean complete) {
+    public static SiteStatus of(SiteRecord record, SiteStats stats, boolean complete) {
         SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
         // once bt has checked the data its count wins: a published site damaged on disk shows it
         double progress = stats.piecesTotal() > 0 ? (double) stats.piecesComplete() / stats.piecesTotal()
@@ -32,7 +32,7 @@ public record SiteStatus(String address, String url, String name, long size, int
     }
 
     /** This version's figures under an updatable site's address. */
-    SiteStatus asKeySite(SiteAddress site, long seq, boolean keySeeding, String keyName) {
+    public SiteStatus asKeySite(SiteAddress site, long seq, boolean keySeeding, String keyName) {
         return new SiteStatus(site.label(), site.url(), name, size, files, peers, keySeeding, keyName != null,
                 uploaded, downloaded, progress, source, infohash, seq, keyName);
     }
