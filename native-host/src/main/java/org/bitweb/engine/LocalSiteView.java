@@ -2,6 +2,7 @@ package org.bitweb.engine;
 
 import org.bitweb.gateway.SiteView;
 import org.bitweb.torrent.DataLayout;
+import org.bitweb.torrent.FileIndex;
 import org.bitweb.torrent.TorrentInfo;
 
 import java.io.IOException;
@@ -10,11 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A site whose bytes are all on this machine (published here, or fully downloaded). Only paths
@@ -23,23 +20,12 @@ import java.util.Set;
 final class LocalSiteView implements SiteView {
     private final TorrentInfo info;
     private final Path dataRoot;
-    private final Map<String, TorrentInfo.TorrentFile> files = new HashMap<>();
-    private final Set<String> directories = new HashSet<>();
+    private final FileIndex files;
 
     LocalSiteView(TorrentInfo info, Path dataRoot) {
         this.info = info;
         this.dataRoot = dataRoot;
-        directories.add("");
-        for (TorrentInfo.TorrentFile file : info.files()) {
-            String path = file.joined();
-            files.put(path, file);
-            int slash = path.lastIndexOf('/');
-            while (slash > 0) {
-                path = path.substring(0, slash);
-                directories.add(path);
-                slash = path.lastIndexOf('/');
-            }
-        }
+        this.files = FileIndex.of(info);
     }
 
     @Override
@@ -49,18 +35,18 @@ final class LocalSiteView implements SiteView {
 
     @Override
     public Optional<FileEntry> file(String path) {
-        TorrentInfo.TorrentFile file = files.get(path);
+        TorrentInfo.TorrentFile file = files.file(path);
         return file == null ? Optional.empty() : Optional.of(new FileEntry(path, file.length()));
     }
 
     @Override
     public boolean isDirectory(String path) {
-        return directories.contains(path);
+        return files.isDirectory(path);
     }
 
     @Override
     public InputStream open(FileEntry entry, long offset, long length) throws IOException {
-        TorrentInfo.TorrentFile file = files.get(entry.path());
+        TorrentInfo.TorrentFile file = files.file(entry.path());
         if (file == null) {
             throw new IOException("not in site " + info.infohash() + ": " + entry.path());
         }

@@ -15,6 +15,7 @@ import org.bitweb.gateway.SiteView;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.torrent.Bencode;
 import org.bitweb.torrent.DataLayout;
+import org.bitweb.torrent.FileIndex;
 import org.bitweb.torrent.TorrentInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -57,8 +54,7 @@ final class RemoteSite implements SiteView {
     private volatile String failure;
     private volatile SiteStats stats = SiteStats.NONE;
     private volatile long lastUsed = System.currentTimeMillis();
-    private Map<String, TorrentInfo.TorrentFile> files = Map.of();
-    private Set<String> directories = Set.of();
+    private volatile FileIndex files = FileIndex.EMPTY;
     private BtClient client;
 
     private final FastResume resume;
@@ -157,19 +153,7 @@ final class RemoteSite implements SiteView {
     }
 
     private void ready(TorrentInfo parsed) {
-        Map<String, TorrentInfo.TorrentFile> byPath = new HashMap<>();
-        Set<String> dirs = new HashSet<>();
-        dirs.add("");
-        for (TorrentInfo.TorrentFile f : parsed.files()) {
-            String path = f.joined();
-            byPath.put(path, f);
-            for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/')) {
-                path = path.substring(0, slash);
-                dirs.add(path);
-            }
-        }
-        files = byPath;
-        directories = dirs;
+        files = FileIndex.of(parsed);
         info = parsed;
         synchronized (signal) {
             signal.notifyAll();
@@ -260,19 +244,19 @@ final class RemoteSite implements SiteView {
     @Override
     public Optional<FileEntry> file(String path) {
         lastUsed = System.currentTimeMillis();
-        TorrentInfo.TorrentFile f = files.get(path);
+        TorrentInfo.TorrentFile f = files.file(path);
         return f == null ? Optional.empty() : Optional.of(new FileEntry(path, f.length()));
     }
 
     @Override
     public boolean isDirectory(String path) {
-        return directories.contains(path);
+        return files.isDirectory(path);
     }
 
     @Override
     public InputStream open(FileEntry entry, long offset, long length) throws IOException {
         TorrentInfo current = info;
-        TorrentInfo.TorrentFile f = files.get(entry.path());
+        TorrentInfo.TorrentFile f = files.file(entry.path());
         if (current == null || f == null) {
             throw new IOException("not in site " + infohash + ": " + entry.path());
         }
