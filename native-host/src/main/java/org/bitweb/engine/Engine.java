@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +69,7 @@ public final class Engine implements AutoCloseable {
             });
     private final SharingPolicy sharing;
     private DhtNode dht;
+    private PeerListener listener;
     private KeySites keySites;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
@@ -92,8 +92,8 @@ public final class Engine implements AutoCloseable {
         SiteStore store = SiteStore.open(dir);
         // through a proxy nobody outside can reach us anyway: listen on loopback only
         InetAddress bind = options.socks5Proxy() != null ? InetAddress.getLoopbackAddress() : options.peerBind();
-        int peerPort = options.peerPort() != 0 ? options.peerPort() : freePort(bind);
-        checkPortFree(bind, peerPort);
+        PeerListener listener = PeerListener.bind(bind, options.peerPort());
+        int peerPort = listener.port();
 
         Config config = new Config();
         config.setAcceptorAddress(bind);
@@ -111,7 +111,12 @@ public final class Engine implements AutoCloseable {
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
                     ? options.dht().withStateFile(dir.root().resolve("dht-nodes.json")) : options.dht();
-            dht = DhtNode.start(dhtConfig);
+            try {
+                dht = DhtNode.start(dhtConfig);
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                throw e;
+            }
             // announce only sites this engine shares; every other lookup reveals nothing
             DhtPeerSourceFactory peers = new DhtPeerSourceFactory(dht, sharing::shares, peerPort);
             builder.module(peers.module());
@@ -123,6 +128,7 @@ public final class Engine implements AutoCloseable {
         }
         BtRuntime runtime = builder
                 .module(new PrivacyModule(sharing))
+                .module(listener.module())
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
                     // key sites: peers pass each other the newest signed item (BEP 10)
@@ -151,6 +157,7 @@ public final class Engine implements AutoCloseable {
             gateway.start();
         } catch (IOException e) {
             runtime.shutdown();
+            listener.close();
             if (dht != null) {
                 dht.close();
             }
@@ -159,6 +166,9 @@ public final class Engine implements AutoCloseable {
         }
         Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options);
         engine.dht = dht;
+        engine.listener = listener;
+        // accept peers from now on, not only once the first site starts
+        runtime.startup();
         engine.keySites = new KeySites(engine, org.bitweb.updates.MutableStore.open(dir),
                 org.bitweb.keys.KeyRing.of(dir), dht);
         items.attach(engine.keySites);
@@ -654,25 +664,8 @@ public final class Engine implements AutoCloseable {
             }
         });
         runtime.shutdown();
+        listener.close();
         log.info("engine stopped");
-    }
-
-    static int freePort(InetAddress bind) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(bind, 0));
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void checkPortFree(InetAddress bind, int port) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(bind, port));
-        } catch (IOException e) {
-            throw new IOException("the BitTorrent port " + port + " is taken (" + e.getMessage()
-                    + "); stop the program using it or pass --peer-port 0", e);
-        }
     }
 
     static UncheckedIOException unchecked(IOException e) {
