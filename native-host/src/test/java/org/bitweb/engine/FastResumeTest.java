@@ -99,7 +99,7 @@ class FastResumeTest {
             byte[] expected = Files.readAllBytes(folder.resolve("data.bin"));
             double before;
             try (Engine visitor = Engine.start(visitorState, new EngineOptions(0, 0, LOOPBACK))) {
-                assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer, Duration.ofSeconds(20)));
+                assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer, Duration.ofSeconds(45)));
                 byte[] body = SwarmFetchTest.getBytes(visitor.gatewayPort(), site.host(), "/data.bin", "bytes=0-2000000");
                 assertArrayEquals(java.util.Arrays.copyOf(expected, 2_000_001), body);
                 before = visitor.completion(site).orElseThrow();

@@ -129,7 +129,7 @@ class Socks5Test {
         toClose.add(0, visitor);
         assertTrue(visitor.dht().isEmpty(), "no DHT through a SOCKS proxy");
         InetSocketAddress seederPeer = new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.peerPort());
-        assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, List.of(seederPeer), Duration.ofSeconds(20)));
+        assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, List.of(seederPeer), Duration.ofSeconds(45)));
         assertArrayEquals(data, SwarmFetchTest.getBytes(visitor.gatewayPort(), site.host(), "/data.bin", null));
 
         assertTrue(proxy.targets.contains(seederPeer), "the proxy carried the connection: " + proxy.targets);

@@ -46,7 +46,7 @@ class StorageLimitTest {
                 String mine = visitor.publish(own, Publisher.Progress.NONE).address();
                 List<InetSocketAddress> peer = List.of(new InetSocketAddress(LOOPBACK, publisher.peerPort()));
                 for (SiteAddress site : sites) {
-                    assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer, Duration.ofSeconds(20)));
+                    assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer, Duration.ofSeconds(45)));
                     SwarmFetchTest.getBytes(visitor.gatewayPort(), site.host(), "/data.bin", null);
                 }
                 // visits are noted to the minute; make the order unambiguous
@@ -80,7 +80,7 @@ class StorageLimitTest {
             SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
             StateDir state = new StateDir(temp.resolve("v"));
             try (Engine visitor = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
-                visitor.fetch(site, List.of(new InetSocketAddress(LOOPBACK, publisher.peerPort())), Duration.ofSeconds(20));
+                visitor.fetch(site, List.of(new InetSocketAddress(LOOPBACK, publisher.peerPort())), Duration.ofSeconds(45));
                 SwarmFetchTest.get(visitor.gatewayPort(), site.host(), "/");
                 visitor.remove(site.hex());
             }

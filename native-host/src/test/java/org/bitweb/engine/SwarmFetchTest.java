@@ -52,7 +52,7 @@ class SwarmFetchTest {
         publisher = Engine.start(new StateDir(temp.resolve("a")), new EngineOptions(0, 0, loopback));
         site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
         visitor = Engine.start(new StateDir(temp.resolve("b")), new EngineOptions(0, 0, loopback,
-                Duration.ofSeconds(20), Duration.ofSeconds(20)));
+                Duration.ofSeconds(60), Duration.ofSeconds(20)));
     }
 
     @AfterEach
@@ -70,7 +70,7 @@ class SwarmFetchTest {
     }
 
     private SiteSource.Lookup fetchUntilReady() {
-        SiteSource.Lookup lookup = visitor.fetch(site, publisherPeer(), Duration.ofSeconds(15));
+        SiteSource.Lookup lookup = visitor.fetch(site, publisherPeer(), Duration.ofSeconds(45));
         assertInstanceOf(SiteSource.Lookup.Ready.class, lookup, () -> "not ready: " + lookup);
         return lookup;
     }

@@ -48,7 +48,7 @@ class VisitorPrivacyTest {
         publisher = Engine.start(new StateDir(temp.resolve("publisher")), new EngineOptions(0, 0, LOOPBACK));
         site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
         visitor = Engine.start(new StateDir(temp.resolve("visitor")), new EngineOptions(0, 0, LOOPBACK));
-        assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer(publisher), Duration.ofSeconds(20)));
+        assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer(publisher), Duration.ofSeconds(45)));
         byte[] body = SwarmFetchTest.getBytes(visitor.gatewayPort(), site.host(), "/data.bin", null);
         assertArrayEquals(data, body);
     }
@@ -63,9 +63,10 @@ class VisitorPrivacyTest {
         return List.of(new InetSocketAddress(LOOPBACK, engine.peerPort()));
     }
 
-    private Engine stranger(String name) throws IOException {
+    /** An engine that gives up on a site after {@code patience} without its file list. */
+    private Engine stranger(String name, Duration patience) throws IOException {
         return Engine.start(new StateDir(temp.resolve(name)), new EngineOptions(0, 0, LOOPBACK,
-                Duration.ofSeconds(4), Duration.ofSeconds(30)));
+                patience, Duration.ofSeconds(30)));
     }
 
     /** Asks only the visitor for the site until the stranger's engine gives up. */
@@ -80,22 +81,22 @@ class VisitorPrivacyTest {
 
     @Test
     void aVisitorServesNothingUntilItSeedsAndNothingAfterItStops() throws Exception {
-        try (Engine stranger = stranger("stranger1")) {
+        try (Engine stranger = stranger("stranger1", Duration.ofSeconds(4))) {
             SiteSource.Lookup lookup = askOnlyTheVisitor(stranger);
             assertInstanceOf(SiteSource.Lookup.Unknown.class, lookup, "the visitor must not hand out the site");
             assertEquals(0, visitor.site(site.hex()).orElseThrow().uploaded());
         }
 
         visitor.seed(site.hex());
-        try (Engine stranger = stranger("stranger2")) {
-            SiteSource.Lookup lookup = stranger.fetch(site, peer(visitor), Duration.ofSeconds(20));
+        try (Engine stranger = stranger("stranger2", Duration.ofSeconds(60))) {
+            SiteSource.Lookup lookup = stranger.fetch(site, peer(visitor), Duration.ofSeconds(45));
             assertInstanceOf(SiteSource.Lookup.Ready.class, lookup, "a seeder hands out the site");
             byte[] body = SwarmFetchTest.getBytes(stranger.gatewayPort(), site.host(), "/data.bin", null);
             assertArrayEquals(data, body);
         }
 
         visitor.unseed(site.hex());
-        try (Engine stranger = stranger("stranger3")) {
+        try (Engine stranger = stranger("stranger3", Duration.ofSeconds(4))) {
             assertInstanceOf(SiteSource.Lookup.Unknown.class, askOnlyTheVisitor(stranger), "stopped seeding: nothing again");
         }
         assertTrue(visitor.site(site.hex()).isPresent(), "stopping to seed keeps the site");
