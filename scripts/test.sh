@@ -10,6 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export BITWEB_DHT=off
 
 bash scripts/install-test-deps.sh
-mvn -B -ntp verify
+if ! mvn -B -ntp verify; then
+    bash scripts/show-test-failures.sh
+    exit 1
+fi
 node extension/build.mjs
 node --test --test-concurrency=1 extension/test/ installer/test/ e2e/
