@@ -316,7 +316,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     /**
      * Stores a signed mutable item on the nodes closest to its target; completes with how many took
      * it. Fails with {@link IllegalArgumentException} when the signature does not verify and with
-     * {@link DhtException} when the DHT already holds a newer item under that key.
+     * {@link NewerItemException} when the DHT already holds a newer item under that key.
      */
     public CompletableFuture<Integer> putMutable(MutableItem item, Duration timeout) {
         StorageItem storageItem = toStorageItem(item);
@@ -337,7 +337,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                     return;
                 }
                 if (newestSeq.get() > item.seq()) {
-                    op.fail(new DhtException("the DHT already holds seq " + newestSeq.get() + " for this key; not putting seq " + item.seq()));
+                    op.fail(new NewerItemException(newestSeq.get(), item.seq()));
                     return;
                 }
                 PutTask put = new PutTask(server, dht.getNode(), get.getTokens(), storageItem);

@@ -2,6 +2,7 @@ package org.bitweb.engine;
 
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.NewerItemException;
 import org.bitweb.dht.MutableItem;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
@@ -367,18 +368,48 @@ final class KeySites implements AutoCloseable {
         log.info("published {} as seq {} of {}", ih, record.seq(), site);
         announce(record);
         int nodes = 0;
-        if (dht != null) {
+        // A lookup can miss the node that holds a newer item (another machine with this key); the
+        // put's own lookup may find it. Then this version is signed again above it: the version
+        // published last must be the one visitors get.
+        for (int attempt = 0; dht != null && attempt < 3; attempt++) {
             try {
                 nodes = dht.putMutable(record.item(), timing.putTimeout())
                         .get(timing.putTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                break;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
+                break;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof NewerItemException newer && attempt < 2) {
+                    record = signAbove(site, key, keyName, salt, ih, newer.newestSeq());
+                    signed = true;
+                    log.info("the DHT held seq {}; published {} again as seq {} of {}", newer.newestSeq(), ih, record.seq(), site);
+                    announce(record);
+                    continue;
+                }
                 log.warn("the DHT did not take {} now ({}); it is put again every {} min", site,
                         e.getCause() != null ? e.getCause().getMessage() : e.toString(), timing.republish().toMinutes());
+                break;
+            } catch (TimeoutException e) {
+                log.warn("the DHT did not take {} now ({}); it is put again every {} min", site, e, timing.republish().toMinutes());
+                break;
             }
         }
         return new Published(status(record), record.seq(), signed, nodes);
+    }
+
+    /** Signs {@code ih} as the site's version above {@code seenSeq} and every seq this machine used. */
+    private KeySiteRecord signAbove(SiteAddress site, SiteKey key, String keyName, byte[] salt, String ih, long seenSeq)
+            throws IOException {
+        synchronized (lock(site)) {
+            KeySiteRecord known = store.get(site).orElseThrow();
+            long seq = Math.max(Math.max(ring.lastSeq(keyName, salt), known.seq()), seenSeq) + 1;
+            ring.recordSeq(keyName, salt, seq);
+            MutableItem item = key.signItem(salt, seq, SiteValue.encode(ih));
+            KeySiteRecord record = known.withItem(item, ih);
+            store.put(record);
+            return record;
+        }
     }
 
     /** A version published with no engine running. */
