@@ -317,7 +317,7 @@ public final class EngineDaemon implements AutoCloseable {
         data.put("completion", engine.completion(link.site()).orElse(0.0));
         engine.torrentInfo(link.site()).ifPresent(info -> {
             List<Map<String, Object>> files = new ArrayList<>();
-            for (var file : info.files()) {
+            for (var file : info.contentFiles()) {
                 files.add(Map.of("path", file.joined(), "length", file.length()));
             }
             data.put("name", info.name());

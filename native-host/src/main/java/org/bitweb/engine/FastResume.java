@@ -84,6 +84,11 @@ final class FastResume implements ChunkVerifier {
     }
 
     /** Records the verified pieces and the files' current sizes and times, atomically. */
+    /** Offers pieces known complete (hashed by whoever put them there) to the site's first check. */
+    void offerPieces(String site, BitSet verified) {
+        offered.put(site, (BitSet) verified.clone());
+    }
+
     static void save(Path siteDir, TorrentInfo info, BitSet verified) throws IOException {
         Path data = siteDir.resolve(SiteFiles.DATA);
         List<Map<String, Object>> files = new ArrayList<>();
@@ -113,6 +118,7 @@ final class FastResume implements ChunkVerifier {
 
     @Override
     public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
+        chunks.forEach(FastResume::markPadding);
         String site = chunks.isEmpty() ? null : siteOf(chunks.get(0));
         BitSet trusted = site == null ? null : offered.remove(site);
         if (trusted == null) {
@@ -127,7 +133,7 @@ final class FastResume implements ChunkVerifier {
             ChunkDescriptor chunk = chunks.get(i);
             if (trusted.get(i)) {
                 bitfield.markLocalPieceVerified(i);
-            } else if (hashing.verifyIfPresent(chunk)) {
+            } else if (hasData(chunk) && hashing.verifyIfPresent(chunk)) {
                 hashed++;
                 bitfield.markLocalPieceVerified(i);
             } else {
@@ -146,6 +152,52 @@ final class FastResume implements ChunkVerifier {
     @Override
     public boolean verifyIfPresent(ChunkDescriptor chunk) {
         return hashing.verifyIfPresent(chunk);
+    }
+
+    /** Whether every file under a piece has bytes on disk (else it cannot be complete: no need to hash). */
+    private static boolean hasData(ChunkDescriptor chunk) {
+        boolean[] empty = {false};
+        chunk.getData().visitUnits((unit, off, lim) -> {
+            if (lim != 0 && unit.size() == 0) {
+                empty[0] = true;
+                return false;
+            }
+            return true;
+        });
+        return !empty[0];
+    }
+
+    /**
+     * Marks the blocks of a piece that lie wholly in pad files as present: bt (which knows nothing
+     * of BEP 47) would otherwise ask peers for zeros it can make itself, up to a piece per file.
+     */
+    static void markPadding(ChunkDescriptor chunk) {
+        List<long[]> pads = new ArrayList<>();
+        long[] position = {0};
+        chunk.getData().visitUnits((unit, off, lim) -> {
+            long length = lim - off;
+            if (unit instanceof SafeStorage.SiteUnit tagged && tagged.padding()) {
+                pads.add(new long[]{position[0], position[0] + length});
+            }
+            position[0] += length;
+            return true;
+        });
+        if (pads.isEmpty()) {
+            return;
+        }
+        long blockSize = chunk.blockSize();
+        long size = chunk.length();
+        for (int block = 0; block < chunk.blockCount(); block++) {
+            long from = block * blockSize;
+            long to = Math.min(from + blockSize, size);
+            for (long[] pad : pads) {
+                if (pad[0] <= from && to <= pad[1] && !chunk.isPresent(block)) {
+                    // written through the piece's block set (which marks the block) into the pad's zero unit
+                    chunk.getData().getSubrange(from, to - from).putBytes(new byte[(int) (to - from)]);
+                    break;
+                }
+            }
+        }
     }
 
     private static String siteOf(ChunkDescriptor chunk) {

@@ -58,7 +58,7 @@ public final class Publisher {
                     AtomicFiles.syncDirectory(dir.sites());
                 }
                 SiteRecord existing = store.get(info.infohash()).orElse(null);
-                SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
+                SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.contentSize(), info.contentFiles().size(),
                         true, true, existing != null ? existing.added() : System.currentTimeMillis()).withSource(source.toString());
                 store.put(record);
                 return record;

@@ -11,6 +11,9 @@ import org.bitweb.torrent.TorrentInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +33,9 @@ final class SafeStorage implements Storage {
 
     @Override
     public StorageUnit getUnit(Torrent torrent, TorrentFile file) {
+        if (isPad(torrent, file)) {
+            return new SiteUnit(new ZeroUnit(file.getSize()), site);
+        }
         if (torrent.getFiles().size() != 1) {
             TorrentInfo.checkName(torrent.getName().getBytes(StandardCharsets.UTF_8), "name");
         }
@@ -47,6 +53,99 @@ final class SafeStorage implements Storage {
         delegate.flush();
     }
 
+    private Map<TorrentFile, Boolean> pads;
+
+    /** Whether the torrent's own metadata marks this file as padding (bt itself ignores BEP 47). */
+    private synchronized boolean isPad(Torrent torrent, TorrentFile file) {
+        if (pads == null) {
+            pads = new IdentityHashMap<>();
+            List<TorrentFile> files = torrent.getFiles();
+            List<TorrentInfo.TorrentFile> ours = TorrentInfo.parseInfo(torrent.getSource().getExchangedMetadata()).files();
+            if (ours.size() != files.size()) {
+                throw new IllegalArgumentException("torrent lists " + files.size() + " files, its metadata " + ours.size());
+            }
+            for (int i = 0; i < files.size(); i++) {
+                pads.put(files.get(i), ours.get(i).pad());
+            }
+        }
+        return pads.getOrDefault(file, false);
+    }
+
+    /**
+     * A BEP 47 pad file: zeros that take no disk. Writes are dropped: a piece with other bytes
+     * where the padding is fails its hash anyway.
+     */
+    static final class ZeroUnit implements StorageUnit {
+        private static final byte[] ZEROS = new byte[64 * 1024];
+        private final long length;
+
+        ZeroUnit(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public int readBlock(ByteBuffer buffer, long offset) {
+            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            for (int left = n; left > 0; left -= Math.min(left, ZEROS.length)) {
+                buffer.put(ZEROS, 0, Math.min(left, ZEROS.length));
+            }
+            return n;
+        }
+
+        @Override
+        public void readBlockFully(ByteBuffer buffer, long offset) {
+            readBlock(buffer, offset);
+        }
+
+        @Override
+        public int writeBlock(ByteBuffer buffer, long offset) {
+            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            buffer.position(buffer.position() + n);
+            return n;
+        }
+
+        @Override
+        public void writeBlockFully(ByteBuffer buffer, long offset) {
+            writeBlock(buffer, offset);
+        }
+
+        @Override
+        public int writeBlock(ByteBufferView buffer, long offset) {
+            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            buffer.position(buffer.position() + n);
+            return n;
+        }
+
+        @Override
+        public void writeBlockFully(ByteBufferView buffer, long offset) {
+            writeBlock(buffer, offset);
+        }
+
+        @Override
+        public boolean createEmpty() {
+            return true;
+        }
+
+        @Override
+        public long capacity() {
+            return length;
+        }
+
+        @Override
+        public long size() {
+            return length;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "padding of " + length + " bytes";
+        }
+    }
+
     /** A storage unit that knows which site it belongs to. */
     static final class SiteUnit implements StorageUnit {
         private final StorageUnit unit;
@@ -55,6 +154,11 @@ final class SafeStorage implements Storage {
         SiteUnit(StorageUnit unit, String site) {
             this.unit = unit;
             this.site = site;
+        }
+
+        /** Whether this is a pad file's zeros rather than a file on disk. */
+        boolean padding() {
+            return unit instanceof ZeroUnit;
         }
 
         @Override

@@ -5,7 +5,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** A torrent's files by their '/'-joined path, and the folders they make, as the gateway looks them up. */
+/**
+ * A torrent's files by their '/'-joined path, and the folders they make, as the gateway looks them
+ * up. Pad files are not part of the site: they are not listed.
+ */
 public record FileIndex(Map<String, TorrentInfo.TorrentFile> files, Set<String> directories) {
     public static final FileIndex EMPTY = new FileIndex(Map.of(), Set.of());
 
@@ -18,7 +21,7 @@ public record FileIndex(Map<String, TorrentInfo.TorrentFile> files, Set<String> 
         Map<String, TorrentInfo.TorrentFile> files = new HashMap<>();
         Set<String> directories = new HashSet<>();
         directories.add("");
-        for (TorrentInfo.TorrentFile file : info.files()) {
+        for (TorrentInfo.TorrentFile file : info.contentFiles()) {
             String path = file.joined();
             files.put(path, file);
             for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/')) {

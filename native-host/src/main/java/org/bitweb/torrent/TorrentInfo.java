@@ -37,10 +37,16 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
      * @param path   relative path segments, each checked safe
      * @param length bytes
      * @param offset position of the first byte in the torrent's concatenated data
+     * @param pad    a BEP 47 pad file (attribute {@code p}): zeros that align the next file to a
+     *               piece, never stored on disk and never served
      */
-    public record TorrentFile(List<String> path, long length, long offset) {
+    public record TorrentFile(List<String> path, long length, long offset, boolean pad) {
         public TorrentFile {
             path = List.copyOf(path);
+        }
+
+        public TorrentFile(List<String> path, long length, long offset) {
+            this(path, length, offset, false);
         }
 
         /** '/'-joined path, as the gateway addresses files. */
@@ -51,6 +57,16 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
 
     public TorrentInfo {
         files = List.copyOf(files);
+    }
+
+    /** The files a site is made of: every file but the pad files. */
+    public List<TorrentFile> contentFiles() {
+        return files.stream().filter(f -> !f.pad()).toList();
+    }
+
+    /** Bytes of the site's own files, without padding: what it takes on disk. */
+    public long contentSize() {
+        return files.stream().filter(f -> !f.pad()).mapToLong(TorrentFile::length).sum();
     }
 
     public long totalSize() {
@@ -130,11 +146,13 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
                     }
                     path.add(segment(b, "path element"));
                 }
+                // pad files are never on disk, so several may share a name (".pad/16384")
+                boolean pad = file.get("attr") instanceof byte[] attr && contains(attr, (byte) 'p');
                 String joined = String.join("/", path);
-                if (!paths.add(joined)) {
+                if (!pad && !paths.add(joined)) {
                     throw new IllegalArgumentException("torrent lists the file '" + joined + "' twice");
                 }
-                files.add(new TorrentFile(path, length, offset));
+                files.add(new TorrentFile(path, length, offset, pad));
                 if (length > Long.MAX_VALUE - offset) {
                     throw new IllegalArgumentException("torrent file lengths add up past " + Long.MAX_VALUE + " bytes");
                 }
@@ -162,6 +180,15 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
         }
         return new TorrentInfo(Hex.encode(sha1(info)), name, (int) pieceLength, pieces,
                 Collections.unmodifiableList(files), multi);
+    }
+
+    private static boolean contains(byte[] bytes, byte b) {
+        for (byte x : bytes) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long length(Map<String, Object> map) {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * it). Files are sorted by their path's UTF-8 bytes and nothing time- or machine-dependent enters
  * the info dictionary, so the same folder always gives the same infohash. Hidden files (names
  * starting with '.') and symbolic links are left out: they are almost never meant to be published.
+ * Each file starts at a piece boundary, after a BEP 47 pad file where needed.
  */
 public final class TorrentMaker {
     private static final int BUFFER = 256 * 1024;
@@ -101,7 +102,22 @@ public final class TorrentMaker {
         byte[] buffer = new byte[BUFFER];
         List<Object> fileList = new ArrayList<>();
         Path target = DataLayout.folder(copyRoot, name, files.size());
-        for (Path relative : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path relative = files.get(i);
+            if (inPiece > 0) {
+                // BEP 47: zeros up to the next piece, so every file starts on a piece of its own and
+                // keeps its piece hashes from one version of a site to the next (visitors reuse
+                // the files that did not change), and a small page is a piece of its own
+                int pad = (int) (pieceLength - inPiece);
+                piece.update(new byte[pad]);
+                hashes.writeBytes(piece.digest());
+                inPiece = 0;
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("attr", "p");
+                entry.put("length", (long) pad);
+                entry.put("path", List.of(".pad", Integer.toString(pad)));
+                fileList.add(entry);
+            }
             Path source = folder.resolve(relative);
             Path copy = target.resolve(relative.toString());
             Files.createDirectories(copy.getParent());

@@ -32,6 +32,21 @@ public final class BtSeed implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * bt 1.10 knows nothing of BEP 47: it reads a torrent's pad files from disk like any file, while
+     * BitWeb keeps them off the disk. Zeros written where bt looks let plain bt seed BitWeb's data.
+     */
+    static void writePadFiles(Path torrentFile, Path dataRoot) throws IOException {
+        org.bitweb.torrent.TorrentInfo info = org.bitweb.torrent.TorrentInfo.parseTorrent(Files.readAllBytes(torrentFile));
+        for (org.bitweb.torrent.TorrentInfo.TorrentFile file : info.files()) {
+            Path path = org.bitweb.torrent.DataLayout.path(dataRoot, info, file);
+            if (file.pad() && !Files.exists(path)) {
+                Files.createDirectories(path.getParent());
+                Files.write(path, new byte[(int) file.length()]);
+            }
+        }
+    }
+
     /** {@code config} must have its acceptor address and port set (see {@link BtDownload#defaultConfig()}). */
     public static BtSeed start(Config config, Path torrentFile, Path dataRoot) throws IOException {
         return start(config, torrentFile, dataRoot, List.of());
@@ -45,6 +60,7 @@ public final class BtSeed implements AutoCloseable {
                 .disableAutomaticShutdown()
                 .build();
         try {
+            writePadFiles(torrentFile, dataRoot);
             Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(Files.readAllBytes(torrentFile));
             BtClient client = Bt.client(runtime)
                     .storage(new FileSystemStorage(dataRoot))

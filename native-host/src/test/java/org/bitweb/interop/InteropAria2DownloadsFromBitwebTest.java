@@ -72,6 +72,7 @@ class InteropAria2DownloadsFromBitwebTest {
                         + tracker.announces() + " announces):\n" + proc.diagnostics());
             }
         }
-        SiteFixture.assertSameTree(site, save.resolve("interop-site"));
+        // aria2 writes BitWeb's BEP 47 pad files out as files of zeros
+        SiteFixture.assertSameTree(site, save.resolve("interop-site"), SiteFixture.Leniency.PAD_FILES_WRITTEN);
     }
 }

@@ -65,8 +65,8 @@ public final class SiteFixture {
     public enum Leniency {
         /**
          * {@code actual} may also hold BEP 47 pad files ({@code .pad/<n>}, as libtorrent 2 puts
-         * into hybrid torrents), which must then be all zeros: bt 1.10 does not know pad files and
-         * writes them out as files.
+         * into hybrid torrents and BitWeb between files), which must then be all zeros: bt 1.10
+         * and Debian's aria2 and Transmission do not know pad files and write them out as files.
          */
         PAD_FILES_WRITTEN,
         /** Empty files may be missing: Transmission 3 does not create zero-length files. */

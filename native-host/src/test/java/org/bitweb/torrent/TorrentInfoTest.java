@@ -69,6 +69,39 @@ class TorrentInfoTest {
         assertEquals(1, info.pieceCount());
     }
 
+    /** BEP 47: files with attribute "p" are padding; several may share libtorrent's name ".pad/<n>". */
+    @Test
+    void padFilesAreReadAsPaddingAndMayShareTheirName() {
+        Map<String, Object> info = validInfo();
+        @SuppressWarnings("unchecked")
+        List<Object> files = (List<Object>) info.get("files");
+        Map<String, Object> pad = file(PIECE - 10, ".pad", Long.toString(PIECE - 10));
+        pad.put("attr", "p");
+        Map<String, Object> samePad = file(PIECE - 5, ".pad", Long.toString(PIECE - 10));
+        samePad.put("attr", "px");
+        files.add(1, pad);
+        files.add(samePad);
+        files.add(file(1, "c.txt"));
+        info.put("pieces", new byte[3 * 20]);
+        TorrentInfo parsed = TorrentInfo.parseInfo(Bencode.encode(info));
+        assertEquals(List.of(false, true, false, true, false), parsed.files().stream().map(TorrentInfo.TorrentFile::pad).toList());
+        assertEquals(List.of(0L, 10L, (long) PIECE, PIECE + 5L, 2L * PIECE),
+                parsed.files().stream().map(TorrentInfo.TorrentFile::offset).toList());
+        assertEquals(List.of("a.txt", "dir/b.txt", "c.txt"), parsed.contentFiles().stream().map(TorrentInfo.TorrentFile::joined).toList());
+        assertEquals(16, parsed.contentSize());
+        assertEquals(2L * PIECE + 1, parsed.totalSize());
+    }
+
+    @Test
+    void aRealFileListedTwiceIsStillRefused() {
+        IllegalArgumentException e = refused(info -> {
+            @SuppressWarnings("unchecked")
+            List<Object> files = (List<Object>) info.get("files");
+            files.add(file(0, "a.txt"));
+        });
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    }
+
     @Test
     void aSingleFileTorrentIsOneFileNamedAfterTheTorrent() {
         Map<String, Object> info = new LinkedHashMap<>();

@@ -77,13 +77,34 @@ class TorrentMakerTest {
         assertEquals(made.info().infohash(), HexFormat.of().formatHex(bt.getTorrentId().getBytes()));
         assertEquals("site", bt.getName());
         assertEquals(made.info().pieceLength(), bt.getChunkSize());
-        assertEquals(14 + 6 + 4 + 100_000, bt.getSize());
+        // every file starts a 64 KiB piece: BEP 47 pad files fill up the piece before it
+        assertEquals(4 + 65_532 + 100_000 + 31_072 + 6 + 65_530 + 0 + 14, bt.getSize());
         List<String> btFiles = new ArrayList<>();
         for (bt.metainfo.TorrentFile f : bt.getFiles()) {
             btFiles.add(String.join("/", f.getPathElements()) + ":" + f.getSize());
         }
-        assertEquals(List.of("a/b/c/deep.txt:4", "big.bin:100000", "css/style.css:6", "empty.txt:0",
-                "index.html:14"), btFiles);
+        assertEquals(List.of("a/b/c/deep.txt:4", ".pad/65532:65532", "big.bin:100000", ".pad/31072:31072",
+                "css/style.css:6", ".pad/65530:65530", "empty.txt:0", "index.html:14"), btFiles);
+    }
+
+    @Test
+    void padFilesAreMarkedAsSuchAndLeftOutOfTheSitesFiles() throws Exception {
+        TorrentInfo info = make(site, "copy").info();
+        List<TorrentInfo.TorrentFile> pads = info.files().stream().filter(TorrentInfo.TorrentFile::pad).toList();
+        assertEquals(3, pads.size());
+        for (TorrentInfo.TorrentFile pad : pads) {
+            assertEquals(List.of(".pad", Long.toString(pad.length())), pad.path());
+            assertEquals(0, (pad.offset() + pad.length()) % info.pieceLength(), "a pad ends on a piece boundary");
+        }
+        assertEquals(List.of("a/b/c/deep.txt", "big.bin", "css/style.css", "empty.txt", "index.html"),
+                info.contentFiles().stream().map(TorrentInfo.TorrentFile::joined).toList());
+        assertEquals(4 + 100_000 + 6 + 14, info.contentSize());
+        for (TorrentInfo.TorrentFile file : info.contentFiles()) {
+            assertEquals(0, file.offset() % info.pieceLength(), file.joined() + " starts a piece");
+        }
+        // the attribute is in the bytes other clients read
+        assertTrue(new String(make(site, "again").torrent(), StandardCharsets.ISO_8859_1)
+                .contains("d4:attr1:p6:lengthi65532e4:pathl4:.pad5:65532ee"));
     }
 
     @Test
@@ -91,7 +112,7 @@ class TorrentMakerTest {
         TorrentMaker.Made made = make(site, "copy");
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (TorrentInfo.TorrentFile f : made.info().files()) {
-            stream.writeBytes(Files.readAllBytes(site.resolve(f.joined())));
+            stream.writeBytes(f.pad() ? new byte[(int) f.length()] : Files.readAllBytes(site.resolve(f.joined())));
         }
         byte[] all = stream.toByteArray();
         int pieceLength = made.info().pieceLength();
@@ -154,7 +175,7 @@ class TorrentMakerTest {
         TorrentMaker.Made made = make(site, "two");
         assertEquals(before, made.info().infohash(), "nothing hidden or linked entered the torrent");
         assertEquals(List.of("a/b/c/deep.txt", "big.bin", "css/style.css", "empty.txt", "index.html"),
-                made.info().files().stream().map(TorrentInfo.TorrentFile::joined).toList());
+                made.info().contentFiles().stream().map(TorrentInfo.TorrentFile::joined).toList());
         try (Stream<Path> copied = Files.walk(tmp.resolve("two"))) {
             assertTrue(copied.noneMatch(p -> p.getFileName().toString().startsWith(".")
                     || p.getFileName().toString().contains("link") || Files.isSymbolicLink(p)));
@@ -172,13 +193,13 @@ class TorrentMakerTest {
         // Names compared one path element at a time as UTF-8 bytes: "a" (a folder) sorts before
         // "a-b" because it is a prefix; 'B' (0x42) before 'a' (0x61); 'é' (0xc3) after 'z'.
         assertEquals(List.of("B", "a/B", "a/b", "a-b", "a.txt", "ab", "z", "é"),
-                make(folder, "copy").info().files().stream().map(TorrentInfo.TorrentFile::joined).toList());
+                make(folder, "copy").info().contentFiles().stream().map(TorrentInfo.TorrentFile::joined).toList());
     }
 
     @Test
     void theCopyInTheStoreHoldsExactlyTheHashedBytes() throws IOException {
         TorrentMaker.Made made = make(site, "copy");
-        for (TorrentInfo.TorrentFile f : made.info().files()) {
+        for (TorrentInfo.TorrentFile f : made.info().contentFiles()) {
             assertArrayEquals(Files.readAllBytes(site.resolve(f.joined())),
                     Files.readAllBytes(tmp.resolve("copy/site").resolve(f.joined())), f.joined());
         }
@@ -191,7 +212,7 @@ class TorrentMakerTest {
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i) > seen.get(i - 1), "progress only grows: " + seen);
         }
-        assertEquals(made.info().totalSize(), (long) seen.get(seen.size() - 1));
+        assertEquals(made.info().contentSize(), (long) seen.get(seen.size() - 1));
     }
 
     @Test
