@@ -350,11 +350,29 @@ public final class Engine implements AutoCloseable {
             RemoteSite site = new RemoteSite(ih, dir.site(ih), runtime, resume, false, options.stallTimeout());
             hints.add(site.torrentId(), peers);
             remoteStarted.put(ih, System.currentTimeMillis());
+            site.reuseFrom(info -> olderVersionsOnDisk(ih));
             site.start(peers, info -> recordVisit(info));
             remote.put(ih, site);
             log.debug("fetching site {} ({} peer hints)", ih, peers.size()); // which sites are visited is private: debug only
             return site;
         }
+    }
+
+    /** Older versions of the key site whose version {@code ih} is, that this machine has on disk, newest first. */
+    private List<VersionReuse.Donor> olderVersionsOnDisk(String ih) {
+        List<VersionReuse.Donor> donors = new java.util.ArrayList<>();
+        for (String older : keySites.olderVersions(ih)) {
+            Path torrent = dir.site(older).resolve(SiteFiles.TORRENT);
+            try {
+                if (Files.exists(torrent)) {
+                    donors.add(new VersionReuse.Donor(TorrentInfo.parseTorrent(Files.readAllBytes(torrent)),
+                            dir.site(older).resolve(SiteFiles.DATA)));
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("older version {} unreadable: {}", older, e.toString());
+            }
+        }
+        return donors;
     }
 
     /** Notes a visit, to the minute: the storage limit evicts the least recently visited first. */
@@ -432,7 +450,7 @@ public final class Engine implements AutoCloseable {
     private void recordVisit(TorrentInfo info) {
         try {
             if (store.get(info.infohash()).isEmpty()) {
-                store.put(new SiteRecord(info.infohash(), info.name(), info.totalSize(), info.files().size(),
+                store.put(new SiteRecord(info.infohash(), info.name(), info.contentSize(), info.contentFiles().size(),
                         false, false, System.currentTimeMillis()));
                 maintenance.execute(this::enforceStorageLimit);
             }

@@ -180,6 +180,19 @@ final class KeySites implements AutoCloseable {
         return lookup;
     }
 
+    /** Earlier versions of every key site whose current version is {@code infohash}, newest first. */
+    List<String> olderVersions(String infohash) {
+        List<String> older = new ArrayList<>();
+        for (KeySiteRecord record : store.list()) {
+            if (record.infohash().equals(infohash)) {
+                List<String> previous = new ArrayList<>(record.previous());
+                java.util.Collections.reverse(previous);
+                previous.stream().filter(ih -> !ih.equals(infohash) && !older.contains(ih)).forEach(older::add);
+            }
+        }
+        return older;
+    }
+
     /** The version to show without fetching anything: for {@link SiteSource#site}. */
     Optional<SiteView> view(SiteAddress site) {
         return currentVersion(site).flatMap(ih -> engine.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));

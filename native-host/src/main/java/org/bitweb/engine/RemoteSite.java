@@ -31,6 +31,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A site fetched from the swarm on demand: metadata by BEP 9 when only the infohash is known, then
@@ -106,6 +107,7 @@ final class RemoteSite implements SiteView {
                         throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
                     }
                     AtomicFiles.write(torrentFile, torrentFileBytes(raw));
+                    reuseOlderVersions(parsed);
                     onMetadata.accept(parsed); // recorded before anyone is told the site is ready
                     ready(parsed);
                 } catch (IOException | RuntimeException e) {
@@ -135,6 +137,32 @@ final class RemoteSite implements SiteView {
     }
 
     private volatile List<InetSocketAddress> connected = List.of();
+    private volatile Function<TorrentInfo, List<VersionReuse.Donor>> donors = info -> List.of();
+    private volatile VersionReuse.Reused reused;
+
+    /** Where to look for files of this site that an older version already brought (before {@link #start}). */
+    void reuseFrom(Function<TorrentInfo, List<VersionReuse.Donor>> donors) {
+        this.donors = donors;
+    }
+
+    /** What an older version gave this one, if anything. */
+    Optional<VersionReuse.Reused> reused() {
+        return Optional.ofNullable(reused);
+    }
+
+    /** Runs before bt checks the data: files copied here count as verified without a second hashing. */
+    private void reuseOlderVersions(TorrentInfo parsed) {
+        List<VersionReuse.Donor> older = donors.apply(parsed);
+        if (older.isEmpty()) {
+            return;
+        }
+        VersionReuse.Reused taken = VersionReuse.fill(parsed, siteDir.resolve(SiteFiles.DATA), older);
+        reused = taken;
+        if (taken.files() > 0) {
+            resume.offerPieces(infohash, taken.pieces());
+            log.info("took {} unchanged files ({} bytes) of an updated site from its older version", taken.files(), taken.bytes());
+        }
+    }
 
     /** The peers connected for this site at the last report (every 0.5 s). */
     List<InetSocketAddress> connectedPeers() {
