@@ -64,6 +64,14 @@ final class KeySites implements AutoCloseable {
     private final Map<SiteAddress, Object> locks = new ConcurrentHashMap<>();
     private final List<Consumer<KeySiteRecord>> listeners = new CopyOnWriteArrayList<>();
     private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
+    /** When a lookup of a site nobody here knew first came back empty, per site. */
+    private final Map<SiteAddress, Long> firstMiss = new ConcurrentHashMap<>();
+    /**
+     * How long a site no lookup found is looked up again before the gateway says so: a lookup
+     * from a node that just started (a thin routing table) or under load can miss an item that
+     * is there, and the loading page reloads every second anyway.
+     */
+    private volatile Duration lookupPatience = Duration.ofSeconds(30);
     private ScheduledFuture<?> republishing;
 
     KeySites(Engine engine, MutableStore store, KeyRing ring, DhtNode dht) {
@@ -86,6 +94,11 @@ final class KeySites implements AutoCloseable {
             }
         }
         schedule();
+    }
+
+    /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
+    void lookupPatience(Duration patience) {
+        this.lookupPatience = patience;
     }
 
     synchronized void timing(UpdateTiming value) {
@@ -143,9 +156,18 @@ final class KeySites implements AutoCloseable {
                 cached = Optional.empty();
             }
             if (cached.isEmpty()) {
+                long now = System.currentTimeMillis();
+                firstMiss.values().removeIf(t -> now - t > 10 * lookupPatience.toMillis()); // reloads that stopped
+                long first = firstMiss.computeIfAbsent(site, s -> now);
+                if (now - first < lookupPatience.toMillis()) {
+                    lastCheck.remove(site); // the next request looks up again
+                    return new SiteSource.Lookup.Loading("looking up the site's current version (not found yet)", 0, 0);
+                }
+                firstMiss.remove(site);
                 return new SiteSource.Lookup.Unknown("No version of this site was found in the DHT: nobody reachable has "
                         + "published it or kept it alive in the last hours. Check the address, or reload later to try again.");
             }
+            firstMiss.remove(site);
         } else if (due(site)) {
             revalidate(site);
         }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -158,6 +159,81 @@ class UpdatableSiteTestnetTest {
         log.info("figure: publish of v2 (hash, DHT get, put): {} ms", publishMs);
         log.info("figure: v2 reaches a reading visitor through DHT re-checks (1 s), after the publish returned: {} ms", visitorMs);
         log.info("figure: v2 reaches a fresh visitor (cold resolve): {} ms", freshMs);
+    }
+
+    /** Waits until the visitor holds every piece of the version it shows of {@code site}. */
+    static void awaitComplete(Engine visitor, SiteAddress site, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (visitor.completion(site).orElse(0.0) < 1.0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // completion is read from bt's bitfield: poll it, bounded by the deadline
+        }
+        assertEquals(1.0, visitor.completion(site).orElse(0.0), "the whole site arrived");
+    }
+
+    @Test
+    void anUpdateIsFetchedWithoutTheFilesThatDidNotChange() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("gallery/img"));
+        Files.writeString(folder.resolve("../index.html"), "<h1>gallery</h1>");
+        byte[] photo = new byte[400_000];
+        new java.util.Random(1).nextBytes(photo);
+        Files.write(folder.resolve("photo.bin"), photo);
+        byte[] video = new byte[1_000_000];
+        new java.util.Random(2).nextBytes(video);
+        Files.write(folder.resolve("../video.bin"), video);
+        Path news = folder.resolve("../news.txt");
+        Files.writeString(news, "news one " + "x".repeat(150_000));
+        Path site = folder.getParent();
+
+        Engine publisher = testnet.engine("publisher");
+        KeySites.Published v1 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
+        SiteAddress address = SiteAddress.parseHostPart(v1.site().address());
+        Engine visitor = testnet.engine("visitor");
+        getReady(visitor, address, "/", FETCH);
+        visitor.keepWholeSite(address);
+        awaitComplete(visitor, address, FETCH);
+
+        Files.writeString(news, "news two " + "y".repeat(170_000)); // one file changes, and grows
+        KeySites.Published v2 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
+        String v2ih = v2.site().infohash();
+        assertNotEquals(v1.site().infohash(), v2ih);
+        getUntil(visitor, address, "/news.txt", "news two", FETCH);
+        visitor.keepWholeSite(address);
+        awaitComplete(visitor, address, FETCH);
+
+        assertTrue(Arrays.equals(photo, Http.proxyGet(visitor.gatewayPort(), address.host(), "/img/photo.bin").body()));
+        assertTrue(Arrays.equals(video, Http.proxyGet(visitor.gatewayPort(), address.host(), "/video.bin").body()));
+        long newsBytes = Files.size(news);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long downloaded = visitor.site(v2ih).orElseThrow().downloaded();
+        while (downloaded < newsBytes && System.nanoTime() < deadline) {
+            Thread.sleep(50); // bt reports transfer counts every 0.5 s
+            downloaded = visitor.site(v2ih).orElseThrow().downloaded();
+        }
+        log.info("figure: v2 with one changed file of {} bytes (site {} bytes): the visitor downloaded {} bytes",
+                newsBytes, visitor.site(v2ih).orElseThrow().size(), downloaded);
+        assertTrue(downloaded >= newsBytes, "the changed file came from the swarm: " + downloaded);
+        assertTrue(downloaded <= newsBytes + 16 * 1024, "only the changed file (and at most one block of padding) came "
+                + "from the swarm, not the " + (photo.length + video.length) + " bytes that did not change: " + downloaded);
+    }
+
+    @Test
+    void aKeyNobodyPublishedIsLookedUpForAWhileThenSaysSo() throws Exception {
+        Engine visitor = testnet.engine("visitor");
+        visitor.keySites().lookupPatience(Duration.ofSeconds(3));
+        SiteAddress nobody = org.bitweb.keys.KeyRing.of(visitor.stateDir()).create("never-published").address(new byte[0]);
+        long start = System.nanoTime();
+        Http.Reply first = Http.proxyGet(visitor.gatewayPort(), nobody.host(), "/");
+        assertEquals(503, first.status(), "a lookup that found nothing is tried again first: " + first.text());
+        assertTrue(first.text().contains("looking up"), first.text());
+        Http.Reply reply = first;
+        long deadline = start + FETCH.toNanos();
+        while (reply.status() == 503 && System.nanoTime() < deadline) {
+            reply = Http.proxyGet(visitor.gatewayPort(), nobody.host(), "/");
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(404, reply.status(), reply.text());
+        assertTrue(reply.text().contains("No version of this site was found"), reply.text());
+        assertTrue(ms >= 3_000, "gave up after " + ms + " ms, before its patience");
     }
 
     @Test
