@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -35,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Local peer discovery (BEP 14) between real engines, inside the testnet's network namespace
  * (multicast there stays there): engines on addresses of their own, without the DHT and without
  * peer hints, and an independent observer socket in the multicast group that records every
- * announce sent.
+ * announce sent. IPv4 on whatever link the testnet has; the IPv6 group on the veth link, whose
+ * link-local address two engines share.
  */
 @Tag("testnet")
 class LanDiscoveryTestnetTest {
@@ -140,6 +145,40 @@ class LanDiscoveryTestnetTest {
             lookup = quiet.fetch(site, List.of(), Duration.ofSeconds(1));
         }
         assertInstanceOf(SiteSource.Lookup.Unknown.class, lookup, "no peer without LAN discovery: " + lookup);
+    }
+
+    @Test
+    void aSiteIsFoundOverTheIpv6GroupToo() throws Exception {
+        // Engines bound to the link-local IPv6 address of the testnet's veth use the IPv6 group alone.
+        NetworkInterface veth = NetworkInterface.getByName("bwt0");
+        Assumptions.assumeTrue(veth != null && "veth".equals(System.getenv("BITWEB_TESTNET_LINK")),
+                "the IPv6 group is tested on the veth link only (this testnet uses " + System.getenv("BITWEB_TESTNET_LINK") + ")");
+        InetAddress linkLocal = Collections.list(veth.getInetAddresses()).stream()
+                .filter(a -> a instanceof Inet6Address && a.isLinkLocalAddress()).findFirst().orElse(null);
+        Assumptions.assumeTrue(linkLocal != null, "bwt0 has no IPv6 link-local address (IPv6 off in this kernel?)");
+        // the kernel checks a new address for duplicates (DAD) for a second or two; it is unusable till then
+        Testnet.await("bwt0's link-local address to become usable", Duration.ofSeconds(20), () -> bindable(linkLocal));
+
+        Engine visitor = Engine.start(new StateDir(temp.resolve("visitor6")), new EngineOptions(0, 0, linkLocal));
+        engines.add(visitor);
+        Engine publisher = Engine.start(new StateDir(temp.resolve("publisher6")), new EngineOptions(0, 0, linkLocal));
+        engines.add(publisher);
+        assertTrue(visitor.lanDiscoveryRunning() && publisher.lanDiscoveryRunning());
+        SiteAddress site = publish(publisher, "site6", "<h1>found over IPv6</h1>");
+
+        SiteSource.Lookup lookup = visitor.fetch(site, List.of(), Duration.ofSeconds(30));
+        assertInstanceOf(SiteSource.Lookup.Ready.class, lookup, "found through the IPv6 group alone: " + lookup);
+        String page = SwarmFetchTest.get(visitor.gatewayPort(), site.host(), "/");
+        assertTrue(page.endsWith("<h1>found over IPv6</h1>"), page);
+    }
+
+    private static boolean bindable(InetAddress address) {
+        try (DatagramChannel probe = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            probe.bind(new InetSocketAddress(address, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** An announce as the observer saw it: who sent it and what it said. */
