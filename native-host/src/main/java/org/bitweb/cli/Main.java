@@ -401,7 +401,8 @@ public final class Main {
         out.println(running ? "engine:  running (pid " + status.path("pid").asText() + ")" : "engine:  not running ('bitweb serve' starts it)");
         if (running) {
             out.println("gateway: " + status.path("gateway").asText());
-            out.println("peers:   port " + status.path("peerPort").asText());
+            out.println("peers:   port " + status.path("peerPort").asText()
+                    + (status.path("lanDiscovery").asBoolean() ? ", local peer discovery on" : ""));
         }
         JsonNode sites = status.path("sites");
         out.println("sites:   " + sites.size());
