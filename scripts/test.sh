@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Engines started by the tests (and by the browsers they drive) never join the public DHT.
 export BITWEB_DHT=off
+# ... nor use local peer discovery on the LAN of the machine running them.
+export BITWEB_LAN=off
 
 bash scripts/install-test-deps.sh
 if ! mvn -B -ntp verify; then

@@ -147,6 +147,7 @@ function ownPageMessage(message) {
         const patch = {};
         if ('keepSeeding' in params) patch.keepSeeding = params.keepSeeding;
         if ('storageLimitBytes' in params) patch.storageLimitBytes = params.storageLimitBytes;
+        if ('lanDiscovery' in params) patch.lanDiscovery = params.lanDiscovery;
         return { settings: await host.request('settings.set', patch) };
       });
     case 'petnames.set':

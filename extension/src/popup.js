@@ -337,6 +337,9 @@ function renderSettings(reply) {
   }
   if (!available) return;
   $('keep-seeding').checked = settings.keepSeeding === true;
+  // an older host has no such setting: no box to tick
+  show($('lan-discovery-row'), typeof settings.lanDiscovery === 'boolean');
+  $('lan-discovery').checked = settings.lanDiscovery === true;
   if (document.activeElement !== $('limit-value')) {
     const field = storageLimitField(settings.storageLimitBytes);
     $('limit-value').value = field.value;
@@ -472,6 +475,7 @@ $('publish-form').addEventListener('submit', publish);
 $('choose').addEventListener('click', choose);
 $('name-form').addEventListener('submit', addName);
 $('keep-seeding').addEventListener('change', (event) => saveSettings({ keepSeeding: event.target.checked }));
+$('lan-discovery').addEventListener('change', (event) => saveSettings({ lanDiscovery: event.target.checked }));
 $('limit-form').addEventListener('submit', saveLimit);
 $('routing-auto').addEventListener('change', () => setRouting('auto'));
 $('routing-subdomain').addEventListener('change', () => setRouting('subdomain'));

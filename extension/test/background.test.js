@@ -179,6 +179,17 @@ test('state: sites, settings, pet names and the routing mode for the popup', asy
   assert.equal(reply.browser, 'chrome');
 });
 
+test('settings.set: only the engine settings the popup offers reach the host', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.set': (m) => ({ keepSeeding: true, storageLimitBytes: 0, lanDiscovery: m.lanDiscovery }) } }));
+  const reply = await send(fake, { type: 'settings.set', lanDiscovery: false, socks5Proxy: '127.0.0.1:9050' }, popup);
+  assert.equal(reply.ok, true);
+  assert.equal(reply.settings.lanDiscovery, false);
+  const sent = fake.host.requests.find((r) => r.action === 'settings.set');
+  assert.equal(sent.lanDiscovery, false);
+  assert.equal('socks5Proxy' in sent, false, 'the proxy is not set from the popup');
+  assert.equal('keepSeeding' in sent, false, 'what was not changed is not sent');
+});
+
 test('an older host: settings unknown (code 4) is reported, not fatal; folder.pick absent hides the button', async () => {
   const unknown = () => ({ error: { code: 4, message: 'unknown action' } });
   const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.get': unknown, 'folder.pick': unknown } }));

@@ -46,13 +46,13 @@ final class GetCommand {
     }
 
     int run(SiteLink link, Path output, List<InetSocketAddress> extraPeers, Duration timeout, InetAddress peerBind,
-            org.bitweb.dht.DhtConfig dht) throws IOException {
+            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery) throws IOException {
         EngineDaemon own = null;
         EngineClient client;
         try {
             client = EngineClient.connect(dir.socket());
         } catch (IOException noEngine) {
-            own = EngineDaemon.start(dir, new EngineOptions(0, 0, peerBind).withDht(dht));
+            own = EngineDaemon.start(dir, new EngineOptions(0, 0, peerBind).withDht(dht).withLanDiscovery(lanDiscovery));
             client = EngineClient.connect(dir.socket());
         }
         try (EngineClient engine = client) {

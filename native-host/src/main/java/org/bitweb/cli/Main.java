@@ -45,6 +45,8 @@ public final class Main {
                   --dht-bootstrap H:P,..  DHT nodes to join through (default: the mainline routers;
                                         $BITWEB_DHT_BOOTSTRAP too, where empty means none)
                   --no-dht              run without the DHT (peers only from links and --peer; also BITWEB_DHT=off)
+                  --no-lan              no local peer discovery (BEP 14) this run, whatever the setting
+                                        lanDiscovery says (also BITWEB_LAN=off)
                   --socks5 IP:PORT      send all peer traffic through this SOCKS5 proxy (e.g. a local Tor);
                                         slower, no DHT, no incoming connections
                   --key NAME            an updatable site: signed with the key NAME (made if new), addressed
@@ -95,7 +97,7 @@ public final class Main {
         try {
             argv = java.util.Arrays.stream(argv).map(a -> a.equals("-o") ? "--output" : a).toArray(String[]::new);
             args = Args.parse(argv, Set.of("home", "log-level", "gateway-port", "peer-port", "peer-bind", "output", "peer", "timeout", "socks5", "dht-port", "dht-bootstrap", "key", "salt"),
-                    Set.of("json", "background", "help", "version", "no-dht"), isHost(argv));
+                    Set.of("json", "background", "help", "version", "no-dht", "no-lan"), isHost(argv));
         } catch (Args.UsageException e) {
             err.println("bitweb: " + e.getMessage());
             err.print(USAGE);
@@ -282,7 +284,8 @@ public final class Main {
         if (args.get("socks5") != null) {
             options = options.withSocks5Proxy(org.bitweb.address.SiteLink.peer(args.get("socks5")));
         }
-        options = options.withDht(dhtConfig(args, bind, org.bitweb.dht.DhtConfig.DEFAULT_PORT, System.getenv()));
+        options = options.withDht(dhtConfig(args, bind, org.bitweb.dht.DhtConfig.DEFAULT_PORT, System.getenv()))
+                .withLanDiscovery(lanDiscovery(args, System.getenv()));
         EngineDaemon daemon = EngineDaemon.start(dir, options, args.flag("background"));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         var engine = daemon.engine();
@@ -307,6 +310,15 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Whether this run may use local peer discovery (the setting {@code lanDiscovery} decides
+     * then): not with {@code --no-lan}, nor with {@code BITWEB_LAN=off}, which the test scripts
+     * set so that no engine a test starts talks to the LAN of the machine running the tests.
+     */
+    static boolean lanDiscovery(Args args, java.util.Map<String, String> env) {
+        return !args.flag("no-lan") && !"off".equals(env.get("BITWEB_LAN"));
     }
 
     /**
@@ -367,7 +379,7 @@ public final class Main {
         }
         Path output = Path.of(java.util.Optional.ofNullable(args.get("output")).orElse(".")).toAbsolutePath().normalize();
         return new GetCommand(dir, out, err).run(link, output, peers, java.time.Duration.ofSeconds(seconds), bind,
-                dhtConfig(args, bind, 0, System.getenv()));
+                dhtConfig(args, bind, 0, System.getenv()), lanDiscovery(args, System.getenv()));
     }
 
     private int status(StateDir dir, Args args) throws IOException {
@@ -389,7 +401,8 @@ public final class Main {
         out.println(running ? "engine:  running (pid " + status.path("pid").asText() + ")" : "engine:  not running ('bitweb serve' starts it)");
         if (running) {
             out.println("gateway: " + status.path("gateway").asText());
-            out.println("peers:   port " + status.path("peerPort").asText());
+            out.println("peers:   port " + status.path("peerPort").asText()
+                    + (status.path("lanDiscovery").asBoolean() ? ", local peer discovery on" : ""));
         }
         JsonNode sites = status.path("sites");
         out.println("sites:   " + sites.size());

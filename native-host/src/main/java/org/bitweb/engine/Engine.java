@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
     private final Map<String, RemoteSite> remote = new ConcurrentHashMap<>();
     private final Map<String, Long> remoteStarted = new ConcurrentHashMap<>();
     private final PeerHints hints;
+    private final LanDiscovery lan;
     private final EngineOptions options;
 
     private final FastResume resume;
@@ -73,7 +74,8 @@ public final class Engine implements AutoCloseable {
     private KeySites keySites;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
-                   FastResume resume, SharingPolicy sharing, EngineOptions options) {
+                   FastResume resume, SharingPolicy sharing, EngineOptions options, LanDiscovery lan) {
+        this.lan = lan;
         this.resume = resume;
         this.sharing = sharing;
         this.hints = hints;
@@ -105,6 +107,8 @@ public final class Engine implements AutoCloseable {
         PeerHints hints = new PeerHints();
         FastResume resume = new FastResume();
         SharingPolicy sharing = new SharingPolicy();
+        // BEP 14 on the LAN, announcing only shared sites; its sockets open in lanDiscovery(...)
+        LanDiscovery lan = new LanDiscovery(sharing::snapshot, peerPort, bind);
         var builder = BtRuntime.builder(config);
         ItemExchange items = new ItemExchange();
         DhtNode dht = null;
@@ -126,6 +130,7 @@ public final class Engine implements AutoCloseable {
             builder.module(new ProxyModule(options.socks5Proxy()));
             log.info("peer connections go through the SOCKS5 proxy {}; the DHT is off", options.socks5Proxy());
         }
+        builder.module(binder -> ServiceModule.extend(binder).addPeerSourceFactory(lan));
         BtRuntime runtime = builder
                 .module(new PrivacyModule(sharing))
                 .module(listener.module())
@@ -137,7 +142,7 @@ public final class Engine implements AutoCloseable {
                             org.bitweb.updates.ItemMessage.NAME, new org.bitweb.updates.ItemMessageHandler());
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
                 })
-                .disableLocalServiceDiscovery() // LAN discovery comes with the swarm engine, opt-in for privacy
+                .disableLocalServiceDiscovery() // bt's announces every torrent, visited ones too: LanDiscovery instead
                 .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
                 .build();
 
@@ -164,7 +169,7 @@ public final class Engine implements AutoCloseable {
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
-        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options);
+        Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options, lan);
         engine.dht = dht;
         engine.listener = listener;
         // accept peers from now on, not only once the first site starts
@@ -189,8 +194,33 @@ public final class Engine implements AutoCloseable {
         }
         engine.keySites.start();
         engine.maintenance.scheduleWithFixedDelay(engine::enforceStorageLimit, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+        engine.lanDiscovery(options.lanDiscovery());
         log.info("engine up: gateway {}, peer port {}, {} sites", gateway.address(), peerPort, store.list().size());
         return engine;
+    }
+
+    /**
+     * Turns local peer discovery (BEP 14) on or off, at once. It stays off through a SOCKS5 proxy
+     * (multicast cannot go through it, and announcing would reveal the address the proxy hides)
+     * and when the peer port listens on loopback only (nobody on the LAN could connect).
+     *
+     * @return whether it runs now
+     */
+    public boolean lanDiscovery(boolean on) {
+        if (on && options.socks5Proxy() != null) {
+            log.info("LAN discovery is off: peer connections go through a SOCKS5 proxy");
+        } else if (on && options.peerBind().isLoopbackAddress()) {
+            log.debug("LAN discovery is off: the peer port listens on loopback only");
+        } else if (on) {
+            return lan.start();
+        }
+        lan.stop();
+        return false;
+    }
+
+    /** Whether local peer discovery (BEP 14) runs. */
+    public boolean lanDiscoveryRunning() {
+        return lan.running();
     }
 
     public String gatewayAddress() {
@@ -669,6 +699,7 @@ public final class Engine implements AutoCloseable {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
         maintenance.shutdownNow();
+        lan.close();
         keySites.close();
         if (dht != null) {
             dht.close();

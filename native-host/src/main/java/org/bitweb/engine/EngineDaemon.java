@@ -50,6 +50,8 @@ public final class EngineDaemon implements AutoCloseable {
     private final ExecutorService executor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Settings settings;
+    /** LAN discovery may run (not switched off for this run by --no-lan or BITWEB_LAN=off); the setting decides. */
+    private boolean lanAllowed = true;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EngineDaemon(EngineLock lock, Engine engine, ControlServer control, ExecutorService executor) {
@@ -83,6 +85,8 @@ public final class EngineDaemon implements AutoCloseable {
         if (options.socks5Proxy() == null && settings.socks5Proxy() != null) {
             options = options.withSocks5Proxy(org.bitweb.address.SiteLink.peer(settings.socks5Proxy()));
         }
+        boolean lanAllowed = options.lanDiscovery();
+        options = options.withLanDiscovery(lanAllowed && settings.lanDiscovery());
         Engine engine;
         try {
             engine = Engine.start(dir, options);
@@ -105,6 +109,7 @@ public final class EngineDaemon implements AutoCloseable {
         EngineDaemon daemon = new EngineDaemon(lock, engine, control, executor);
         self[0] = daemon;
         daemon.settings = settings;
+        daemon.lanAllowed = lanAllowed;
         engine.storageLimit(daemon.settings.storageLimitBytes());
         daemon.register(dispatcher);
         try {
@@ -185,6 +190,7 @@ public final class EngineDaemon implements AutoCloseable {
         data.put("gateway", engine.gatewayAddress());
         data.put("gatewayPort", engine.gatewayPort());
         data.put("peerPort", engine.peerPort());
+        data.put("lanDiscovery", engine.lanDiscoveryRunning());
         data.put("home", engine.stateDir().root().toString());
         data.put("pid", ProcessHandle.current().pid());
         data.put("clients", control.sessionCount());
@@ -421,13 +427,18 @@ public final class EngineDaemon implements AutoCloseable {
             boolean keep = body.has("keepSeeding") ? checkedBoolean(body, "keepSeeding") : settings.keepSeeding();
             long limit = body.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : settings.storageLimitBytes();
             String proxy = body.has("socks5Proxy") ? request.optionalText("socks5Proxy") : settings.socks5Proxy();
-            next = new Settings(keep, limit, proxy);
+            boolean lan = body.has("lanDiscovery") ? checkedBoolean(body, "lanDiscovery") : settings.lanDiscovery();
+            next = new Settings(keep, limit, proxy, lan);
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_SETTING, e.getMessage());
         }
         next.save(engine.stateDir());
+        boolean lanChanged = !next.lanDiscovery().equals(settings.lanDiscovery());
         settings = next;
         engine.storageLimit(next.storageLimitBytes());
+        if (lanChanged) {
+            engine.lanDiscovery(lanAllowed && next.lanDiscovery());
+        }
         log.info("settings changed: {}", next);
         return next;
     }

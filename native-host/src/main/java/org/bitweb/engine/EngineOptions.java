@@ -16,10 +16,12 @@ import java.net.InetAddress;
  *                        UDP, which a SOCKS proxy such as Tor does not carry); null for direct
  * @param dht             the DHT node's settings, or null to run without a DHT (tests, or peers
  *                        given by hand only)
+ * @param lanDiscovery    announce shared sites to the LAN and use peers heard there (BEP 14; on
+ *                        by default); off anyway through a SOCKS5 proxy and on a loopback peer port
  */
 public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
                             java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
-                            org.bitweb.dht.DhtConfig dht) {
+                            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
 
@@ -35,12 +37,23 @@ public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind,
         this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, null, null);
     }
 
+    public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
+                         java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
+                         org.bitweb.dht.DhtConfig dht) {
+        this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, true);
+    }
+
     public EngineOptions withSocks5Proxy(java.net.InetSocketAddress proxy) {
-        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht);
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht, lanDiscovery);
     }
 
     public EngineOptions withDht(org.bitweb.dht.DhtConfig config) {
-        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, config);
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, config,
+                lanDiscovery);
+    }
+
+    public EngineOptions withLanDiscovery(boolean on) {
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, on);
     }
 
     public EngineOptions {

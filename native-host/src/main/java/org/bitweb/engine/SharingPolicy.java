@@ -24,4 +24,9 @@ final class SharingPolicy {
     boolean shares(TorrentId torrent) {
         return shared.contains(torrent);
     }
+
+    /** The torrents shared now (a copy): what LAN discovery may announce. */
+    Set<TorrentId> snapshot() {
+        return Set.copyOf(shared);
+    }
 }

@@ -15,16 +15,22 @@ import java.nio.file.NoSuchFileException;
  * @param storageLimitBytes most bytes visited (not published) sites may take; 0 for no limit
  * @param socks5Proxy       "host:port" of a SOCKS5 proxy for all peer traffic (a local Tor:
  *                          "127.0.0.1:9050"), or null; takes effect when the engine next starts
+ * @param lanDiscovery      local peer discovery (BEP 14): announce the sites this engine shares to
+ *                          the LAN and use peers heard there; true when absent (a settings file
+ *                          older than the setting), off anyway with a SOCKS5 proxy; takes effect at once
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy) {
-    public static final Settings DEFAULTS = new Settings(true, 0, null);
+public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery) {
+    public static final Settings DEFAULTS = new Settings(true, 0, null, true);
 
     public Settings(boolean keepSeeding, long storageLimitBytes) {
-        this(keepSeeding, storageLimitBytes, null);
+        this(keepSeeding, storageLimitBytes, null, true);
     }
 
     public Settings {
+        if (lanDiscovery == null) {
+            lanDiscovery = true;
+        }
         if (socks5Proxy != null && !socks5Proxy.isBlank()) {
             org.bitweb.address.SiteLink.peer(socks5Proxy); // "IP:port", refused with a clear message otherwise
         } else {

@@ -130,6 +130,22 @@ class SiteLifecycleProtocolTest {
     }
 
     @Test
+    void lanDiscoveryIsOnByDefaultAndASettingButNeverRunsOnALoopbackPeerPort() throws Exception {
+        assertTrue(client.request("settings.get", null).path("lanDiscovery").asBoolean(), "on by default");
+        assertFalse(client.request("status", null).path("lanDiscovery").asBoolean(), "a loopback peer port: nobody to tell");
+        JsonNode off = client.request("settings.set", Json.object().put("lanDiscovery", false));
+        assertFalse(off.path("lanDiscovery").asBoolean());
+        assertTrue(off.path("keepSeeding").asBoolean(), "the other settings stay");
+        assertTrue(Files.readString(state.settings()).contains("\"lanDiscovery\" : false"));
+        assertFalse(client.request("settings.get", null).path("lanDiscovery").asBoolean());
+        ProtocolException wrongType = assertThrows(ProtocolException.class,
+                () -> client.request("settings.set", Json.object().put("lanDiscovery", "no")));
+        assertEquals(ErrorCode.BAD_REQUEST, wrongType.code());
+        assertTrue(client.request("settings.set", Json.object().put("lanDiscovery", true)).path("lanDiscovery").asBoolean());
+        assertFalse(client.request("status", null).path("lanDiscovery").asBoolean(), "still loopback");
+    }
+
+    @Test
     void unknownSitesAndBadAddressesGetTheirCodes() {
         ProtocolException unknown = assertThrows(ProtocolException.class,
                 () -> call("site.seed", "address", "0123456789abcdef0123456789abcdef01234567"));

@@ -43,11 +43,15 @@ final class TestnetEngines implements AutoCloseable {
         return address;
     }
 
-    /** An engine whose peers and DHT node use an address of its own, joined through the testnet. */
+    /**
+     * An engine whose peers and DHT node use an address of its own, joined through the testnet.
+     * Without local peer discovery: what these engines find, they find through the DHT.
+     */
     Engine engine(String name) throws IOException {
         InetAddress address = address();
         Engine engine = Engine.start(new StateDir(root.resolve(name)), new EngineOptions(0, 0, address)
-                .withDht(new DhtConfig(address, Testnet.DHT_PORT, net.bootstrapNodes(), null)));
+                .withDht(new DhtConfig(address, Testnet.DHT_PORT, net.bootstrapNodes(), null))
+                .withLanDiscovery(false));
         engines.add(engine);
         return engine;
     }
