@@ -83,9 +83,14 @@ final class SafeStorage implements Storage {
             this.length = length;
         }
 
+        /** How many of {@code wanted} bytes from {@code offset} lie within the padding. */
+        private int within(int wanted, long offset) {
+            return (int) Math.min(wanted, Math.max(0, length - offset));
+        }
+
         @Override
         public int readBlock(ByteBuffer buffer, long offset) {
-            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            int n = within(buffer.remaining(), offset);
             for (int left = n; left > 0; left -= Math.min(left, ZEROS.length)) {
                 buffer.put(ZEROS, 0, Math.min(left, ZEROS.length));
             }
@@ -99,7 +104,7 @@ final class SafeStorage implements Storage {
 
         @Override
         public int writeBlock(ByteBuffer buffer, long offset) {
-            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            int n = within(buffer.remaining(), offset);
             buffer.position(buffer.position() + n);
             return n;
         }
@@ -111,7 +116,7 @@ final class SafeStorage implements Storage {
 
         @Override
         public int writeBlock(ByteBufferView buffer, long offset) {
-            int n = (int) Math.min(buffer.remaining(), Math.max(0, length - offset));
+            int n = within(buffer.remaining(), offset);
             buffer.position(buffer.position() + n);
             return n;
         }
