@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private final SharingPolicy sharing;
     private DhtNode dht;
     private PeerListener listener;
+    private AssignmentNudge nudge;
     private KeySites keySites;
 
     private Engine(StateDir dir, SiteStore store, BtRuntime runtime, Gateway gateway, int peerPort, PeerHints hints,
@@ -111,6 +112,7 @@ public final class Engine implements AutoCloseable {
         LanDiscovery lan = new LanDiscovery(sharing::snapshot, peerPort, bind);
         var builder = BtRuntime.builder(config);
         ItemExchange items = new ItemExchange();
+        AssignmentNudge nudge = new AssignmentNudge();
         DhtNode dht = null;
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
@@ -138,9 +140,13 @@ public final class Engine implements AutoCloseable {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
                     // key sites: peers pass each other the newest signed item (BEP 10)
                     ServiceModule.extend(binder).addMessagingAgent(items);
+                    // a page asked for starts downloading at once, not after bt's piece timeout
+                    ServiceModule.extend(binder).addMessagingAgent(nudge);
                     bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(
                             org.bitweb.updates.ItemMessage.NAME, new org.bitweb.updates.ItemMessageHandler());
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
+                    // pad files of one length share a name, which bt 1.10 cannot tell apart
+                    binder.bind(bt.metainfo.IMetadataService.class).toInstance(new DistinctFiles());
                 })
                 .disableLocalServiceDiscovery() // bt's announces every torrent, visited ones too: LanDiscovery instead
                 .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
@@ -177,7 +183,11 @@ public final class Engine implements AutoCloseable {
         engine.keySites = new KeySites(engine, org.bitweb.updates.MutableStore.open(dir),
                 org.bitweb.keys.KeyRing.of(dir), dht);
         items.attach(engine.keySites);
-        runtime.getEventSource().onPeerDisconnected(null, e -> items.disconnected(e.getConnectionKey()));
+        runtime.getEventSource().onPeerDisconnected(null, e -> {
+            items.disconnected(e.getConnectionKey());
+            nudge.disconnected(e.getConnectionKey());
+        });
+        engine.nudge = nudge;
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {
@@ -381,6 +391,7 @@ public final class Engine implements AutoCloseable {
             hints.add(site.torrentId(), peers);
             remoteStarted.put(ih, System.currentTimeMillis());
             site.reuseFrom(info -> olderVersionsOnDisk(ih));
+            nudge.register(site.torrentId(), site.picker());
             site.start(peers, info -> recordVisit(info));
             remote.put(ih, site);
             log.debug("fetching site {} ({} peer hints)", ih, peers.size()); // which sites are visited is private: debug only
@@ -493,6 +504,7 @@ public final class Engine implements AutoCloseable {
         remote.remove(ih, site);
         remoteStarted.remove(ih);
         hints.forget(site.torrentId());
+        nudge.unregister(site.torrentId());
         site.stop();
     }
 

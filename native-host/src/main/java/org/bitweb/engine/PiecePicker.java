@@ -24,11 +24,22 @@ final class PiecePicker implements PieceSelector {
         this.wholeSite = wholeSite;
     }
 
+    private volatile long generation;
+
     /** Asks for pieces first..last (inclusive), after those already asked for. */
     synchronized void want(int first, int last) {
+        boolean added = false;
         for (int i = first; i <= last; i++) {
-            wanted.add(i);
+            added |= wanted.add(i);
         }
+        if (added) {
+            generation++;
+        }
+    }
+
+    /** Grows each time something new is wanted (for {@link AssignmentNudge}). */
+    long generation() {
+        return generation;
     }
 
     /** A piece arrived: nobody needs to ask for it any more. */
@@ -36,7 +47,10 @@ final class PiecePicker implements PieceSelector {
         wanted.remove(piece);
     }
 
-    void wholeSite(boolean keep) {
+    synchronized void wholeSite(boolean keep) {
+        if (keep && !wholeSite) {
+            generation++;
+        }
         wholeSite = keep;
     }
 

@@ -75,6 +75,10 @@ final class RemoteSite implements SiteView {
         return torrentId;
     }
 
+    PiecePicker picker() {
+        return picker;
+    }
+
     /**
      * Starts fetching: from the stored torrent when this site was visited before, else from a
      * magnet link, with {@code peers} as the first peers to ask for metadata.
