@@ -16,7 +16,7 @@ import { EXTENSION_DIRS, missingPrerequisites, readManifest } from './lib/paths.
 import {
   chooseFolder, clickNewLink, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
   typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
-} from './lib/scenarios.js';
+} from './lib/steps.js';
 import { startClearWeb, startSink } from './lib/servers.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './lib/site.js';
 import { waitFor, withDeadline } from './lib/wait.js';

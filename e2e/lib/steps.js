@@ -1,9 +1,6 @@
-// What both browser tests check beyond "the site opens", written once. Each function drives
-// the browser like a person (or a hostile page) would and returns plain facts; the test files
-// assert on them, so a failure names the browser and the fact.
-//
-// The `env` every function takes: {kind: 'chromium'|'firefox', browser, ws, extensionBase,
-// openExtensionPage(page, path)}.
+// The steps the browser scenarios (scenarios.js) are made of, the same in every browser. Each
+// drives a page like a person (or a hostile page) would and returns plain facts; the
+// scenarios assert on them, so a failure names the browser and the fact.
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
