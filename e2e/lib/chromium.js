@@ -8,12 +8,10 @@
 // from $HOME/.config/chromium/NativeMessagingHosts then, which is only the default profile's).
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { writeHostManifest } from './bitweb.js';
 import { BROWSER_BINARIES } from './paths.js';
-
-export const HOST_NAME = 'org.bitweb.host';
 
 /** Chrome's extension id for a manifest `key`: sha256 of the DER key, first 32 nibbles as a-p. */
 export function chromeExtensionId(base64Key) {
@@ -23,18 +21,7 @@ export function chromeExtensionId(base64Key) {
 
 /** Registers the host for the profile in `userDataDir` (Chromium's per-profile folder). */
 export function writeChromeHostManifest(userDataDir, launcherPath, extensionId) {
-  const dir = join(userDataDir, 'NativeMessagingHosts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${HOST_NAME}.json`);
-  const manifest = {
-    name: HOST_NAME,
-    description: 'BitWeb host (e2e test)',
-    path: launcherPath,
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${extensionId}/`],
-  };
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return file;
+  return writeHostManifest(join(userDataDir, 'NativeMessagingHosts'), launcherPath, { allowed_origins: [`chrome-extension://${extensionId}/`] });
 }
 
 export const CHROMIUM_FLAGS = [

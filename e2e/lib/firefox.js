@@ -11,27 +11,15 @@
 // it and waits for location.href instead.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { BROWSER_BINARIES } from './paths.js';
-import { HOST_NAME } from './chromium.js';
+import { writeHostManifest } from './bitweb.js';
 import { waitFor } from './wait.js';
 
 /** Registers the host for Firefox run with HOME=`home`; returns the manifest's path. */
 export function writeFirefoxHostManifest(home, launcherPath, geckoId) {
-  const dir = join(home, '.mozilla', 'native-messaging-hosts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${HOST_NAME}.json`);
-  const manifest = {
-    name: HOST_NAME,
-    description: 'BitWeb host (e2e test)',
-    path: launcherPath,
-    type: 'stdio',
-    allowed_extensions: [geckoId],
-  };
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return file;
+  return writeHostManifest(join(home, '.mozilla', 'native-messaging-hosts'), launcherPath, { allowed_extensions: [geckoId] });
 }
 
 // Besides Puppeteer's own test prefs: keep Firefox off the (closed) network.
