@@ -14,12 +14,15 @@ export const sinkSaw = (sink) => sink.requests.map((r) => r.url).filter((url) =>
 const run = (page, fn, ...args) => page.evaluate(fn, ...args);
 
 /**
- * Collects failed requests in `page` (Chromium reports net::ERR_BLOCKED_BY_CLIENT for a
- * declarativeNetRequest block, which tells it apart from a CSP block or a dead server).
+ * Collects failed requests in `page` as {url, error, navigation} (Chromium reports
+ * net::ERR_BLOCKED_BY_CLIENT for a declarativeNetRequest block, which tells it apart from a
+ * CSP block or a dead server; `navigation` is set for a frame's or tab's own document).
  */
 export function recordFailures(page) {
   const failures = [];
-  page.on('requestfailed', (request) => failures.push({ url: request.url(), error: request.failure()?.errorText ?? '' }));
+  page.on('requestfailed', (request) => failures.push({
+    url: request.url(), error: request.failure()?.errorText ?? '', navigation: request.isNavigationRequest(),
+  }));
   return failures;
 }
 
