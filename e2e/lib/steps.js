@@ -151,9 +151,21 @@ export function popupRow(page, address) {
   }, address);
 }
 
+/**
+ * Clicks `selector` in the popup like a person, again if the popup re-rendered it meanwhile:
+ * a site.update re-renders every site row, and Puppeteer then holds a detached node and
+ * fails before it clicks.
+ */
+function clickRendered(page, selector, timeoutMs = 10_000) {
+  return waitFor(`a click on ${selector}`, async () => {
+    await page.click(selector);
+    return true;
+  }, { timeoutMs, intervalMs: 100 });
+}
+
 /** Clicks the seed/unseed button of a row and waits until the row says `badge`. */
 export async function toggleSeeding(page, address, wantBadge) {
-  await page.click(`li.site[data-address="${address}"] .act-seed`);
+  await clickRendered(page, `li.site[data-address="${address}"] .act-seed`);
   return waitFor(`the popup row to show "${wantBadge}"`, async () => {
     const row = await popupRow(page, address);
     return row?.badges.includes(wantBadge) ? row : null;
@@ -197,8 +209,15 @@ export async function publishAndRemove(page, folder, knownAddresses) {
     const list = await popupAddresses(page);
     return list.find((a) => !knownAddresses.includes(a)) ?? null;
   }, { timeoutMs: 15_000 });
-  await page.click(`li.site[data-address="${address}"] .act-remove`);
-  await page.click(`li.site[data-address="${address}"] .act-remove-yes`);
+  // "Remove", then the confirmation's "Remove". A re-rendered row also closes an open
+  // confirmation, so it is opened again until its button took the click.
+  const row = `li.site[data-address="${address}"]`;
+  await waitFor('"Remove" and its confirmation to be clicked', async () => {
+    const confirming = await run(page, (r) => document.querySelector(`${r} .site-confirm`)?.hidden === false, row);
+    if (!confirming) await page.click(`${row} .act-remove`);
+    await page.click(`${row} .act-remove-yes`);
+    return true;
+  }, { timeoutMs: 10_000, intervalMs: 100 });
   const removed = await waitFor('the popup to say what removing freed', async () => {
     const text = await run(page, () => document.getElementById('site-message').textContent);
     return /freed|Not found|failed/.test(text) ? text : null;
