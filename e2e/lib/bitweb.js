@@ -6,7 +6,7 @@
 // The jar is copied first, so a concurrent `mvn package` cannot swap it under a running test.
 
 import { spawn, execFile } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_COMMAND, JAR } from './paths.js';
 import { waitForLine, withDeadline } from './wait.js';
@@ -138,6 +138,21 @@ export function writeHostLauncher(cmd, home, path, { stderrLog, pidFile }) {
   writeFileSync(path, script);
   chmodSync(path, 0o755);
   return path;
+}
+
+export const HOST_NAME = 'org.bitweb.host';
+
+/**
+ * Registers the host launcher at `launcherPath` in the browser's folder `dir` as
+ * `<dir>/org.bitweb.host.json`; `allowed` is the browser's own key naming the extension
+ * (Chromium: {allowed_origins: [...]}, Firefox: {allowed_extensions: [...]}). Returns the file.
+ */
+export function writeHostManifest(dir, launcherPath, allowed) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${HOST_NAME}.json`);
+  const manifest = { name: HOST_NAME, description: 'BitWeb host (e2e test)', path: launcherPath, type: 'stdio', ...allowed };
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return file;
 }
 
 const isAlive = (pid) => {

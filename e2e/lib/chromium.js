@@ -7,13 +7,14 @@
 // manifests from <user-data-dir>/NativeMessagingHosts/ when --user-data-dir is given (NOT
 // from $HOME/.config/chromium/NativeMessagingHosts then, which is only the default profile's).
 
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { BROWSER_BINARIES } from './paths.js';
-
-export const HOST_NAME = 'org.bitweb.host';
+import { writeHostManifest } from './bitweb.js';
+import { BROWSER_BINARIES, EXTENSION_DIRS } from './paths.js';
+import { waitFor } from './wait.js';
 
 /** Chrome's extension id for a manifest `key`: sha256 of the DER key, first 32 nibbles as a-p. */
 export function chromeExtensionId(base64Key) {
@@ -23,18 +24,7 @@ export function chromeExtensionId(base64Key) {
 
 /** Registers the host for the profile in `userDataDir` (Chromium's per-profile folder). */
 export function writeChromeHostManifest(userDataDir, launcherPath, extensionId) {
-  const dir = join(userDataDir, 'NativeMessagingHosts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${HOST_NAME}.json`);
-  const manifest = {
-    name: HOST_NAME,
-    description: 'BitWeb host (e2e test)',
-    path: launcherPath,
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${extensionId}/`],
-  };
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return file;
+  return writeHostManifest(join(userDataDir, 'NativeMessagingHosts'), launcherPath, { allowed_origins: [`chrome-extension://${extensionId}/`] });
 }
 
 export const CHROMIUM_FLAGS = [
@@ -80,3 +70,64 @@ export async function extensionWorker(browser, extensionId, timeoutMs = 15_000) 
   );
   return target.worker();
 }
+
+/**
+ * Chromium for the shared scenarios (scenarios.js, session.js): how it starts with the
+ * extension and host, and what it does its own way.
+ */
+export const chromium = {
+  name: 'chromium',
+  label: 'Chromium',
+  build: 'chrome',
+
+  /** The extension's id, fixed by the manifest `key`. */
+  extensionId(manifest, dir) {
+    assert.ok(manifest.key, `${dir}/manifest.json has no "key", so the extension id is not fixed`);
+    return chromeExtensionId(manifest.key);
+  },
+
+  /**
+   * Starts Chromium with a fresh profile `<ws.tmp>/<profile>` that knows the host, and waits
+   * for the extension's service worker. `extraArgs` go on its command line.
+   */
+  async start({ ws, extensionId, log, profile = 'chromium-profile', extraArgs = [] }) {
+    const userDataDir = join(ws.tmp, profile);
+    mkdirSync(userDataDir);
+    const hostManifest = writeChromeHostManifest(userDataDir, ws.launcher, extensionId);
+    const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir, extraArgs });
+    let worker;
+    try {
+      worker = await extensionWorker(browser, extensionId);
+    } catch (error) {
+      await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+      throw error;
+    }
+    worker.on?.('console', (m) => log(`[worker console.${m.type()}] ${m.text()}`));
+    const proxySetting = () => worker.evaluate(() => chrome.proxy.settings.get({}));
+    return {
+      browser,
+      worker,
+      hostManifest,
+      extensionBase: `chrome-extension://${extensionId}/`,
+      closeMs: 10_000,
+      openExtensionPage: (page, url) => page.goto(url, { timeout: 15_000 }),
+      /** Routing is a PAC script in the browser's proxy setting, readable from the service worker. */
+      proxySetting,
+      /**
+       * Routing is in place once the PAC script points at `gatewayPort`, i.e. the host answered
+       * hello with it. A cold JVM makes this take seconds.
+       */
+      whenRouted: (gatewayPort) => waitFor(`the extension's PAC script to route to 127.0.0.1:${gatewayPort}`, async () => {
+        const setting = await proxySetting();
+        const data = setting?.value?.pacScript?.data ?? '';
+        return setting?.value?.mode === 'pac_script' && data.includes(`127.0.0.1:${gatewayPort}`) ? setting : null;
+      }, { timeoutMs: 30_000, intervalMs: 200 }),
+      /** Once routed, the site must open within this. */
+      siteOpenMs: 20_000,
+      /** What a request the extension's rules blocked fails with (declarativeNetRequest). */
+      blockedError: 'net::ERR_BLOCKED_BY_CLIENT',
+      /** CDP can switch a page's CSP off, leaving only the extension's rules. */
+      canBypassCsp: true,
+    };
+  },
+};

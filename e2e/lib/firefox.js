@@ -10,28 +10,18 @@
 // navigation finish (the tab moves to the extension process), so openExtensionPage() starts
 // it and waits for location.href instead.
 
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { BROWSER_BINARIES } from './paths.js';
-import { HOST_NAME } from './chromium.js';
+import { BROWSER_BINARIES, EXTENSION_DIRS } from './paths.js';
+import { writeHostManifest } from './bitweb.js';
 import { waitFor } from './wait.js';
 
 /** Registers the host for Firefox run with HOME=`home`; returns the manifest's path. */
 export function writeFirefoxHostManifest(home, launcherPath, geckoId) {
-  const dir = join(home, '.mozilla', 'native-messaging-hosts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${HOST_NAME}.json`);
-  const manifest = {
-    name: HOST_NAME,
-    description: 'BitWeb host (e2e test)',
-    path: launcherPath,
-    type: 'stdio',
-    allowed_extensions: [geckoId],
-  };
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  return file;
+  return writeHostManifest(join(home, '.mozilla', 'native-messaging-hosts'), launcherPath, { allowed_extensions: [geckoId] });
 }
 
 // Besides Puppeteer's own test prefs: keep Firefox off the (closed) network.
@@ -95,3 +85,46 @@ export async function openExtensionPage(page, url, timeoutMs = 15_000) {
     return state[0] === url && state[1] === 'complete';
   }, { timeoutMs, intervalMs: 100 });
 }
+
+/**
+ * Firefox ESR for the shared scenarios (scenarios.js, session.js): how it starts with the
+ * extension and host, and what it does its own way, or cannot do headless under BiDi.
+ */
+export const firefox = {
+  name: 'firefox',
+  label: 'Firefox',
+  build: 'firefox',
+
+  /** The add-on id the host manifest allows (browser_specific_settings.gecko.id). */
+  extensionId(manifest, dir) {
+    const geckoId = manifest.browser_specific_settings?.gecko?.id;
+    assert.ok(geckoId, `${dir}/manifest.json has no browser_specific_settings.gecko.id`);
+    return geckoId;
+  },
+
+  /** Starts Firefox with a fresh profile and a HOME whose native-messaging-hosts know the host. */
+  async start({ ws, extensionId }) {
+    const home = join(ws.tmp, 'firefox-home');
+    const profileDir = join(ws.tmp, 'firefox-profile');
+    mkdirSync(profileDir, { recursive: true });
+    const hostManifest = writeFirefoxHostManifest(home, ws.launcher, extensionId);
+    const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId: extensionId, profileDir, home });
+    return {
+      browser,
+      hostManifest,
+      extensionBase,
+      closeMs: 15_000,
+      openExtensionPage,
+      /** Routing is proxy.onRequest in the background page: no setting to read or give back. */
+      proxySetting: null,
+      /** Nothing shows routing is in place before a site loads through it. */
+      whenRouted: null,
+      /** Until the host's hello arrives the extension routes to the default port, so the first tries fail. */
+      siteOpenMs: 30_000,
+      /** A blocked request fails like any other (NS_ERROR_ABORT, ...): the rules cannot be told apart by it. */
+      blockedError: null,
+      /** WebDriver BiDi has no CSP bypass. */
+      canBypassCsp: false,
+    };
+  },
+};

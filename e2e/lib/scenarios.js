@@ -1,224 +1,254 @@
-// What both browser tests check beyond "the site opens", written once. Each function drives
-// the browser like a person (or a hostile page) would and returns plain facts; the test files
-// assert on them, so a failure names the browser and the fact.
+// What a person (or a hostile page) meets with BitWeb installed, written once for every
+// browser. runSharedScenarios() is the specification: one subtest a scenario, in order. Each
+// runs in a session (session.js); what a browser does its own way comes from its adapter
+// (`s.adapter`, made by chromium.js or firefox.js):
 //
-// The `env` every function takes: {kind: 'chromium'|'firefox', browser, ws, extensionBase,
-// openExtensionPage(page, path)}.
+//   openExtensionPage(page, url)  how an extension page (the popup) is shown
+//   whenRouted(gatewayPort)       waits until routing to the gateway is in place, or null
+//                                 where the browser does not show it before a site loads
+//   siteOpenMs                    how long the first load of the site may take
+//   proxySetting()                the browser's proxy setting, or null where routing is not one
+//   blockedError                  what a request blocked by the extension's rules fails with,
+//                                 or null where it fails like any other
+//   canBypassCsp                  whether a page's CSP can be switched off (leaving the rules)
+//   closeMs                       how long closing the browser may take (session.js)
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SITE_HEADING } from './site.js';
+import { openSite, siteFacts } from './checks.js';
+import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './site.js';
+import {
+  chooseFolder, clickNewLink, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
+  typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
+} from './steps.js';
 import { waitFor } from './wait.js';
-
-/** What reached the sink, less the favicon the browser asks for once a person opened a sink page. */
-export const sinkSaw = (sink) => sink.requests.map((r) => r.url).filter((url) => url !== '/favicon.ico');
-
-/** Runs `fn` in `page` and returns its value (a string of JS facts, never a DOM node). */
-const run = (page, fn, ...args) => page.evaluate(fn, ...args);
+import { killHosts } from './workspace.js';
 
 /**
- * Collects failed requests in `page` (Chromium reports net::ERR_BLOCKED_BY_CLIENT for a
- * declarativeNetRequest block, which tells it apart from a CSP block or a dead server).
+ * Runs every shared scenario as a subtest of `t` in session `s` (adding `s.page`, the site's
+ * tab, and `s.popup`, the popup in a tab of its own), then closes the browser.
  */
-export function recordFailures(page) {
-  const failures = [];
-  page.on('requestfailed', (request) => failures.push({ url: request.url(), error: request.failure()?.errorText ?? '' }));
-  return failures;
+export async function runSharedScenarios(t, s) {
+  if (s.adapter.whenRouted) await s.adapter.whenRouted(s.engine.gatewayPort);
+  s.page = await s.newPage('site');
+  await t.test('the site opens at http://<infohash>.bitweb/ with its stylesheet and image', (st) => siteOpens(st, s));
+
+  s.popup = await s.newPage('popup');
+  await s.popup.setViewport({ width: 420, height: 900 });
+  await s.adapter.openExtensionPage(s.popup, s.popupUrl);
+  await t.test('the toolbar badge says the tab\'s site is seeded', (st) => badgeSaysSeed(st, s));
+
+  await t.test('a BitWeb page reaches nothing on the clear web (fetch, img, WebSocket, beacon, XHR, navigation)', (st) => nothingReachesOut(st, s));
+  await t.test('a person\'s click on an outside link shows "Leave BitWeb?", and going on reaches the site', (st) => leaveByClick(st, s));
+  await t.test('WebRTC is gone from BitWeb pages', (st) => noWebRtc(st, s));
+  await t.test('magnet: and web+bitweb: links on a BitWeb page open the site', (st) => linksOpenTheSite(st, s));
+  await t.test('a clear-web page cannot load, fetch or frame a BitWeb site, nor probe the gateway; a person\'s click still goes there', (st) => clearWebKeptOut(st, s));
+  await t.test('the popup lists the site, stops seeding it and seeds it again', (st) => popupSeeding(st, s));
+  await t.test('the popup publishes a typed folder, then removes it (confirmed) and says the bytes freed', (st) => popupPublishesAndRemoves(st, s));
+  await t.test('a pet name opens the site: http://e2e.bitweb/ -> http://<infohash>.bitweb/', (st) => petName(st, s));
+  await t.test('the subdomain form: http://<site>.bitweb/ opens at <site>.bitweb.localhost:<port>, isolated the same way', (st) => subdomainForm(st, s));
+  await t.test('host missing: the popup names the problem and the installer command', (st) => hostMissing(st, s));
+
+  // The browser closes the host's stdin when it is done with it; the host must then exit.
+  await s.closeBrowser();
+  assert.deepEqual(s.ws.hostsLeftRunning, [], 'the native host kept running after the browser closed');
 }
 
-/** In a BitWeb page: try every way of reaching `sinkUrl`; each must fail. */
-export function reachOut(page, sinkUrl) {
-  return run(page, async (sink) => {
-    const attempt = async (url) => {
-      try {
-        const response = await fetch(url, { mode: 'no-cors', cache: 'no-store' });
-        return `reached (${response.type})`;
-      } catch (error) {
-        return `blocked: ${error.name}`;
-      }
-    };
-    const image = await new Promise((resolve) => {
-      const img = new Image();
-      img.onload = () => resolve('load');
-      img.onerror = () => resolve('error');
-      img.src = `${sink}/image.png`;
-    });
-    const socket = await new Promise((resolve) => {
-      try {
-        const s = new WebSocket(`${sink.replace(/^http/, 'ws')}/socket`);
-        s.onopen = () => { s.close(); resolve('open'); };
-        s.onerror = () => resolve('error');
-      } catch (error) {
-        resolve(`threw ${error.name}`);
-      }
-    });
-    let beacon;
-    try {
-      beacon = navigator.sendBeacon(`${sink}/beacon`, 'bitweb-e2e');
-    } catch (error) {
-      beacon = `threw ${error.name}`;
-    }
-    const xhr = await new Promise((resolve) => {
-      const request = new XMLHttpRequest();
-      request.open('GET', `${sink}/xhr`);
-      request.onload = () => resolve(`status ${request.status}`);
-      request.onerror = () => resolve('error');
-      request.send();
-    });
-    return { fetch: await attempt(`${sink}/fetch`), image, socket, beacon: String(beacon), xhr };
-  }, sinkUrl);
+async function siteOpens(t, { page, site, ws, adapter }) {
+  const failures = recordFailures(page);
+  const response = await openSite(page, site.url, adapter.siteOpenMs);
+  assert.equal(response.status(), 200);
+  const facts = await siteFacts(page);
+  await screenshot(page, ws, 'site.png');
+  assert.equal(facts.h1, SITE_HEADING);
+  assert.equal(facts.origin, `http://${site.address}.bitweb`);
+  assert.equal(facts.img?.src, `http://${site.address}.bitweb/img/dot.png`);
+  assert.deepEqual([facts.img.naturalWidth, facts.img.naturalHeight], [SITE_IMAGE_SIZE.width, SITE_IMAGE_SIZE.height]);
+  assert.equal(facts.h1Color, SITE_H1_COLOR, 'style.css did not apply');
+  // Routed before the first load, no request of the site has a reason to fail. Without
+  // that, the first tries may go out before the host's hello and fail.
+  if (adapter.whenRouted) assert.deepEqual(failures, [], 'no request of the site itself may fail');
 }
 
-/** In a BitWeb page: WebRTC must be gone, also from a same-origin frame made on the fly. */
-export function webrtcFacts(page) {
-  return run(page, () => {
-    const tryNew = (Ctor) => {
-      if (typeof Ctor !== 'function') return 'absent';
-      try {
-        const pc = new Ctor({ iceServers: [{ urls: 'stun:127.0.0.2:3478' }] });
-        pc.close();
-        return 'created';
-      } catch (error) {
-        return `threw ${error.name}`;
-      }
-    };
-    const frame = document.createElement('iframe');
-    document.body.append(frame);
-    const viaContentWindow = tryNew(frame.contentWindow.RTCPeerConnection);
-    const second = document.createElement('iframe');
-    document.body.append(second);
-    const viaIndex = tryNew(window[window.length - 1].RTCPeerConnection); // the known gap
-    return { top: tryNew(window.RTCPeerConnection), viaContentWindow, viaIndex };
-  });
+async function badgeSaysSeed(t, { popup }) {
+  const badge = await waitFor('the badge of the site tab', () => popup.evaluate(async () => {
+    const ext = globalThis.browser ?? globalThis.chrome;
+    const [tab] = await ext.tabs.query({ url: '*://*.bitweb/*' });
+    return tab ? ext.action.getBadgeText({ tabId: tab.id }) : null;
+  }), { timeoutMs: 10_000, describe: (v) => JSON.stringify(v) });
+  assert.equal(badge, 'seed');
 }
 
-/** Adds a link to `page` and clicks it like a person (a trusted click). */
-export async function clickNewLink(page, href, id = `e2e-link-${Date.now()}`) {
-  await run(page, (h, i) => {
-    const a = document.createElement('a');
-    a.id = i;
-    a.href = h;
-    a.textContent = `link ${i}`;
-    a.style.cssText = 'display:block;font-size:24px;padding:8px';
-    document.body.prepend(a);
-  }, href, id);
-  await page.click(`#${id}`);
+async function nothingReachesOut(t, { page, site, sink, adapter, newPage }) {
+  const facts = await reachOut(page, sink.url);
+  t.diagnostic(`from the site: ${JSON.stringify(facts)}`);
+  assert.match(facts.fetch, /^blocked/);
+  assert.equal(facts.image, 'error');
+  assert.notEqual(facts.socket, 'open');
+  assert.match(facts.xhr, /error/);
+
+  // The same page with its CSP switched off: only the extension's rules are left.
+  const bare = await newPage(adapter.canBypassCsp ? 'site-without-csp' : 'site-navigating-out');
+  if (adapter.canBypassCsp) await bare.setBypassCSP(true);
+  const failures = recordFailures(bare);
+  const bareUrl = `${site.url}?${adapter.canBypassCsp ? 'no-csp' : 'navigate-out'}`;
+  await openSite(bare, bareUrl, 15_000);
+  if (adapter.canBypassCsp) {
+    const bareFacts = await reachOut(bare, sink.url);
+    t.diagnostic(`without CSP: ${JSON.stringify(bareFacts)}`);
+    assert.match(bareFacts.fetch, /^blocked/);
+    assert.equal(bareFacts.image, 'error');
+    assert.notEqual(bareFacts.socket, 'open');
+    const toSink = failures.filter((f) => f.url.startsWith(sink.url));
+    assert.ok(toSink.length >= 3, `failed requests to the sink: ${JSON.stringify(failures)}`);
+    for (const failure of toSink) assert.equal(failure.error, adapter.blockedError, `${failure.url} was not blocked by the extension's rules`);
+  } else {
+    t.diagnostic('skipped: the same page without its CSP (the browser cannot switch it off); the navigation below is covered by the rules alone');
+  }
+
+  // A script navigating the tab out of BitWeb: CSP does not cover navigation, the rules do.
+  const navigation = `${sink.url}/navigation`;
+  await bare.evaluate((url) => { location.href = url; }, navigation);
+  const failed = await waitFor('the navigation out to fail', () => failures.find((f) => f.url === navigation), { timeoutMs: 10_000 });
+  t.diagnostic(`navigation out: ${failed.error}`);
+  if (adapter.blockedError) assert.equal(failed.error, adapter.blockedError, 'the navigation out was not blocked by the extension\'s rules');
+  else assert.equal(await bare.evaluate(() => location.href), bareUrl, 'the tab stays on the site');
+  await bare.close();
 }
 
-/**
- * Waits until `page` shows a document at `url` (exactly, or only starting with it when
- * `prefix` is set) that has finished loading.
- */
-export function waitForLocation(page, url, { prefix = false, timeoutMs = 10_000 } = {}) {
-  return waitFor(`the tab to show ${url}${prefix ? '…' : ''}`, async () => {
-    const [href, state] = await run(page, () => [location.href, document.readyState]).catch(() => [null, null]);
-    const there = href !== null && (prefix ? href.startsWith(url) : href === url);
-    return there && state !== 'loading' ? href : null;
-  }, { timeoutMs, intervalMs: 100, describe: () => page.url() });
+async function leaveByClick(t, { page, site, sink, ws, extensionBase }) {
+  await page.bringToFront(); // a person clicks in the tab in front (Chromium does not click in a hidden one)
+  await openSite(page, site.url, 15_000);
+  await clickNewLink(page, `${sink.url}/leave`);
+  const href = await waitForLocation(page, `${extensionBase}src/leave.html`, { prefix: true });
+  assert.ok(href.endsWith(`#${encodeURIComponent(`${sink.url}/leave`)}`), href);
+  await screenshot(page, ws, 'leave.png');
+  await page.click('#go');
+  await waitFor('the sink to see the person\'s own navigation', () => sink.requests.some((r) => r.url === '/leave'), { timeoutMs: 10_000 });
+  // Everything the BitWeb pages tried before was sent earlier on the same loopback: had it
+  // got through, it would be here by now.
+  assert.deepEqual(sinkSaw(sink), ['/leave'], 'the sink saw requests from BitWeb pages');
 }
 
-/** Waits until the page shows the test site's heading. */
-export function waitForSiteHeading(page, timeoutMs = 15_000) {
-  return waitFor('the site heading', async () => {
-    const h1 = await run(page, () => document.querySelector('h1')?.textContent.trim() ?? null).catch(() => null);
-    return h1 === SITE_HEADING ? h1 : null;
-  }, { timeoutMs, intervalMs: 100, describe: () => page.url() });
+async function noWebRtc(t, { page, site }) {
+  await openSite(page, site.url, 15_000);
+  const facts = await webrtcFacts(page);
+  t.diagnostic(`WebRTC: ${JSON.stringify(facts)}`);
+  assert.equal(facts.top, 'threw NotAllowedError');
+  assert.equal(facts.viaContentWindow, 'threw NotAllowedError');
+  if (facts.viaIndex === 'created') t.diagnostic('known limit: a frame reached only as window[n] before the content script ran still has WebRTC (docs/EXTENSION.md)');
 }
 
-/** The popup's visible text once `needle` shows (bounded). */
-export async function popupText(page, needle, timeoutMs = 15_000) {
-  await waitFor(`the popup to say ${JSON.stringify(needle)}`, async () => {
-    const text = await run(page, () => document.body?.innerText ?? '');
-    return text.includes(needle) ? text : null;
-  }, { timeoutMs, intervalMs: 100, describe: () => '(see screenshot)' }).catch(async (error) => {
-    const text = await run(page, () => document.body?.innerText ?? '').catch((e) => `(unreadable: ${e.message})`);
-    throw new Error(`${error.message}\nthe popup says:\n${text}`);
-  });
-  return run(page, () => document.body.innerText);
+async function linksOpenTheSite(t, { page, site }) {
+  await page.bringToFront();
+  await page.goto(`${site.url}no-such-page.html`, { waitUntil: 'load' }).catch(() => {});
+  await clickNewLink(page, `magnet:?xt=urn:btih:${site.address.toUpperCase()}&dn=e2e`);
+  assert.equal(await waitForLocation(page, site.url), site.url);
+  await waitForSiteHeading(page);
+  await page.goto(`${site.url}no-such-page.html`, { waitUntil: 'load' }).catch(() => {});
+  await clickNewLink(page, `web+bitweb://${site.address}/`);
+  assert.equal(await waitForLocation(page, site.url), site.url);
 }
 
-/** A site row's facts in the popup. */
-export function popupRow(page, address) {
-  return run(page, (a) => {
-    const row = document.querySelector(`li.site[data-address="${a}"]`);
-    if (!row) return null;
-    return {
-      badges: [...row.querySelectorAll('.badge')].map((b) => b.textContent),
-      seedButton: row.querySelector('.act-seed')?.textContent ?? null,
-      details: row.querySelector('.site-details')?.textContent ?? null,
-      names: row.querySelector('.site-names')?.textContent ?? null,
-    };
-  }, address);
+async function clearWebKeptOut(t, { site, clear, ws, adapter, newPage }) {
+  const clearPage = await newPage('clear-web');
+  const failures = recordFailures(clearPage);
+  await clearPage.goto(clear.url, { waitUntil: 'load' });
+  const facts = await clearPage.evaluate(() => window.probe());
+  t.diagnostic(`clear web: ${JSON.stringify(facts)}`);
+  await screenshot(clearPage, ws, 'clear-web.png');
+  // No CSP on this page and no-cors fetches: only a block makes these fail, and the same
+  // image loads on the site itself (checked above).
+  assert.equal(facts.image.event, 'error');
+  assert.equal(facts.image.naturalWidth, 0);
+  assert.match(facts.fetchSite, /^blocked/);
+  assert.match(facts.fetchGateway, /^blocked/);
+  // Its image and its frame of the site were asked for and failed (the frame's request as a
+  // navigation); where the browser names the cause, it is the extension's rules.
+  const toSite = await waitFor('the image and the frame of the site to fail', () => {
+    const list = failures.filter((f) => f.url.startsWith(site.url));
+    return list.some((f) => f.url.endsWith('/img/dot.png')) && list.some((f) => f.url === site.url && f.navigation) ? list : null;
+  }, { timeoutMs: 5_000, describe: () => `failed requests: ${JSON.stringify(failures)}` });
+  if (adapter.blockedError) {
+    for (const failure of toSite) assert.equal(failure.error, adapter.blockedError, `${failure.url} was not blocked by the extension's rules`);
+  }
+  await clearPage.click('#to-site');
+  await waitForSiteHeading(clearPage);
+  await clearPage.close();
 }
 
-/** Clicks the seed/unseed button of a row and waits until the row says `badge`. */
-export async function toggleSeeding(page, address, wantBadge) {
-  await page.click(`li.site[data-address="${address}"] .act-seed`);
-  return waitFor(`the popup row to show "${wantBadge}"`, async () => {
-    const row = await popupRow(page, address);
-    return row?.badges.includes(wantBadge) ? row : null;
-  }, { timeoutMs: 15_000, intervalMs: 100, describe: () => 'row unchanged' });
+async function popupSeeding(t, { popup, popupUrl, site, ws, adapter }) {
+  await popup.bringToFront(); // and stays in front for the popup's scenarios
+  await adapter.openExtensionPage(popup, `${popupUrl}&list`); // a new URL: a load of the same one would race the old page
+  try {
+    const text = await popupText(popup, site.url, 20_000);
+    t.diagnostic(`popup: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    assert.match(text, /Proxy: http:\/\/<site>\.bitweb\/ via 127\.0\.0\.1/);
+    const row = await popupRow(popup, site.address);
+    assert.ok(row.badges.includes('published') && row.badges.includes('seeding'), JSON.stringify(row));
+    await screenshot(popup, ws, 'popup.png');
+    assert.equal((await toggleSeeding(popup, site.address, 'not seeding')).seedButton, 'Seed');
+    await screenshot(popup, ws, 'popup-unseeded.png');
+    assert.equal((await toggleSeeding(popup, site.address, 'seeding')).seedButton, 'Stop seeding');
+    await screenshot(popup, ws, 'popup-seeded.png');
+  } catch (error) {
+    await screenshot(popup, ws, 'popup-failure.png');
+    throw error;
+  }
 }
 
-export async function screenshot(page, ws, name) {
-  await page.screenshot({ path: join(ws.artifacts, name), fullPage: true }).catch(() => {});
+async function popupPublishesAndRemoves(t, { popup, site, ws }) {
+  const chosen = await chooseFolder(popup);
+  if (chosen.skipped) t.diagnostic(`"Choose…" not checked: ${chosen.skipped}`);
+  else assert.match(chosen.note, /No folder dialog is available here|cannot open a folder dialog/, 'without a dialog program the popup asks for a typed path');
+  const folder = writeSecondSite(join(ws.tmp, 'second-site'));
+  const facts = await publishAndRemove(popup, folder, [site.address]);
+  t.diagnostic(`publish and remove: ${JSON.stringify(facts)}`);
+  await screenshot(popup, ws, 'popup-removed.png');
+  assert.match(facts.published, /^Published second-site: http:\/\/[0-9a-f]{40}\.bitweb\//);
+  assert.match(facts.removed, /^Removed second-site; \d+(\.\d+)? (B|kB) freed\.$/);
+  assert.equal(facts.stillListed, false);
 }
 
-/** Types into an input of the popup (clearing it first). */
-export async function typeInto(page, selector, text) {
-  await run(page, (s) => { document.querySelector(s).value = ''; }, selector);
-  await page.type(selector, text);
+async function petName(t, { popup, page, site }) {
+  await typeInto(popup, '#name-input', 'e2e');
+  await typeInto(popup, '#name-target', site.url);
+  await popup.click('#name-add');
+  await popupText(popup, 'http://e2e.bitweb/ now opens that site.');
+  assert.match((await popupRow(popup, site.address)).names, /e2e\.bitweb/);
+  await page.goto('http://e2e.bitweb/?by-name', { waitUntil: 'load' }).catch(() => {});
+  assert.equal(await waitForLocation(page, `${site.url}?by-name`), `${site.url}?by-name`);
+  await waitForSiteHeading(page);
 }
 
-/** Writes a second small site (one page) to publish from the popup; returns its folder. */
-export function writeSecondSite(dir) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>second</title><h1>A second BitWeb site</h1>\n');
-  return dir;
+async function subdomainForm(t, { popup, page, site, engine, sink, adapter }) {
+  await popup.click('#routing-subdomain');
+  await popupText(popup, 'Subdomain form');
+  const localUrl = `http://${site.address}.bitweb.localhost:${engine.gatewayPort}/`;
+  await page.goto(site.url, { waitUntil: 'load' }).catch(() => {});
+  assert.equal(await waitForLocation(page, localUrl), localUrl);
+  await waitForSiteHeading(page);
+  const facts = await reachOut(page, sink.url);
+  assert.match(facts.fetch, /^blocked/);
+  assert.equal(facts.image, 'error');
+  if (adapter.proxySetting) {
+    const setting = await adapter.proxySetting();
+    assert.equal(setting.levelOfControl, 'controllable_by_this_extension', 'the PAC script is given back in the subdomain form');
+  }
+  await popup.click('#routing-auto');
+  await popupText(popup, 'Proxy: http://<site>.bitweb/');
+  assert.deepEqual(sinkSaw(sink), ['/leave'], 'the sink saw requests from BitWeb pages');
 }
 
-/** The addresses of the popup's site rows. */
-export function popupAddresses(page) {
-  return run(page, () => [...document.querySelectorAll('li.site')].map((li) => li.dataset.address));
-}
-
-/**
- * In the popup: publish `folder` by its typed path, wait for the new row, remove it with the
- * confirmation, and return {address, published, removed} (the popup's messages).
- */
-export async function publishAndRemove(page, folder, knownAddresses) {
-  await typeInto(page, '#publish-path', folder);
-  await page.click('#publish-button');
-  const published = await waitFor('the popup to say the folder was published', async () => {
-    const text = await run(page, () => document.getElementById('publish-result').textContent);
-    return text.startsWith('Published') || text.includes('failed') ? text : null;
-  }, { timeoutMs: 30_000, describe: () => 'no result yet' });
-  const address = await waitFor('the new site in the list', async () => {
-    const list = await popupAddresses(page);
-    return list.find((a) => !knownAddresses.includes(a)) ?? null;
-  }, { timeoutMs: 15_000 });
-  await page.click(`li.site[data-address="${address}"] .act-remove`);
-  await page.click(`li.site[data-address="${address}"] .act-remove-yes`);
-  const removed = await waitFor('the popup to say what removing freed', async () => {
-    const text = await run(page, () => document.getElementById('site-message').textContent);
-    return /freed|Not found|failed/.test(text) ? text : null;
-  }, { timeoutMs: 15_000 });
-  const left = await popupAddresses(page);
-  return { address, published, removed, stillListed: left.includes(address) };
-}
-
-/**
- * Clicks "Choose…" where no desktop folder dialog exists (this machine has no zenity,
- * kdialog or osascript): the host answers NOT_FOUND and the popup says to type the path.
- * Returns {note} or {skipped: reason} when a dialog program is installed (it would open).
- */
-export async function chooseFolder(page) {
-  const dialog = ['zenity', 'kdialog', 'osascript'].find((cmd) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, cmd))));
-  if (dialog) return { skipped: `${dialog} is installed, so a real dialog would open` };
-  await page.click('#choose');
-  const note = await waitFor('the popup to answer "Choose…"', async () => {
-    const [text, disabled] = await run(page, () => [document.getElementById('choose-note').textContent, document.getElementById('choose').disabled]);
-    return !disabled && text ? text : null;
-  }, { timeoutMs: 15_000, describe: () => 'no note yet' });
-  return { note };
+async function hostMissing(t, { popup, popupUrl, ws, hostManifest, adapter }) {
+  rmSync(hostManifest);
+  await killHosts(ws); // the host "crashes"; the extension reconnects and finds no host
+  await adapter.openExtensionPage(popup, `${popupUrl}&again`);
+  try {
+    const text = await popupText(popup, 'BitWeb host not installed', 20_000);
+    assert.match(text, /bash \S*installer\/install\.sh/);
+  } finally {
+    await screenshot(popup, ws, 'popup-host-missing.png');
+  }
 }
