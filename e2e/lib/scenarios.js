@@ -207,6 +207,7 @@ async function popupPublishesAndRemoves(t, { popup, site, ws }) {
   t.diagnostic(`publish and remove: ${JSON.stringify(facts)}`);
   await screenshot(popup, ws, 'popup-removed.png');
   assert.match(facts.published, /^Published second-site: http:\/\/[0-9a-f]{40}\.bitweb\//);
+  assert.equal(facts.confirmKeptOpen, true, 'a re-rendered site list keeps an open "Remove?" confirmation');
   assert.match(facts.removed, /^Removed second-site; \d+(\.\d+)? (B|kB) freed\.$/);
   assert.equal(facts.stillListed, false);
 }

@@ -209,21 +209,27 @@ export async function publishAndRemove(page, folder, knownAddresses) {
     const list = await popupAddresses(page);
     return list.find((a) => !knownAddresses.includes(a)) ?? null;
   }, { timeoutMs: 15_000 });
-  // "Remove", then the confirmation's "Remove". A re-rendered row also closes an open
-  // confirmation, so it is opened again until its button took the click.
+  // "Remove" opens a confirmation. The list is re-rendered whenever a site's status changes;
+  // adding a name for the site re-renders it on purpose: the confirmation must stay open.
   const row = `li.site[data-address="${address}"]`;
-  await waitFor('"Remove" and its confirmation to be clicked', async () => {
-    const confirming = await run(page, (r) => document.querySelector(`${r} .site-confirm`)?.hidden === false, row);
-    if (!confirming) await page.click(`${row} .act-remove`);
-    await page.click(`${row} .act-remove-yes`);
-    return true;
-  }, { timeoutMs: 10_000, intervalMs: 100 });
+  await page.click(`${row} .act-remove`);
+  await run(page, (r) => { document.querySelector(r).dataset.beforeRender = 'yes'; }, row);
+  await typeInto(page, '#name-input', 'second');
+  await typeInto(page, '#name-target', address);
+  await page.click('#name-add');
+  const confirmKeptOpen = await waitFor('the list to be re-rendered with the new name', () => run(page, (r) => {
+    const item = document.querySelector(r);
+    if (!item || item.dataset.beforeRender || !item.querySelector('.site-names').textContent.includes('second')) return null;
+    return { open: item.querySelector('.site-confirm').hidden === false };
+  }, row), { timeoutMs: 10_000 });
+  if (!confirmKeptOpen.open) return { address, published, confirmKeptOpen: false, removed: '', stillListed: true };
+  await page.click(`${row} .act-remove-yes`);
   const removed = await waitFor('the popup to say what removing freed', async () => {
     const text = await run(page, () => document.getElementById('site-message').textContent);
     return /freed|Not found|failed/.test(text) ? text : null;
   }, { timeoutMs: 15_000 });
   const left = await popupAddresses(page);
-  return { address, published, removed, stillListed: left.includes(address) };
+  return { address, published, confirmKeptOpen: confirmKeptOpen.open, removed, stillListed: left.includes(address) };
 }
 
 /**

@@ -74,7 +74,35 @@ function renderSites(reply) {
     for (const site of reply.sites) if (typeof site?.address === 'string') sites.set(site.address, site);
   }
   show($('sites-empty'), available && sites.size === 0);
-  list.replaceChildren(...(available ? [...sites.values()].map(siteItem) : []));
+  replaceRows(list, available ? [...sites.values()].map(siteItem) : []);
+}
+
+// Site status updates re-render the list every second or so while sites transfer: what the
+// person had open in a row (a "Remove?" confirmation, the key form and what was typed in it)
+// and where the focus was stay as they were, or a click could land on a button just replaced.
+function replaceRows(list, items) {
+  const before = new Map();
+  for (const old of list.children) {
+    if (!old.dataset.address) continue;
+    const focused = old.contains(document.activeElement) ? document.activeElement : null;
+    before.set(old.dataset.address, {
+      confirm: old.querySelector('.site-confirm')?.hidden === false,
+      keyForm: old.querySelector('.site-update-key')?.hidden === false,
+      key: old.querySelector('.update-key')?.value ?? '',
+      focus: focused ? [...focused.classList].find((c) => c.startsWith('act-') || c === 'update-key') : null,
+    });
+  }
+  list.replaceChildren(...items);
+  for (const item of items) {
+    const state = before.get(item.dataset.address);
+    if (!state) continue;
+    if (state.confirm) show(item.querySelector('.site-confirm'), true);
+    if (state.keyForm) {
+      show(item.querySelector('.site-update-key'), true);
+      item.querySelector('.update-key').value = state.key;
+    }
+    if (state.focus) item.querySelector(`.${state.focus}`)?.focus();
+  }
 }
 
 function siteItem(site) {
@@ -182,8 +210,7 @@ async function removeSite(row, button) {
 }
 
 function rerenderSites() {
-  const list = $('sites');
-  list.replaceChildren(...[...sites.values()].map(siteItem));
+  replaceRows($('sites'), [...sites.values()].map(siteItem));
   show($('sites-empty'), sites.size === 0);
 }
 
