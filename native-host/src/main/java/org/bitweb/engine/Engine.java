@@ -135,6 +135,7 @@ public final class Engine implements AutoCloseable {
         builder.module(binder -> ServiceModule.extend(binder).addPeerSourceFactory(lan));
         BtRuntime runtime = builder
                 .module(new PrivacyModule(sharing))
+                .module(new TransferModule())
                 .module(listener.module())
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
