@@ -4,6 +4,7 @@ import bt.data.ChunkVerifier;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
 import bt.net.BitfieldConnectionHandler;
+import bt.net.ConnectionHandler;
 import bt.net.ConnectionHandlerFactory;
 import bt.net.HandshakeHandler;
 import bt.net.IConnectionHandlerFactory;
@@ -98,8 +99,20 @@ final class PrivacyModule extends AbstractModule {
         handlers.add(new ExtendedProtocolHandshakeHandler(extended));
         // Incoming connections see only shared sites: a peer asking for a visited site is refused
         // as if this engine did not know it. Outgoing connections (ours) use the full registry.
+        // Both handshakes read through PromptReads: bt's reads wait in 100 ms steps.
+        boolean prompt = Tuning.promptHandshake();
         return new ConnectionHandlerFactory(handshakes, new SharedOnly(torrents, policy), handlers,
                 config.getPeerHandshakeTimeout()) {
+            @Override
+            public ConnectionHandler getIncomingHandler() {
+                return prompt ? PromptReads.of(super.getIncomingHandler()) : super.getIncomingHandler();
+            }
+
+            @Override
+            public ConnectionHandler getOutgoingHandler(TorrentId torrentId) {
+                ConnectionHandler handler = super.getOutgoingHandler(torrentId);
+                return prompt ? PromptReads.of(handler) : handler;
+            }
         };
     }
 

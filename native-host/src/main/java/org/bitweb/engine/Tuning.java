@@ -53,4 +53,13 @@ final class Tuning {
     static boolean receiveLoop() {
         return !"false".equals(System.getProperty("bitweb.bt.receiveLoop"));
     }
+
+    /**
+     * Handshake reads that answer within a millisecond instead of in bt's 100 ms steps
+     * ({@link PromptReads}): the file list of a site on loopback in 0.06 s instead of 0.21 s.
+     * -Dbitweb.bt.promptHandshake=false for bt's.
+     */
+    static boolean promptHandshake() {
+        return !"false".equals(System.getProperty("bitweb.bt.promptHandshake"));
+    }
 }
