@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -31,6 +33,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * download (docs/TUNING.md). Here registrations and interest changes are queued and applied by the
  * loop's own thread after one wakeup.
  *
+ * <p>Peer connections get TCP_NODELAY here, as they are registered. bt writes each message with
+ * its own write, so Nagle's algorithm held a block request back until the peer acknowledged the
+ * previous segment, which the peer delays (up to 40 ms on Linux): a download on loopback moved in
+ * bursts with ~30 ms gaps, ~110 MB/s instead of ~450 MB/s with it off.
+ *
  * <p>A connection whose inbound buffer is full (its blocks still waiting for the disk) is not
  * read until there is room: bt's loop slept 1 ms and polled it again; this one takes it out of
  * the selection and retries it after 1 ms while serving the others.
@@ -42,6 +49,7 @@ final class ReceiveLoop implements DataReceiver {
     private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
     private final List<SelectionKey> full = new ArrayList<>();
     private final Thread thread;
+    private final boolean noDelay = Tuning.noDelay();
     private volatile boolean stopped;
 
     @com.google.inject.Inject
@@ -59,6 +67,13 @@ final class ReceiveLoop implements DataReceiver {
 
     @Override
     public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
+        if (noDelay && channel instanceof SocketChannel socket) {
+            try {
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException | UnsupportedOperationException e) {
+                log.debug("cannot turn off Nagle's algorithm on a peer connection: {}", e.toString());
+            }
+        }
         change(() -> {
             try {
                 channel.register(selector, SelectionKey.OP_READ, context);

@@ -45,10 +45,15 @@ final class Tuning {
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(Long.getLong("bitweb.bt.unreachableBanSeconds", 10)));
     }
 
+    // bt services replaced for speed (TransferModule, PrivacyModule). Each can be switched off
+    // with -Dbitweb.bt.<name>=false for side-by-side runs (bench/run.sh engine --variant ...).
+    // Engine -> engine, 200 MB site, loopback, 2 shared cores, medians of 7 interleaved trials:
+    // all three off 69 MB/s; receive loop 105; + TCP_NODELAY 329; + prompt handshake reads 423
+    // (libtorrent -> libtorrent in the same run: 158). docs/TUNING.md has the breakdown.
+
     /**
      * Our receive loop instead of bt's, whose registration of each new connection spins both
-     * engines' threads for 0.5-3.5 s on two cores ({@link ReceiveLoop}): engine -> engine, 200 MB
-     * on loopback, median of 7 trials 69 -> 105 MB/s. -Dbitweb.bt.receiveLoop=false for bt's.
+     * engines' threads for 0.5-3.5 s on two cores ({@link ReceiveLoop}): 69 -> 105 MB/s.
      */
     static boolean receiveLoop() {
         return !"false".equals(System.getProperty("bitweb.bt.receiveLoop"));
@@ -56,10 +61,20 @@ final class Tuning {
 
     /**
      * Handshake reads that answer within a millisecond instead of in bt's 100 ms steps
-     * ({@link PromptReads}): the file list of a site on loopback in 0.06 s instead of 0.21 s.
-     * -Dbitweb.bt.promptHandshake=false for bt's.
+     * ({@link PromptReads}): the file list of a site on loopback in 0.02 s instead of 0.14 s
+     * (0.06 instead of 0.21 s with Nagle's algorithm on).
      */
     static boolean promptHandshake() {
         return !"false".equals(System.getProperty("bitweb.bt.promptHandshake"));
+    }
+
+    /**
+     * TCP_NODELAY on peer connections (set by {@link ReceiveLoop}, so only with it): bt writes
+     * each small message (a block request) with its own write, which Nagle's algorithm held back
+     * until the peer's delayed acknowledgement: a steady 117 MB/s in bursts with ~30 ms gaps,
+     * 508 MB/s without it. Costs one small packet per request, about one per 16 KiB received.
+     */
+    static boolean noDelay() {
+        return !"false".equals(System.getProperty("bitweb.bt.noDelay"));
     }
 }

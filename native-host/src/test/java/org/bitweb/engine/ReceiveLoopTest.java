@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -55,7 +56,7 @@ class ReceiveLoopTest {
     }
 
     @Test
-    void connectionsRegisteredWhileTheLoopWaitsAreReadAtOnce() throws Exception {
+    void connectionsRegisteredWhileTheLoopWaitsAreReadAtOnceWithNagleOff() throws Exception {
         Thread.sleep(50); // the loop is in select() now
         for (int i = 0; i < 20; i++) {
             SocketChannel[] c = pair();
@@ -65,6 +66,7 @@ class ReceiveLoopTest {
             c[1].write(ByteBuffer.wrap(new byte[]{1, 2, 3}));
             assertNotNull(reader.reads.poll(5, TimeUnit.SECONDS), "read after registering");
             assertTrue(System.nanoTime() - started < 2_000_000_000L);
+            assertTrue(c[0].getOption(StandardSocketOptions.TCP_NODELAY));
             c[0].close();
             c[1].close();
         }
