@@ -3,7 +3,7 @@
 #   bench/run.sh [--size-mb 200] [--runs 1] [--keep]      throughput: BitWeb / bt / libtorrent
 #   bench/run.sh open    time to the first page of a cold 1 GB vs 1 MB site, whole-file MB/s
 #   bench/run.sh host    native host: status round trip p50/p99, publish, fetch vs gateway
-#   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent]
+#   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   (open/host take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent).

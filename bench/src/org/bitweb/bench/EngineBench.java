@@ -26,7 +26,7 @@ import java.util.Properties;
  * Whole-site download by a BitWeb engine, against libtorrent to libtorrent, trials interleaved so
  * that every row sees the same machine load; prints medians.
  *
- * <pre>bench/run.sh engine [--size-mb 200] [--trials 5] [--from-libtorrent] [--only-engine]
+ * <pre>bench/run.sh engine [--size-mb 200] [--trials 5] [--from-libtorrent] [--to-libtorrent] [--only-engine]
  *     [--variant NAME:prop=value,prop=value ...] [--no-base] [--cpu] [--keep]</pre>
  *
  * Each downloading engine is a fresh one (its own state folder) in this JVM, started before the
@@ -34,7 +34,8 @@ import java.util.Properties;
  * to its last verified piece. A variant sets system properties (say -Dbitweb.bt.*) while its
  * engines start, its seeder and each of its downloaders, so engine settings are compared side by
  * side in one run; "base" is the engine as it is. With --from-libtorrent each variant also
- * downloads from a libtorrent seeder; --cpu logs where each download's CPU time went.
+ * downloads from a libtorrent seeder, with --to-libtorrent libtorrent downloads from each
+ * variant's seeder; --cpu logs each download's phases and where its CPU time went.
  */
 public final class EngineBench {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -53,6 +54,7 @@ public final class EngineBench {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = true;
                 case "--from-libtorrent" -> fromLibtorrent = true;
+                case "--to-libtorrent" -> toLibtorrent = true;
                 case "--only-engine" -> onlyEngine = true;
                 case "--cpu" -> cpu = true;
                 case "--no-base" -> variants.remove("base");
@@ -134,6 +136,13 @@ public final class EngineBench {
                             add(rates, "libtorrent -> engine " + v.getKey(),
                                     download(work.resolve("v"), address, List.of(lt.address()), v.getValue(), bytes));
                         }
+                        if (toLibtorrent) {
+                            Path save = work.resolve("dl");
+                            LibtorrentDownload.Result r = LibtorrentDownload.run(torrent, save, List.of(seeder.peerAddress()),
+                                    LibtorrentDownload.Encryption.DISABLED, Duration.ofMinutes(5), work.resolve("logs"));
+                            ThroughputBench.deleteTree(save);
+                            add(rates, "engine " + v.getKey() + " -> libtorrent", r.ok() ? bytes / 1e6 / r.seconds() : Double.NaN);
+                        }
                     }
                 }
             } finally {
@@ -158,9 +167,12 @@ public final class EngineBench {
             for (double r : all) {
                 each.append(String.format(Locale.ROOT, "%.0f ", r));
             }
-            System.out.printf(Locale.ROOT, "| %-40s | %7.1f | %7.1f | %7.1f | %8.2f | %s%n", e.getKey(), median(all),
-                    all.stream().mapToDouble(d -> d).min().orElse(Double.NaN),
-                    all.stream().mapToDouble(d -> d).max().orElse(Double.NaN), median(all) / reference, each.toString().trim());
+            long failed = all.stream().filter(d -> d.isNaN()).count();
+            System.out.printf(Locale.ROOT, "| %-40s | %7.1f | %7.1f | %7.1f | %8.2f | %s%s%n", e.getKey(), median(all),
+                    all.stream().filter(d -> !d.isNaN()).mapToDouble(d -> d).min().orElse(Double.NaN),
+                    all.stream().filter(d -> !d.isNaN()).mapToDouble(d -> d).max().orElse(Double.NaN),
+                    median(all) / reference, each.toString().trim(),
+                    failed > 0 ? " (" + failed + " failed or stalled 60 s, left out of the median)" : "");
         }
         for (var v : variants.entrySet()) {
             System.out.println(v.getKey() + " = " + (v.getValue().isEmpty() ? "the engine as it is" : v.getValue()));
@@ -188,7 +200,7 @@ public final class EngineBench {
             }
             visitor.keepWholeSite(site);
             long ready = System.nanoTime();
-            long deadline = start + Duration.ofMinutes(3).toNanos();
+            long deadline = start + Duration.ofSeconds(60).toNanos();
             long[] marks = new long[4]; // first piece, 10%, 50%, 90%
             double[] at = {1e-9, 0.1, 0.5, 0.9};
             double done;
@@ -226,6 +238,7 @@ public final class EngineBench {
 
     /** --cpu: where the CPU time of each download went, per thread of this JVM (from /proc). */
     private static boolean cpu;
+    private static boolean toLibtorrent;
     private static int seederPort;
 
     private static Map<String, Long> threadCpu() {
