@@ -186,10 +186,24 @@ final class ReceiveLoop implements DataReceiver {
             return ((ChannelHandlerContext) key.attachment()).readFromChannel();
         } catch (EOFException e) {
             log.debug("peer closed its connection");
+            stopReading(key);
             return true;
         } catch (IOException | RuntimeException e) {
             log.debug("cannot read from a peer: {}", e.toString());
+            stopReading(key);
             return true;
+        }
+    }
+
+    /**
+     * A connection at its end stays readable (at EOF) until bt closes it, which can take minutes:
+     * selecting it again would spin this thread. Nothing more can come from it.
+     */
+    private void stopReading(SelectionKey key) {
+        try {
+            key.interestOps(0);
+        } catch (CancelledKeyException e) {
+            // closed meanwhile
         }
     }
 

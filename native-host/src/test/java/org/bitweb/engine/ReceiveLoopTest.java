@@ -101,6 +101,16 @@ class ReceiveLoopTest {
         assertEquals(5, reader.bytes.get());
     }
 
+    @Test
+    void aConnectionAtItsEndIsNotReadAgainAndAgain() throws Exception {
+        SocketChannel[] c = pair();
+        Reader reader = new Reader(c[0], Integer.MAX_VALUE);
+        loop.registerChannel(c[0], reader);
+        c[1].close(); // bt closes its side only later: until then the socket stays readable at EOF
+        assertEquals(-1, reader.reads.poll(5, TimeUnit.SECONDS), "the end is read");
+        assertNull(reader.reads.poll(300, TimeUnit.MILLISECONDS), "then the loop leaves it alone instead of spinning on it");
+    }
+
     /** Reads everything, except that its first {@code full} reads find the buffer full. */
     private static final class Reader implements ChannelHandlerContext {
         final BlockingQueue<Integer> reads = new LinkedBlockingQueue<>();
@@ -126,6 +136,10 @@ class ReceiveLoopTest {
             while ((n = channel.read(buffer)) > 0) {
                 total += n;
                 buffer.clear();
+            }
+            if (n < 0) {
+                reads.add(-1);
+                throw new java.io.EOFException(); // as bt's SocketChannelHandler does
             }
             bytes.addAndGet(total);
             reads.add(total);
