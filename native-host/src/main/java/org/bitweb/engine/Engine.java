@@ -576,7 +576,7 @@ public final class Engine implements AutoCloseable {
         sharing.share(torrent.getTorrentId());
         boolean resumed = resume.offer(ih, siteDir, info);
         BtClient client = Bt.client(runtime)
-                .storage(new SafeStorage(data, ih))
+                .storage(new SafeStorage(data, ih).withInfo(info))
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);

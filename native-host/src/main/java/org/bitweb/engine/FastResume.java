@@ -39,6 +39,7 @@ final class FastResume implements ChunkVerifier {
     private final ChunkVerifier hashing = new DefaultChunkVerifier(SHA1Digester.newDigester(), 1);
     private final Map<String, BitSet> offered = new ConcurrentHashMap<>();
     private final Map<String, Integer> hashedAtStart = new ConcurrentHashMap<>();
+    private final java.util.Set<String> empty = ConcurrentHashMap.newKeySet();
 
     /**
      * Reads a site's record and, if the files on disk still match it, offers its verified pieces
@@ -89,6 +90,11 @@ final class FastResume implements ChunkVerifier {
         offered.put(site, (BitSet) verified.clone());
     }
 
+    /** Tells the site's first check that nothing is on disk yet: there is nothing to look at. */
+    void offerNothing(String site) {
+        empty.add(site);
+    }
+
     static void save(Path siteDir, TorrentInfo info, BitSet verified) throws IOException {
         Path data = siteDir.resolve(SiteFiles.DATA);
         List<Map<String, Object>> files = new ArrayList<>();
@@ -120,6 +126,12 @@ final class FastResume implements ChunkVerifier {
     public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
         chunks.forEach(FastResume::markPadding);
         String site = chunks.isEmpty() ? null : siteOf(chunks.get(0));
+        if (site != null && empty.remove(site)) {
+            // a site seen for the first time: looking at each piece's files (a stat per file per
+            // piece) would only find nothing, and cost more the bigger the site
+            hashedAtStart.put(site, 0);
+            return false;
+        }
         BitSet trusted = site == null ? null : offered.remove(site);
         if (trusted == null) {
             if (site != null) {

@@ -13,7 +13,6 @@ import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.store.AtomicFiles;
-import org.bitweb.torrent.Bencode;
 import org.bitweb.torrent.DataLayout;
 import org.bitweb.torrent.FileIndex;
 import org.bitweb.torrent.TorrentInfo;
@@ -88,12 +87,14 @@ final class RemoteSite implements SiteView {
     synchronized void start(List<InetSocketAddress> peers, Consumer<TorrentInfo> onMetadata) throws IOException {
         Files.createDirectories(siteDir);
         Path torrentFile = siteDir.resolve(SiteFiles.TORRENT);
+        SafeStorage storage = new SafeStorage(siteDir.resolve(SiteFiles.DATA), infohash);
         var builder = Bt.client(runtime)
-                .storage(new SafeStorage(siteDir.resolve(SiteFiles.DATA), infohash))
+                .storage(storage)
                 .selector(picker);
         if (Files.exists(torrentFile)) {
             byte[] bytes = Files.readAllBytes(torrentFile);
             TorrentInfo parsed = TorrentInfo.parseTorrent(bytes);
+            storage.withInfo(parsed);
             resume.offer(infohash, siteDir, parsed);
             ready(parsed);
             Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(bytes);
@@ -110,6 +111,7 @@ final class RemoteSite implements SiteView {
                     if (!parsed.infohash().equals(infohash)) {
                         throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
                     }
+                    storage.withInfo(parsed);
                     AtomicFiles.write(torrentFile, torrentFileBytes(raw));
                     reuseOlderVersions(parsed);
                     onMetadata.accept(parsed); // recorded before anyone is told the site is ready
@@ -154,10 +156,25 @@ final class RemoteSite implements SiteView {
         return Optional.ofNullable(reused);
     }
 
+    private boolean nothingOnDisk() {
+        Path data = siteDir.resolve(SiteFiles.DATA);
+        if (!Files.isDirectory(data)) {
+            return true;
+        }
+        try (var files = Files.walk(data)) {
+            return files.noneMatch(Files::isRegularFile);
+        } catch (IOException e) {
+            return false; // look at it the usual way
+        }
+    }
+
     /** Runs before bt checks the data: files copied here count as verified without a second hashing. */
     private void reuseOlderVersions(TorrentInfo parsed) {
         List<VersionReuse.Donor> older = donors.apply(parsed);
         if (older.isEmpty()) {
+            if (nothingOnDisk()) {
+                resume.offerNothing(infohash);
+            }
             return;
         }
         VersionReuse.Reused taken = VersionReuse.fill(parsed, siteDir.resolve(SiteFiles.DATA), older);
@@ -179,8 +196,7 @@ final class RemoteSite implements SiteView {
         byte[] out = new byte[prefix.length + rawInfo.length + 1];
         System.arraycopy(prefix, 0, out, 0, prefix.length);
         System.arraycopy(rawInfo, 0, out, prefix.length, rawInfo.length);
-        out[out.length - 1] = 'e';
-        Bencode.decode(out); // still one well-formed value
+        out[out.length - 1] = 'e'; // well-formed: raw is one value that TorrentInfo decoded already
         return out;
     }
 

@@ -54,13 +54,24 @@ final class SafeStorage implements Storage {
     }
 
     private Map<TorrentFile, Boolean> pads;
+    private volatile TorrentInfo known;
+
+    /** The torrent's metadata as already read by the caller, so it is not parsed a second time. */
+    SafeStorage withInfo(TorrentInfo info) {
+        known = info;
+        return this;
+    }
 
     /** Whether the torrent's own metadata marks this file as padding (bt itself ignores BEP 47). */
     private synchronized boolean isPad(Torrent torrent, TorrentFile file) {
         if (pads == null) {
             pads = new IdentityHashMap<>();
             List<TorrentFile> files = torrent.getFiles();
-            List<TorrentInfo.TorrentFile> ours = TorrentInfo.parseInfo(torrent.getSource().getExchangedMetadata()).files();
+            TorrentInfo info = known;
+            if (info == null || !info.infohash().equals(org.bitweb.address.Hex.encode(torrent.getTorrentId().getBytes()))) {
+                info = TorrentInfo.parseInfo(torrent.getSource().getExchangedMetadata());
+            }
+            List<TorrentInfo.TorrentFile> ours = info.files();
             if (ours.size() != files.size()) {
                 throw new IllegalArgumentException("torrent lists " + files.size() + " files, its metadata " + ours.size());
             }
