@@ -111,6 +111,7 @@ public final class EngineDaemon implements AutoCloseable {
         daemon.settings = settings;
         daemon.lanAllowed = lanAllowed;
         engine.storageLimit(daemon.settings.storageLimitBytes());
+        engine.keySites().oldVersionGrace(daemon.settings.oldVersionGrace());
         daemon.register(dispatcher);
         try {
             daemon.writeInfo();
@@ -428,7 +429,8 @@ public final class EngineDaemon implements AutoCloseable {
             long limit = body.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : settings.storageLimitBytes();
             String proxy = body.has("socks5Proxy") ? request.optionalText("socks5Proxy") : settings.socks5Proxy();
             boolean lan = body.has("lanDiscovery") ? checkedBoolean(body, "lanDiscovery") : settings.lanDiscovery();
-            next = new Settings(keep, limit, proxy, lan);
+            long grace = body.has("oldVersionGraceHours") ? request.number("oldVersionGraceHours", 0) : settings.oldVersionGraceHours();
+            next = new Settings(keep, limit, proxy, lan, Settings.checkGraceHours(grace));
         } catch (IllegalArgumentException e) {
             throw new ProtocolException(ErrorCode.BAD_SETTING, e.getMessage());
         }
@@ -439,6 +441,7 @@ public final class EngineDaemon implements AutoCloseable {
         if (lanChanged) {
             engine.lanDiscovery(lanAllowed && next.lanDiscovery());
         }
+        engine.keySites().oldVersionGrace(next.oldVersionGrace());
         log.info("settings changed: {}", next);
         return next;
     }

@@ -94,6 +94,9 @@ final class KeySites implements AutoCloseable {
             }
         }
         schedule();
+        // older versions may go at any time: the grace runs out, or a copy of the new one appears
+        executor.scheduleWithFixedDelay(this::retireQuietly, RETIRE_CHECK.toMillis(), RETIRE_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
@@ -504,18 +507,66 @@ final class KeySites implements AutoCloseable {
     private void republishQuietly() {
         try {
             republish();
-            retireOldVersions();
         } catch (RuntimeException e) {
             log.warn("republishing failed: {}", e.toString(), e);
         }
     }
 
+    // ------------------------------------------------------------------ retiring older versions
+
+    /** How often the grace periods are checked; a copy elsewhere retires at once. */
+    static final Duration RETIRE_CHECK = Duration.ofMinutes(1);
+
+    /**
+     * The user's grace period for older versions (settings' {@code oldVersionGraceHours}); empty
+     * keeps them until another peer holds the whole current version. Takes effect at once.
+     */
+    void oldVersionGrace(Optional<Duration> grace) {
+        synchronized (this) {
+            timing = timing.withOldVersionGrace(grace.orElse(UpdateTiming.UNTIL_COPIED));
+        }
+        if (!executor.isShutdown()) {
+            executor.execute(this::retireQuietly);
+        }
+    }
+
+    private void retireQuietly() {
+        try {
+            retireOldVersions();
+        } catch (RuntimeException e) {
+            log.warn("retiring older versions failed: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * Why a kept site's older versions should stop being seeded now, or empty to keep them: once
+     * another peer holds the whole current version (visitors of an old one learn of the new one
+     * from the item anyway, and can get it elsewhere), or once {@code grace} has passed since the
+     * current version arrived here (so that someone in the middle of an old version can finish it).
+     * Visited (not kept) sites are left to the storage limit.
+     */
+    static Optional<String> retirement(KeySiteRecord record, Duration grace, boolean copiedElsewhere, long now) {
+        if (!record.seeding() || record.previous().isEmpty()) {
+            return Optional.empty();
+        }
+        if (copiedElsewhere) {
+            return Optional.of("another peer holds the whole current version");
+        }
+        if (Duration.ofMillis(Math.max(0, now - record.updated())).compareTo(grace) >= 0) {
+            return Optional.of("its grace period (" + (grace.toHours() > 0 ? grace.toHours() + " h" : grace.toMillis() + " ms")
+                    + ") has passed");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> retirement(KeySiteRecord record, long now) {
+        return retirement(record, timing.oldVersionGrace(), false /* no copies are followed yet */, now);
+    }
+
     /**
      * Stops seeding, and removes, the older versions of the sites this engine keeps once
-     * {@link UpdateTiming#oldVersionGrace} has passed since the current version arrived here.
-     * Visitors of an old version learn of the new one from the item anyway; the grace only lets
-     * someone in the middle of an old version finish it. Visited (not kept) sites are left to the
-     * storage limit.
+     * another peer holds the whole current version or {@link UpdateTiming#oldVersionGrace} has
+     * passed since the current version arrived here ({@link #retirement}).
      *
      * @return the infohashes of the versions removed
      */
@@ -523,17 +574,19 @@ final class KeySites implements AutoCloseable {
         List<String> retired = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (KeySiteRecord listed : store.list()) {
-            if (!listed.seeding() || listed.previous().isEmpty()
-                    || now - listed.updated() < timing.oldVersionGrace().toMillis()) {
+            if (retirement(listed, now).isEmpty()) {
                 continue;
             }
             SiteAddress site = listed.site();
             List<String> old;
+            String why;
             synchronized (lock(site)) {
                 KeySiteRecord record = store.get(site).orElse(null);
-                if (record == null) {
-                    continue;
+                Optional<String> reason = record == null ? Optional.empty() : retirement(record, now);
+                if (reason.isEmpty()) {
+                    continue; // a newer version arrived meanwhile: its own grace starts now
                 }
+                why = reason.get();
                 old = record.previous();
                 try {
                     store.put(record.withPrevious(List.of()));
@@ -553,7 +606,7 @@ final class KeySites implements AutoCloseable {
                     log.warn("cannot remove an old version of {}: {}", site, e.toString());
                 }
             }
-            log.info("{}: stopped seeding {} older version(s)", site, old.size());
+            log.info("{}: stopped seeding {} older version(s): {}", site, old.size(), why);
         }
         return retired;
     }

@@ -7,29 +7,48 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The user's choices ({@code settings.json}).
  *
- * @param keepSeeding       keep the engine running, and seeding, when the last browser closes
- * @param storageLimitBytes most bytes visited (not published) sites may take; 0 for no limit
- * @param socks5Proxy       "host:port" of a SOCKS5 proxy for all peer traffic (a local Tor:
- *                          "127.0.0.1:9050"), or null; takes effect when the engine next starts
- * @param lanDiscovery      local peer discovery (BEP 14): announce the sites this engine shares to
- *                          the LAN and use peers heard there; true when absent (a settings file
- *                          older than the setting), off anyway with a SOCKS5 proxy; takes effect at once
+ * @param keepSeeding          keep the engine running, and seeding, when the last browser closes
+ * @param storageLimitBytes    most bytes visited (not published) sites may take; 0 for no limit
+ * @param socks5Proxy          "host:port" of a SOCKS5 proxy for all peer traffic (a local Tor:
+ *                             "127.0.0.1:9050"), or null; takes effect when the engine next starts
+ * @param lanDiscovery         local peer discovery (BEP 14): announce the sites this engine shares to
+ *                             the LAN and use peers heard there; true when absent (a settings file
+ *                             older than the setting), off anyway with a SOCKS5 proxy; takes effect at once
+ * @param oldVersionGraceHours how long the older versions of an updatable site this machine keeps
+ *                             stay seeded after a newer one arrived, in hours
+ *                             (0..{@value #MAX_OLD_VERSION_GRACE_HOURS}); an older version is
+ *                             retired sooner once another peer holds the whole newer one, and 0
+ *                             means only then (docs/UPDATES.md); {@value #DEFAULT_OLD_VERSION_GRACE_HOURS}
+ *                             when absent (a settings file older than the setting); takes effect at once
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery) {
-    public static final Settings DEFAULTS = new Settings(true, 0, null, true);
+public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery,
+                       Integer oldVersionGraceHours) {
+    public static final int DEFAULT_OLD_VERSION_GRACE_HOURS = 24;
+    /** A year: more is a mistake rather than a choice. */
+    public static final int MAX_OLD_VERSION_GRACE_HOURS = 8760;
+    public static final Settings DEFAULTS = new Settings(true, 0, null, true, DEFAULT_OLD_VERSION_GRACE_HOURS);
 
     public Settings(boolean keepSeeding, long storageLimitBytes) {
         this(keepSeeding, storageLimitBytes, null, true);
     }
 
+    public Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery) {
+        this(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, null);
+    }
+
     public Settings {
         if (lanDiscovery == null) {
             lanDiscovery = true;
+        }
+        if (oldVersionGraceHours == null) {
+            oldVersionGraceHours = DEFAULT_OLD_VERSION_GRACE_HOURS;
         }
         if (socks5Proxy != null && !socks5Proxy.isBlank()) {
             org.bitweb.address.SiteLink.peer(socks5Proxy); // "IP:port", refused with a clear message otherwise
@@ -39,6 +58,31 @@ public record Settings(boolean keepSeeding, long storageLimitBytes, String socks
         if (storageLimitBytes < 0) {
             throw new IllegalArgumentException("storageLimitBytes must be 0 (no limit) or more, not " + storageLimitBytes);
         }
+        checkGraceHours(oldVersionGraceHours);
+    }
+
+    /**
+     * @return {@code hours}, if it is a valid {@code oldVersionGraceHours}
+     * @throws IllegalArgumentException saying the range otherwise
+     */
+    public static int checkGraceHours(long hours) {
+        if (hours < 0 || hours > MAX_OLD_VERSION_GRACE_HOURS) {
+            throw new IllegalArgumentException("oldVersionGraceHours must be 0 (until another peer holds the new version) to "
+                    + MAX_OLD_VERSION_GRACE_HOURS + " (a year), not " + hours);
+        }
+        return (int) hours;
+    }
+
+    /**
+     * How long older versions stay seeded whatever the other peers hold; empty for 0 hours (until
+     * another peer holds the whole newer version, however long that takes).
+     */
+    public Optional<Duration> oldVersionGrace() {
+        return oldVersionGraceHours == 0 ? Optional.empty() : Optional.of(Duration.ofHours(oldVersionGraceHours));
+    }
+
+    public Settings withOldVersionGraceHours(int hours) {
+        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, hours);
     }
 
     public static Settings load(StateDir dir) throws IOException {

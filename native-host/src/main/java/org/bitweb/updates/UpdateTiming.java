@@ -12,12 +12,17 @@ import java.time.Duration;
  * @param getTimeout   the most one lookup of an item may take
  * @param putTimeout   the most one put may take
  * @param oldVersionGrace how long the older versions of a kept site stay seeded after a newer one
- *                     arrived, so visitors in the middle of one can finish it
+ *                     arrived, so visitors in the middle of one can finish it; they are retired
+ *                     sooner once another peer holds the whole newer one, and {@link #UNTIL_COPIED}
+ *                     retires them only then (the user's {@code oldVersionGraceHours}, docs/UPDATES.md)
  */
 public record UpdateTiming(Duration recheck, Duration republish, Duration firstRepublish, Duration getTimeout,
                            Duration putTimeout, Duration oldVersionGrace) {
     public static final UpdateTiming DEFAULTS = new UpdateTiming(Duration.ofSeconds(60), Duration.ofMinutes(60),
             Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofHours(24));
+
+    /** An {@code oldVersionGrace} that never runs out: older versions wait for a copy of the new one elsewhere. */
+    public static final Duration UNTIL_COPIED = java.time.temporal.ChronoUnit.FOREVER.getDuration();
 
     public UpdateTiming {
         for (Duration d : new Duration[] {recheck, republish, firstRepublish, getTimeout, putTimeout, oldVersionGrace}) {
