@@ -113,6 +113,7 @@ public final class Engine implements AutoCloseable {
         var builder = BtRuntime.builder(config);
         ItemExchange items = new ItemExchange();
         AssignmentNudge nudge = new AssignmentNudge();
+        CopiesElsewhere copies = new CopiesElsewhere();
         DhtNode dht = null;
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
@@ -145,6 +146,8 @@ public final class Engine implements AutoCloseable {
                     ServiceModule.extend(binder).addMessagingAgent(nudge);
                     bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(
                             org.bitweb.updates.ItemMessage.NAME, new org.bitweb.updates.ItemMessageHandler());
+                    // key sites: which versions other peers hold in full (their older versions can go)
+                    bt.module.ProtocolModule.extend(binder).addHandshakeHandler(copies);
                     binder.bind(ChunkVerifier.class).toInstance(resume); // overrides bt's hashing verifier
                     // pad files of one length share a name, which bt 1.10 cannot tell apart
                     binder.bind(bt.metainfo.IMetadataService.class).toInstance(new DistinctFiles());
@@ -189,6 +192,8 @@ public final class Engine implements AutoCloseable {
             nudge.disconnected(e.getConnectionKey());
         });
         engine.nudge = nudge;
+        copies.listen(runtime.getEventSource());
+        engine.keySites.watch(copies);
         self[0] = engine;
         for (SiteRecord site : store.list()) {
             try {

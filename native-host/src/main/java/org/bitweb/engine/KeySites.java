@@ -73,6 +73,8 @@ final class KeySites implements AutoCloseable {
      */
     private volatile Duration lookupPatience = Duration.ofSeconds(30);
     private ScheduledFuture<?> republishing;
+    /** Which versions another peer holds in full; null until the engine connects it. */
+    private volatile CopiesElsewhere copies;
 
     KeySites(Engine engine, MutableStore store, KeyRing ring, DhtNode dht) {
         this.engine = engine;
@@ -517,6 +519,21 @@ final class KeySites implements AutoCloseable {
     /** How often the grace periods are checked; a copy elsewhere retires at once. */
     static final Duration RETIRE_CHECK = Duration.ofMinutes(1);
 
+    /** Retires a site's older versions as soon as another peer holds the whole current version. */
+    void watch(CopiesElsewhere elsewhere) {
+        copies = elsewhere;
+        elsewhere.onComplete(infohash -> {
+            if (!executor.isShutdown()) {
+                executor.execute(this::retireQuietly); // off bt's message thread: retiring writes and deletes
+            }
+        });
+    }
+
+    /** What the peers hold of each version, for tests and figures; null before {@link #watch}. */
+    CopiesElsewhere copies() {
+        return copies;
+    }
+
     /**
      * The user's grace period for older versions (settings' {@code oldVersionGraceHours}); empty
      * keeps them until another peer holds the whole current version. Takes effect at once.
@@ -560,7 +577,18 @@ final class KeySites implements AutoCloseable {
     }
 
     private Optional<String> retirement(KeySiteRecord record, long now) {
-        return retirement(record, timing.oldVersionGrace(), false /* no copies are followed yet */, now);
+        return retirement(record, timing.oldVersionGrace(), copiedElsewhere(record.infohash()), now);
+    }
+
+    /**
+     * Whether another peer holds the whole version and so does this engine: a seeder still
+     * fetching the new version keeps the old one until it has the new one (the minute's check
+     * then retires it).
+     */
+    private boolean copiedElsewhere(String infohash) {
+        CopiesElsewhere elsewhere = copies;
+        return elsewhere != null && elsewhere.complete(infohash)
+                && engine.completion(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash)).orElse(0.0) >= 1.0;
     }
 
     /**
