@@ -148,6 +148,7 @@ function ownPageMessage(message) {
         if ('keepSeeding' in params) patch.keepSeeding = params.keepSeeding;
         if ('storageLimitBytes' in params) patch.storageLimitBytes = params.storageLimitBytes;
         if ('lanDiscovery' in params) patch.lanDiscovery = params.lanDiscovery;
+        if ('oldVersionGraceHours' in params) patch.oldVersionGraceHours = params.oldVersionGraceHours;
         return { settings: await host.request('settings.set', patch) };
       });
     case 'petnames.set':

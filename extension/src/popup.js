@@ -7,7 +7,8 @@ import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
 import { SITE_PATTERNS } from './constants.js';
 import {
-  actionError, connectionView, formatSize, parseStorageLimit, publishProgressText, publishRequest, routingView, siteRow, siteUpdate, storageLimitField,
+  actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, routingView,
+  siteRow, siteUpdate, storageLimitField,
 } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -372,6 +373,11 @@ function renderSettings(reply) {
     $('limit-value').value = field.value;
     $('limit-unit').value = field.unit;
   }
+  // an engine from before the setting does not send it: the field then hides
+  show($('grace-row'), Number.isInteger(settings.oldVersionGraceHours));
+  if (document.activeElement !== $('grace-hours')) {
+    $('grace-hours').value = graceHoursField(settings.oldVersionGraceHours);
+  }
 }
 
 async function saveSettings(patch) {
@@ -394,6 +400,18 @@ async function saveLimit(event) {
     return;
   }
   await saveSettings({ storageLimitBytes: bytes });
+}
+
+async function saveGrace(event) {
+  event.preventDefault();
+  let hours;
+  try {
+    hours = parseGraceHours($('grace-hours').value);
+  } catch (error) {
+    say($('settings-message'), error.message, 'error');
+    return;
+  }
+  await saveSettings({ oldVersionGraceHours: hours });
 }
 
 async function setRouting(preference) {
@@ -504,6 +522,7 @@ $('name-form').addEventListener('submit', addName);
 $('keep-seeding').addEventListener('change', (event) => saveSettings({ keepSeeding: event.target.checked }));
 $('lan-discovery').addEventListener('change', (event) => saveSettings({ lanDiscovery: event.target.checked }));
 $('limit-form').addEventListener('submit', saveLimit);
+$('grace-form').addEventListener('submit', saveGrace);
 $('routing-auto').addEventListener('change', () => setRouting('auto'));
 $('routing-subdomain').addEventListener('change', () => setRouting('subdomain'));
 $('webrtc-global').addEventListener('change', toggleWebrtc);

@@ -284,6 +284,27 @@ export function storageLimitField(bytes) {
   return { value: String(Math.round((bytes / 1e6) * 1000) / 1000), unit: 'MB' };
 }
 
+/** The engine's bounds for `oldVersionGraceHours` (docs/PROTOCOL.md): up to a year. */
+export const MAX_GRACE_HOURS = 8760;
+
+/**
+ * The field for how long older versions of updatable sites stay seeded: a whole number of hours,
+ * 0..MAX_GRACE_HOURS; 0 means until another peer holds the whole new version. Empty is refused
+ * rather than guessed. Throws RangeError with a sentence for anything else.
+ */
+export function parseGraceHours(text) {
+  const t = String(text ?? '').trim();
+  if (!/^\d+$/.test(t)) throw new RangeError('Enter a whole number of hours (0: until another peer has the new version).');
+  const hours = Number(t);
+  if (hours > MAX_GRACE_HOURS) throw new RangeError(`At most ${MAX_GRACE_HOURS} hours (a year).`);
+  return hours;
+}
+
+/** The value shown in that field: the engine's hours, or the default (24) from an engine too old to say. */
+export function graceHoursField(hours) {
+  return Number.isInteger(hours) && hours >= 0 ? String(hours) : '24';
+}
+
 /** "Publishing… 42% (1.2 MB of 2.9 MB)" for a publish.progress event. */
 export function publishProgressText({ done, total } = {}) {
   if (!Number.isFinite(done) || !Number.isFinite(total) || total <= 0) return 'Publishing…';

@@ -23,7 +23,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
   const answers = {
     hello: () => ({ protocol: 1, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
     'sites.list': () => ({ sites: [SITE] }),
-    'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0 }),
+    'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: 24 }),
     'site.info': (m) => (m.address === HEX ? SITE : { error: { code: 6, message: 'unknown site' } }),
     'site.fetch': () => ({ ready: false }),
     ...hostAnswers,
@@ -172,7 +172,7 @@ test('state: sites, settings, pet names and the routing mode for the popup', asy
   const reply = await send(fake, { type: 'state' }, popup);
   assert.equal(reply.ok, true);
   assert.deepEqual(reply.sites, [SITE]);
-  assert.deepEqual(reply.settings, { keepSeeding: false, storageLimitBytes: 0 });
+  assert.deepEqual(reply.settings, { keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: 24 });
   assert.deepEqual(reply.petNames, { alice: HEX });
   assert.equal(reply.routing.mode, 'proxy');
   assert.equal(reply.connection.state, 'connected');
@@ -188,6 +188,17 @@ test('settings.set: only the engine settings the popup offers reach the host', a
   assert.equal(sent.lanDiscovery, false);
   assert.equal('socks5Proxy' in sent, false, 'the proxy is not set from the popup');
   assert.equal('keepSeeding' in sent, false, 'what was not changed is not sent');
+});
+
+test('settings.set: the grace period for old versions reaches the host, and nothing unasked', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.set': (m) => ({ keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: m.oldVersionGraceHours }) } }));
+  const reply = await send(fake, { type: 'settings.set', oldVersionGraceHours: 0, socks5Proxy: '10.0.0.1:9050' }, popup);
+  assert.equal(reply.ok, true);
+  assert.equal(reply.settings.oldVersionGraceHours, 0);
+  const sent = fake.host.requests.find((r) => r.action === 'settings.set');
+  assert.equal(sent.oldVersionGraceHours, 0);
+  assert.equal('socks5Proxy' in sent, false, 'the popup cannot change what it does not show');
+  assert.equal('keepSeeding' in sent, false, 'a setting not sent is left as it is');
 });
 
 test('an older host: settings unknown (code 4) is reported, not fatal; folder.pick absent hides the button', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, parseStorageLimit, progressPercent,
+  actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, graceHoursField, parseGraceHours, parseStorageLimit, progressPercent,
   publishProgressText, publishRequest, routingView, saltOfAddress, shellWord, siteRow, siteUpdate, siteUrl, storageLimitField,
 } from '../src/view.js';
 
@@ -220,6 +220,20 @@ test('storage limit: parse and show', () => {
   assert.deepEqual(storageLimitField(300_000_000), { value: '300', unit: 'MB' });
   assert.deepEqual(storageLimitField(3e12), { value: '3', unit: 'TB' });
   assert.deepEqual(storageLimitField(1234), { value: '0.001', unit: 'MB' });
+});
+
+test('grace period for old versions: whole hours from 0 to a year, shown as the engine says', () => {
+  assert.equal(parseGraceHours('0'), 0);
+  assert.equal(parseGraceHours(' 24 '), 24);
+  assert.equal(parseGraceHours('8760'), 8760);
+  for (const bad of ['', '-1', '1.5', '1,5', 'a day', '1e3', '8761', '99999999999999999999']) {
+    assert.throws(() => parseGraceHours(bad), RangeError, bad);
+  }
+  assert.throws(() => parseGraceHours('8761'), /At most 8760 hours/);
+  assert.throws(() => parseGraceHours(''), /whole number of hours/);
+  assert.equal(graceHoursField(0), '0');
+  assert.equal(graceHoursField(48), '48');
+  assert.equal(graceHoursField(undefined), '24');
 });
 
 test('publishProgressText', () => {
