@@ -225,7 +225,8 @@ class HostProcessTest {
                 m -> m.path("event").asText().equals("publish.progress"));
         host.process.destroyForcibly();
         assertTrue(host.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
-        WireFrames.parseAll(host.stdout.bytes());
+        // killed while relaying, the host may have written part of a frame last; the rest is whole
+        WireFrames.parseAllCutShort(host.stdout.bytes());
 
         try (EngineClient client = EngineClient.connect(home.socket())) {
             JsonNode status = client.request("status", null);
