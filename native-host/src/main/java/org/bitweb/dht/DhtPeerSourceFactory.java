@@ -130,6 +130,8 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         /** nanoTime when the next lookup, and the next announce, are due; null: at once. */
         private Long nextLookup;
         private Long nextAnnounce;
+        /** Lookups in a row that found nobody: the wait before the next one doubles with each. */
+        private int emptyLookups;
 
         DhtPeerSource(TorrentId torrentId) {
             this.torrentId = torrentId;
@@ -186,11 +188,22 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
                 LOG.debug("DHT {} for {} failed: {}", announce ? "announce" : "lookup", torrentId, error.toString());
             }
             boolean gotPeers = error == null && foundByLookup.get() > 0;
-            nextLookup = now + (gotPeers ? schedule.refresh() : schedule.retryNoPeers()).toNanos();
+            emptyLookups = gotPeers ? 0 : emptyLookups + 1;
+            nextLookup = now + (gotPeers ? schedule.refresh() : retryAfter(emptyLookups)).toNanos();
             if (announce) {
                 boolean stored = error == null && lastAnnounceStored;
                 nextAnnounce = now + (stored ? schedule.reannounce() : schedule.retryAnnounce()).toNanos();
             }
+        }
+
+        /**
+         * 1 s, 2 s, 4 s ... up to {@code retryNoPeers}: a node that just started (a thin routing
+         * table) or a site announced a moment ago is found by the second or third lookup, and a
+         * person waiting on the loading page should not wait the full retry for it.
+         */
+        private Duration retryAfter(int empty) {
+            Duration backoff = Duration.ofSeconds(1L << Math.min(empty - 1, 20));
+            return backoff.compareTo(schedule.retryNoPeers()) < 0 ? backoff : schedule.retryNoPeers();
         }
 
         @Override

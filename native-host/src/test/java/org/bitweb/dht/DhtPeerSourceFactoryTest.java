@@ -105,21 +105,29 @@ class DhtPeerSourceFactoryTest {
     void lookupsRepeatSoonWhenNobodyWasFoundAndSeldomOtherwise() throws Exception {
         PeerSource source = factory.getPeerSource(SITE);
         source.update();
-        dht.lookup.complete(List.of());
-        advance(Duration.ofSeconds(29));
-        source.update();
-        assertEquals(1, dht.calls.size(), "not before retryNoPeers");
-        advance(Duration.ofSeconds(1));
-        source.update();
-        assertEquals(2, dht.calls.size(), "again after retryNoPeers");
+        // nobody found: again after 1 s, 2 s, 4 s ... doubling up to retryNoPeers (30 s)
+        long[] waits = {1, 2, 4, 8, 16, 30, 30};
+        for (int i = 0; i < waits.length; i++) {
+            dht.lookup.complete(List.of());
+            advance(Duration.ofSeconds(waits[i]).minusMillis(1));
+            source.update();
+            assertEquals(i + 1, dht.calls.size(), "not before " + waits[i] + " s after empty lookup " + (i + 1));
+            advance(Duration.ofMillis(1));
+            source.update();
+            assertEquals(i + 2, dht.calls.size(), "again " + waits[i] + " s after empty lookup " + (i + 1));
+        }
         dht.onPeer.accept(peer(3));
         dht.lookup.complete(List.of(peer(3)));
         advance(Duration.ofMinutes(4));
         source.update();
-        assertEquals(2, dht.calls.size(), "found peers: wait for refresh");
+        assertEquals(waits.length + 1, dht.calls.size(), "found peers: wait for refresh");
         advance(Duration.ofMinutes(1));
         source.update();
-        assertEquals(3, dht.calls.size());
+        assertEquals(waits.length + 2, dht.calls.size());
+        dht.lookup.complete(List.of());
+        advance(Duration.ofSeconds(1));
+        source.update();
+        assertEquals(waits.length + 3, dht.calls.size(), "after peers were found, an empty lookup starts the backoff over");
     }
 
     @Test
