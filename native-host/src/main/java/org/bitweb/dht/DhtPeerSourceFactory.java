@@ -71,6 +71,15 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
     private final Schedule schedule;
     private final LongSupplier clock;
     private final Map<TorrentId, DhtPeerSource> sources = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<TorrentId> onFound = torrent -> { };
+
+    /**
+     * Told (on the DHT's thread) when a lookup finds a peer while bt holds none from this source:
+     * bt polls peer sources once a second, and a page waiting for its first peer need not.
+     */
+    public void onPeersFound(java.util.function.Consumer<TorrentId> listener) {
+        onFound = listener;
+    }
 
     /**
      * @param finder       usually the engine's {@link DhtNode}
@@ -171,7 +180,15 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
 
         private void add(InetSocketAddress address) {
             foundByLookup.incrementAndGet();
+            boolean first = found.isEmpty();
             found.add(InetPeer.build(address.getAddress(), address.getPort()));
+            if (first) {
+                try {
+                    onFound.accept(torrentId);
+                } catch (RuntimeException e) {
+                    LOG.debug("telling bt of found peers failed: {}", e.toString());
+                }
+            }
         }
 
         private void announced(AnnounceResult result) {

@@ -112,6 +112,8 @@ public final class Engine implements AutoCloseable {
         LanDiscovery lan = new LanDiscovery(sharing::snapshot, peerPort, bind);
         var builder = BtRuntime.builder(config);
         ItemExchange items = new ItemExchange();
+        // bt's peer registry, once the runtime exists: peers found between its rounds are taken at once
+        java.util.concurrent.atomic.AtomicReference<bt.peer.IPeerRegistry> registry = new java.util.concurrent.atomic.AtomicReference<>();
         AssignmentNudge nudge = new AssignmentNudge();
         CopiesElsewhere copies = new CopiesElsewhere();
         DhtNode dht = null;
@@ -126,6 +128,7 @@ public final class Engine implements AutoCloseable {
             }
             // announce only sites this engine shares; every other lookup reveals nothing
             DhtPeerSourceFactory peers = new DhtPeerSourceFactory(dht, sharing::shares, peerPort);
+            peers.onPeersFound(torrent -> registry.get().triggerPeerCollection(torrent));
             builder.module(peers.module());
             log.info("DHT node on UDP {}:{}", dht.localAddress().getAddress().getHostAddress(), dht.localAddress().getPort());
         }
@@ -179,6 +182,7 @@ public final class Engine implements AutoCloseable {
             throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
+        registry.set(runtime.service(bt.peer.IPeerRegistry.class));
         Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options, lan);
         engine.dht = dht;
         engine.listener = listener;
@@ -386,6 +390,10 @@ public final class Engine implements AutoCloseable {
         RemoteSite existing = remote.get(ih);
         if (existing != null) {
             hints.add(existing.torrentId(), peers);
+            if (!peers.isEmpty()) {
+                // the peers of the version on screen, for its update: asked now, not at bt's next round
+                runtime.service(bt.peer.IPeerRegistry.class).triggerPeerCollection(existing.torrentId());
+            }
             return existing;
         }
         synchronized (remote) {

@@ -102,6 +102,23 @@ class DhtPeerSourceFactoryTest {
     }
 
     @Test
+    void btIsToldAtOnceWhenPeersAppearWhileItHoldsNone() throws Exception {
+        List<TorrentId> told = new ArrayList<>();
+        factory.onPeersFound(told::add);
+        PeerSource source = factory.getPeerSource(SITE);
+        source.update();
+        dht.onPeer.accept(peer(1));
+        dht.onPeer.accept(peer(2));
+        assertEquals(List.of(SITE), told, "once for the first peer, not for each");
+        for (var it = source.getPeers().iterator(); it.hasNext(); ) {
+            it.next();
+            it.remove(); // bt takes them
+        }
+        dht.onPeer.accept(peer(3));
+        assertEquals(List.of(SITE, SITE), told, "again once bt has taken what there was");
+    }
+
+    @Test
     void lookupsRepeatSoonWhenNobodyWasFoundAndSeldomOtherwise() throws Exception {
         PeerSource source = factory.getPeerSource(SITE);
         source.update();
