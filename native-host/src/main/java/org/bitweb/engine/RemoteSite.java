@@ -185,9 +185,16 @@ final class RemoteSite implements SiteView {
         }
     }
 
-    /** The peers connected for this site at the last report (every 0.5 s). */
+    /**
+     * The peers connected for this site now. The report every 0.5 s lags: an update learned right
+     * after the page was read found no peers to ask for it and waited for the DHT instead.
+     */
     List<InetSocketAddress> connectedPeers() {
-        return connected;
+        return runtime.service(bt.torrent.TorrentRegistry.class).getDescriptor(torrentId)
+                .flatMap(bt.torrent.TorrentDescriptor::getSessionState)
+                .map(state -> state.getConnectedPeers().stream()
+                        .map(key -> new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())).toList())
+                .orElse(connected);
     }
 
     /** {"info": raw} : a torrent file around metadata that came from peers, byte for byte. */
