@@ -47,17 +47,8 @@ public final class AtomicFiles {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new java.nio.file.FileAlreadyExistsException(target.toString());
         }
-        Path temp = posix(dir)
-                ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnlyAttribute())
-                : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path temp = writeTemp(dir, target, content, true);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
             try {
                 Files.createLink(target, temp);
             } catch (UnsupportedOperationException e) {
@@ -72,22 +63,31 @@ public final class AtomicFiles {
     private static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = ownerOnly && posix(dir)
-                ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnlyAttribute())
-                : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path temp = writeTemp(dir, target, content, ownerOnly);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
             move(temp, target);
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** Writes {@code content} to a new temporary file beside {@code target}, forced to disk. */
+    private static Path writeTemp(Path dir, Path target, byte[] content, boolean ownerOnly) throws IOException {
+        Path temp = ownerOnly && posix(dir)
+                ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnlyAttribute())
+                : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
     }
 
     /** Renames atomically where the file system can, which every local POSIX file system does. */

@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.MutableItem;
-import org.bitweb.dht.Testnet;
 import org.bitweb.interop.Tools;
 import org.bitweb.keys.Ed25519;
 import org.bitweb.messaging.Json;
 import org.bitweb.updates.ItemCheck;
 import org.bitweb.updates.RejectedItem;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,26 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs as a child of this JVM, so it shares the testnet's network namespace; the test skips
  * where libtorrent is missing ({@link Tools#assumeLibtorrent}).
  */
-@Tag("testnet")
-class LibtorrentInteropTest {
+class LibtorrentInteropTest extends TestnetEngineTest {
     static final String PYTHON = Tools.PYTHON;
-    @TempDir
-    Path temp;
-    private TestnetEngines testnet;
 
-    @BeforeEach
-    void start() throws Exception {
-        Testnet.assumeAvailable();
+    @Override
+    void assumeTools() {
         Tools.assumeLibtorrent();
-        testnet = TestnetEngines.start(temp);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (testnet != null) {
-            testnet.close();
-        }
-    }
 
 
     /** Runs the script against this testnet and returns its JSON line. */

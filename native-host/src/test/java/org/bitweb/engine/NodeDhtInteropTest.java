@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.MutableItem;
-import org.bitweb.dht.Testnet;
 import org.bitweb.interop.Tools;
 import org.bitweb.keys.Ed25519;
 import org.bitweb.messaging.Json;
 import org.bitweb.testing.Http;
 import org.bitweb.updates.ItemCheck;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,16 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code http://<salt>.<key>.bitweb/} through its gateway. Skips without {@code node} or without
  * the package ({@code npm ci} in {@code src/test/node}, which scripts/install-test-deps.sh runs).
  */
-@Tag("testnet")
-class NodeDhtInteropTest {
+class NodeDhtInteropTest extends TestnetEngineTest {
     static final Path FOLDER = Path.of("src/test/node").toAbsolutePath();
-    @TempDir
-    Path temp;
-    private TestnetEngines testnet;
 
-    @BeforeEach
-    void start() throws Exception {
-        Testnet.assumeAvailable();
+    @Override
+    void assumeTools() {
         if (!Files.isDirectory(FOLDER.resolve("node_modules/bittorrent-dht"))) {
             String why = "bittorrent-dht is not installed: run 'npm ci' in " + FOLDER + " (scripts/install-test-deps.sh does)";
             if ("1".equals(System.getenv("BITWEB_INTEROP_REQUIRED"))) {
@@ -53,15 +43,8 @@ class NodeDhtInteropTest {
             Assumptions.assumeTrue(false, why);
         }
         Tools.assumeBinary("node", "nodejs");
-        testnet = TestnetEngines.start(temp);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (testnet != null) {
-            testnet.close();
-        }
-    }
 
 
 

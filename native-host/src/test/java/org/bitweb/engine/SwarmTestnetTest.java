@@ -4,13 +4,8 @@ import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.DhtNode;
 import org.bitweb.dht.Testnet;
 import org.bitweb.gateway.SiteSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -28,25 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another that knows only the infohash, and an independent DHT node never sees the visitor as a
  * peer until the visitor chooses to seed.
  */
-@Tag("testnet")
-class SwarmTestnetTest {
+class SwarmTestnetTest extends TestnetEngineTest {
     private static final Duration LOOKUP = Duration.ofSeconds(20);
-    @TempDir
-    Path temp;
-    private TestnetEngines testnet;
 
-    @BeforeEach
-    void startTestnet() throws IOException {
-        Testnet.assumeAvailable();
-        testnet = TestnetEngines.start(temp);
-    }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (testnet != null) {
-            testnet.close();
-        }
-    }
 
 
     private List<InetAddress> peersSeenBy(DhtNode observer, SiteAddress site) throws Exception {

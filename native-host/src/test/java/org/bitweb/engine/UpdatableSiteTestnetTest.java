@@ -5,11 +5,7 @@ import org.bitweb.dht.MutableItem;
 import org.bitweb.dht.Testnet;
 import org.bitweb.testing.Http;
 import org.bitweb.updates.UpdateTiming;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,26 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another engine's gateway by its key alone, then updated, and the update reaches both that
  * visitor (on its next navigation) and a fresh one. The timings are logged as "figure:" lines.
  */
-@Tag("testnet")
-class UpdatableSiteTestnetTest {
+class UpdatableSiteTestnetTest extends TestnetEngineTest {
     private static final Logger log = LoggerFactory.getLogger(UpdatableSiteTestnetTest.class);
     private static final Duration FETCH = Duration.ofSeconds(45);
-    @TempDir
-    Path temp;
-    private TestnetEngines testnet;
 
-    @BeforeEach
-    void startTestnet() throws IOException {
-        Testnet.assumeAvailable();
-        testnet = TestnetEngines.start(temp);
-    }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (testnet != null) {
-            testnet.close();
-        }
-    }
 
 
     /** GETs through the gateway until it answers 200 (the loading page is a 503 that reloads itself). */
