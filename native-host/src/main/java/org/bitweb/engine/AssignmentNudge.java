@@ -58,10 +58,11 @@ public final class AssignmentNudge { // public: bt calls its @Produces method th
             return;
         }
         long generation = picker.generation();
-        Long last = seen.put(context.getConnectionKey(), generation);
+        Long last = seen.get(context.getConnectionKey());
         if (last != null && last == generation) {
-            return; // nothing newly wanted since this connection was last looked at
+            return; // nothing newly wanted since this connection was last looked at (the usual case)
         }
+        seen.put(context.getConnectionKey(), generation);
         HANDLES.refill(context.getConnectionState());
     }
 

@@ -70,6 +70,8 @@ public final class Engine implements AutoCloseable {
             });
     private final SharingPolicy sharing;
     private DhtNode dht;
+    /** The DHT's peer sources, or null without a DHT: a removed site's lookups are forgotten. */
+    private DhtPeerSourceFactory dhtPeers;
     private PeerListener listener;
     private AssignmentNudge nudge;
     private KeySites keySites;
@@ -106,7 +108,7 @@ public final class Engine implements AutoCloseable {
         config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
         Tuning.apply(config);
         PeerHints hints = new PeerHints();
-        FastResume resume = new FastResume();
+        FastResume resume = new FastResume(config.getNumOfHashingThreads());
         SharingPolicy sharing = new SharingPolicy();
         // BEP 14 on the LAN, announcing only shared sites; its sockets open in lanDiscovery(...)
         LanDiscovery lan = new LanDiscovery(sharing::snapshot, peerPort, bind);
@@ -117,6 +119,7 @@ public final class Engine implements AutoCloseable {
         AssignmentNudge nudge = new AssignmentNudge();
         CopiesElsewhere copies = new CopiesElsewhere();
         DhtNode dht = null;
+        DhtPeerSourceFactory dhtPeers = null;
         if (options.dht() != null && options.socks5Proxy() == null) {
             DhtConfig dhtConfig = options.dht().stateFile() == null
                     ? options.dht().withStateFile(dir.root().resolve("dht-nodes.json")) : options.dht();
@@ -130,6 +133,7 @@ public final class Engine implements AutoCloseable {
             DhtPeerSourceFactory peers = new DhtPeerSourceFactory(dht, sharing::shares, peerPort);
             peers.onPeersFound(torrent -> registry.get().triggerPeerCollection(torrent));
             builder.module(peers.module());
+            dhtPeers = peers;
             log.info("DHT node on UDP {}:{}", dht.localAddress().getAddress().getHostAddress(), dht.localAddress().getPort());
         }
         if (options.socks5Proxy() != null) {
@@ -185,6 +189,7 @@ public final class Engine implements AutoCloseable {
         registry.set(runtime.service(bt.peer.IPeerRegistry.class));
         Engine engine = new Engine(dir, store, runtime, gateway, peerPort, hints, resume, sharing, options, lan);
         engine.dht = dht;
+        engine.dhtPeers = dhtPeers;
         engine.listener = listener;
         // accept peers from now on, not only once the first site starts
         runtime.startup();
@@ -519,6 +524,9 @@ public final class Engine implements AutoCloseable {
         remoteStarted.remove(ih);
         hints.forget(site.torrentId());
         nudge.unregister(site.torrentId());
+        if (dhtPeers != null) {
+            dhtPeers.forget(site.torrentId());
+        }
         site.stop();
     }
 
@@ -542,12 +550,7 @@ public final class Engine implements AutoCloseable {
             return Optional.empty();
         }
         TorrentInfo info = site.info().get();
-        int done = 0;
-        for (int i = 0; i < info.pieceCount(); i++) {
-            if (site.isVerified(i)) {
-                done++;
-            }
-        }
+        int done = site.verifiedPieces().cardinality();
         return Optional.of(info.pieceCount() == 0 ? 1.0 : (double) done / info.pieceCount());
     }
 
@@ -678,6 +681,9 @@ public final class Engine implements AutoCloseable {
         RemoteSite site = remote.remove(ih);
         if (site != null) {
             forgetRemote(ih, site);
+        }
+        if (dhtPeers != null) {
+            dhtPeers.forget(torrentId(ih)); // its lookups, peers found and announce schedule
         }
         views.remove(ih);
         store.remove(ih);

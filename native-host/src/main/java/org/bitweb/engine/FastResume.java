@@ -36,10 +36,15 @@ final class FastResume implements ChunkVerifier {
     private static final Logger log = LoggerFactory.getLogger(FastResume.class);
     static final String FILE = "resume.json";
 
-    private final ChunkVerifier hashing = new DefaultChunkVerifier(SHA1Digester.newDigester(), 1);
+    private final ChunkVerifier hashing;
     private final Map<String, BitSet> offered = new ConcurrentHashMap<>();
     private final Map<String, Integer> hashedAtStart = new ConcurrentHashMap<>();
     private final java.util.Set<String> empty = ConcurrentHashMap.newKeySet();
+
+    /** @param hashingThreads threads that hash a site bt checks in full (bt's own setting, which this verifier replaces) */
+    FastResume(int hashingThreads) {
+        this.hashing = new DefaultChunkVerifier(SHA1Digester.newDigester(), hashingThreads);
+    }
 
     /**
      * Reads a site's record and, if the files on disk still match it, offers its verified pieces

@@ -26,10 +26,10 @@ final class PiecePicker implements PieceSelector {
 
     private volatile long generation;
 
-    /** Asks for pieces first..last (inclusive), after those already asked for. */
-    synchronized void want(int first, int last) {
+    /** Asks for these pieces, in index order, after those already asked for. */
+    synchronized void want(BitSet pieces) {
         boolean added = false;
-        for (int i = first; i <= last; i++) {
+        for (int i = pieces.nextSetBit(0); i >= 0; i = pieces.nextSetBit(i + 1)) {
             added |= wanted.add(i);
         }
         if (added) {

@@ -58,6 +58,7 @@ final class RemoteSite implements SiteView {
     private BtClient client;
 
     private final FastResume resume;
+    private final TorrentRegistry torrents;
 
     RemoteSite(String infohash, Path siteDir, BtRuntime runtime, FastResume resume, boolean wholeSite,
                Duration stallTimeout) {
@@ -66,6 +67,7 @@ final class RemoteSite implements SiteView {
         this.torrentId = TorrentId.fromBytes(org.bitweb.address.Hex.decode(infohash));
         this.siteDir = siteDir;
         this.runtime = runtime;
+        this.torrents = runtime.service(TorrentRegistry.class);
         this.picker = new PiecePicker(wholeSite);
         this.stallTimeout = stallTimeout;
     }
@@ -269,26 +271,27 @@ final class RemoteSite implements SiteView {
         return info != null;
     }
 
-    boolean isVerified(int piece) {
-        Optional<TorrentDescriptor> descriptor = runtime.service(TorrentRegistry.class).getDescriptor(torrentId);
+    /** bt's bitfield of verified pieces, once bt has checked the data. */
+    private Optional<Bitfield> bitfield() {
+        Optional<TorrentDescriptor> descriptor = torrents.getDescriptor(torrentId);
         if (descriptor.isEmpty() || descriptor.get().getDataDescriptor() == null) {
-            return false;
+            return Optional.empty();
         }
-        Bitfield bitfield = descriptor.get().getDataDescriptor().getBitfield();
-        return bitfield.isVerified(piece);
+        return Optional.of(descriptor.get().getDataDescriptor().getBitfield());
+    }
+
+    boolean isVerified(int piece) {
+        return bitfield().map(b -> b.isVerified(piece)).orElse(false);
+    }
+
+    /** Verified pieces as one copy of bt's bitfield (empty before bt checked the data). */
+    BitSet verifiedPieces() {
+        return bitfield().map(Bitfield::getBitmask).orElseGet(BitSet::new);
     }
 
     boolean isComplete() {
         TorrentInfo current = info;
-        if (current == null) {
-            return false;
-        }
-        for (int i = 0; i < current.pieceCount(); i++) {
-            if (!isVerified(i)) {
-                return false;
-            }
-        }
-        return true;
+        return current != null && verifiedPieces().cardinality() == current.pieceCount();
     }
 
     @Override
@@ -321,7 +324,12 @@ final class RemoteSite implements SiteView {
         if (length > 0) {
             int first = (int) ((f.offset() + offset) / current.pieceLength());
             int last = (int) ((f.offset() + offset + length - 1) / current.pieceLength());
-            picker.want(first, last);
+            // pieces already here (earlier reads, fast resume, an older version) are not wanted:
+            // bt's verified event, which takes a piece off the list, never comes for them
+            BitSet missing = new BitSet();
+            missing.set(first, last + 1);
+            missing.andNot(verifiedPieces());
+            picker.want(missing);
         }
         return new PieceStream(current, f, DataLayout.path(siteDir.resolve(SiteFiles.DATA), current, f), offset, length);
     }
@@ -408,14 +416,7 @@ final class RemoteSite implements SiteView {
         // which pieces are verified is read before bt lets go of the torrent; the files' sizes
         // and times after, once nothing writes to them any more
         TorrentInfo current = info;
-        BitSet verified = new BitSet();
-        if (current != null) {
-            for (int i = 0; i < current.pieceCount(); i++) {
-                if (isVerified(i)) {
-                    verified.set(i);
-                }
-            }
-        }
+        BitSet verified = current != null ? verifiedPieces() : new BitSet();
         if (client != null) {
             try {
                 client.stop();
