@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -35,9 +35,7 @@ public final class ItemExchange {
     private static final Logger log = LoggerFactory.getLogger(ItemExchange.class);
 
     private volatile KeySites keySites;
-    /** Connections whose peer speaks the extension. */
-    private final Set<ConnectionKey> speakers = ConcurrentHashMap.newKeySet();
-    /** Per connection: the seq last sent for each site. */
+    /** Connections whose peer speaks the extension, each with the seq last sent (or heard) per site. */
     private final Map<ConnectionKey, Map<SiteAddress, Long>> sent = new ConcurrentHashMap<>();
     /** Which key sites each torrent is a version of, rebuilt when an item changes. */
     private volatile Map<TorrentId, List<SiteAddress>> sitesByTorrent = Map.of();
@@ -75,14 +73,13 @@ public final class ItemExchange {
     }
 
     void disconnected(ConnectionKey connection) {
-        speakers.remove(connection);
         sent.remove(connection);
     }
 
     @Consumes
     public void consume(ExtendedHandshake handshake, MessageContext context) {
         if (handshake.getSupportedMessageTypes().contains(ItemMessage.NAME)) {
-            speakers.add(context.getConnectionKey());
+            sent.putIfAbsent(context.getConnectionKey(), new ConcurrentHashMap<>());
         }
     }
 
@@ -103,8 +100,19 @@ public final class ItemExchange {
         } catch (IllegalArgumentException e) {
             return; // a salt no BitWeb site can have
         }
-        // the sender has this seq: do not send it back
-        sent.computeIfAbsent(context.getConnectionKey(), k -> new ConcurrentHashMap<>()).merge(site, item.seq(), Math::max);
+        // Only items newer than what this engine holds for a site it follows go further: a peer
+        // cannot make this engine keep state, or queue work, for sites nobody here asked for.
+        Optional<KeySiteRecord> known = sites.record(site);
+        if (known.isEmpty()) {
+            return;
+        }
+        Map<SiteAddress, Long> mine = sent.get(context.getConnectionKey());
+        if (mine != null) {
+            mine.merge(site, item.seq(), Math::max); // the sender has this seq: do not send it back
+        }
+        if (item.seq() <= known.get().seq()) {
+            return;
+        }
         sites.offerLater(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), this::reindex);
     }
 
@@ -112,14 +120,14 @@ public final class ItemExchange {
     public void produce(Consumer<Message> messages, MessageContext context) {
         KeySites sites = keySites;
         ConnectionKey connection = context.getConnectionKey();
-        if (sites == null || !speakers.contains(connection)) {
-            return;
+        Map<SiteAddress, Long> mine = sent.get(connection);
+        if (sites == null || mine == null) {
+            return; // a peer without the extension (or one that left)
         }
         List<SiteAddress> related = sitesByTorrent.get(context.getTorrentId());
         if (related == null) {
             return;
         }
-        Map<SiteAddress, Long> mine = sent.computeIfAbsent(connection, k -> new ConcurrentHashMap<>());
         for (SiteAddress site : related) {
             sites.record(site).ifPresent(record -> {
                 if (mine.getOrDefault(site, -1L) < record.seq()) {

@@ -270,6 +270,9 @@ final class KeySites implements AutoCloseable {
      */
     boolean offer(SiteAddress site, MutableItem item, String source, boolean mustBeKnown) {
         KeySiteRecord updated;
+        if (mustBeKnown && store.get(site).isEmpty()) {
+            return false; // before lock(site): a peer's items for unknown sites leave nothing behind
+        }
         synchronized (lock(site)) {
             Optional<KeySiteRecord> known = store.get(site);
             if (mustBeKnown && known.isEmpty()) {
