@@ -411,7 +411,15 @@ public final class Engine implements AutoCloseable {
             remoteStarted.put(ih, System.currentTimeMillis());
             site.reuseFrom(info -> olderVersionsOnDisk(ih));
             nudge.register(site.torrentId(), site.picker());
-            site.start(peers, info -> recordVisit(info));
+            try {
+                site.start(peers, info -> recordVisit(info));
+            } catch (IOException | RuntimeException e) {
+                // a site that did not start leaves nothing registered: the next request starts over
+                hints.forget(site.torrentId());
+                nudge.unregister(site.torrentId());
+                remoteStarted.remove(ih);
+                throw e;
+            }
             remote.put(ih, site);
             log.debug("fetching site {} ({} peer hints)", ih, peers.size()); // which sites are visited is private: debug only
             return site;

@@ -66,12 +66,9 @@ final class FastResume implements ChunkVerifier {
             Path data = siteDir.resolve(SiteFiles.DATA);
             for (int i = 0; i < info.files().size(); i++) {
                 TorrentInfo.TorrentFile file = info.files().get(i);
-                Path disk = DataLayout.path(data, info, file);
                 JsonNode recorded = files.get(i);
-                boolean exists = Files.exists(disk);
-                long size = exists ? Files.size(disk) : -1;
-                long mtime = exists ? Files.getLastModifiedTime(disk).toMillis() : -1;
-                if (size != recorded.path("size").asLong(-2) || mtime != recorded.path("mtime").asLong(-2)) {
+                long[] stamp = stamp(DataLayout.path(data, info, file));
+                if (stamp[0] != recorded.path("size").asLong(-2) || stamp[1] != recorded.path("mtime").asLong(-2)) {
                     log.warn("a site's file changed on disk since it was last checked; checking the whole site again");
                     log.debug("... {} of {}", file.joined(), site);
                     Files.deleteIfExists(record);
@@ -104,16 +101,24 @@ final class FastResume implements ChunkVerifier {
         Path data = siteDir.resolve(SiteFiles.DATA);
         List<Map<String, Object>> files = new ArrayList<>();
         for (TorrentInfo.TorrentFile file : info.files()) {
-            Path disk = DataLayout.path(data, info, file);
-            boolean exists = Files.exists(disk);
-            files.add(Map.of("path", file.joined(),
-                    "size", exists ? Files.size(disk) : -1,
-                    "mtime", exists ? Files.getLastModifiedTime(disk).toMillis() : -1));
+            long[] stamp = stamp(DataLayout.path(data, info, file));
+            files.add(Map.of("path", file.joined(), "size", stamp[0], "mtime", stamp[1]));
         }
         Map<String, Object> record = Map.of("infohash", info.infohash(),
                 "verified", Base64.getEncoder().encodeToString(verified.toByteArray()),
                 "files", files);
         AtomicFiles.write(siteDir.resolve(FILE), Json.bytes(record));
+    }
+
+    /** A file's size and modification time in milliseconds, one stat; -1, -1 when it is not there. */
+    private static long[] stamp(Path file) throws IOException {
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes =
+                    Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return new long[]{attributes.size(), attributes.lastModifiedTime().toMillis()};
+        } catch (NoSuchFileException e) {
+            return new long[]{-1, -1};
+        }
     }
 
     static BitSet all(int pieces) {

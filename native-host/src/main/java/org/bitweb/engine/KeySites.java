@@ -165,7 +165,6 @@ final class KeySites implements AutoCloseable {
                 firstMiss.values().removeIf(t -> now - t > 10 * lookupPatience.toMillis()); // reloads that stopped
                 long first = firstMiss.computeIfAbsent(site, s -> now);
                 if (now - first < lookupPatience.toMillis()) {
-                    lastCheck.remove(site); // the next request looks up again
                     return new SiteSource.Lookup.Loading("looking up the site's current version (not found yet)", 0, 0);
                 }
                 firstMiss.remove(site);
@@ -185,7 +184,7 @@ final class KeySites implements AutoCloseable {
     }
 
     private SiteSource.Lookup serve(SiteAddress site, KeySiteRecord record, List<InetSocketAddress> peers, Duration wait) {
-        SiteAddress current = SiteAddress.infohash(org.bitweb.address.Hex.decode(record.infohash()));
+        SiteAddress current = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
         String before = served.get(site);
         if (before != null && !before.equals(record.infohash())) {
             // a newer version is known: serve the one on screen until the new one's file list is here

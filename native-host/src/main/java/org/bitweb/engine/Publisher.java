@@ -74,10 +74,16 @@ public final class Publisher {
     static String siteName(Path folder) {
         Path name = folder.getFileName();
         String text = name == null ? "" : name.toString();
-        if (text.isEmpty() || text.startsWith(".") || text.length() > 200 || !text.matches("[^/\\\\:\\p{Cntrl}]+")) {
+        if (text.startsWith(".") || text.length() > 200) {
             return "site";
         }
-        return text;
+        try {
+            // the rule every torrent name is checked with: a name it refuses would fail the publish
+            // only after the whole folder was hashed and copied
+            return org.bitweb.torrent.TorrentInfo.checkName(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "name");
+        } catch (IllegalArgumentException e) {
+            return "site";
+        }
     }
 
     /** Removes staging folders left by a publish that was killed. */

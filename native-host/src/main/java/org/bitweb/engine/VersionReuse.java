@@ -2,6 +2,7 @@ package org.bitweb.engine;
 
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.torrent.DataLayout;
+import org.bitweb.torrent.FileIndex;
 import org.bitweb.torrent.TorrentInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,10 @@ final class VersionReuse {
     private static final Logger log = LoggerFactory.getLogger(VersionReuse.class);
 
     /** An older version on disk: its torrent and bt's storage root. */
-    record Donor(TorrentInfo info, Path data) {
+    record Donor(TorrentInfo info, Path data, FileIndex files) {
+        Donor(TorrentInfo info, Path data) {
+            this(info, data, FileIndex.of(info)); // looked up by path for every file of the new version
+        }
     }
 
     /** What was taken: pieces now complete, and the bytes copied. */
@@ -100,17 +104,16 @@ final class VersionReuse {
     }
 
     private static Path sameFile(Donor donor, TorrentInfo.TorrentFile file) {
-        for (TorrentInfo.TorrentFile candidate : donor.info().contentFiles()) {
-            if (candidate.length() == file.length() && candidate.path().equals(file.path())) {
-                Path path = DataLayout.path(donor.data(), donor.info(), candidate);
-                try {
-                    return Files.isRegularFile(path) && Files.size(path) == file.length() ? path : null;
-                } catch (IOException e) {
-                    return null;
-                }
-            }
+        TorrentInfo.TorrentFile candidate = donor.files().file(file.joined());
+        if (candidate == null || candidate.length() != file.length()) {
+            return null;
         }
-        return null;
+        Path path = DataLayout.path(donor.data(), donor.info(), candidate);
+        try {
+            return Files.isRegularFile(path) && Files.size(path) == file.length() ? path : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Hashes {@code source} as the new version lays it out (its last piece zero-padded) and compares. */

@@ -79,6 +79,9 @@ class PublisherTest {
         assertEquals("site", Publisher.siteName(Path.of("/x/.hidden")));
         assertEquals("site", Publisher.siteName(Path.of("/x/a:b")));
         assertEquals("site", Publisher.siteName(Path.of("/x/" + "n".repeat(201))));
+        // names bt would alter on disk, which TorrentInfo refuses
+        assertEquals("site", Publisher.siteName(Path.of("/x/My Site.")));
+        assertEquals("site", Publisher.siteName(Path.of("/x/ spaced ")));
     }
 
     @Test
