@@ -57,6 +57,16 @@ final class KeySites implements AutoCloseable {
     private final KeyRing ring;
     private final DhtNode dht;
     private final ScheduledExecutorService executor;
+    /**
+     * Waits for whole versions of kept sites to arrive, up to a minute each: on a thread of its
+     * own, so a version nobody serves never holds up lookups, peers' items or retiring.
+     */
+    private final java.util.concurrent.ExecutorService seeding = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "key-sites-seeding");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Set<String> seedingNow = ConcurrentHashMap.newKeySet();
     private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
     private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
     /** The version last served per site, served on while a newer one's file list is on its way. */
@@ -319,25 +329,36 @@ final class KeySites implements AutoCloseable {
 
     /** Fetches a version in full and shares it (a seeded key site follows its updates). */
     private void ensureSeeded(String infohash) {
-        executor.execute(() -> {
-            SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
-            long deadline = System.nanoTime() + engine.metadataTimeout().toNanos();
-            while (!executor.isShutdown() && System.nanoTime() < deadline) {
-                SiteSource.Lookup lookup = engine.fetch(address, List.of(), Duration.ofSeconds(5));
-                if (lookup instanceof SiteSource.Lookup.Ready) {
-                    try {
-                        engine.seed(infohash);
-                    } catch (IOException e) {
-                        log.warn("cannot seed the current version of a kept site: {}", e.toString());
-                    }
-                    return;
-                }
-                if (lookup instanceof SiteSource.Lookup.Unknown) {
-                    break;
-                }
+        if (!seedingNow.add(infohash)) {
+            return; // already on its way
+        }
+        seeding.execute(() -> {
+            try {
+                fetchAndSeed(infohash);
+            } finally {
+                seedingNow.remove(infohash);
             }
-            log.warn("the current version {} of a kept site could not be fetched; trying again at the next round", infohash);
         });
+    }
+
+    private void fetchAndSeed(String infohash) {
+        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
+        long deadline = System.nanoTime() + engine.metadataTimeout().toNanos();
+        while (!seeding.isShutdown() && System.nanoTime() < deadline) {
+            SiteSource.Lookup lookup = engine.fetch(address, List.of(), Duration.ofSeconds(5));
+            if (lookup instanceof SiteSource.Lookup.Ready) {
+                try {
+                    engine.seed(infohash);
+                } catch (IOException e) {
+                    log.warn("cannot seed the current version of a kept site: {}", e.toString());
+                }
+                return;
+            }
+            if (lookup instanceof SiteSource.Lookup.Unknown) {
+                break;
+            }
+        }
+        log.warn("the current version {} of a kept site could not be fetched; trying again at the next round", infohash);
     }
 
     private void announce(KeySiteRecord record) {
@@ -657,6 +678,9 @@ final class KeySites implements AutoCloseable {
             if (!listed.seeding()) {
                 continue;
             }
+            if (!listed.published() && !engine.site(listed.infohash()).map(SiteStatus::seeding).orElse(false)) {
+                ensureSeeded(listed.infohash()); // the round after a version could not be fetched
+            }
             KeySiteRecord record = listed.pendingCheck() ? resignIfBehind(listed) : listed;
             SiteAddress site = record.site();
             CompletableFuture<Integer> put = dht.putMutable(record.item(), timing.putTimeout());
@@ -796,5 +820,6 @@ final class KeySites implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        seeding.shutdownNow();
     }
 }
