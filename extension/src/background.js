@@ -152,7 +152,8 @@ function ownPageMessage(message) {
         return { settings: await host.request('settings.set', patch) };
       });
     case 'petnames.set':
-      return local(async () => ({ petNames: await setPetName(params.name, params.target) }));
+      // the name as stored ("http://Alice.bitweb/" -> "alice"), for the popup to say
+      return local(async () => ({ petNames: await setPetName(params.name, params.target), name: normalizePetName(params.name) }));
     case 'petnames.remove':
       return local(async () => ({ petNames: await removePetName(params.name) }));
     case 'routing.set':
@@ -353,8 +354,11 @@ function tabUpdated(tabId, change, tab) {
     if (tabSites.delete(tabId)) platform.setBadge(tabId, badgeFor(null)).catch(() => {});
     return;
   }
+  const previous = tabSites.get(tabId);
   tabSites.set(tabId, { label, loading: (change.status ?? tab?.status) === 'loading' });
-  paintBadge(tabId, { ask: true });
+  // Ask the host when the tab came to another site, or a page finished loading; between those,
+  // site.update events keep the cache fresh (a navigation fires several of these changes).
+  paintBadge(tabId, { ask: previous?.label !== label || !siteCache.has(label) || change.status === 'complete' });
 }
 
 async function rememberOpenTabs() {

@@ -48,7 +48,7 @@ function renderConnection(reply) {
     show($('problem-fix'), Boolean(view.problem.command));
   }
   const connected = reply?.connection?.state === 'connected' && reply.ok;
-  for (const id of ['publish', 'names', 'settings']) $(id).classList.toggle('offline', !connected && id === 'publish');
+  $('publish').classList.toggle('offline', !connected);
   renderRouting(reply?.routing);
 }
 
@@ -343,8 +343,7 @@ async function addName(event) {
     say($('name-message'), reply?.error?.message ?? 'Could not add the name.', 'error');
     return;
   }
-  const name = $('name-input').value.trim().toLowerCase().replace(/\.bitweb$/, '');
-  say($('name-message'), `http://${name}.bitweb/ now opens that site.`);
+  say($('name-message'), `http://${reply.name}.bitweb/ now opens that site.`);
   $('name-input').value = '';
   $('name-target').value = '';
   updateNames(reply.petNames);

@@ -1,7 +1,7 @@
 // Pure functions that turn background replies into what the popup shows. No DOM, no
 // browser API: the tests call them directly.
 
-import { base32Decode } from './links.js';
+import { LABEL_PATTERNS, base32Decode, canonicalAddress, siteHref } from './links.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -45,13 +45,13 @@ export function progressPercent(progress) {
   return Math.max(0, Math.min(99, Math.floor(progress * 100)));
 }
 
-// A label, or `<salt label>.<52 base32>` for a key site under a salt (docs/UPDATES.md).
-const SITE_LABEL = /^([0-9a-f]{40}|[a-z2-7]{32}|((?!..--)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.|bw--[a-z2-7]{2,58}\.)?[a-z2-7]{52})$/;
+// What the host may give as a site's url: one or two labels under .bitweb (never another host).
 const SITE_HOST = /^([a-z0-9-]+\.)?[a-z0-9-]+\.bitweb$/;
 
 /**
  * The link for a site, or null. Only `http://<label>.bitweb/...` (or `<salt>.<key>.bitweb`) is accepted from the host's
- * `url`; failing that it is built from `address`. Never passes through other schemes.
+ * `url`; failing that it is built from `address`, in its canonical spelling (one site, one origin). Never passes
+ * through other schemes.
  */
 export function siteUrl(site) {
   if (typeof site?.url === 'string') {
@@ -64,8 +64,8 @@ export function siteUrl(site) {
       // fall through to the address
     }
   }
-  const address = typeof site?.address === 'string' ? site.address.toLowerCase() : '';
-  return SITE_LABEL.test(address) ? `http://${address}.bitweb/` : null;
+  const address = canonicalAddress(site?.address);
+  return address ? siteHref({ label: address }) : null;
 }
 
 /** One row of the popup's site list. */
@@ -132,8 +132,8 @@ export function saltOfAddress(address) {
  * cannot be updated from here: no key address, or no source folder.
  */
 export function siteUpdate(site) {
-  const address = typeof site?.address === 'string' ? site.address.toLowerCase() : '';
-  if (!/^(?:[a-z0-9-]+\.)?[a-z2-7]{52}$/.test(address) || !SITE_LABEL.test(address)) return null;
+  const address = canonicalAddress(site?.address);
+  if (!address || !LABEL_PATTERNS.publicKey.test(address.split('.').pop())) return null;
   if (typeof site?.source !== 'string' || !site.source) return null;
   const key = typeof site.key === 'string' && site.key ? site.key : null;
   return { path: site.source, key, salt: saltOfAddress(address) };

@@ -284,3 +284,11 @@ test('each site row says whether it reveals the person, and why', async () => {
   assert.match(siteRow({ address: 'b'.repeat(40), published: false, seeding: true }).privacy, /Reveals you: you chose to seed it/);
   assert.match(siteRow({ address: 'c'.repeat(40), published: false, seeding: false }).privacy, /^Private: visited, not shared/);
 });
+
+test('siteUrl builds the canonical spelling of an address: one site, one origin', () => {
+  // the 32-character base32 form of ADDRESS names the same site as its 40 hex digits
+  assert.equal(siteUrl({ address: 'aerukz4jvpg66ajdivtytk6n54asgrlh' }), `http://${ADDRESS}.bitweb/`);
+  assert.equal(siteUrl({ address: 'AERUKZ4JVPG66AJDIVTYTK6N54ASGRLH' }), `http://${ADDRESS}.bitweb/`);
+  assert.equal(siteUrl({ address: `blog.${'a'.repeat(52)}` }), `http://blog.${'a'.repeat(52)}.bitweb/`);
+  assert.equal(siteUrl({ address: `blog.${ADDRESS}` }), null, 'only a key takes a salt');
+});
