@@ -34,6 +34,13 @@ if ((${#need[@]})); then
   fi
 fi
 
+# node --test --test-concurrency (scripts/test.sh) and web-ext need Node.js 20 or newer;
+# Debian 12's own nodejs package is 18
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  echo "Node.js $(node --version) is too old: the tests need Node.js 20 or newer (from nodejs.org or NodeSource)" >&2
+  exit 1
+fi
+
 if [[ ! -d node_modules/puppeteer-core ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
