@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitweb.messaging.ErrorCode;
 import org.bitweb.messaging.FrameException;
 import org.bitweb.messaging.Frames;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.StateDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.messaging.EngineClient;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.messaging.Protocol;
 import org.bitweb.store.StateDir;
 

@@ -3,7 +3,7 @@ package org.bitweb.cli;
 import org.bitweb.keys.KeyException;
 import org.bitweb.keys.KeyRing;
 import org.bitweb.keys.SiteKey;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.store.StateDir;
 

@@ -2,16 +2,16 @@ package org.bitweb.cli;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.bitweb.engine.EngineDaemon;
+import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
-import org.bitweb.engine.Publisher;
+import org.bitweb.site.Publisher;
 import org.bitweb.log.Logging;
 import org.bitweb.messaging.EngineClient;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.messaging.ProtocolException;
-import org.bitweb.engine.SiteStats;
-import org.bitweb.engine.SiteStatus;
+import org.bitweb.site.SiteStats;
+import org.bitweb.site.SiteStatus;
 import org.bitweb.store.SiteRecord;
 import org.bitweb.store.SiteStore;
 import org.bitweb.store.StateDir;
@@ -211,7 +211,7 @@ public final class Main {
                 "an engine is starting for " + dir.root() + "; try again in a moment"))) {
             var node = Json.object();
             if (keyName != null) {
-                var published = org.bitweb.engine.KeySitesAccess.publishOffline(dir, folder, keyName, salt, progress::update);
+                var published = org.bitweb.updates.KeySitesAccess.publishOffline(dir, folder, keyName, salt, progress::update);
                 progress.finish();
                 SiteRecord site = published.version();
                 node.put("address", published.site().label()).put("url", published.site().url()).put("name", site.name())

@@ -1,5 +1,27 @@
 package org.bitweb.engine;
 
+import org.bitweb.bt.DistinctFiles;
+import org.bitweb.bt.PeerListener;
+import org.bitweb.bt.TransferModule;
+import org.bitweb.bt.Tuning;
+import org.bitweb.discovery.LanDiscovery;
+import org.bitweb.discovery.PeerHints;
+import org.bitweb.fetch.AssignmentNudge;
+import org.bitweb.fetch.RemoteSite;
+import org.bitweb.privacy.PrivacyModule;
+import org.bitweb.privacy.ProxyModule;
+import org.bitweb.privacy.SharingPolicy;
+import org.bitweb.site.FastResume;
+import org.bitweb.site.LocalSiteView;
+import org.bitweb.site.Publisher;
+import org.bitweb.site.SafeStorage;
+import org.bitweb.site.SiteFiles;
+import org.bitweb.site.SiteStats;
+import org.bitweb.site.SiteStatus;
+import org.bitweb.site.VersionReuse;
+import org.bitweb.updates.CopiesElsewhere;
+import org.bitweb.updates.ItemExchange;
+import org.bitweb.updates.KeySites;
 import bt.Bt;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
@@ -299,17 +321,17 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Peers connected for a site being fetched: hints for its next version, which they likely have too. */
-    List<InetSocketAddress> connectedPeers(String infohash) {
+    public List<InetSocketAddress> connectedPeers(String infohash) {
         RemoteSite site = remote.get(infohash);
         return site == null ? List.of() : site.connectedPeers();
     }
 
     /** Updatable sites: publishing under a key, resolving, keeping items alive (docs/UPDATES.md). */
-    KeySites keySites() {
+    public KeySites keySites() {
         return keySites;
     }
 
-    java.time.Duration metadataTimeout() {
+    public java.time.Duration metadataTimeout() {
         return options.metadataTimeout();
     }
 
@@ -328,7 +350,7 @@ public final class Engine implements AutoCloseable {
         return SiteStatus.of(record, now, record.published());
     }
 
-    Optional<SiteView> siteView(SiteAddress address) {
+    public Optional<SiteView> siteView(SiteAddress address) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
             return keySites.view(address);
         }

@@ -3,7 +3,7 @@ package org.bitweb.keys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitweb.address.Hex;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.store.StateDir;
 

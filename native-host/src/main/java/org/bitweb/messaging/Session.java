@@ -1,5 +1,6 @@
 package org.bitweb.messaging;
 
+import org.bitweb.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;

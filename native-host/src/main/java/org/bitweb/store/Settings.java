@@ -1,7 +1,7 @@
 package org.bitweb.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

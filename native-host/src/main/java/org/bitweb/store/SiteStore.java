@@ -1,7 +1,7 @@
 package org.bitweb.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

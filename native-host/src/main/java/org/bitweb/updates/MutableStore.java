@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.MutableItem;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.store.StateDir;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package org.bitweb.cli;
 
-import org.bitweb.engine.EngineDaemon;
+import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package org.bitweb.cli;
 
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
-import org.bitweb.engine.Publisher;
+import org.bitweb.site.Publisher;
 import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

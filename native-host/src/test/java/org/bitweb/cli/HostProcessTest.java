@@ -1,11 +1,11 @@
 package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.bitweb.engine.EngineDaemon;
+import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.messaging.EngineClient;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.StateDir;
 import org.bitweb.testing.Await;
 import org.bitweb.testing.ChildJava;

@@ -1,5 +1,8 @@
 package org.bitweb.engine;
 
+import org.bitweb.fetch.SwarmFetchTest;
+import org.bitweb.site.Publisher;
+import org.bitweb.site.SiteStatus;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.store.StateDir;

@@ -2,8 +2,8 @@ package org.bitweb.interop;
 
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
-import org.bitweb.engine.Publisher;
-import org.bitweb.engine.SiteStatus;
+import org.bitweb.site.Publisher;
+import org.bitweb.site.SiteStatus;
 import org.bitweb.store.StateDir;
 
 import java.io.IOException;

@@ -1,0 +1,182 @@
+package org.bitweb.privacy;
+
+import org.bitweb.bt.PromptReads;
+import org.bitweb.bt.Tuning;
+import bt.data.ChunkVerifier;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.BitfieldConnectionHandler;
+import bt.net.ConnectionHandler;
+import bt.net.ConnectionHandlerFactory;
+import bt.net.HandshakeHandler;
+import bt.net.IConnectionHandlerFactory;
+import bt.net.PeerConnection;
+import bt.net.extended.ExtendedProtocolHandshakeHandler;
+import bt.net.Peer;
+import bt.protocol.Handshake;
+import bt.protocol.IHandshakeFactory;
+import bt.protocol.extended.ExtendedHandshakeFactory;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentDescriptor;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.data.BlockCache;
+import bt.torrent.data.BlockRead;
+import bt.torrent.data.BlockWrite;
+import bt.torrent.data.DataWorker;
+import bt.torrent.data.DefaultDataWorker;
+import bt.data.Storage;
+import bt.net.buffer.BufferedData;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Replaces three of bt's services so that a site in visitor mode shares nothing: the data worker
+ * never reads a block for a peer, the incoming handshake does not know the site (so the
+ * connection is refused), and no bitfield is sent for it. Bindings here override bt's own.
+ */
+public final class PrivacyModule extends AbstractModule {
+    private final SharingPolicy policy;
+
+    public PrivacyModule(SharingPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    protected void configure() {
+        bind(SharingPolicy.class).toInstance(policy);
+    }
+
+    @Provides
+    @Singleton
+    DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
+                          BlockCache cache, Config config) {
+        DataWorker worker = new DefaultDataWorker(lifecycle, torrents, verifier, cache, config);
+        return new DataWorker() {
+            @Override
+            public CompletableFuture<BlockRead> addBlockRequest(TorrentId torrent, Peer peer, int piece, int offset, int length) {
+                if (!policy.shares(torrent)) {
+                    // never answered: no piece bytes leave for a site in visitor mode
+                    return new CompletableFuture<>();
+                }
+                return worker.addBlockRequest(torrent, peer, piece, offset, length);
+            }
+
+            @Override
+            public CompletableFuture<BlockWrite> addBlock(TorrentId torrent, Peer peer, int piece, int offset, BufferedData buffer) {
+                return worker.addBlock(torrent, peer, piece, offset, buffer);
+            }
+        };
+    }
+
+    @Provides
+    @Singleton
+    IConnectionHandlerFactory connectionHandlers(IHandshakeFactory handshakes, TorrentRegistry torrents,
+                                                 Set<HandshakeHandler> bound, ExtendedHandshakeFactory extended,
+                                                 Config config) {
+        List<HandshakeHandler> handlers = new ArrayList<>(bound);
+        BitfieldConnectionHandler bitfield = new BitfieldConnectionHandler(torrents);
+        handlers.add(new HandshakeHandler() {
+            @Override
+            public void processIncomingHandshake(PeerConnection connection, Handshake peerHandshake) {
+                if (policy.shares(connection.getTorrentId())) {
+                    bitfield.processIncomingHandshake(connection, peerHandshake);
+                }
+            }
+
+            @Override
+            public void processOutgoingHandshake(Handshake handshake) {
+                bitfield.processOutgoingHandshake(handshake);
+            }
+        });
+        handlers.add(new ExtendedProtocolHandshakeHandler(extended));
+        // Incoming connections see only shared sites: a peer asking for a visited site is refused
+        // as if this engine did not know it. Outgoing connections (ours) use the full registry.
+        // Both handshakes read through PromptReads: bt's reads wait in 100 ms steps.
+        boolean prompt = Tuning.promptHandshake();
+        return new ConnectionHandlerFactory(handshakes, new SharedOnly(torrents, policy), handlers,
+                config.getPeerHandshakeTimeout()) {
+            @Override
+            public ConnectionHandler getIncomingHandler() {
+                return prompt ? PromptReads.of(super.getIncomingHandler()) : super.getIncomingHandler();
+            }
+
+            @Override
+            public ConnectionHandler getOutgoingHandler(TorrentId torrentId) {
+                ConnectionHandler handler = super.getOutgoingHandler(torrentId);
+                return prompt ? PromptReads.of(handler) : handler;
+            }
+        };
+    }
+
+    /** The torrent registry as seen by incoming handshakes: only shared sites. */
+    private static final class SharedOnly implements TorrentRegistry {
+        private final TorrentRegistry all;
+        private final SharingPolicy policy;
+
+        SharedOnly(TorrentRegistry all, SharingPolicy policy) {
+            this.all = all;
+            this.policy = policy;
+        }
+
+        @Override
+        public Collection<Torrent> getTorrents() {
+            return all.getTorrents().stream().filter(t -> policy.shares(t.getTorrentId())).collect(Collectors.toList());
+        }
+
+        @Override
+        public Collection<TorrentId> getTorrentIds() {
+            return all.getTorrentIds().stream().filter(policy::shares).collect(Collectors.toList());
+        }
+
+        @Override
+        public Optional<Torrent> getTorrent(TorrentId id) {
+            return policy.shares(id) ? all.getTorrent(id) : Optional.empty();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public Optional<TorrentDescriptor> getDescriptor(Torrent torrent) {
+            return policy.shares(torrent.getTorrentId()) ? all.getDescriptor(torrent) : Optional.empty();
+        }
+
+        @Override
+        public Optional<TorrentDescriptor> getDescriptor(TorrentId id) {
+            return policy.shares(id) ? all.getDescriptor(id) : Optional.empty();
+        }
+
+        @Override
+        public TorrentDescriptor getOrCreateDescriptor(Torrent torrent, Storage storage) {
+            return all.getOrCreateDescriptor(torrent, storage);
+        }
+
+        @Override
+        public TorrentDescriptor register(Torrent torrent, Storage storage, bt.torrent.callbacks.FileDownloadCompleteCallback callback) {
+            return all.register(torrent, storage, callback);
+        }
+
+        @Override
+        public void registerSessionState(TorrentId id, bt.torrent.TorrentSessionState state) {
+            all.registerSessionState(id, state);
+        }
+
+        @Override
+        public TorrentDescriptor register(TorrentId id) {
+            return all.register(id);
+        }
+
+        @Override
+        public boolean isSupportedAndActive(TorrentId id) {
+            return policy.shares(id) && all.isSupportedAndActive(id);
+        }
+    }
+}

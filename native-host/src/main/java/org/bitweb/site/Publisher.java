@@ -1,0 +1,137 @@
+package org.bitweb.site;
+
+import org.bitweb.store.AtomicFiles;
+import org.bitweb.store.SiteRecord;
+import org.bitweb.store.SiteStore;
+import org.bitweb.store.StateDir;
+import org.bitweb.torrent.TorrentInfo;
+import org.bitweb.torrent.TorrentMaker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Publishing a folder: hash it while copying it into a staging folder of the store, then move the
+ * staging folder to {@code sites/<infohash>} in one rename and record the site. A crash at any
+ * point leaves either no trace but a {@code .staging-*} folder (removed at the next start) or a
+ * complete site: never a half-copied site in the list.
+ */
+public final class Publisher {
+    static final String STAGING_PREFIX = ".staging-";
+
+    private Publisher() {
+    }
+
+    /** @param progress receives (bytes hashed, total bytes) */
+    public static SiteRecord publish(StateDir dir, SiteStore store, Path folder, Progress progress) throws IOException {
+        Path source = folder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(source)) {
+            throw new IOException("not a folder: " + source + " (publish takes the folder that holds index.html)");
+        }
+        long total = 0;
+        for (Path file : TorrentMaker.listFiles(source)) {
+            total += Files.size(source.resolve(file));
+        }
+        final long totalBytes = total;
+        Path staging = dir.sites().resolve(STAGING_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(staging);
+            String name = siteName(source);
+            LongConsumer hashed = done -> progress.update(done, totalBytes);
+            TorrentMaker.Made made = TorrentMaker.make(source, name, staging.resolve(SiteFiles.DATA), hashed);
+            TorrentInfo info = made.info();
+            AtomicFiles.write(staging.resolve(SiteFiles.TORRENT), made.torrent());
+            Path target = dir.site(info.infohash());
+            // One commit at a time: two publishes of the same folder hash in parallel, and the
+            // second must see the first's site, not delete it as a leftover while it is seeded.
+            synchronized (store) {
+                if (Files.exists(target.resolve(SiteFiles.TORRENT))) {
+                    deleteTree(staging); // the same content is already here
+                } else {
+                    deleteTree(target); // a leftover without a torrent file is not a site
+                    AtomicFiles.move(staging, target);
+                    AtomicFiles.syncDirectory(dir.sites());
+                }
+                SiteRecord existing = store.get(info.infohash()).orElse(null);
+                SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.contentSize(), info.contentFiles().size(),
+                        true, true, existing != null ? existing.added() : System.currentTimeMillis()).withSource(source.toString());
+                store.put(record);
+                return record;
+            }
+        } finally {
+            if (Files.exists(staging)) {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    /** The torrent's name: the folder's own name when it is a safe single name, else "site". */
+    static String siteName(Path folder) {
+        Path name = folder.getFileName();
+        String text = name == null ? "" : name.toString();
+        if (text.startsWith(".") || text.length() > 200) {
+            return "site";
+        }
+        try {
+            // the rule every torrent name is checked with: a name it refuses would fail the publish
+            // only after the whole folder was hashed and copied
+            return org.bitweb.torrent.TorrentInfo.checkName(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "name");
+        } catch (IllegalArgumentException e) {
+            return "site";
+        }
+    }
+
+    /** Removes staging folders left by a publish that was killed. */
+    public static void cleanStaging(StateDir dir) throws IOException {
+        if (!Files.isDirectory(dir.sites())) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(dir.sites())) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                if (child.getFileName().toString().startsWith(STAGING_PREFIX)) {
+                    deleteTree(child);
+                }
+            }
+        }
+    }
+
+    /** Bytes of the regular files under a folder (0 if it does not exist). */
+    public static long sizeOf(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(p);
+                }
+            }
+            return total;
+        }
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Progress of a long publish. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long done, long total);
+
+        Progress NONE = (done, total) -> { };
+    }
+}

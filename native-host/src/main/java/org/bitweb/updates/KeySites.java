@@ -1,0 +1,822 @@
+package org.bitweb.updates;
+
+import org.bitweb.engine.Engine;
+import org.bitweb.site.Publisher;
+import org.bitweb.site.SiteStatus;
+import org.bitweb.address.SiteAddress;
+import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.NewerItemException;
+import org.bitweb.dht.MutableItem;
+import org.bitweb.gateway.SiteSource;
+import org.bitweb.gateway.SiteView;
+import org.bitweb.keys.KeyRing;
+import org.bitweb.keys.SiteKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Updatable sites (BEP 46) in the engine: resolving a key to its current torrent, publishing a
+ * new version under one of this machine's keys, and keeping the signed items of kept sites alive
+ * in the DHT. Torrents themselves are the engine's business: a key site is served, fetched and
+ * seeded as the torrent its newest verified item points at (docs/UPDATES.md).
+ *
+ * <p>Resolution is stale-while-revalidate: a site with a cached item is served from it at once,
+ * and the DHT is asked again in the background at most every {@link UpdateTiming#recheck()}. A
+ * newer item switches the site to its torrent as soon as that torrent's file list is here, so a
+ * reader never waits for an update: the next navigation after that shows the new version.
+ */
+public final class KeySites implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KeySites.class);
+
+    private final Engine engine;
+    private final MutableStore store;
+    private final KeyRing ring;
+    private final DhtNode dht;
+    private final ScheduledExecutorService executor;
+    /**
+     * Waits for whole versions of kept sites to arrive, up to a minute each: on a thread of its
+     * own, so a version nobody serves never holds up lookups, peers' items or retiring.
+     */
+    private final java.util.concurrent.ExecutorService seeding = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "key-sites-seeding");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Set<String> seedingNow = ConcurrentHashMap.newKeySet();
+    private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
+    private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
+    /** The version last served per site, served on while a newer one's file list is on its way. */
+    private final Map<SiteAddress, String> served = new ConcurrentHashMap<>();
+    private final Map<SiteAddress, Object> locks = new ConcurrentHashMap<>();
+    private final List<Consumer<KeySiteRecord>> listeners = new CopyOnWriteArrayList<>();
+    private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
+    /** When a lookup of a site nobody here knew first came back empty, per site. */
+    private final Map<SiteAddress, Long> firstMiss = new ConcurrentHashMap<>();
+    /**
+     * How long a site no lookup found is looked up again before the gateway says so: a lookup
+     * from a node that just started (a thin routing table) or under load can miss an item that
+     * is there, and the loading page reloads every second anyway.
+     */
+    private volatile Duration lookupPatience = Duration.ofSeconds(30);
+    private ScheduledFuture<?> republishing;
+    /** Which versions another peer holds in full; null until the engine connects it. */
+    private volatile CopiesElsewhere copies;
+
+    public KeySites(Engine engine, MutableStore store, KeyRing ring, DhtNode dht) {
+        this.engine = engine;
+        this.store = store;
+        this.ring = ring;
+        this.dht = dht;
+        this.executor = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "key-sites");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the republishing rounds; seeded key sites are seeded through the engine here too. */
+    public synchronized void start() {
+        for (KeySiteRecord record : store.list()) {
+            if (record.seeding() && !record.published()) {
+                ensureSeeded(record.infohash());
+            }
+        }
+        schedule();
+        // older versions may go at any time: the grace runs out, or a copy of the new one appears
+        executor.scheduleWithFixedDelay(this::retireQuietly, RETIRE_CHECK.toMillis(), RETIRE_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
+    void lookupPatience(Duration patience) {
+        this.lookupPatience = patience;
+    }
+
+    public synchronized void timing(UpdateTiming value) {
+        timing = value;
+        schedule();
+    }
+
+    public UpdateTiming timing() {
+        return timing;
+    }
+
+    private void schedule() {
+        if (republishing != null) {
+            republishing.cancel(false);
+        }
+        if (dht != null && !executor.isShutdown()) {
+            republishing = executor.scheduleWithFixedDelay(this::republishQuietly, timing.firstRepublish().toMillis(),
+                    timing.republish().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Called with a site's record whenever a newer item is accepted or signed here. */
+    void onNewItem(Consumer<KeySiteRecord> listener) {
+        listeners.add(listener);
+    }
+
+    List<KeySiteRecord> records() {
+        return store.list();
+    }
+
+    public Optional<KeySiteRecord> record(SiteAddress site) {
+        return store.get(site);
+    }
+
+    // ------------------------------------------------------------------ resolving
+
+    /** What the gateway and {@code site.fetch} get for a key address. */
+    public SiteSource.Lookup fetch(SiteAddress site, List<InetSocketAddress> peers, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Optional<KeySiteRecord> cached = store.get(site);
+        if (cached.isEmpty()) {
+            if (dht == null) {
+                return new SiteSource.Lookup.Unknown("This site is addressed by a key, and finding its current version "
+                        + "needs the DHT, which is off in this engine (a SOCKS5 proxy, or --no-dht).");
+            }
+            CompletableFuture<Optional<KeySiteRecord>> lookup = revalidate(site);
+            try {
+                cached = lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return new SiteSource.Lookup.Loading("looking up the site's current version", 0, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new SiteSource.Lookup.Loading("looking up the site's current version", 0, 0);
+            } catch (ExecutionException e) {
+                cached = Optional.empty();
+            }
+            if (cached.isEmpty()) {
+                long now = System.currentTimeMillis();
+                firstMiss.values().removeIf(t -> now - t > 10 * lookupPatience.toMillis()); // reloads that stopped
+                long first = firstMiss.computeIfAbsent(site, s -> now);
+                if (now - first < lookupPatience.toMillis()) {
+                    return new SiteSource.Lookup.Loading("looking up the site's current version (not found yet)", 0, 0);
+                }
+                firstMiss.remove(site);
+                return new SiteSource.Lookup.Unknown("No version of this site was found in the DHT: nobody reachable has "
+                        + "published it or kept it alive in the last hours. Check the address, or reload later to try again.");
+            }
+            firstMiss.remove(site);
+        } else if (due(site)) {
+            revalidate(site);
+        }
+        return serve(site, cached.get(), peers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private boolean due(SiteAddress site) {
+        long last = lastCheck.getOrDefault(site, 0L);
+        return System.currentTimeMillis() - last >= timing.recheck().toMillis() && dht != null;
+    }
+
+    private SiteSource.Lookup serve(SiteAddress site, KeySiteRecord record, List<InetSocketAddress> peers, Duration wait) {
+        SiteAddress current = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
+        String before = served.get(site);
+        if (before != null && !before.equals(record.infohash())) {
+            // a newer version is known: serve the one on screen until the new one's file list is here
+            SiteSource.Lookup fresh = engine.fetch(current, peers, Duration.ZERO);
+            if (fresh instanceof SiteSource.Lookup.Ready) {
+                served.put(site, record.infohash());
+                return fresh;
+            }
+            Optional<SiteView> old = engine.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, before));
+            if (old.isPresent()) {
+                return new SiteSource.Lookup.Ready(old.get());
+            }
+            return fresh;
+        }
+        SiteSource.Lookup lookup = engine.fetch(current, peers, wait);
+        if (lookup instanceof SiteSource.Lookup.Ready) {
+            served.put(site, record.infohash());
+        }
+        return lookup;
+    }
+
+    /** Earlier versions of every key site whose current version is {@code infohash}, newest first. */
+    public List<String> olderVersions(String infohash) {
+        List<String> older = new ArrayList<>();
+        for (KeySiteRecord record : store.list()) {
+            if (record.infohash().equals(infohash)) {
+                List<String> previous = new ArrayList<>(record.previous());
+                java.util.Collections.reverse(previous);
+                previous.stream().filter(ih -> !ih.equals(infohash) && !older.contains(ih)).forEach(older::add);
+            }
+        }
+        return older;
+    }
+
+    /** The version to show without fetching anything: for {@link SiteSource#site}. */
+    public Optional<SiteView> view(SiteAddress site) {
+        return currentVersion(site).flatMap(ih -> engine.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
+    }
+
+    /** The infohash a key site shows now: the version on screen, else the newest known. */
+    public Optional<String> currentVersion(SiteAddress site) {
+        String ih = served.get(site);
+        return ih != null ? Optional.of(ih) : store.get(site).map(KeySiteRecord::infohash);
+    }
+
+    /**
+     * Asks the DHT for the site's newest item (one lookup per site at a time) and takes it if it
+     * is newer than the cached one; completes with the site's record afterwards.
+     */
+    CompletableFuture<Optional<KeySiteRecord>> revalidate(SiteAddress site) {
+        if (dht == null) {
+            return CompletableFuture.completedFuture(store.get(site));
+        }
+        CompletableFuture<Optional<KeySiteRecord>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<KeySiteRecord>> running = inflight.putIfAbsent(site, mine);
+        if (running != null) {
+            return running;
+        }
+        lastCheck.put(site, System.currentTimeMillis());
+        dht.getMutable(site.bytes(), site.salt(), timing.getTimeout()).whenCompleteAsync((found, error) -> {
+            try {
+                if (error != null) {
+                    log.debug("lookup of a key site failed: {}", error.toString());
+                } else {
+                    found.ifPresent(item -> offer(site, item, "the DHT", false));
+                }
+            } finally {
+                inflight.remove(site, mine);
+                mine.complete(store.get(site));
+            }
+        }, executor);
+        return mine;
+    }
+
+    /**
+     * Takes an item from the DHT or a peer if it passes {@link ItemCheck} and is newer than the one
+     * held.
+     *
+     * @param mustBeKnown true for items from peers: only sites this engine already follows are
+     *                    updated, so a peer cannot fill the store with sites nobody asked for
+     * @return true if the item became the site's current one
+     */
+    boolean offer(SiteAddress site, MutableItem item, String source, boolean mustBeKnown) {
+        KeySiteRecord updated;
+        if (mustBeKnown && store.get(site).isEmpty()) {
+            return false; // before lock(site): a peer's items for unknown sites leave nothing behind
+        }
+        synchronized (lock(site)) {
+            Optional<KeySiteRecord> known = store.get(site);
+            if (mustBeKnown && known.isEmpty()) {
+                return false;
+            }
+            ItemCheck.Verified verified;
+            try {
+                verified = ItemCheck.verify(site, item, known.map(KeySiteRecord::item));
+            } catch (RejectedItem e) {
+                log.debug("refused an item from {}: {}", source, e.getMessage());
+                return false;
+            }
+            if (!ItemCheck.isNewer(item, known.map(KeySiteRecord::item))) {
+                return false;
+            }
+            updated = known.map(r -> r.withItem(verified.item(), verified.infohash()))
+                    .orElseGet(() -> new KeySiteRecord(site, verified.item(), verified.infohash(), null, false, System.currentTimeMillis(), false, List.of()));
+            try {
+                store.put(updated);
+            } catch (IOException e) {
+                log.warn("cannot store an updatable site's item: {}", e.toString());
+                return false;
+            }
+        }
+        if (updated.seeding() || updated.published()) {
+            log.info("{} is now at seq {} ({}), learned from {}", site, updated.seq(), updated.infohash(), source);
+        } else {
+            log.debug("{} is now at seq {} ({}), learned from {}", site, updated.seq(), updated.infohash(), source);
+        }
+        announce(updated);
+        if (updated.seeding()) {
+            ensureSeeded(updated.infohash());
+        } else if (served.containsKey(site)) {
+            // someone reads the site: have the new version ready for the next page, asking first
+            // the peers of the version on screen (its publisher and seeders likely have the new one)
+            prefetch(updated.infohash(), engine.connectedPeers(served.get(site)));
+        }
+        return true;
+    }
+
+    /** Starts fetching a version's file list so that the next navigation finds it ready. */
+    private void prefetch(String infohash, List<InetSocketAddress> hints) {
+        executor.execute(() -> engine.fetch(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash), hints, Duration.ZERO));
+    }
+
+    /** Fetches a version in full and shares it (a seeded key site follows its updates). */
+    private void ensureSeeded(String infohash) {
+        if (!seedingNow.add(infohash)) {
+            return; // already on its way
+        }
+        seeding.execute(() -> {
+            try {
+                fetchAndSeed(infohash);
+            } finally {
+                seedingNow.remove(infohash);
+            }
+        });
+    }
+
+    private void fetchAndSeed(String infohash) {
+        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
+        long deadline = System.nanoTime() + engine.metadataTimeout().toNanos();
+        while (!seeding.isShutdown() && System.nanoTime() < deadline) {
+            SiteSource.Lookup lookup = engine.fetch(address, List.of(), Duration.ofSeconds(5));
+            if (lookup instanceof SiteSource.Lookup.Ready) {
+                try {
+                    engine.seed(infohash);
+                } catch (IOException e) {
+                    log.warn("cannot seed the current version of a kept site: {}", e.toString());
+                }
+                return;
+            }
+            if (lookup instanceof SiteSource.Lookup.Unknown) {
+                break;
+            }
+        }
+        log.warn("the current version {} of a kept site could not be fetched; trying again at the next round", infohash);
+    }
+
+    private void announce(KeySiteRecord record) {
+        for (Consumer<KeySiteRecord> listener : listeners) {
+            try {
+                listener.accept(record);
+            } catch (RuntimeException e) {
+                log.warn("update listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** {@link #offer} on this class's own thread: for callers on bt's message loop, which must not wait for a disk write. */
+    void offerLater(SiteAddress site, MutableItem item, String source, Runnable whenNewer) {
+        executor.execute(() -> {
+            if (offer(site, item, source, true)) {
+                whenNewer.run();
+            }
+        });
+    }
+
+    private Object lock(SiteAddress site) {
+        return locks.computeIfAbsent(site, s -> new Object());
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    /** A version published under a key. */
+    public record Published(SiteStatus site, long seq, boolean newSeq, int dhtNodes) {
+    }
+
+    /**
+     * Publishes a folder as the new version of the site that key {@code keyName} signs (the key is
+     * made if there is none by that name): seeds the torrent, then puts the signed item
+     * {@code {ih}} under the next seq. The next seq is above the highest of: what this machine
+     * signed before, the cached item, and what the DHT holds now (asked first). Publishing a
+     * version that is already the current one signs nothing new and puts the current item again.
+     */
+    public Published publish(Path folder, String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
+        SiteKey key = ring.exists(keyName) ? ring.load(keyName) : ring.create(keyName);
+        SiteAddress site = key.address(salt);
+        SiteStatus version = engine.publish(folder, progress);
+        String ih = version.infohash();
+        Optional<MutableItem> inDht = dht == null ? Optional.empty() : newestInDht(site);
+        KeySiteRecord record;
+        boolean signed;
+        synchronized (lock(site)) {
+            Optional<KeySiteRecord> known = store.get(site);
+            MutableItem newest = known.map(KeySiteRecord::item).orElse(null);
+            if (inDht.isPresent() && (newest == null || inDht.get().seq() > newest.seq())) {
+                newest = inDht.get();
+            }
+            MutableItem item;
+            if (newest != null && SiteValue.infohash(newest.value()).equals(ih)) {
+                item = newest;
+                signed = false;
+            } else {
+                long seq = Math.max(ring.lastSeq(keyName, salt), newest == null ? 0 : newest.seq()) + 1;
+                ring.recordSeq(keyName, salt, seq); // before the item leaves: a crash never reuses a seq
+                item = key.signItem(salt, seq, SiteValue.encode(ih));
+                signed = true;
+            }
+            MutableItem chosen = item;
+            record = known.map(r -> r.item().equals(chosen) ? r : r.withItem(chosen, ih))
+                    .orElseGet(() -> new KeySiteRecord(site, chosen, ih, keyName, true, System.currentTimeMillis(), false, List.of()))
+                    .withKeyName(keyName).withSeeding(true).withPendingCheck(dht == null);
+            store.put(record);
+            served.remove(site);
+        }
+        log.info("published {} as seq {} of {}", ih, record.seq(), site);
+        announce(record);
+        int nodes = 0;
+        // A lookup can miss the node that holds a newer item (another machine with this key); the
+        // put's own lookup may find it. Then this version is signed again above it: the version
+        // published last must be the one visitors get.
+        for (int attempt = 0; dht != null && attempt < 3; attempt++) {
+            try {
+                nodes = dht.putMutable(record.item(), timing.putTimeout())
+                        .get(timing.putTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof NewerItemException newer && attempt < 2) {
+                    record = signAbove(site, key, keyName, salt, ih, newer.newestSeq());
+                    signed = true;
+                    log.info("the DHT held seq {}; published {} again as seq {} of {}", newer.newestSeq(), ih, record.seq(), site);
+                    announce(record);
+                    continue;
+                }
+                log.warn("the DHT did not take {} now ({}); it is put again every {} min", site,
+                        e.getCause() != null ? e.getCause().getMessage() : e.toString(), timing.republish().toMinutes());
+                break;
+            } catch (TimeoutException e) {
+                log.warn("the DHT did not take {} now ({}); it is put again every {} min", site, e, timing.republish().toMinutes());
+                break;
+            }
+        }
+        return new Published(status(record), record.seq(), signed, nodes);
+    }
+
+    /** Signs {@code ih} as the site's version above {@code seenSeq} and every seq this machine used. */
+    private KeySiteRecord signAbove(SiteAddress site, SiteKey key, String keyName, byte[] salt, String ih, long seenSeq)
+            throws IOException {
+        synchronized (lock(site)) {
+            KeySiteRecord known = store.get(site).orElseThrow();
+            long seq = Math.max(Math.max(ring.lastSeq(keyName, salt), known.seq()), seenSeq) + 1;
+            ring.recordSeq(keyName, salt, seq);
+            MutableItem item = key.signItem(salt, seq, SiteValue.encode(ih));
+            KeySiteRecord record = known.withItem(item, ih);
+            store.put(record);
+            return record;
+        }
+    }
+
+    /** A version published with no engine running. */
+    record PublishedOffline(SiteAddress site, org.bitweb.store.SiteRecord version, long seq) {
+    }
+
+    /**
+     * Publishes under a key with no engine (and so no DHT) at hand: the folder goes into the store
+     * and the item is signed above every seq this machine knows; it is marked so that the engine,
+     * when it starts, asks the DHT before putting it and signs again above a newer seq found there.
+     * The caller holds the engine lock.
+     */
+    static PublishedOffline publishOffline(org.bitweb.store.StateDir dir, org.bitweb.store.SiteStore sites, Path folder,
+                                           String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
+        KeyRing ring = KeyRing.of(dir);
+        SiteKey key = ring.exists(keyName) ? ring.load(keyName) : ring.create(keyName);
+        SiteAddress site = key.address(salt);
+        org.bitweb.store.SiteRecord version = Publisher.publish(dir, sites, folder, progress);
+        MutableStore store = MutableStore.open(dir);
+        Optional<KeySiteRecord> known = store.get(site);
+        KeySiteRecord record;
+        if (known.isPresent() && known.get().infohash().equals(version.infohash())) {
+            record = known.get().withKeyName(keyName).withSeeding(true);
+        } else {
+            long seq = Math.max(ring.lastSeq(keyName, salt), known.map(KeySiteRecord::seq).orElse(0L)) + 1;
+            ring.recordSeq(keyName, salt, seq);
+            MutableItem item = key.signItem(salt, seq, SiteValue.encode(version.infohash()));
+            record = known.map(r -> r.withItem(item, version.infohash()))
+                    .orElseGet(() -> new KeySiteRecord(site, item, version.infohash(), keyName, true, System.currentTimeMillis(), true, List.of()))
+                    .withKeyName(keyName).withSeeding(true).withPendingCheck(true);
+        }
+        store.put(record);
+        return new PublishedOffline(site, version, record.seq());
+    }
+
+    /** The DHT's newest valid item for a site, or empty (none, or no answer in time). */
+    private Optional<MutableItem> newestInDht(SiteAddress site) {
+        try {
+            Optional<MutableItem> found = dht.getMutable(site.bytes(), site.salt(), timing.getTimeout())
+                    .get(timing.getTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            if (found.isPresent()) {
+                ItemCheck.verify(site, found.get(), Optional.empty());
+            }
+            lastCheck.put(site, System.currentTimeMillis());
+            return found;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RejectedItem e) {
+            log.debug("no usable item in the DHT for {}: {}", site, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------ keeping items alive
+
+    private void republishQuietly() {
+        try {
+            republish();
+        } catch (RuntimeException e) {
+            log.warn("republishing failed: {}", e.toString(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ retiring older versions
+
+    /** How often the grace periods are checked; a copy elsewhere retires at once. */
+    static final Duration RETIRE_CHECK = Duration.ofMinutes(1);
+
+    /** Retires a site's older versions as soon as another peer holds the whole current version. */
+    public void watch(CopiesElsewhere elsewhere) {
+        copies = elsewhere;
+        elsewhere.onComplete(infohash -> {
+            if (!executor.isShutdown()) {
+                executor.execute(this::retireQuietly); // off bt's message thread: retiring writes and deletes
+            }
+        });
+    }
+
+    /** What the peers hold of each version, for tests and figures; null before {@link #watch}. */
+    CopiesElsewhere copies() {
+        return copies;
+    }
+
+    /**
+     * The user's grace period for older versions (settings' {@code oldVersionGraceHours}); empty
+     * keeps them until another peer holds the whole current version. Takes effect at once.
+     */
+    public void oldVersionGrace(Optional<Duration> grace) {
+        synchronized (this) {
+            timing = timing.withOldVersionGrace(grace.orElse(UpdateTiming.UNTIL_COPIED));
+        }
+        if (!executor.isShutdown()) {
+            executor.execute(this::retireQuietly);
+        }
+    }
+
+    private void retireQuietly() {
+        try {
+            retireOldVersions();
+        } catch (RuntimeException e) {
+            log.warn("retiring older versions failed: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * Why a kept site's older versions should stop being seeded now, or empty to keep them: once
+     * another peer holds the whole current version (visitors of an old one learn of the new one
+     * from the item anyway, and can get it elsewhere), or once {@code grace} has passed since the
+     * current version arrived here (so that someone in the middle of an old version can finish it).
+     * Visited (not kept) sites are left to the storage limit.
+     */
+    static Optional<String> retirement(KeySiteRecord record, Duration grace, boolean copiedElsewhere, long now) {
+        if (!record.seeding() || record.previous().isEmpty()) {
+            return Optional.empty();
+        }
+        if (copiedElsewhere) {
+            return Optional.of("another peer holds the whole current version");
+        }
+        if (Duration.ofMillis(Math.max(0, now - record.updated())).compareTo(grace) >= 0) {
+            return Optional.of("its grace period (" + (grace.toHours() > 0 ? grace.toHours() + " h" : grace.toMillis() + " ms")
+                    + ") has passed");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> retirement(KeySiteRecord record, long now) {
+        return retirement(record, timing.oldVersionGrace(), copiedElsewhere(record.infohash()), now);
+    }
+
+    /**
+     * Whether another peer holds the whole version and so does this engine: a seeder still
+     * fetching the new version keeps the old one until it has the new one (the minute's check
+     * then retires it).
+     */
+    private boolean copiedElsewhere(String infohash) {
+        CopiesElsewhere elsewhere = copies;
+        return elsewhere != null && elsewhere.complete(infohash)
+                && engine.completion(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash)).orElse(0.0) >= 1.0;
+    }
+
+    /**
+     * Stops seeding, and removes, the older versions of the sites this engine keeps once
+     * another peer holds the whole current version or {@link UpdateTiming#oldVersionGrace} has
+     * passed since the current version arrived here ({@link #retirement}).
+     *
+     * @return the infohashes of the versions removed
+     */
+    public List<String> retireOldVersions() {
+        List<String> retired = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (KeySiteRecord listed : store.list()) {
+            if (retirement(listed, now).isEmpty()) {
+                continue;
+            }
+            SiteAddress site = listed.site();
+            List<String> old;
+            String why;
+            synchronized (lock(site)) {
+                KeySiteRecord record = store.get(site).orElse(null);
+                Optional<String> reason = record == null ? Optional.empty() : retirement(record, now);
+                if (reason.isEmpty()) {
+                    continue; // a newer version arrived meanwhile: its own grace starts now
+                }
+                why = reason.get();
+                old = record.previous();
+                try {
+                    store.put(record.withPrevious(List.of()));
+                } catch (IOException e) {
+                    log.warn("cannot update {}: {}", site, e.toString());
+                    continue;
+                }
+            }
+            for (String ih : old) {
+                try {
+                    if (engine.site(ih).isPresent()) {
+                        engine.remove(ih);
+                    }
+                    served.remove(site, ih);
+                    retired.add(ih);
+                } catch (IOException e) {
+                    log.warn("cannot remove an old version of {}: {}", site, e.toString());
+                }
+            }
+            log.info("{}: stopped seeding {} older version(s): {}", site, old.size(), why);
+        }
+        return retired;
+    }
+
+    /**
+     * Puts the item of every kept site again (published here or seeded), unchanged: no private key
+     * is needed. An item signed while the DHT was out of reach is first checked against the DHT and
+     * signed again above a newer seq found there.
+     *
+     * @return the puts started, each completing with how many nodes took the item
+     */
+    List<CompletableFuture<Integer>> republish() {
+        List<CompletableFuture<Integer>> puts = new ArrayList<>();
+        if (dht == null) {
+            return puts;
+        }
+        for (KeySiteRecord listed : store.list()) {
+            if (!listed.seeding()) {
+                continue;
+            }
+            if (!listed.published() && !engine.site(listed.infohash()).map(SiteStatus::seeding).orElse(false)) {
+                ensureSeeded(listed.infohash()); // the round after a version could not be fetched
+            }
+            KeySiteRecord record = listed.pendingCheck() ? resignIfBehind(listed) : listed;
+            SiteAddress site = record.site();
+            CompletableFuture<Integer> put = dht.putMutable(record.item(), timing.putTimeout());
+            put.whenComplete((nodes, error) -> {
+                if (error != null) {
+                    // most likely the DHT holds a newer item (another machine published): take it
+                    log.debug("re-put of {} refused: {}", site, error.getMessage());
+                    revalidate(site);
+                } else if (error == null) {
+                    log.debug("re-put {} seq {} to {} nodes", site, record.seq(), nodes);
+                }
+            });
+            puts.add(put);
+        }
+        return puts;
+    }
+
+    /** A version published with no engine running: sign it again above the DHT's seq if the DHT moved on meanwhile. */
+    private KeySiteRecord resignIfBehind(KeySiteRecord record) {
+        SiteAddress site = record.site();
+        Optional<MutableItem> inDht = newestInDht(site);
+        synchronized (lock(site)) {
+            KeySiteRecord current = store.get(site).orElse(record);
+            try {
+                KeySiteRecord next = current.withPendingCheck(false);
+                if (inDht.isPresent() && inDht.get().seq() >= current.seq()
+                        && !SiteValue.infohash(inDht.get().value()).equals(current.infohash()) && current.keyName() != null) {
+                    SiteKey key = ring.load(current.keyName());
+                    long seq = Math.max(ring.lastSeq(key.name(), site.salt()), inDht.get().seq()) + 1;
+                    ring.recordSeq(key.name(), site.salt(), seq);
+                    MutableItem item = key.signItem(site.salt(), seq, SiteValue.encode(current.infohash()));
+                    next = new KeySiteRecord(site, item, current.infohash(), current.keyName(), current.seeding(),
+                            current.updated(), false, current.previous());
+                    log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site, seq,
+                            inDht.get().seq());
+                }
+                store.put(next);
+                return next;
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot check an offline publish of {} against the DHT: {}", site, e.toString());
+                return current;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the site list
+
+    public SiteStatus status(KeySiteRecord record) {
+        SiteStatus version = engine.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
+        return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName());
+    }
+
+    private static SiteStatus placeholder(String infohash) {
+        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
+        return new SiteStatus(address.label(), address.url(), "", 0, 0, 0, false, false, 0, 0, 0.0, null, infohash, null, null);
+    }
+
+    /** The site list: each key site once, under its key, instead of the torrents of its versions. */
+    public List<SiteStatus> merge(List<SiteStatus> torrents) {
+        List<KeySiteRecord> keySites = store.list();
+        Set<String> versions = new HashSet<>();
+        for (KeySiteRecord record : keySites) {
+            versions.add(record.infohash());
+            versions.addAll(record.previous());
+        }
+        List<SiteStatus> list = new ArrayList<>();
+        for (SiteStatus status : torrents) {
+            if (!versions.contains(status.infohash())) {
+                list.add(status);
+            }
+        }
+        for (KeySiteRecord record : keySites) {
+            list.add(status(record));
+        }
+        return list;
+    }
+
+    /** Keeps a key site alive from this machine: seeds its current version and re-puts its item. */
+    public SiteStatus seed(SiteAddress site) throws IOException {
+        KeySiteRecord record;
+        synchronized (lock(site)) {
+            record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
+            if (!record.seeding()) {
+                record = record.withSeeding(true);
+                store.put(record);
+            }
+        }
+        if (record.published()) {
+            engine.seed(record.infohash());
+        } else {
+            ensureSeeded(record.infohash());
+        }
+        KeySiteRecord kept = record;
+        executor.execute(() -> {
+            if (dht != null) {
+                dht.putMutable(kept.item(), timing.putTimeout());
+            }
+        });
+        return status(record);
+    }
+
+    public SiteStatus unseed(SiteAddress site) throws IOException {
+        KeySiteRecord record;
+        synchronized (lock(site)) {
+            record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
+            record = record.withSeeding(false);
+            store.put(record);
+        }
+        for (String ih : versions(record)) {
+            if (engine.site(ih).isPresent()) {
+                engine.unseed(ih);
+            }
+        }
+        return status(record);
+    }
+
+    /** Forgets a key site and removes the files of its versions. */
+    public long remove(SiteAddress site) throws IOException {
+        KeySiteRecord record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
+        long freed = 0;
+        for (String ih : versions(record)) {
+            if (engine.site(ih).isPresent()) {
+                freed += engine.remove(ih);
+            }
+        }
+        store.remove(site);
+        served.remove(site);
+        return freed;
+    }
+
+    private static List<String> versions(KeySiteRecord record) {
+        List<String> all = new ArrayList<>(record.previous());
+        all.add(record.infohash());
+        return all;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        seeding.shutdownNow();
+    }
+}
