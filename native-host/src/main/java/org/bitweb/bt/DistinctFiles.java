@@ -1,6 +1,5 @@
 package org.bitweb.bt;
 
-import org.bitweb.site.SafeStorage;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.MetadataService;
 import bt.metainfo.Torrent;
@@ -24,7 +23,7 @@ import java.util.Set;
  * <p>bt 1.10 takes two files with the same path and size for one (its {@code DefaultTorrentFile}
  * is a value) and fails to start the torrent. BEP 47 pad files of the same length share a name
  * ({@code .pad/16384}), so BitWeb's own sites and libtorrent's hybrid torrents hit this whenever
- * two files need the same padding. Pad files are never on disk ({@link SafeStorage}), so telling
+ * two files need the same padding. Pad files are never on disk ((site.SafeStorage)), so telling
  * them apart by identity is all bt needs.
  */
 public final class DistinctFiles implements IMetadataService {

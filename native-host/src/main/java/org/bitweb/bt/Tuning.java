@@ -1,7 +1,5 @@
 package org.bitweb.bt;
 
-import org.bitweb.engine.Engine;
-import org.bitweb.privacy.PrivacyModule;
 import bt.protocol.crypto.EncryptionPolicy;
 import bt.runtime.Config;
 
