@@ -1,0 +1,149 @@
+package org.bitweb.engine;
+
+import bt.data.ChunkVerifier;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.TorrentId;
+import bt.module.ProtocolModule;
+import bt.module.ServiceModule;
+import bt.peer.IPeerRegistry;
+import bt.runtime.BtRuntime;
+import bt.runtime.Config;
+import org.bitweb.bt.DistinctFiles;
+import org.bitweb.bt.PeerListener;
+import org.bitweb.bt.TransferModule;
+import org.bitweb.bt.Tuning;
+import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.DhtPeerSourceFactory;
+import org.bitweb.discovery.LanDiscovery;
+import org.bitweb.discovery.PeerHints;
+import org.bitweb.fetch.AssignmentNudge;
+import org.bitweb.privacy.PrivacyModule;
+import org.bitweb.privacy.ProxyModule;
+import org.bitweb.privacy.SharingPolicy;
+import org.bitweb.site.FastResume;
+import org.bitweb.updates.CopiesElsewhere;
+import org.bitweb.updates.ItemExchange;
+import org.bitweb.updates.ItemMessage;
+import org.bitweb.updates.ItemMessageHandler;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One bt runtime for every site of the engine, with BitWeb's replacements and additions
+ * (docs/DESIGN.md, "Replacing parts of bt"), and the parts of the engine that live inside it.
+ */
+final class Swarm implements AutoCloseable {
+    final BtRuntime runtime;
+    final SharingPolicy sharing;
+    final PeerHints hints;
+    final FastResume resume;
+    final LanDiscovery lan;
+    final AssignmentNudge nudge;
+    final ItemExchange items;
+    final CopiesElsewhere copies;
+    /** The DHT's peer sources: empty without a DHT. */
+    final Optional<DhtPeerSourceFactory> dhtPeers;
+
+    private Swarm(BtRuntime runtime, SharingPolicy sharing, PeerHints hints, FastResume resume, LanDiscovery lan,
+                  AssignmentNudge nudge, ItemExchange items, CopiesElsewhere copies,
+                  Optional<DhtPeerSourceFactory> dhtPeers) {
+        this.runtime = runtime;
+        this.sharing = sharing;
+        this.hints = hints;
+        this.resume = resume;
+        this.lan = lan;
+        this.nudge = nudge;
+        this.items = items;
+        this.copies = copies;
+        this.dhtPeers = dhtPeers;
+    }
+
+    /**
+     * Builds the runtime and starts it, so peers are accepted from now on, not only once the first
+     * site starts.
+     *
+     * @param dht the engine's DHT node, or null without one
+     */
+    static Swarm start(EngineOptions options, InetAddress bind, PeerListener listener, DhtNode dht) {
+        Config config = new Config();
+        config.setAcceptorAddress(bind);
+        config.setAcceptorPort(listener.port());
+        // Peers named by the user are fed to bt on each discovery round; a short round makes a
+        // newly found peer count at once instead of after bt's default 5 s.
+        config.setPeerDiscoveryInterval(Duration.ofSeconds(1));
+        Tuning.apply(config);
+
+        SharingPolicy sharing = new SharingPolicy();
+        PeerHints hints = new PeerHints();
+        FastResume resume = new FastResume(config.getNumOfHashingThreads());
+        // BEP 14 on the LAN, announcing only shared sites; its sockets open when it is switched on
+        LanDiscovery lan = new LanDiscovery(sharing::snapshot, listener.port(), bind);
+        AssignmentNudge nudge = new AssignmentNudge();
+        ItemExchange items = new ItemExchange();
+        CopiesElsewhere copies = new CopiesElsewhere();
+        // bt's peer registry exists only once the runtime does; peers found before are taken at its next round
+        IPeerRegistry[] registry = new IPeerRegistry[1];
+        Optional<DhtPeerSourceFactory> dhtPeers = Optional.ofNullable(dht).map(node ->
+                // announce only sites this engine shares; every other lookup reveals nothing
+                new DhtPeerSourceFactory(node, sharing::shares, listener.port()));
+        dhtPeers.ifPresent(peers -> peers.onPeersFound(torrent -> {
+            if (registry[0] != null) {
+                registry[0].triggerPeerCollection(torrent); // at once, not at bt's next round
+            }
+        }));
+
+        var builder = BtRuntime.builder(config)
+                .module(new PrivacyModule(sharing))
+                .module(new TransferModule())
+                .module(listener.module())
+                .module(binder -> {
+                    ServiceModule.extend(binder).addPeerSourceFactory(hints);
+                    ServiceModule.extend(binder).addPeerSourceFactory(lan);
+                    // key sites: peers pass each other the newest signed item (BEP 10)
+                    ServiceModule.extend(binder).addMessagingAgent(items);
+                    ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.NAME, new ItemMessageHandler());
+                    // key sites: which versions other peers hold in full (their older versions can go)
+                    ProtocolModule.extend(binder).addHandshakeHandler(copies);
+                    // a page asked for starts downloading at once, not after bt's piece timeout
+                    ServiceModule.extend(binder).addMessagingAgent(nudge);
+                    binder.bind(ChunkVerifier.class).toInstance(resume); // trusts a site's record of verified pieces
+                    // pad files of one length share a name, which bt 1.10 cannot tell apart
+                    binder.bind(IMetadataService.class).toInstance(new DistinctFiles());
+                });
+        dhtPeers.ifPresent(peers -> builder.module(peers.module()));
+        if (options.socks5Proxy() != null) {
+            builder.module(new ProxyModule(options.socks5Proxy()));
+        }
+        BtRuntime runtime = builder
+                .disableLocalServiceDiscovery() // bt's announces every torrent, visited ones too: LanDiscovery instead
+                .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
+                .build();
+        registry[0] = runtime.service(IPeerRegistry.class);
+        runtime.getEventSource().onPeerDisconnected(null, e -> {
+            items.disconnected(e.getConnectionKey());
+            nudge.disconnected(e.getConnectionKey());
+        });
+        copies.listen(runtime.getEventSource());
+        runtime.startup();
+        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers);
+    }
+
+    /** Asks a site's peer sources now, not at bt's next round. */
+    void collectPeersNow(TorrentId torrent) {
+        runtime.service(IPeerRegistry.class).triggerPeerCollection(torrent);
+    }
+
+    /** Forgets a site's peer hints and DHT lookups (it was removed or stopped). */
+    void forget(TorrentId torrent) {
+        hints.forget(torrent);
+        dhtPeers.ifPresent(peers -> peers.forget(torrent));
+    }
+
+    @Override
+    public void close() {
+        lan.close();
+        runtime.shutdown();
+    }
+}
