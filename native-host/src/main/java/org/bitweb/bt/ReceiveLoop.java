@@ -101,6 +101,12 @@ final class ReceiveLoop implements DataReceiver {
         interest(channel, 0);
     }
 
+    /** What the loop selects a connection for now (0: not read), or -1 if it is not registered. */
+    int interestOps(SelectableChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key == null || !key.isValid() ? -1 : key.interestOps();
+    }
+
     private void interest(SelectableChannel channel, int ops) {
         change(() -> {
             SelectionKey key = channel.keyFor(selector);

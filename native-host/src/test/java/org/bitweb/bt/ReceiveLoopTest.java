@@ -5,6 +5,7 @@ import bt.net.pipeline.ChannelPipeline;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder.LifecycleEvent;
 import bt.service.RuntimeLifecycleBinder;
+import org.bitweb.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,14 @@ class ReceiveLoopTest {
         server.close();
     }
 
+    /** Waits until the loop's thread blocks in select(), where a registration must wake it. */
+    private static void awaitLoopInSelect() {
+        Await.until("the receive loop waits in select()", Duration.ofSeconds(5), () ->
+                Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().endsWith(".bitweb.receive")
+                        && Arrays.stream(e.getValue()).anyMatch(frame -> frame.getClassName().contains("SelectorImpl")
+                        && frame.getMethodName().equals("select"))));
+    }
+
     /** A connected pair: [0] is what the loop reads, [1] the peer writing to it. */
     private SocketChannel[] pair() throws IOException {
         SocketChannel peer = SocketChannel.open(server.getLocalAddress());
@@ -57,15 +68,14 @@ class ReceiveLoopTest {
 
     @Test
     void connectionsRegisteredWhileTheLoopWaitsAreReadAtOnceWithNagleOff() throws Exception {
-        Thread.sleep(50); // the loop is in select() now
         for (int i = 0; i < 20; i++) {
+            awaitLoopInSelect();
             SocketChannel[] c = pair();
             Reader reader = new Reader(c[0], Integer.MAX_VALUE);
-            long started = System.nanoTime();
             loop.registerChannel(c[0], reader);
             c[1].write(ByteBuffer.wrap(new byte[]{1, 2, 3}));
+            // bt's loop took 0.5-3.5 s of spinning per registration; how fast ours is, bench/ measures
             assertNotNull(reader.reads.poll(5, TimeUnit.SECONDS), "read after registering");
-            assertTrue(System.nanoTime() - started < 2_000_000_000L);
             assertTrue(c[0].getOption(StandardSocketOptions.TCP_NODELAY));
             c[0].close();
             c[1].close();
@@ -93,7 +103,7 @@ class ReceiveLoopTest {
         Reader reader = new Reader(c[0], Integer.MAX_VALUE);
         loop.registerChannel(c[0], reader);
         loop.deactivateChannel(c[0]);
-        Thread.sleep(100);
+        Await.until("the loop applied the deactivation", Duration.ofSeconds(5), () -> loop.interestOps(c[0]) == 0);
         c[1].write(ByteBuffer.wrap(new byte[5]));
         assertNull(reader.reads.poll(300, TimeUnit.MILLISECONDS));
         loop.activateChannel(c[0]);
