@@ -9,7 +9,8 @@
 
 import * as platform from './platform.js';
 import { PAGE_PATTERNS, RULE_IDS, SITE_PATTERNS, STORAGE } from './constants.js';
-import { HostCode, NativeHost } from './native.js';
+import { ErrorCode } from './error-codes.js';
+import { NativeHost } from './native.js';
 import { Router } from './routing.js';
 import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './petnames.js';
 import { isBitwebPageHost, labelOfPage, parseSiteLink } from './links.js';
@@ -275,7 +276,7 @@ async function pickFolder() {
     memory.features.folderPick = true;
     return { path: data?.path ?? null, cancelled: Boolean(data?.cancelled) || !data?.path };
   } catch (error) {
-    if (error?.code === HostCode.UNKNOWN_ACTION) memory.features.folderPick = false;
+    if (error?.code === ErrorCode.UNKNOWN_ACTION) memory.features.folderPick = false;
     throw error;
   }
 }
@@ -380,8 +381,8 @@ async function paintBadge(tabId, { ask = false } = {}) {
       site = await host.request('site.info', { address: entry.label });
       siteCache.set(entry.label, site);
     } catch (error) {
-      if (error?.code === HostCode.NOT_FOUND) siteCache.delete(entry.label);
-      site = error?.code === HostCode.NOT_FOUND ? null : site;
+      if (error?.code === ErrorCode.NOT_FOUND) siteCache.delete(entry.label);
+      site = error?.code === ErrorCode.NOT_FOUND ? null : site;
     }
   }
   if (tabSites.get(tabId) !== entry && tabSites.get(tabId)?.label !== entry.label) return; // moved on meanwhile

@@ -11,6 +11,7 @@
 // calling the browser API itself, so tests drive it with a fake port.
 
 import { HOST_NAME, REQUIRED_PROTOCOL } from './constants.js';
+import { ErrorCode } from './error-codes.js';
 
 export const ErrorKind = Object.freeze({
   NOT_INSTALLED: 'not-installed', // no host manifest for this browser
@@ -34,21 +35,6 @@ const NEEDS_USER = new Set([
   ErrorKind.INCOMPATIBLE,
   ErrorKind.CLOSED,
 ]);
-
-/** The host's stable error codes (docs/PROTOCOL.md); append only, like the host's table. */
-export const HostCode = Object.freeze({
-  INTERNAL: 1,
-  BAD_JSON: 2,
-  BAD_REQUEST: 3,
-  UNKNOWN_ACTION: 4,
-  FRAME_TOO_LARGE: 5,
-  NOT_FOUND: 6,
-  ENGINE_UNAVAILABLE: 7,
-  PUBLISH_FAILED: 8,
-  BAD_ADDRESS: 9,
-  NOT_READY: 10,
-  BAD_SETTING: 11,
-});
 
 export class HostError extends Error {
   constructor(kind, message, { code = null, action = null, cause } = {}) {
@@ -324,7 +310,7 @@ export class NativeHost {
     } else if (message.ok === false) {
       const error = isPlainObject(message.error) ? message.error : {};
       const code = Number.isInteger(error.code) ? error.code : null;
-      const kind = code === HostCode.ENGINE_UNAVAILABLE ? ErrorKind.ENGINE : ErrorKind.HOST;
+      const kind = code === ErrorCode.ENGINE_UNAVAILABLE ? ErrorKind.ENGINE : ErrorKind.HOST;
       pending.reject(
         new HostError(kind, String(error.message ?? `The BitWeb host could not do "${action}".`), { code, action }),
       );

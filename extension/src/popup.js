@@ -6,6 +6,7 @@
 import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
 import { SITE_PATTERNS } from './constants.js';
+import { ErrorCode } from './error-codes.js';
 import {
   actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, routingView,
   siteRow, siteUpdate, storageLimitField,
@@ -294,10 +295,10 @@ async function choose() {
     if (reply.path) $('publish-path').value = reply.path;
     return;
   }
-  if (reply?.error?.code === 4) {
+  if (reply?.error?.code === ErrorCode.UNKNOWN_ACTION) {
     show(button, false); // this host has no folder dialog: typing the path is the way
     say($('choose-note'), 'This BitWeb host cannot open a folder dialog; type the folder\'s path.', 'muted');
-  } else if (reply?.error?.code === 6) {
+  } else if (reply?.error?.code === ErrorCode.NOT_FOUND) {
     say($('choose-note'), `No folder dialog is available here (${reply.error.message}). Type the folder's path.`, 'muted');
   } else {
     say($('choose-note'), actionError(reply?.error), 'error');
@@ -358,7 +359,7 @@ function renderSettings(reply) {
   const unavailable = reply?.ok && !settings;
   show($('settings-unavailable'), Boolean(unavailable));
   if (unavailable) {
-    $('settings-unavailable').textContent = reply.settingsError?.code === 4
+    $('settings-unavailable').textContent = reply.settingsError?.code === ErrorCode.UNKNOWN_ACTION
       ? 'This BitWeb host is too old for these settings: installer/install.sh --rebuild'
       : `Engine settings are unavailable: ${reply.settingsError?.message ?? 'unknown reason'}`;
   }

@@ -1,6 +1,7 @@
 // Pure functions that turn background replies into what the popup shows. No DOM, no
 // browser API: the tests call them directly.
 
+import { ErrorCode } from './error-codes.js';
 import { LABEL_PATTERNS, base32Decode, canonicalAddress, siteHref } from './links.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
@@ -244,15 +245,15 @@ export function routingView(routing) {
   };
 }
 
-/** A message for a failed site action, in words (host codes from docs/PROTOCOL.md). */
+/** A message for a failed site action, in words (the host's codes: error-codes.js). */
 export function actionError(error) {
   const message = typeof error?.message === 'string' ? error.message : 'No details.';
   switch (error?.code) {
-    case 4: return 'The BitWeb host is too old for this. Update it: installer/install.sh --rebuild';
-    case 6: return `Not found: ${message}`;
-    case 8: return `Publishing failed: ${message}`;
-    case 9: return `Not a BitWeb address: ${message}`;
-    case 11: return `That setting was refused: ${message}`;
+    case ErrorCode.UNKNOWN_ACTION: return 'The BitWeb host is too old for this. Update it: installer/install.sh --rebuild';
+    case ErrorCode.NOT_FOUND: return `Not found: ${message}`;
+    case ErrorCode.PUBLISH_FAILED: return `Publishing failed: ${message}`;
+    case ErrorCode.BAD_ADDRESS: return `Not a BitWeb address: ${message}`;
+    case ErrorCode.BAD_SETTING: return `That setting was refused: ${message}`;
     default: return message;
   }
 }
