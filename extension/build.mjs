@@ -8,6 +8,7 @@ import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromeExtensionId } from './scripts/extension-id.mjs';
+import { contentScriptSource } from './src/hosts.js';
 import { isolationRules } from './src/isolation.js';
 
 export const EXTENSION_DIR = dirname(fileURLToPath(import.meta.url));
@@ -93,9 +94,12 @@ function buildInfo(browser, dir) {
     `export const BUILD = Object.freeze(${JSON.stringify({ browser, installer })});\n`;
 }
 
-/** Files the build makes from code: the static isolation ruleset. */
+/** Files the build makes from code: the static isolation ruleset, the content scripts' host check. */
 export function generatedFiles() {
-  return { 'rules/isolation.json': `${JSON.stringify(isolationRules(), null, 2)}\n` };
+  return {
+    'rules/isolation.json': `${JSON.stringify(isolationRules(), null, 2)}\n`,
+    'src/content/hosts.js': contentScriptSource(),
+  };
 }
 
 /**

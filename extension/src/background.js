@@ -8,12 +8,13 @@
 // the open/leave pages and the link content script.
 
 import * as platform from './platform.js';
-import { PAGE_PATTERNS, RULE_IDS, SITE_PATTERNS, STORAGE } from './constants.js';
+import { RULE_IDS, STORAGE } from './constants.js';
+import { PAGE_PATTERNS, SITE_PATTERNS, isBitwebPageHost } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
 import { NativeHost } from './native.js';
 import { Router } from './routing.js';
 import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './petnames.js';
-import { isBitwebPageHost, labelOfPage, parseSiteLink } from './links.js';
+import { labelOfPage, parseSiteLink } from './links.js';
 import { badgeFor } from './badge.js';
 
 const host = new NativeHost({

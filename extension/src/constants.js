@@ -11,20 +11,8 @@ export const REQUIRED_PROTOCOL = 1;
 export const GATEWAY_HOST = '127.0.0.1';
 export const DEFAULT_GATEWAY_PORT = 47800;
 
-/** URL patterns of BitWeb sites; Firefox's proxy listener and host permissions use them. */
-export const SITE_PATTERNS = Object.freeze(['*://*.bitweb/*']);
-
 /** storage.local key under which the last gateway the host announced is kept. */
 export const GATEWAY_STORAGE_KEY = 'gateway';
-
-/** The subdomain form of the gateway, for browsers or settings where the proxy rule cannot be used. */
-export const SUBDOMAIN_SUFFIX = '.bitweb.localhost';
-
-/** Domains (with their subdomains) that are BitWeb, for declarativeNetRequest conditions. */
-export const BITWEB_DOMAINS = Object.freeze(['bitweb', 'bitweb.localhost']);
-
-/** URL patterns of BitWeb pages in both forms (content scripts, tabs.query, permissions). */
-export const PAGE_PATTERNS = Object.freeze(['*://*.bitweb/*', '*://*.bitweb.localhost/*']);
 
 /**
  * Ids of the dynamic declarativeNetRequest rules this extension owns. The static isolation

@@ -21,7 +21,8 @@
 // as sandboxed frames, WebRTC, DNS prefetch); the gateway's CSP and the WebRTC content
 // script cover part of it.
 
-import { BITWEB_DOMAINS, RULE_IDS, RULE_PRIORITY } from './constants.js';
+import { RULE_IDS, RULE_PRIORITY } from './constants.js';
+import { BITWEB_DOMAINS, SITE_NAME } from './hosts.js';
 
 export const ISOLATION_RULESET_ID = 'isolation';
 export const ISOLATION_RULESET_PATH = 'rules/isolation.json';
@@ -83,7 +84,7 @@ export function subdomainRules(port) {
     redirect: { regexSubstitution: `http://\\1.bitweb.localhost:${port}/\\2` },
   };
   // One label, or two for a key site under a salt (`<salt>.<key>.bitweb`, docs/UPDATES.md).
-  const regexFilter = '^http://((?:[a-z0-9-]+\\.)?[a-z0-9-]+)\\.bitweb\\.?(?::[0-9]+)?/(.*)$';
+  const regexFilter = `^http://(${SITE_NAME})\\.bitweb\\.?(?::[0-9]+)?/(.*)$`;
   return [
     { id: RULE_IDS.subdomain, priority: RULE_PRIORITY.subdomain, action: redirect, condition: { regexFilter } },
     {

@@ -1,7 +1,7 @@
 // Reads the target of the "leave BitWeb?" page from its #fragment: only an http(s) URL
 // outside BitWeb, never javascript:, data: or a BitWeb address.
 
-import { isBitwebPageHost } from './links.js';
+import { isBitwebPageHost } from './hosts.js';
 
 export function leaveTarget(hash) {
   if (typeof hash !== 'string' || hash.length < 2) return null;

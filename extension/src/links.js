@@ -14,6 +14,8 @@
 // `<salt label>.<52 base32>`: the salt label is the salt itself when it is a plain host label
 // (`blog`) or `bw--<base32 of the salt>`. Only a key label may carry a salt.
 
+import { siteNameOfHost } from './hosts.js';
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 export const LABEL_PATTERNS = Object.freeze({
@@ -146,10 +148,7 @@ function parseHttp(text) {
     return null;
   }
   if (url.protocol !== 'http:' || url.username || url.password) return null;
-  const host = url.hostname.replace(/\.$/, '');
-  const m = /^((?:[a-z0-9-]+\.)?[a-z0-9-]+)\.bitweb(\.localhost)?$/.exec(host);
-  if (!m) return null;
-  const label = canonicalAddress(m[1]);
+  const label = canonicalAddress(siteNameOfHost(url.hostname));
   if (!label) return null;
   return { label, path: `${url.pathname}${url.search}${url.hash}`, peers: [], magnet: null };
 }
@@ -199,11 +198,4 @@ export function siteHref({ label, path = '/' }) {
 export function labelOfPage(pageUrl) {
   const parsed = typeof pageUrl === 'string' && /^http:\/\//i.test(pageUrl) ? parseHttp(pageUrl) : null;
   return parsed ? parsed.label : null;
-}
-
-/** True for a host in BitWeb's namespace: `*.bitweb` or `*.bitweb.localhost` (port ignored). */
-export function isBitwebPageHost(hostname) {
-  if (typeof hostname !== 'string') return false;
-  const h = hostname.toLowerCase().replace(/\.$/, '');
-  return /^[^.]+(\.[^.]+)*\.bitweb(\.localhost)?$/.test(h);
 }

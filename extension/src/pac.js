@@ -6,16 +6,7 @@
 // down the browser shows a proxy error instead of leaking the site address to DNS.
 
 import { GATEWAY_HOST } from './constants.js';
-
-const SUFFIX = '.bitweb';
-
-/** True for `<label>.bitweb` (any depth, any case, optional trailing dot); false for `bitweb`. */
-export function isBitwebHost(host) {
-  if (typeof host !== 'string') return false;
-  let h = host.toLowerCase();
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  return h.length > SUFFIX.length && h.endsWith(SUFFIX);
-}
+import { isProxiedHost } from './hosts.js';
 
 function checkPort(port) {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -164,12 +155,12 @@ export function pacScript(port, host = GATEWAY_HOST, upstream = null) {
   }
   return [
     ...head,
+    // hosts.js's own function, so the PAC and the rest of the extension agree on what is BitWeb
+    `var __bitwebIsProxiedHost = ${isProxiedHost.toString()};`,
     'function FindProxyForURL(url, host) {',
+    `  if (__bitwebIsProxiedHost(String(host))) return "${proxy}";`,
     '  var h = String(host).toLowerCase();',
     '  if (h.charAt(h.length - 1) === ".") h = h.substring(0, h.length - 1);',
-    `  if (h.length > ${SUFFIX.length} && h.substring(h.length - ${SUFFIX.length}) === "${SUFFIX}") {`,
-    `    return "${proxy}";`,
-    '  }',
     '  var scheme = String(url).split(":")[0].toLowerCase();',
     '  var pm = /^[a-z0-9+.-]+:\\/\\/(?:[^\\/@]*@)?(?:\\[[^\\]]*\\]|[^\\/:?#]*):(\\d+)/i.exec(url);',
     '  var port = pm ? pm[1] : "";',
@@ -187,6 +178,6 @@ export function firefoxProxyInfo(url, port, host = GATEWAY_HOST) {
   } catch {
     return { type: 'direct' };
   }
-  if (!isBitwebHost(hostname)) return { type: 'direct' };
+  if (!isProxiedHost(hostname)) return { type: 'direct' };
   return { type: 'http', host: checkHost(host), port: checkPort(port) };
 }

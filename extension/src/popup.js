@@ -5,7 +5,7 @@
 
 import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
-import { SITE_PATTERNS } from './constants.js';
+import { SITE_PATTERNS } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
 import {
   actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, routingView,

@@ -2,6 +2,7 @@
 // browser API: the tests call them directly.
 
 import { ErrorCode } from './error-codes.js';
+import { isProxiedHost, siteNameOfHost } from './hosts.js';
 import { LABEL_PATTERNS, base32Decode, canonicalAddress, siteHref } from './links.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
@@ -46,9 +47,6 @@ export function progressPercent(progress) {
   return Math.max(0, Math.min(99, Math.floor(progress * 100)));
 }
 
-// What the host may give as a site's url: one or two labels under .bitweb (never another host).
-const SITE_HOST = /^([a-z0-9-]+\.)?[a-z0-9-]+\.bitweb$/;
-
 /**
  * The link for a site, or null. Only `http://<label>.bitweb/...` (or `<salt>.<key>.bitweb`) is accepted from the host's
  * `url`; failing that it is built from `address`, in its canonical spelling (one site, one origin). Never passes
@@ -58,7 +56,8 @@ export function siteUrl(site) {
   if (typeof site?.url === 'string') {
     try {
       const url = new URL(site.url);
-      if (url.protocol === 'http:' && SITE_HOST.test(url.hostname) && !url.username && !url.password) {
+      const siteHost = isProxiedHost(url.hostname) && siteNameOfHost(url.hostname) !== null;
+      if (url.protocol === 'http:' && siteHost && !url.username && !url.password) {
         return url.href;
       }
     } catch {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import vm from 'node:vm';
+import { contentScriptSource } from '../src/hosts.js';
 
 const source = (name) => readFileSync(new URL(`../src/content/${name}`, import.meta.url), 'utf8');
 
@@ -19,6 +20,8 @@ function linksHarness(baseURI = 'http://0123456789abcdef0123456789abcdef01234567
     window: { addEventListener: (type, fn, capture) => { handlers[type] = { fn, capture }; } },
     document: { baseURI },
   });
+  // as the manifest lists them: the generated host check first, then links.js
+  vm.runInContext(contentScriptSource(), context);
   vm.runInContext(source('links.js'), context);
   const click = (href, { button = 0, target = '', ctrlKey = false, localName = 'a', type = 'click' } = {}) => {
     const anchor = {

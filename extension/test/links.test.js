@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  base32Decode, base32Encode, canonicalAddress, canonicalLabel, isSaltLabel, isBitwebPageHost, isSiteLabel, labelOfPage, parseSiteLink, publicKeyLabel, siteHref,
+  base32Decode, base32Encode, canonicalAddress, canonicalLabel, isSaltLabel, isSiteLabel, labelOfPage, parseSiteLink, publicKeyLabel, siteHref,
 } from '../src/links.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -82,7 +82,7 @@ test('bare labels, and what is not a link', () => {
   }
 });
 
-test('siteHref, labelOfPage and isBitwebPageHost', () => {
+test('siteHref and labelOfPage', () => {
   assert.equal(siteHref({ label: HEX, path: '/x?y' }), `http://${HEX}.bitweb/x?y`);
   assert.equal(siteHref({ label: HEX, path: 'relative' }), `http://${HEX}.bitweb/`);
   assert.equal(labelOfPage(`http://${HEX}.bitweb/page`), HEX);
@@ -90,13 +90,6 @@ test('siteHref, labelOfPage and isBitwebPageHost', () => {
   assert.equal(labelOfPage('http://alice.bitweb/'), null);
   assert.equal(labelOfPage('https://example.org/'), null);
   assert.equal(labelOfPage(undefined), null);
-  assert.equal(isBitwebPageHost('x.bitweb'), true);
-  assert.equal(isBitwebPageHost('X.BitWeb.'), true);
-  assert.equal(isBitwebPageHost('x.bitweb.localhost'), true);
-  assert.equal(isBitwebPageHost('bitweb'), false);
-  assert.equal(isBitwebPageHost('bitweb.localhost'), false);
-  assert.equal(isBitwebPageHost('x.bitweb.com'), false);
-  assert.equal(isBitwebPageHost(null), false);
 });
 
 test('salted key hosts: <salt label>.<52 base32 key>.bitweb, plain or bw-- encoded', () => {
@@ -113,8 +106,6 @@ test('salted key hosts: <salt label>.<52 base32 key>.bitweb, plain or bw-- encod
     assert.equal(parseSiteLink(`web+bitweb://${address}.bitweb/p`).path, '/p');
     assert.equal(parseSiteLink(address).label, address);
     assert.equal(siteHref({ label: address, path: '/p' }), `http://${address}.bitweb/p`);
-    assert.ok(isBitwebPageHost(`${address}.bitweb`));
-    assert.ok(isBitwebPageHost(`${address}.bitweb.localhost`));
   }
   for (const salt of ['-blog', 'blog-', 'ab--c', 'xn--abc', 'bw--', 'bw--18', 'a_b', 'a'.repeat(64)]) {
     assert.equal(isSaltLabel(salt), false, salt);

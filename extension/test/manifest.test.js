@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildBrowser, manifestFor, mergeManifest, referencedFiles } from '../build.mjs';
+import { PAGE_PATTERNS } from '../src/hosts.js';
 import { isolationRules } from '../src/isolation.js';
 
 test('mergeManifest: objects merge deeply, arrays add without duplicates, scalars replace', () => {
@@ -47,6 +48,7 @@ test('both manifests ask for the permissions routing and the host need', async (
     assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest'], browser);
     assert.deepEqual(m.optional_permissions, ['privacy'], `${browser}: WebRTC browser-wide only when asked`);
     assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
+    assert.deepEqual(m.host_permissions, PAGE_PATTERNS, `${browser}: the namespace of src/hosts.js`);
     assert.equal(m.action.default_popup, 'src/popup.html');
   }
 });
@@ -57,14 +59,14 @@ test('the isolation ruleset is static and on from install; content scripts cover
     assert.deepEqual(m.declarative_net_request.rule_resources, [{ id: 'isolation', enabled: true, path: 'rules/isolation.json' }]);
     const [webrtc, links] = m.content_scripts;
     for (const entry of [webrtc, links]) {
-      assert.deepEqual(entry.matches, ['*://*.bitweb/*', '*://*.bitweb.localhost/*']);
+      assert.deepEqual(entry.matches, PAGE_PATTERNS);
       assert.equal(entry.all_frames, true);
       assert.equal(entry.run_at, 'document_start');
       assert.equal(entry.match_origin_as_fallback, true, 'also about:blank, srcdoc, blob: and data: frames of BitWeb pages');
     }
     assert.deepEqual(webrtc.js, ['src/content/webrtc.js']);
     assert.equal(webrtc.world, 'MAIN', 'must run before page scripts, in their world');
-    assert.deepEqual(links.js, ['src/content/links.js']);
+    assert.deepEqual(links.js, ['src/content/hosts.js', 'src/content/links.js'], 'the generated host check first');
     assert.equal(links.world, undefined, 'the isolated world: it uses the extension API');
   }
 });
@@ -91,6 +93,7 @@ for (const browser of ['chrome', 'firefox']) {
     }
     const rules = JSON.parse(await readFile(join(folder, 'rules', 'isolation.json'), 'utf8'));
     assert.deepEqual(rules, isolationRules());
+    assert.match(await readFile(join(folder, 'src', 'content', 'hosts.js'), 'utf8'), /var isBitwebPageHost = function isBitwebPageHost\(host\)/);
     const info = await readFile(join(folder, 'src', 'build-info.js'), 'utf8');
     assert.match(info, new RegExp(`"browser":"${browser}"`));
     assert.match(info, /installer\/install\.sh/);

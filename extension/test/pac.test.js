@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import vm from 'node:vm';
-import { bypassConditions, firefoxProxyInfo, isBitwebHost, pacProxyWord, pacScript } from '../src/pac.js';
+import { bypassConditions, firefoxProxyInfo, pacProxyWord, pacScript } from '../src/pac.js';
 
 /** Evaluates the PAC source in a bare context, as a browser's PAC sandbox would. */
 function findProxy(source, url) {
@@ -43,15 +43,6 @@ test('PAC generation rejects ports and hosts that are not plain values', () => {
   }
   assert.throws(() => pacScript(47800, '127.0.0.1"; alert(1); "'), RangeError);
   assert.equal(findProxy(pacScript(8080, 'localhost'), SITE), 'PROXY localhost:8080');
-});
-
-test('isBitwebHost', () => {
-  assert.equal(isBitwebHost('x.bitweb'), true);
-  assert.equal(isBitwebHost('X.BITWEB.'), true);
-  assert.equal(isBitwebHost('bitweb'), false);
-  assert.equal(isBitwebHost('.bitweb'), false);
-  assert.equal(isBitwebHost('x.bitweb.localhost'), false);
-  assert.equal(isBitwebHost(undefined), false);
 });
 
 test('Firefox proxy info: http proxy for *.bitweb, direct otherwise', () => {

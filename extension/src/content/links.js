@@ -5,14 +5,14 @@
 //   - a link out of BitWeb (http/https to a host outside *.bitweb) shows the "leave BitWeb?"
 //     page, because the isolation rules block a BitWeb page's navigation to the clear web.
 // A classic script (content scripts cannot be modules): it only recognises candidates; the
-// background decides.
+// background decides. What is a BitWeb host comes from src/hosts.js, through the generated
+// src/content/hosts.js that the manifest runs first (it defines isBitwebPageHost).
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
-  if (!api?.runtime?.sendMessage) return;
+  if (!api?.runtime?.sendMessage || typeof isBitwebPageHost !== 'function') return;
 
   const SITE_LINK = /^(magnet:\?.*urn:bt(ih|pk):|web\+bitweb:)/i;
-  const BITWEB_HOST = /(^|\.)bitweb(\.localhost)?\.?$/i;
 
   function anchorOf(event) {
     const path = typeof event.composedPath === 'function' ? event.composedPath() : [event.target];
@@ -53,7 +53,7 @@
     } catch {
       return;
     }
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && !BITWEB_HOST.test(url.hostname)) {
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !isBitwebPageHost(url.hostname)) {
       event.preventDefault();
       event.stopImmediatePropagation();
       api.runtime.sendMessage({ type: 'leave', url: url.href, newTab }).catch?.(() => {});
