@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromeExtensionId } from './scripts/extension-id.mjs';
 import { contentScriptSource } from './src/hosts.js';
-import { isolationRules } from './src/isolation.js';
+import { ISOLATION_RULESET_PATH, isolationRules } from './src/isolation.js';
 
 export const EXTENSION_DIR = dirname(fileURLToPath(import.meta.url));
 export const BROWSERS = ['chrome', 'firefox'];
@@ -97,7 +97,7 @@ function buildInfo(browser, dir) {
 /** Files the build makes from code: the static isolation ruleset, the content scripts' host check. */
 export function generatedFiles() {
   return {
-    'rules/isolation.json': `${JSON.stringify(isolationRules(), null, 2)}\n`,
+    [ISOLATION_RULESET_PATH]: `${JSON.stringify(isolationRules(), null, 2)}\n`,
     'src/content/hosts.js': contentScriptSource(),
   };
 }

@@ -115,15 +115,7 @@ function ownPageMessage(message) {
   const params = message ?? {};
   switch (params.type) {
     case 'state':
-    case 'sites':
       return reply(state);
-    case 'status':
-      return reply(async () => {
-        const data = await host.request('status');
-        return { status: { ...data, sites: listOf(data.sites) } };
-      });
-    case 'connect':
-      return reply(async () => ({ hello: await host.connect() }));
     case 'site.seed':
     case 'site.unseed':
       return reply(async () => {

@@ -11,9 +11,6 @@ export const REQUIRED_PROTOCOL = 1;
 export const GATEWAY_HOST = '127.0.0.1';
 export const DEFAULT_GATEWAY_PORT = 47800;
 
-/** storage.local key under which the last gateway the host announced is kept. */
-export const GATEWAY_STORAGE_KEY = 'gateway';
-
 /**
  * Ids of the dynamic declarativeNetRequest rules this extension owns. The static isolation
  * ruleset (rules/isolation.json) numbers its own rules from 1; ids are per ruleset.
@@ -30,7 +27,7 @@ export const RULE_PRIORITY = Object.freeze({ isolation: 100, gatewayProbe: 90, p
 
 /** storage.local keys. */
 export const STORAGE = Object.freeze({
-  gateway: GATEWAY_STORAGE_KEY, // {port, url, savedAt}
+  gateway: 'gateway', // {port, url, savedAt}: the last gateway the host announced
   petNames: 'petNames', // {name: label}
   routing: 'routing', // {preference: 'auto'|'subdomain'}
   proxyBaseline: 'proxyBaseline', // Chrome: the proxy setting the user had before BitWeb set its PAC

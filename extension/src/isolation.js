@@ -24,7 +24,7 @@
 import { RULE_IDS, RULE_PRIORITY } from './constants.js';
 import { BITWEB_DOMAINS, SITE_NAME } from './hosts.js';
 
-export const ISOLATION_RULESET_ID = 'isolation';
+/** Where build.mjs writes the ruleset; manifest/common.json names the same file. */
 export const ISOLATION_RULESET_PATH = 'rules/isolation.json';
 
 const block = { type: 'block' };

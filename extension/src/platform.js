@@ -11,7 +11,7 @@ if (!api?.runtime) {
 export const browserName = typeof api.runtime.getBrowserInfo === 'function' ? 'firefox' : 'chrome';
 
 export const extensionId = api.runtime.id;
-export const extensionOrigin = api.runtime.getURL('');
+const extensionOrigin = api.runtime.getURL('');
 export const extensionVersion = api.runtime.getManifest().version;
 
 // ---- storage ----
@@ -175,14 +175,10 @@ export function onConnect(listener) {
   }));
 }
 
-/** Popup: a port to the background; `onMessage(fn)` receives what it pushes. */
+/** Popup: a port to the background, open while the popup is; `onMessage(fn)` receives what it pushes. */
 export function connectToBackground(name) {
   const port = api.runtime.connect({ name });
-  return {
-    onMessage: (fn) => port.onMessage.addListener((message) => fn(message)),
-    onDisconnect: (fn) => port.onDisconnect.addListener(() => fn()),
-    close: () => port.disconnect(),
-  };
+  return { onMessage: (fn) => port.onMessage.addListener((message) => fn(message)) };
 }
 
 // ---- permissions and tabs ----
