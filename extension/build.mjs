@@ -8,6 +8,7 @@ import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromeExtensionId } from './scripts/extension-id.mjs';
+import { manifestVersion, pomVersion } from './scripts/version.mjs';
 import { contentScriptSource } from './src/hosts.js';
 import { ISOLATION_RULESET_PATH, isolationRules } from './src/isolation.js';
 
@@ -45,14 +46,34 @@ async function readJson(path) {
   }
 }
 
-/** The merged manifest for one browser, read from `<dir>/manifest/`. */
+/** The version fields from the root pom.xml, next to the extension folder `dir`. */
+export async function versionFields(dir = EXTENSION_DIR) {
+  const pom = resolve(dir, '..', 'pom.xml');
+  let text;
+  try {
+    text = await readFile(pom, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${pom} (the version comes from it): ${error.message}`);
+  }
+  return manifestVersion(pomVersion(text));
+}
+
+/** The merged manifest for one browser, read from `<dir>/manifest/`, with the pom's version. */
 export async function manifestFor(browser, dir = EXTENSION_DIR) {
   if (!BROWSERS.includes(browser)) {
     throw new Error(`unknown browser "${browser}" (expected one of: ${BROWSERS.join(', ')})`);
   }
   const common = await readJson(join(dir, 'manifest', 'common.json'));
   const overlay = await readJson(join(dir, 'manifest', `${browser}.json`));
-  return mergeManifest(common, overlay);
+  for (const [file, part] of [['common.json', common], [`${browser}.json`, overlay]]) {
+    if ('version' in part || 'version_name' in part) {
+      throw new Error(`manifest/${file} has a version of its own; the version comes from the root pom.xml`);
+    }
+  }
+  const merged = mergeManifest(common, overlay);
+  const { manifest_version: manifestVersionField, name, short_name: shortName } = merged;
+  // the version next to the name, as a person reading manifest.json expects it
+  return { manifest_version: manifestVersionField, name, short_name: shortName, ...(await versionFields(dir)), ...merged };
 }
 
 /** Every file path a manifest refers to, so a typo fails the build instead of the browser. */
