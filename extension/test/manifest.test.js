@@ -38,7 +38,7 @@ test('firefox manifest: background scripts and gecko id, no service worker or ke
   assert.equal(m.key, undefined);
   assert.equal(m.browser_specific_settings.gecko.id, 'bitweb@bitweb.org');
   const [major] = m.browser_specific_settings.gecko.strict_min_version.split('.').map(Number);
-  assert.ok(major >= 128, 'ESR 128 or newer: MAIN-world content scripts');
+  assert.ok(major >= 140, 'ESR 140 or newer: MAIN-world content scripts (128) and data_collection_permissions (140)');
   assert.deepEqual(m.protocol_handlers, [{ protocol: 'web+bitweb', name: 'BitWeb', uriTemplate: '/src/open.html?link=%s' }]);
 });
 

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { PACKAGES, packageAll } from '../package.mjs';
+import { PACKAGES, packageAll, storeManifest, storeProblems } from '../package.mjs';
+import { manifestFor } from '../build.mjs';
 import { crc32, unzip, zip } from '../scripts/zip.mjs';
 
 test('crc32 matches the standard check value', () => {
@@ -46,6 +47,7 @@ test('node extension/package.mjs: a .zip for Chrome and an .xpi for Firefox, man
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json').data);
     if (browser === 'chrome') assert.ok(manifest.background.service_worker);
     else assert.equal(manifest.browser_specific_settings.gecko.id, 'bitweb@bitweb.org');
+    assert.deepEqual(storeProblems(browser, manifest), [], `${file}: what its store checks`);
     const probe = spawnSync('unzip', ['-tq', join(out, file)], { encoding: 'utf8' });
     if (probe.error) {
       console.log('# unzip is not installed; the package was checked with our own reader only');
@@ -56,4 +58,45 @@ test('node extension/package.mjs: a .zip for Chrome and an .xpi for Firefox, man
   const first = await readFile(join(out, PACKAGES.firefox));
   await packageAll({ outDir: out });
   assert.ok(first.equals(await readFile(join(out, PACKAGES.firefox))), 'the same sources give the same bytes');
+});
+
+test('the Chrome zip has no "key" (the Web Store refuses it); the unpacked build keeps it for its fixed ID', async () => {
+  await packageAll({ outDir: out });
+  const zipped = JSON.parse(unzip(await readFile(join(out, PACKAGES.chrome))).find((e) => e.name === 'manifest.json').data);
+  const unpacked = JSON.parse(await readFile(join(out, 'chrome', 'manifest.json'), 'utf8'));
+  assert.equal('key' in zipped, false);
+  assert.equal(typeof unpacked.key, 'string');
+  const { key, ...rest } = unpacked;
+  assert.deepEqual(zipped, rest, 'nothing else differs');
+});
+
+test('both packages carry the pom\'s version, and the XPI what AMO asks for', async () => {
+  await packageAll({ outDir: out });
+  const manifestIn = async (file) => JSON.parse(unzip(await readFile(join(out, file))).find((e) => e.name === 'manifest.json').data);
+  const chrome = await manifestIn(PACKAGES.chrome);
+  const firefox = await manifestIn(PACKAGES.firefox);
+  const expected = await manifestFor('firefox');
+  for (const manifest of [chrome, firefox]) {
+    assert.equal(manifest.version, expected.version);
+    assert.equal(manifest.version_name, expected.version_name);
+  }
+  const gecko = firefox.browser_specific_settings.gecko;
+  assert.deepEqual(gecko.data_collection_permissions, { required: ['none'] }, 'BitWeb collects nothing');
+  assert.ok(Number.parseFloat(gecko.strict_min_version) >= 140, 'data_collection_permissions needs Firefox 140');
+  assert.ok(Number.parseFloat(firefox.browser_specific_settings.gecko_android.strict_min_version) >= 142, '... and 142 on Android');
+});
+
+test('storeProblems names what a store would refuse; storeManifest drops only Chrome\'s key', async () => {
+  const chrome = storeManifest('chrome', await manifestFor('chrome'));
+  const firefox = storeManifest('firefox', await manifestFor('firefox'));
+  assert.deepEqual(storeProblems('chrome', chrome), []);
+  assert.deepEqual(storeProblems('firefox', firefox), []);
+  assert.match(storeProblems('chrome', { ...chrome, key: 'MIIB' }).join(), /refuses a manifest with "key"/);
+  assert.match(storeProblems('chrome', { ...chrome, version: '0.3.0-SNAPSHOT' }).join(), /only numbers/);
+  assert.match(storeProblems('firefox', { ...firefox, version: 'abc' }).join(), /cannot be a browser extension version/);
+  assert.match(storeProblems('chrome', { ...chrome, description: 'x'.repeat(133) }).join(), /132/);
+  assert.match(storeProblems('chrome', { ...chrome, manifest_version: 2 }).join(), /manifest_version/);
+  const noGecko = { ...firefox, browser_specific_settings: {} };
+  assert.match(storeProblems('firefox', noGecko).join(), /gecko\.id.*data_collection_permissions/);
+  assert.equal(storeManifest('firefox', { key: 'k' }).key, 'k', 'Firefox has no key to drop');
 });
