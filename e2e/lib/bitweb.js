@@ -9,7 +9,7 @@ import { spawn, execFile } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_COMMAND, JAR } from './paths.js';
-import { waitForLine, withDeadline } from './wait.js';
+import { waitFor, waitForLine, withDeadline } from './wait.js';
 
 const PUBLISH_TIMEOUT_MS = 60_000;
 const ENGINE_READY_TIMEOUT_MS = 30_000;
@@ -173,13 +173,12 @@ function usesHome(pid, home) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /** Waits up to `graceMs` for `pids` to exit, SIGKILLs the rest and returns those. */
 async function reap(pids, stillOurs, graceMs) {
   const running = () => pids.filter((pid) => isAlive(pid) && stillOurs(pid));
-  const deadline = Date.now() + graceMs;
-  while (running().length && Date.now() < deadline) await sleep(100);
+  // Those still running after the grace period are what this function is for: not an error.
+  await waitFor(`processes ${pids.join(', ')} to exit`, () => running().length === 0, { timeoutMs: graceMs, intervalMs: 100 })
+    .catch(() => {});
   const left = running();
   for (const pid of left) {
     try {

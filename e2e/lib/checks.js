@@ -2,6 +2,7 @@
 // tests. Each waits (bounded) for the page to settle, then returns plain facts for asserts.
 
 import { SITE_HEADING } from './site.js';
+import { waitFor } from './wait.js';
 
 /** Facts about the loaded test site in `page`, once its image finished loading. */
 export async function siteFacts(page, timeoutMs = 15_000) {
@@ -24,31 +25,25 @@ export async function siteFacts(page, timeoutMs = 15_000) {
 
 /**
  * Loads `url` in `page` until the site's heading shows up (the gateway may answer before
- * routing is in place or while the site is still being fetched), within `timeoutMs`.
+ * routing is in place or while the site is still being fetched), within `timeoutMs`; resolves
+ * to the response of the load that showed it.
  */
 export async function openSite(page, url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    try {
-      const response = await page.goto(url, { timeout: Math.max(1_000, deadline - Date.now()), waitUntil: 'load' });
-      const h1 = await page.evaluate(() => document.querySelector('h1')?.textContent.trim() ?? null);
-      if (h1 === SITE_HEADING) return response;
-      last = `HTTP ${response?.status()} with heading ${JSON.stringify(h1)}`;
-    } catch (error) {
-      last = error.message.split('\n')[0];
-    }
-    // A failed load returns at once (e.g. ERR_PROXY_CONNECTION_FAILED); do not spin.
-    await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
-  }
-  throw new Error(`could not open ${url} within ${timeoutMs} ms (${last})`);
+  const { response } = await waitFor(`${url} to show the site's heading`, async () => {
+    const loaded = await page.goto(url, { timeout: Math.max(1_000, deadline - Date.now()), waitUntil: 'load' });
+    const h1 = await page.evaluate(() => document.querySelector('h1')?.textContent.trim() ?? null);
+    if (h1 !== SITE_HEADING) throw new Error(`HTTP ${loaded?.status()} with heading ${JSON.stringify(h1)}`);
+    return { response: loaded };
+  }, { timeoutMs, intervalMs: 250 }); // a failed load returns at once (ERR_PROXY_CONNECTION_FAILED): do not spin
+  return response;
 }
 
 /** The visible text of an extension page once it contains `needle`, within `timeoutMs`. */
 export async function waitForText(page, needle, timeoutMs) {
   try {
     await page.waitForFunction((n) => document.body && document.body.innerText.includes(n), { timeout: timeoutMs, polling: 100 }, needle);
-  } catch (error) {
+  } catch {
     const text = await page.evaluate(() => document.body?.innerText ?? '').catch((e) => `(unreadable: ${e.message})`);
     throw new Error(`${JSON.stringify(needle)} did not appear within ${timeoutMs} ms; the page says:\n${text}`);
   }

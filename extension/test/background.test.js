@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 const ID = 'hamnkdlcefdoflgalckkjobapigpdeio';
 const ORIGIN = `chrome-extension://${ID}/`;
@@ -120,17 +119,29 @@ globalThis.setTimeout = (fn, ms, ...args) => {
 let current = null;
 globalThis.chrome = new Proxy({}, { get: (_, key) => current.chrome[key], has: (_, key) => key in current.chrome });
 
+/**
+ * Resolves to `probe()`'s first truthy value; fails after `timeoutMs` saying what it waited
+ * for and what it saw last. The background works asynchronously: a test waits for what it
+ * needs to have happened, never for a fixed time.
+ */
+async function waitFor(what, probe, timeoutMs = 2_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(value)})`);
+    await new Promise((resolve) => realSetTimeout(resolve, 1));
+  }
+}
+
 let generation = 0;
+/** A fresh background on `fake`, once it has started: said hello and set its routing rules. */
 async function loadBackground(fake) {
   current = fake;
   generation += 1;
   await import(`../src/background.js?fresh=${generation}`);
-  await settle();
+  await waitFor('the background to start', () => fake.host.requests.some((r) => r.action === 'hello') && fake.dynamicRules.has(20));
   return fake;
-}
-
-async function settle() {
-  for (let i = 0; i < 10; i++) await sleep(1);
 }
 
 /** Sends a runtime message as `sender`; resolves to the reply, or 'no reply'. */
@@ -147,7 +158,8 @@ const bitwebTab = (url = `http://${HEX}.bitweb/page.html`) => ({ id: ID, url, ta
 
 test('at start: routes with the saved port, restores pet names, then takes the port the host announces', async () => {
   const fake = await loadBackground(fakeChrome({ stored: { gateway: { port: 47999 }, petNames: { alice: HEX } } }));
-  await settle();
+  await waitFor('the port the host announced to be saved', () => fake.storage.gateway?.port === 48100);
+  await waitFor('the pet names to be restored', () => fake.dynamicRules.size > 1);
   assert.match(fake.getProxy().value.pacScript.data, /PROXY 127\.0\.0\.1:48100/);
   assert.equal(fake.storage.gateway.port, 48100);
   assert.ok([...fake.dynamicRules.values()].some((r) => r.condition.urlFilter === '|http://alice.bitweb/'), 'pet name rules restored');
@@ -231,8 +243,7 @@ test('publish: a relative path is refused before the host is asked; progress is 
   assert.ok(!fake.host.requests.some((r) => r.action === 'site.publish'));
 
   const running = send(fake, { type: 'publish', path: '/home/me/site' }, popup);
-  await settle();
-  const request = fake.host.requests.find((r) => r.action === 'site.publish');
+  const request = await waitFor('site.publish to reach the host', () => fake.host.requests.find((r) => r.action === 'site.publish'));
   assert.equal(request.path, '/home/me/site');
   const port = fake.host.ports.at(-1);
   port.onMessage.fire({ event: 'publish.progress', data: { path: '/home/me/site', done: 5, total: 10 } });
@@ -253,8 +264,7 @@ test('a magnet link clicked on a BitWeb page: peer hints to the engine, the tab 
   const reply = await send(fake, { type: 'open-link', link: magnet, newTab: false }, bitwebTab());
   assert.equal(reply.ok, true);
   assert.deepEqual(fake.tabs.updated, [{ tabId: 7, url: `http://${HEX}.bitweb/` }]);
-  await settle();
-  const fetch = fake.host.requests.find((r) => r.action === 'site.fetch');
+  const fetch = await waitFor('site.fetch to reach the host', () => fake.host.requests.find((r) => r.action === 'site.fetch'));
   assert.equal(fetch.url, magnet);
   const bad = await send(fake, { type: 'open-link', link: 'magnet:?xt=urn:sha1:x' }, bitwebTab());
   assert.equal(bad.ok, false);
@@ -299,15 +309,15 @@ test('routing.set subdomain: the PAC goes, the redirect comes, and links open in
 
 test('badge: a BitWeb tab shows what the engine says about its site, updated by site.update events', async () => {
   const fake = await loadBackground(fakeChrome());
+  const badge = (text) => () => fake.badges.get(3)?.title && fake.badges.get(3).text === text;
   fake.chrome.tabs.onUpdated.fire(3, { status: 'complete', url: `http://${HEX}.bitweb/` }, { id: 3, status: 'complete', url: `http://${HEX}.bitweb/` });
-  await settle();
-  assert.equal(fake.badges.get(3).text, 'seed');
+  await waitFor('the badge to say seed', badge('seed'));
+  assert.match(fake.badges.get(3).title, /you seed blog/);
   fake.host.ports.at(-1).onMessage.fire({ event: 'site.update', data: { ...SITE, seeding: false, progress: 0.5 } });
-  await settle();
-  assert.equal(fake.badges.get(3).text, '50%');
+  await waitFor('the badge to show the download', badge('50%'));
   fake.chrome.tabs.onUpdated.fire(3, { url: 'https://example.org/' }, { id: 3, url: 'https://example.org/' });
-  await settle();
-  assert.equal(fake.badges.get(3).text, '');
+  await waitFor('the badge to clear when the tab leaves BitWeb', badge(''));
+  assert.equal(fake.badges.get(3).title, 'BitWeb');
 });
 
 test('a host that cannot reach its engine: the popup gets kind engine-unavailable and the doctor command', async () => {

@@ -1,8 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../src/error-codes.js';
 import { ErrorKind, HostError, NativeHost, checkHello, disconnectError } from '../src/native.js';
+
+// No fixed sleeps: a test waits for what it needs to have happened (waitFor, bounded), and
+// one that shows something does NOT happen later (a retry) runs every timer the host left
+// with node:test's mock timers instead of waiting and hoping.
+
+// Captured before any test mocks setTimeout, so waitFor keeps polling on real time.
+const realSetTimeout = globalThis.setTimeout;
+
+/** Resolves once `condition()` is truthy; fails after `timeoutMs` saying what it waited for. */
+async function waitFor(what, condition, timeoutMs = 2_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => realSetTimeout(resolve, 1));
+  }
+}
 
 const HELLO = { protocol: 1, version: '0.1.0', gateway: 'http://127.0.0.1:47800', gatewayPort: 47800, peerPort: 47801 };
 const quiet = { warn() {} };
@@ -90,7 +105,7 @@ test('replies are matched to requests by id, in any order', async () => {
   await host.connect();
   const first = host.request('sites.list');
   const second = host.request('status');
-  await sleep(0);
+  await waitFor('both requests to reach the host', () => held.length === 2);
   const [m1, m2] = held;
   assert.notEqual(m1.id, m2.id);
   ports[0].deliver({ id: m2.id, action: 'status', ok: true, data: { which: 'second' } });
@@ -139,7 +154,8 @@ test('a hello without a reply times out and the port is closed', async () => {
   assert.equal(host.snapshot.state, 'error');
 });
 
-test('host not installed (Chrome wording) names installer/install.sh and is not retried', async () => {
+test('host not installed (Chrome wording) names installer/install.sh and is not retried', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { host, ports } = setup({
     respond: (m, port) => port.drop('Specified native messaging host not found.'),
     reconnect: { initialDelayMs: 5, maxDelayMs: 10 },
@@ -149,7 +165,7 @@ test('host not installed (Chrome wording) names installer/install.sh and is not 
     assert.match(error.message, /installer\/install\.sh/);
     return true;
   });
-  await sleep(30);
+  t.mock.timers.runAll(); // a retry, had one been scheduled, would run now
   assert.equal(ports.length, 1, 'no automatic retry when the user must act');
   assert.equal(host.snapshot.error.kind, 'not-installed');
   // the next request tries again (the user may have run the installer meanwhile)
@@ -186,11 +202,11 @@ test('a disconnect fails pending requests, then the host reconnects with backoff
   host.onState((s) => states.push(s.state));
   await host.connect();
   const pending = host.request('status'); // never answered
-  await sleep(0);
+  await waitFor('the request to reach the host', () => ports[0].sent.length === 2);
   ports[0].drop('Native host has exited.');
   await assert.rejects(pending, (error) => error.kind === ErrorKind.EXITED);
   assert.equal(host.snapshot.state, 'error');
-  await sleep(40);
+  await waitFor('the reconnection', () => host.snapshot.state === 'connected');
   assert.equal(ports.length, 2, 'reconnected once');
   assert.equal(host.snapshot.state, 'connected');
   assert.deepEqual(states, ['connecting', 'connected', 'error', 'connecting', 'connected']);
@@ -263,15 +279,16 @@ test('pushed events reach event listeners', async () => {
   assert.deepEqual(events, [{ event: 'site.progress', data: { done: 3 } }]);
 });
 
-test('close() fails pending requests with "closed" and does not reconnect', async () => {
+test('close() fails pending requests with "closed" and does not reconnect', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { host, ports } = setup({ reconnect: { initialDelayMs: 5, maxDelayMs: 5 } });
   await host.connect();
   const pending = host.request('status');
-  await sleep(0);
+  await waitFor('the request to reach the host', () => ports[0].sent.length === 2);
   host.close();
   await assert.rejects(pending, (error) => error.kind === ErrorKind.CLOSED);
   assert.equal(ports[0].closed, true);
-  await sleep(20);
+  t.mock.timers.runAll(); // a reconnection, had one been scheduled, would run now
   assert.equal(ports.length, 1);
   assert.equal(host.snapshot.state, 'idle');
 });
@@ -300,7 +317,7 @@ test('a host that cannot reach its engine (code 7) is "engine unavailable", on h
     return true;
   });
   assert.equal(host.snapshot.error.kind, 'engine-unavailable');
-  await waitUntil(() => ports.length >= 2);
+  await waitFor('the retry', () => ports.length >= 2);
   host.close();
 
   const later = setup({
@@ -308,11 +325,3 @@ test('a host that cannot reach its engine (code 7) is "engine unavailable", on h
   });
   await assert.rejects(later.host.request('sites.list'), (error) => error.kind === ErrorKind.ENGINE && error.code === 7);
 });
-
-async function waitUntil(condition, ms = 1000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
