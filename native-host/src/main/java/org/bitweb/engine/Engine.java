@@ -56,6 +56,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** A site read this recently is on screen: the storage limit leaves it alone. */
     private static final Duration ON_SCREEN = Duration.ofMinutes(1);
+    /** How often lookups nobody asks for, and fetched sites nobody reads, are let go. */
+    private static final Duration SWEEP = Duration.ofSeconds(5);
 
     private final StateDir dir;
     private final SiteStore store;
@@ -86,7 +88,8 @@ public final class Engine implements AutoCloseable {
         this.local = new LocalSites(dir, swarm.runtime, swarm.resume, swarm.sharing, this::reported);
         this.remote = new RemoteSites(dir, swarm.runtime, swarm.resume, swarm.hints, swarm.nudge,
                 options.metadataTimeout(), options.stallTimeout(), new RemoteSites.Hooks(
-                        ih -> keySites().olderVersions(ih), this::recordVisit, swarm::collectPeersNow, swarm::forget));
+                        ih -> keySites().olderVersions(ih), this::recordVisit, swarm::collectPeersNow, swarm::forget),
+                RemoteSites.Limits.DEFAULTS);
         this.keySites = new KeySites(this, MutableStore.open(dir), KeyRing.of(dir), dht.orElse(null));
         this.storageLimit = new StorageLimit(dir, store, ih -> remote.inUse(ih, ON_SCREEN), this::remove);
         this.gateway = new Gateway(new SiteSource() {
@@ -98,6 +101,11 @@ public final class Engine implements AutoCloseable {
             @Override
             public Lookup fetch(SiteAddress address, Duration wait) {
                 return Engine.this.fetch(address, List.of(), wait);
+            }
+
+            @Override
+            public Lookup fetch(SiteAddress address, Duration wait, Demand demand) {
+                return Engine.this.fetch(address, List.of(), wait, demand);
             }
         }, options.gatewayPort());
     }
@@ -126,7 +134,9 @@ public final class Engine implements AutoCloseable {
             engine.keySites.watch(engine.swarm.copies);
             engine.openSites();
             engine.keySites.start();
-            engine.maintenance.scheduleWithFixedDelay(engine::enforceStorageLimit, 1, 1, TimeUnit.MINUTES);
+            engine.every(Duration.ofMinutes(1), "enforcing the storage limit", engine::enforceStorageLimit);
+            engine.every(SWEEP, "letting go of unused fetches", () -> engine.remote.sweep(System.currentTimeMillis()));
+            engine.every(Duration.ofSeconds(1), "reporting seeded sites", engine.local::report);
             engine.lanDiscovery(options.lanDiscovery());
             log.info("engine up: gateway {}, peer port {}, {} sites", engine.gatewayAddress(), listener.port(),
                     store.list().size());
@@ -141,6 +151,17 @@ public final class Engine implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Runs a task periodically; a failure is logged and the task runs again next time (a scheduled task that throws would not). */
+    private void every(Duration period, String what, Runnable task) {
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed; trying again in {} s", what, period.toSeconds(), e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The DHT node, unless this run goes without one (no DHT configured, or a SOCKS5 proxy: UDP cannot go through it). */
@@ -251,6 +272,11 @@ public final class Engine implements AutoCloseable {
         return options.metadataTimeout();
     }
 
+    /** The sites being fetched from the swarm (tests look at their limits). */
+    public RemoteSites fetches() {
+        return remote;
+    }
+
     /** Pieces bt hashed when it last started a site; -1 if it has not. Fast resume makes this 0. */
     public int piecesHashedAtStart(String infohash) {
         return swarm.resume.hashedAtStart(infohash);
@@ -335,6 +361,11 @@ public final class Engine implements AutoCloseable {
      * @param peers peers to ask first (a magnet link's hints); the DHT finds the others
      */
     public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait) {
+        return fetch(address, peers, wait, SiteSource.Demand.VISIT);
+    }
+
+    /** {@link #fetch(SiteAddress, List, Duration)} for a request of a known kind (the gateway's). */
+    public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait, SiteSource.Demand demand) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
             return keySites.fetch(address, peers, wait);
         }
@@ -343,7 +374,7 @@ public final class Engine implements AutoCloseable {
         if (mine.isPresent()) {
             return new SiteSource.Lookup.Ready(mine.get());
         }
-        SiteSource.Lookup lookup = remote.lookup(ih, peers, wait);
+        SiteSource.Lookup lookup = remote.lookup(ih, peers, wait, demand);
         if (lookup instanceof SiteSource.Lookup.Ready) {
             touch(ih);
         }

@@ -6,10 +6,13 @@ import bt.metainfo.TorrentId;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
 import bt.peer.IPeerRegistry;
+import bt.processor.ProcessorFactory;
+import com.google.inject.Singleton;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import org.bitweb.bt.DistinctFiles;
 import org.bitweb.bt.PeerListener;
+import org.bitweb.bt.SiteProcessing;
 import org.bitweb.bt.TransferModule;
 import org.bitweb.bt.Tuning;
 import org.bitweb.dht.DhtNode;
@@ -111,6 +114,8 @@ final class Swarm implements AutoCloseable {
                     binder.bind(ChunkVerifier.class).toInstance(resume); // trusts a site's record of verified pieces
                     // pad files of one length share a name, which bt 1.10 cannot tell apart
                     binder.bind(IMetadataService.class).toInstance(new DistinctFiles());
+                    // no thread per torrent while it waits for metadata, pieces or nothing at all
+                    binder.bind(ProcessorFactory.class).to(SiteProcessing.class).in(Singleton.class);
                 });
         dhtPeers.ifPresent(peers -> builder.module(peers.module()));
         if (options.socks5Proxy() != null) {

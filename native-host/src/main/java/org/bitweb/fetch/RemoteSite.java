@@ -57,8 +57,8 @@ public final class RemoteSite implements SiteView {
     private final Object signal = new Object();
     private volatile TorrentInfo info;
     private volatile String failure;
-    private volatile SiteStats stats = SiteStats.NONE;
     private volatile long lastUsed = System.currentTimeMillis();
+    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
     private volatile FileIndex files = FileIndex.EMPTY;
     private BtClient client;
 
@@ -92,7 +92,7 @@ public final class RemoteSite implements SiteView {
      * @param onMetadata told once the site's file list is known and stored
      */
     public synchronized void start(List<InetSocketAddress> peers, Consumer<TorrentInfo> onMetadata) throws IOException {
-        Files.createDirectories(siteDir);
+        // the site's folder is made when its file list arrives: a lookup that finds nothing leaves nothing
         Path torrentFile = siteDir.resolve(SiteFiles.TORRENT);
         SafeStorage storage = new SafeStorage(siteDir.resolve(SiteFiles.DATA), infohash);
         var builder = Bt.client(runtime)
@@ -119,6 +119,7 @@ public final class RemoteSite implements SiteView {
                         throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
                     }
                     storage.withInfo(parsed);
+                    Files.createDirectories(siteDir);
                     AtomicFiles.write(torrentFile, torrentFileBytes(raw));
                     reuseOlderVersions(parsed);
                     onMetadata.accept(parsed); // recorded before anyone is told the site is ready
@@ -136,20 +137,13 @@ public final class RemoteSite implements SiteView {
             }
         });
         client = builder.build();
-        client.startAsync(state -> {
-                    stats = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
-                            state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal());
-                    connected = state.getConnectedPeers().stream()
-                            .map(key -> new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())).toList();
-                }, 500)
-                .whenComplete((result, error) -> {
-                    if (error != null) {
-                        fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
-                    }
-                });
+        client.startAsync().whenComplete((result, error) -> {
+            if (error != null) {
+                fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
+            }
+        });
     }
 
-    private volatile List<InetSocketAddress> connected = List.of();
     private volatile Function<TorrentInfo, List<VersionReuse.Donor>> donors = info -> List.of();
     private volatile VersionReuse.Reused reused;
 
@@ -193,15 +187,15 @@ public final class RemoteSite implements SiteView {
     }
 
     /**
-     * The peers connected for this site now. The report every 0.5 s lags: an update learned right
-     * after the page was read found no peers to ask for it and waited for the DHT instead.
+     * The peers connected for this site now, read from bt's session (a periodic report lagged: an
+     * update learned right after the page was read found no peers to ask and waited for the DHT).
      */
     public List<InetSocketAddress> connectedPeers() {
-        return runtime.service(bt.torrent.TorrentRegistry.class).getDescriptor(torrentId)
-                .flatMap(bt.torrent.TorrentDescriptor::getSessionState)
+        return torrents.getDescriptor(torrentId)
+                .flatMap(TorrentDescriptor::getSessionState)
                 .map(state -> state.getConnectedPeers().stream()
                         .map(key -> new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())).toList())
-                .orElse(connected);
+                .orElse(List.of());
     }
 
     /** {"info": raw} : a torrent file around metadata that came from peers, byte for byte. */
@@ -238,7 +232,7 @@ public final class RemoteSite implements SiteView {
         if (info != null) {
             return Stage.READY;
         }
-        return stats.peers() == 0 ? Stage.FINDING_PEERS : Stage.FETCHING_METADATA;
+        return stats().peers() == 0 ? Stage.FINDING_PEERS : Stage.FETCHING_METADATA;
     }
 
     public String failure() {
@@ -246,7 +240,7 @@ public final class RemoteSite implements SiteView {
     }
 
     public SiteStats stats() {
-        return stats;
+        return SiteStats.of(torrents, torrentId);
     }
 
     public Optional<TorrentInfo> info() {
@@ -261,19 +255,34 @@ public final class RemoteSite implements SiteView {
         picker.wholeSite(keep);
     }
 
+    /** Whether every piece is wanted, not only what readers ask for ("keep this site", bitweb get). */
+    public boolean keepsWholeSite() {
+        return picker.wholeSite();
+    }
+
     /** Waits until the file list is known, the fetch failed, or {@code wait} passes. */
     public boolean awaitMetadata(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (signal) {
-            while (info == null && failure == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        waiters.incrementAndGet();
+        try {
+            synchronized (signal) {
+                while (info == null && failure == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    signal.wait(Math.max(1, left / 1_000_000));
                 }
-                signal.wait(Math.max(1, left / 1_000_000));
             }
+            return info != null;
+        } finally {
+            waiters.decrementAndGet();
         }
-        return info != null;
+    }
+
+    /** Whether someone waits for the file list right now (a long {@code site.fetch}, say). */
+    public boolean awaited() {
+        return waiters.get() > 0;
     }
 
     /** bt's bitfield of verified pieces, once bt has checked the data. */

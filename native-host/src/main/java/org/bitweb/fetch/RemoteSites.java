@@ -3,8 +3,10 @@ package org.bitweb.fetch;
 import bt.metainfo.TorrentId;
 import bt.runtime.BtRuntime;
 import org.bitweb.discovery.PeerHints;
+import org.bitweb.gateway.SiteSource.Demand;
 import org.bitweb.gateway.SiteSource.Lookup;
 import org.bitweb.site.FastResume;
+import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteFiles;
 import org.bitweb.site.SiteStats;
 import org.bitweb.site.VersionReuse;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +49,35 @@ public final class RemoteSites implements AutoCloseable {
                         Consumer<TorrentId> collectPeers, Consumer<TorrentId> forgotten) {
     }
 
+    /**
+     * What a page can make the engine do (issue 12): a page that embeds images from 300 made-up
+     * sites must not start 300 lookups, each with its threads and folder, that stay forever.
+     *
+     * @param lookups      most lookups at once that have no file list yet
+     * @param embedLookups most of those that only embedded resources asked for; a navigation may
+     *                     take the place of one of them, an embed never takes a navigation's
+     * @param unasked      a lookup nobody asked for this long is dropped (an open loading page
+     *                     asks every second)
+     * @param idle         a fetched site nobody read this long is stopped; its files stay, and
+     *                     the next request starts it again from them
+     */
+    public record Limits(int lookups, int embedLookups, Duration unasked, Duration idle) {
+        public static final Limits DEFAULTS = new Limits(32, 8, Duration.ofSeconds(15), Duration.ofMinutes(10));
+
+        public Limits {
+            if (lookups < 1 || embedLookups < 1 || embedLookups > lookups) {
+                throw new IllegalArgumentException("need 1 <= embedLookups <= lookups, not " + embedLookups + ", " + lookups);
+            }
+        }
+    }
+
+    /** When a site was last asked for, and whether a navigation ever asked. */
+    private record Asked(long at, boolean visited) {
+        Asked again(Demand demand, long now) {
+            return new Asked(now, visited || demand == Demand.VISIT);
+        }
+    }
+
     private final StateDir dir;
     private final BtRuntime runtime;
     private final FastResume resume;
@@ -54,11 +86,14 @@ public final class RemoteSites implements AutoCloseable {
     private final Duration metadataTimeout;
     private final Duration stallTimeout;
     private final Hooks hooks;
+    private final Limits limits;
     private final Map<String, RemoteSite> sites = new ConcurrentHashMap<>();
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, Asked> asked = new ConcurrentHashMap<>();
 
     public RemoteSites(StateDir dir, BtRuntime runtime, FastResume resume, PeerHints hints, AssignmentNudge nudge,
-                       Duration metadataTimeout, Duration stallTimeout, Hooks hooks) {
+                       Duration metadataTimeout, Duration stallTimeout, Hooks hooks, Limits limits) {
+        this.limits = limits;
         this.dir = dir;
         this.runtime = runtime;
         this.resume = resume;
@@ -71,6 +106,17 @@ public final class RemoteSites implements AutoCloseable {
 
     /** The fetch of a site, started if none runs; {@code peers} are asked first (a link's hints). */
     public RemoteSite open(String ih, List<InetSocketAddress> peers) throws IOException {
+        return open(ih, peers, Demand.VISIT);
+    }
+
+    /**
+     * Like {@link #open(String, List)}, for a request of a known kind.
+     *
+     * @throws Busy when as many lookups run as the limits allow and none may give way
+     */
+    public RemoteSite open(String ih, List<InetSocketAddress> peers, Demand demand) throws IOException {
+        long now = System.currentTimeMillis();
+        asked.merge(ih, new Asked(now, demand == Demand.VISIT), (old, fresh) -> old.again(demand, now));
         RemoteSite existing = sites.get(ih);
         if (existing != null) {
             hints.add(existing.torrentId(), peers);
@@ -84,6 +130,9 @@ public final class RemoteSites implements AutoCloseable {
             existing = sites.get(ih);
             if (existing != null) {
                 return existing;
+            }
+            if (!Files.exists(dir.site(ih).resolve(SiteFiles.TORRENT))) {
+                makeRoom(ih, demand); // a lookup, not a site whose file list is here already
             }
             RemoteSite site = new RemoteSite(ih, dir.site(ih), runtime, resume, false, stallTimeout);
             hints.add(site.torrentId(), peers);
@@ -110,10 +159,12 @@ public final class RemoteSites implements AutoCloseable {
      * A fetch that failed, or found no file list within the metadata timeout, is dropped, so a
      * reload starts over.
      */
-    public Lookup lookup(String ih, List<InetSocketAddress> peers, Duration wait) {
+    public Lookup lookup(String ih, List<InetSocketAddress> peers, Duration wait, Demand demand) {
         RemoteSite site;
         try {
-            site = open(ih, peers);
+            site = open(ih, peers, demand);
+        } catch (Busy e) {
+            return new Lookup.Unknown(e.getMessage());
         } catch (IOException | RuntimeException e) {
             // which sites a person visits stays out of the log above debug level
             log.warn("cannot start fetching a site: {}", e.toString());
@@ -178,10 +229,104 @@ public final class RemoteSites implements AutoCloseable {
             return; // another caller got there first
         }
         started.remove(ih);
+        asked.remove(ih);
         hints.forget(site.torrentId());
         nudge.unregister(site.torrentId());
         hooks.forgotten().accept(site.torrentId());
         site.stop();
+        if (site.info().isEmpty()) {
+            deleteLeftovers(ih);
+        }
+    }
+
+    /** A lookup that never got a file list leaves nothing on disk (an older engine made the folder at once). */
+    private void deleteLeftovers(String ih) {
+        Path folder = dir.site(ih);
+        if (Files.exists(folder) && !Files.exists(folder.resolve(SiteFiles.TORRENT))) {
+            try {
+                Publisher.deleteTree(folder);
+            } catch (IOException e) {
+                log.debug("cannot delete the folder of a lookup that found nothing: {}", e.toString());
+            }
+        }
+    }
+
+    /** Too many lookups run and none may give way: the request is refused, with what to do. */
+    public static final class Busy extends IOException {
+        Busy(int running) {
+            super("BitWeb is already looking for " + running + " sites that pages on this computer asked for. "
+                    + "Close pages you do not need, or reload in a few seconds.");
+        }
+    }
+
+    /** Lookups that have no file list yet, least recently asked first. */
+    private List<String> lookups(boolean embedOnly) {
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, RemoteSite> entry : sites.entrySet()) {
+            Asked when = asked.get(entry.getKey());
+            if (entry.getValue().info().isEmpty() && !(embedOnly && when != null && when.visited())) {
+                found.add(entry.getKey());
+            }
+        }
+        found.sort(Comparator.comparingLong(ih -> asked.getOrDefault(ih, new Asked(0, false)).at()));
+        return found;
+    }
+
+    /** Drops the least recently asked lookup the new one may replace, if the limits say one must go. */
+    private void makeRoom(String ih, Demand demand) throws Busy {
+        List<String> all = lookups(false);
+        List<String> embedOnly = lookups(true);
+        String drop = null;
+        if (demand == Demand.EMBED && embedOnly.size() >= limits.embedLookups()) {
+            drop = embedOnly.get(0);
+        } else if (all.size() >= limits.lookups()) {
+            if (!embedOnly.isEmpty()) {
+                drop = embedOnly.get(0);
+            } else if (demand == Demand.VISIT) {
+                drop = all.get(0);
+            } else {
+                asked.remove(ih);
+                throw new Busy(all.size());
+            }
+        }
+        if (drop != null) {
+            log.debug("dropping the lookup of {} for a newer one", drop);
+            stop(drop);
+        }
+    }
+
+    /**
+     * Drops lookups nobody asks for any more or that found no file list in time, and stops
+     * fetched sites nobody read for a while (not those kept whole). Run every few seconds.
+     *
+     * @return how many were dropped or stopped
+     */
+    public int sweep(long now) {
+        int swept = 0;
+        for (Map.Entry<String, RemoteSite> entry : sites.entrySet()) {
+            String ih = entry.getKey();
+            RemoteSite site = entry.getValue();
+            long lastAsked = asked.getOrDefault(ih, new Asked(0, false)).at();
+            boolean stale;
+            if (site.awaited()) {
+                stale = false;
+            } else if (site.info().isEmpty()) {
+                stale = now - lastAsked > limits.unasked().toMillis()
+                        || now - started.getOrDefault(ih, now) > metadataTimeout.toMillis();
+            } else {
+                stale = !site.keepsWholeSite() && now - Math.max(lastAsked, site.lastUsed()) > limits.idle().toMillis();
+            }
+            if (stale) {
+                forget(ih, site);
+                swept++;
+            }
+        }
+        return swept;
+    }
+
+    /** How many sites are fetched or looked up now. */
+    public int count() {
+        return sites.size();
     }
 
     /** Older versions of the key site whose version {@code ih} is, that this machine has on disk, newest first. */

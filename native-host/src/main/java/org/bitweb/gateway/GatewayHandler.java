@@ -137,7 +137,7 @@ final class GatewayHandler extends Handler.Abstract {
             return;
         }
 
-        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT);
+        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT, demand(request));
         if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
             page(request, response, callback, HttpStatus.NOT_FOUND_404, "Site not available", unknown.reason());
             return;
@@ -400,5 +400,19 @@ final class GatewayHandler extends Handler.Abstract {
                 LOG.debug("closing a site stream", e);
             }
         }
+    }
+
+    /**
+     * A navigation (a tab or frame opening the page) or an embedded resource. Browsers say so in
+     * Sec-Fetch-Mode where the origin is trustworthy (*.bitweb.localhost); through the proxy form
+     * only the Accept header tells: navigations ask for text/html first.
+     */
+    static SiteSource.Demand demand(Request request) {
+        String mode = request.getHeaders().get("Sec-Fetch-Mode");
+        if (mode != null) {
+            return mode.equals("navigate") ? SiteSource.Demand.VISIT : SiteSource.Demand.EMBED;
+        }
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return accept != null && accept.startsWith("text/html") ? SiteSource.Demand.VISIT : SiteSource.Demand.EMBED;
     }
 }

@@ -22,6 +22,17 @@ public interface SiteSource {
                 .orElseGet(() -> new Lookup.Unknown("The site " + address.label() + " is not known to this engine."));
     }
 
+    /**
+     * {@link #fetch(SiteAddress, Duration)} for a request of a known kind: a page a tab navigates
+     * to may take the place of lookups that only embedded resources started, never the reverse.
+     */
+    default Lookup fetch(SiteAddress address, Duration wait, Demand demand) {
+        return fetch(address, wait);
+    }
+
+    /** Who asks for a site: a tab (or frame) navigating to it, or a page embedding a resource of it. */
+    enum Demand { VISIT, EMBED }
+
     /** What a fetch found. */
     sealed interface Lookup {
         /** Readable now. */

@@ -5,7 +5,9 @@ import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
-import bt.torrent.TorrentSessionState;
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
+import org.bitweb.address.Hex;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.privacy.SharingPolicy;
 import org.bitweb.store.SiteRecord;
@@ -38,8 +40,11 @@ public final class LocalSites implements AutoCloseable {
     private final SharingPolicy sharing;
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
     private final Map<String, BtClient> clients = new ConcurrentHashMap<>();
-    private final Map<String, SiteStats> stats = new ConcurrentHashMap<>();
-    private final Map<String, Set<InetAddress>> peerAddresses = new ConcurrentHashMap<>();
+    /** The figures last passed on, per seeded site: only changes are. */
+    private final Map<String, SiteStats> reported = new ConcurrentHashMap<>();
+    /** Seeded sites bt is hashing in full (no record of their pieces yet). */
+    private final Set<String> unrecorded = ConcurrentHashMap.newKeySet();
+    private final TorrentRegistry torrents;
     /** Told the infohash of a seeded site whose transfer figures changed. */
     private final Consumer<String> changed;
 
@@ -49,6 +54,7 @@ public final class LocalSites implements AutoCloseable {
         this.resume = resume;
         this.sharing = sharing;
         this.changed = changed;
+        this.torrents = runtime.service(TorrentRegistry.class);
     }
 
     /**
@@ -84,25 +90,32 @@ public final class LocalSites implements AutoCloseable {
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);
-        boolean[] recorded = {resumed};
-        client.startAsync(state -> {
-            if (!recorded[0] && state.getPiecesTotal() > 0 && state.getPiecesRemaining() == 0) {
-                recorded[0] = true; // hashed in full once: the next start trusts the record
-                recordAllVerified(ih);
+        if (!resumed) {
+            unrecorded.add(ih); // bt hashes it in full once; then the record lets the next start trust it
+        }
+        client.startAsync().whenComplete((result, error) -> {
+            if (error != null) {
+                log.warn("seeding {} stopped: {}", ih, error.toString());
             }
-            report(ih, state);
-        }, 1000);
+        });
         log.info("seeding {} ({}, {} bytes)", ih, record.name(), record.size());
     }
 
-    private void report(String ih, TorrentSessionState state) {
-        Set<InetAddress> addresses = new HashSet<>();
-        state.getConnectedPeers().forEach(key -> addresses.add(key.getPeer().getInetAddress()));
-        peerAddresses.put(ih, addresses);
-        SiteStats now = new SiteStats(state.getConnectedPeers().size(), state.getUploaded(),
-                state.getDownloaded(), state.getPiecesComplete(), state.getPiecesTotal());
-        if (!now.equals(stats.put(ih, now))) {
-            changed.accept(ih);
+    /**
+     * Looks at every seeded site once: tells who listens which sites' figures changed, and
+     * records the pieces of a site bt finished hashing. One pass for all sites, every second or
+     * so, instead of a thread per site (bt's client listener).
+     */
+    public void report() {
+        for (String ih : clients.keySet()) {
+            SiteStats now = stats(ih);
+            if (unrecorded.contains(ih) && now.piecesTotal() > 0 && now.piecesComplete() == now.piecesTotal()) {
+                unrecorded.remove(ih);
+                recordAllVerified(ih);
+            }
+            if (!now.equals(reported.put(ih, now))) {
+                changed.accept(ih);
+            }
         }
     }
 
@@ -130,8 +143,8 @@ public final class LocalSites implements AutoCloseable {
                 log.debug("stop {}: {}", ih, e.toString());
             }
         }
-        stats.remove(ih);
-        peerAddresses.remove(ih);
+        reported.remove(ih);
+        unrecorded.remove(ih);
     }
 
     /** Stops sharing a site and forgets it: its files are about to go. */
@@ -148,14 +161,21 @@ public final class LocalSites implements AutoCloseable {
         return views.containsKey(ih);
     }
 
-    /** Transfer figures of a seeded site, as of its last report (about every second). */
+    /** Transfer figures of a seeded site now ({@link SiteStats#NONE} if it is not seeded). */
     public SiteStats stats(String ih) {
-        return stats.getOrDefault(ih, SiteStats.NONE);
+        return clients.containsKey(ih) ? SiteStats.of(torrents, torrentId(ih)) : SiteStats.NONE;
     }
 
-    /** Addresses of the peers connected for a seeded site, as of its last report. */
+    /** Addresses of the peers connected for a seeded site now. */
     public Set<InetAddress> peerAddresses(String ih) {
-        return peerAddresses.getOrDefault(ih, Set.of());
+        Set<InetAddress> addresses = new HashSet<>();
+        torrents.getDescriptor(torrentId(ih)).flatMap(d -> d.getSessionState()).ifPresent(state ->
+                state.getConnectedPeers().forEach(key -> addresses.add(key.getPeer().getInetAddress())));
+        return addresses;
+    }
+
+    private static TorrentId torrentId(String ih) {
+        return TorrentId.fromBytes(Hex.decode(ih));
     }
 
     @Override

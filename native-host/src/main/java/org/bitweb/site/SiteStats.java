@@ -1,6 +1,23 @@
 package org.bitweb.site;
 
-/** Live transfer figures of one site, as last reported by its torrent session. */
+import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.TorrentSessionState;
+
+/** Live transfer figures of one site, read from its torrent session when asked. */
 public record SiteStats(int peers, long uploaded, long downloaded, int piecesComplete, int piecesTotal) {
     public static final SiteStats NONE = new SiteStats(0, 0, 0, 0, 0);
+
+    public static SiteStats of(TorrentSessionState state) {
+        return new SiteStats(state.getConnectedPeers().size(), state.getUploaded(), state.getDownloaded(),
+                state.getPiecesComplete(), state.getPiecesTotal());
+    }
+
+    /**
+     * A torrent's figures now, or {@link #NONE} while it has no session. Read on demand: a report
+     * per site every second cost a thread per site (bt's client listener) and its garbage.
+     */
+    public static SiteStats of(TorrentRegistry torrents, TorrentId torrent) {
+        return torrents.getDescriptor(torrent).flatMap(d -> d.getSessionState()).map(SiteStats::of).orElse(NONE);
+    }
 }
