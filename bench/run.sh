@@ -5,7 +5,8 @@
 #   bench/run.sh host    native host: status round trip p50/p99, publish, fetch vs gateway
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
-#   (open/host take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
+#   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
+#   (open/host/sites take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent).
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
 # org.bitweb.bench.ThroughputBench. Data goes to /tmp/bitweb-bench-* and is removed afterwards.
@@ -24,6 +25,7 @@ case "${1:-}" in
   open) shift; main=org.bitweb.bench.OpenBench ;;
   host) shift; main=org.bitweb.bench.HostBench ;;
   engine) shift; main=org.bitweb.bench.EngineBench ;;
+  sites) shift; main=org.bitweb.bench.SitesBench ;;
   throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
   *) main=org.bitweb.bench.ThroughputBench ;;
 esac

@@ -109,7 +109,7 @@ public final class EngineBench {
             // warm-up: JIT and class loading, once per variant
             for (var v : variants.entrySet()) {
                 BitwebSeeder seeder = seeders.get(v.getKey());
-                String warm = seeder.engine().publish(warmSite, org.bitweb.engine.Publisher.Progress.NONE).address();
+                String warm = seeder.engine().publish(warmSite, org.bitweb.site.Publisher.Progress.NONE).address();
                 download(work.resolve("warm"), SiteAddress.parseLabel(warm), List.of(seeder.peerAddress()), v.getValue(), 32L << 20);
             }
             log("warmed up");

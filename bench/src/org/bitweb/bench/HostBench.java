@@ -1,10 +1,10 @@
 package org.bitweb.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.bitweb.engine.EngineDaemon;
+import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.messaging.Frames;
-import org.bitweb.messaging.Json;
+import org.bitweb.json.Json;
 import org.bitweb.store.StateDir;
 
 import java.io.InputStream;

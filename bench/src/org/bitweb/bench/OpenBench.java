@@ -3,7 +3,7 @@ package org.bitweb.bench;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
-import org.bitweb.engine.Publisher;
+import org.bitweb.site.Publisher;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.store.StateDir;
 

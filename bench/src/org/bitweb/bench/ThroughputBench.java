@@ -140,7 +140,7 @@ public final class ThroughputBench {
 
     /** JIT and class loading out of the way: one small download with each bt config family. */
     private void warmUp(BitwebSeeder engine, Path warmSite) throws Exception {
-        var status = engine.engine().publish(warmSite, org.bitweb.engine.Publisher.Progress.NONE);
+        var status = engine.engine().publish(warmSite, org.bitweb.site.Publisher.Progress.NONE);
         Path torrent = engine.engine().stateDir().site(status.address()).resolve("site.torrent");
         for (Config config : List.of(BtDownload.defaultConfig(), tunedClient())) {
             Path save = work.resolve("warm");
