@@ -18,6 +18,11 @@ public record SiteStats(int peers, long uploaded, long downloaded, int piecesCom
      * per site every second cost a thread per site (bt's client listener) and its garbage.
      */
     public static SiteStats of(TorrentRegistry torrents, TorrentId torrent) {
-        return torrents.getDescriptor(torrent).flatMap(d -> d.getSessionState()).map(SiteStats::of).orElse(NONE);
+        return torrents.getDescriptor(torrent).flatMap(d -> d.getSessionState().map(state -> {
+            SiteStats now = of(state);
+            // until bt has checked the data (the torrent starts after that) its count means nothing yet
+            return d.getDataDescriptor() == null || !d.isActive()
+                    ? new SiteStats(now.peers, now.uploaded, now.downloaded, 0, 0) : now;
+        })).orElse(NONE);
     }
 }
