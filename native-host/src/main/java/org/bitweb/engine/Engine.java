@@ -24,6 +24,7 @@ import org.bitweb.store.StateDir;
 import org.bitweb.torrent.TorrentInfo;
 import org.bitweb.updates.KeySites;
 import org.bitweb.updates.MutableStore;
+import org.bitweb.updates.Torrents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ import java.util.function.Consumer;
  * call to the one that does the work: {@link LocalSites} (published and seeded), {@link RemoteSites}
  * (fetched on demand), {@link KeySites} (updatable sites), {@link StorageLimit}.
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements AutoCloseable, Torrents {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** A site read this recently is on screen: the storage limit leaves it alone. */
     private static final Duration ON_SCREEN = Duration.ofMinutes(1);

@@ -1,6 +1,5 @@
 package org.bitweb.updates;
 
-import org.bitweb.engine.Engine;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteStatus;
 import org.bitweb.address.SiteAddress;
@@ -49,7 +48,7 @@ import java.util.function.Consumer;
 public final class KeySites implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeySites.class);
 
-    private final Engine engine;
+    private final Torrents torrents;
     private final MutableStore store;
     private final KeyRing ring;
     private final DhtNode dht;
@@ -83,8 +82,8 @@ public final class KeySites implements AutoCloseable {
     /** Which versions another peer holds in full; null until the engine connects it. */
     private volatile CopiesElsewhere copies;
 
-    public KeySites(Engine engine, MutableStore store, KeyRing ring, DhtNode dht) {
-        this.engine = engine;
+    public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
+        this.torrents = torrents;
         this.store = store;
         this.ring = ring;
         this.dht = dht;
@@ -195,18 +194,18 @@ public final class KeySites implements AutoCloseable {
         String before = served.get(site);
         if (before != null && !before.equals(record.infohash())) {
             // a newer version is known: serve the one on screen until the new one's file list is here
-            SiteSource.Lookup fresh = engine.fetch(current, peers, Duration.ZERO);
+            SiteSource.Lookup fresh = torrents.fetch(current, peers, Duration.ZERO);
             if (fresh instanceof SiteSource.Lookup.Ready) {
                 served.put(site, record.infohash());
                 return fresh;
             }
-            Optional<SiteView> old = engine.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, before));
+            Optional<SiteView> old = torrents.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, before));
             if (old.isPresent()) {
                 return new SiteSource.Lookup.Ready(old.get());
             }
             return fresh;
         }
-        SiteSource.Lookup lookup = engine.fetch(current, peers, wait);
+        SiteSource.Lookup lookup = torrents.fetch(current, peers, wait);
         if (lookup instanceof SiteSource.Lookup.Ready) {
             served.put(site, record.infohash());
         }
@@ -228,7 +227,7 @@ public final class KeySites implements AutoCloseable {
 
     /** The version to show without fetching anything: for {@link SiteSource#site}. */
     public Optional<SiteView> view(SiteAddress site) {
-        return currentVersion(site).flatMap(ih -> engine.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
+        return currentVersion(site).flatMap(ih -> torrents.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
     }
 
     /** The infohash a key site shows now: the version on screen, else the newest known. */
@@ -314,14 +313,14 @@ public final class KeySites implements AutoCloseable {
         } else if (served.containsKey(site)) {
             // someone reads the site: have the new version ready for the next page, asking first
             // the peers of the version on screen (its publisher and seeders likely have the new one)
-            prefetch(updated.infohash(), engine.connectedPeers(served.get(site)));
+            prefetch(updated.infohash(), torrents.connectedPeers(served.get(site)));
         }
         return true;
     }
 
     /** Starts fetching a version's file list so that the next navigation finds it ready. */
     private void prefetch(String infohash, List<InetSocketAddress> hints) {
-        executor.execute(() -> engine.fetch(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash), hints, Duration.ZERO));
+        executor.execute(() -> torrents.fetch(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash), hints, Duration.ZERO));
     }
 
     /** Fetches a version in full and shares it (a seeded key site follows its updates). */
@@ -340,12 +339,12 @@ public final class KeySites implements AutoCloseable {
 
     private void fetchAndSeed(String infohash) {
         SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
-        long deadline = System.nanoTime() + engine.metadataTimeout().toNanos();
+        long deadline = System.nanoTime() + torrents.metadataTimeout().toNanos();
         while (!seeding.isShutdown() && System.nanoTime() < deadline) {
-            SiteSource.Lookup lookup = engine.fetch(address, List.of(), Duration.ofSeconds(5));
+            SiteSource.Lookup lookup = torrents.fetch(address, List.of(), Duration.ofSeconds(5));
             if (lookup instanceof SiteSource.Lookup.Ready) {
                 try {
-                    engine.seed(infohash);
+                    torrents.seed(infohash);
                 } catch (IOException e) {
                     log.warn("cannot seed the current version of a kept site: {}", e.toString());
                 }
@@ -397,7 +396,7 @@ public final class KeySites implements AutoCloseable {
     public Published publish(Path folder, String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
         SiteKey key = ring.exists(keyName) ? ring.load(keyName) : ring.create(keyName);
         SiteAddress site = key.address(salt);
-        SiteStatus version = engine.publish(folder, progress);
+        SiteStatus version = torrents.publish(folder, progress);
         String ih = version.infohash();
         Optional<MutableItem> inDht = dht == null ? Optional.empty() : newestInDht(site);
         KeySiteRecord record;
@@ -608,7 +607,7 @@ public final class KeySites implements AutoCloseable {
     private boolean copiedElsewhere(String infohash) {
         CopiesElsewhere elsewhere = copies;
         return elsewhere != null && elsewhere.complete(infohash)
-                && engine.completion(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash)).orElse(0.0) >= 1.0;
+                && torrents.completion(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash)).orElse(0.0) >= 1.0;
     }
 
     /**
@@ -645,8 +644,8 @@ public final class KeySites implements AutoCloseable {
             }
             for (String ih : old) {
                 try {
-                    if (engine.site(ih).isPresent()) {
-                        engine.remove(ih);
+                    if (torrents.site(ih).isPresent()) {
+                        torrents.remove(ih);
                     }
                     served.remove(site, ih);
                     retired.add(ih);
@@ -675,7 +674,7 @@ public final class KeySites implements AutoCloseable {
             if (!listed.seeding()) {
                 continue;
             }
-            if (!listed.published() && !engine.site(listed.infohash()).map(SiteStatus::seeding).orElse(false)) {
+            if (!listed.published() && !torrents.site(listed.infohash()).map(SiteStatus::seeding).orElse(false)) {
                 ensureSeeded(listed.infohash()); // the round after a version could not be fetched
             }
             KeySiteRecord record = listed.pendingCheck() ? resignIfBehind(listed) : listed;
@@ -726,7 +725,7 @@ public final class KeySites implements AutoCloseable {
     // ------------------------------------------------------------------ the site list
 
     public SiteStatus status(KeySiteRecord record) {
-        SiteStatus version = engine.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
+        SiteStatus version = torrents.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
         return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName());
     }
 
@@ -766,7 +765,7 @@ public final class KeySites implements AutoCloseable {
             }
         }
         if (record.published()) {
-            engine.seed(record.infohash());
+            torrents.seed(record.infohash());
         } else {
             ensureSeeded(record.infohash());
         }
@@ -787,8 +786,8 @@ public final class KeySites implements AutoCloseable {
             store.put(record);
         }
         for (String ih : versions(record)) {
-            if (engine.site(ih).isPresent()) {
-                engine.unseed(ih);
+            if (torrents.site(ih).isPresent()) {
+                torrents.unseed(ih);
             }
         }
         return status(record);
@@ -799,8 +798,8 @@ public final class KeySites implements AutoCloseable {
         KeySiteRecord record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
         long freed = 0;
         for (String ih : versions(record)) {
-            if (engine.site(ih).isPresent()) {
-                freed += engine.remove(ih);
+            if (torrents.site(ih).isPresent()) {
+                freed += torrents.remove(ih);
             }
         }
         store.remove(site);
