@@ -685,7 +685,7 @@ public final class KeySites implements AutoCloseable {
                     // most likely the DHT holds a newer item (another machine published): take it
                     log.debug("re-put of {} refused: {}", site, error.getMessage());
                     revalidate(site);
-                } else if (error == null) {
+                } else {
                     log.debug("re-put {} seq {} to {} nodes", site, record.seq(), nodes);
                 }
             });
