@@ -294,7 +294,7 @@ public final class KeySites implements AutoCloseable {
                 return false;
             }
             updated = known.map(r -> r.withItem(verified.item(), verified.infohash()))
-                    .orElseGet(() -> new KeySiteRecord(site, verified.item(), verified.infohash(), null, false, System.currentTimeMillis(), false, List.of()));
+                    .orElseGet(() -> KeySiteRecord.learned(verified));
             try {
                 store.put(updated);
             } catch (IOException e) {
@@ -419,8 +419,8 @@ public final class KeySites implements AutoCloseable {
             }
             MutableItem chosen = item;
             record = known.map(r -> r.item().equals(chosen) ? r : r.withItem(chosen, ih))
-                    .orElseGet(() -> new KeySiteRecord(site, chosen, ih, keyName, true, System.currentTimeMillis(), false, List.of()))
-                    .withKeyName(keyName).withSeeding(true).withPendingCheck(dht == null);
+                    .orElseGet(() -> KeySiteRecord.published(chosen, ih, keyName))
+                    .publishedHere(keyName, dht == null);
             store.put(record);
             served.remove(site);
         }
@@ -497,8 +497,8 @@ public final class KeySites implements AutoCloseable {
             ring.recordSeq(keyName, salt, seq);
             MutableItem item = key.signItem(salt, seq, SiteValue.encode(version.infohash()));
             record = known.map(r -> r.withItem(item, version.infohash()))
-                    .orElseGet(() -> new KeySiteRecord(site, item, version.infohash(), keyName, true, System.currentTimeMillis(), true, List.of()))
-                    .withKeyName(keyName).withSeeding(true).withPendingCheck(true);
+                    .orElseGet(() -> KeySiteRecord.published(item, version.infohash(), keyName))
+                    .publishedHere(keyName, true);
         }
         store.put(record);
         return new PublishedOffline(site, version, record.seq());
@@ -708,8 +708,7 @@ public final class KeySites implements AutoCloseable {
                     long seq = Math.max(ring.lastSeq(key.name(), site.salt()), inDht.get().seq()) + 1;
                     ring.recordSeq(key.name(), site.salt(), seq);
                     MutableItem item = key.signItem(site.salt(), seq, SiteValue.encode(current.infohash()));
-                    next = new KeySiteRecord(site, item, current.infohash(), current.keyName(), current.seeding(),
-                            current.updated(), false, current.previous());
+                    next = current.resigned(item);
                     log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site, seq,
                             inDht.get().seq());
                 }

@@ -83,7 +83,7 @@ public final class MutableStore {
         SiteAddress site = SiteAddress.publicKey(Hex.decode(form.publicKey()), salt);
         ItemCheck.Verified verified = ItemCheck.verify(site, Hex.decode(form.publicKey()), salt, form.seq(),
                 Hex.decode(form.value()), Hex.decode(form.signature()), Optional.empty());
-        return new KeySiteRecord(site, verified.item(), verified.infohash(), form.key(), form.seeding(), form.updated(),
+        return new KeySiteRecord(verified.item(), verified.infohash(), form.key(), form.seeding(), form.updated(),
                 form.pendingCheck(), form.previous() == null ? List.of() : form.previous());
     }
 

@@ -20,8 +20,8 @@ class RetirementRuleTest {
 
     private static KeySiteRecord record(boolean seeding, long updated, List<String> previous) {
         SiteKey key = SiteKey.generate("blog");
-        return new KeySiteRecord(key.address(), key.signItem(new byte[0], 2, SiteValue.encode(CURRENT)), CURRENT, "blog",
-                seeding, updated, false, previous);
+        return new KeySiteRecord(key.signItem(new byte[0], 2, SiteValue.encode(CURRENT)), CURRENT, "blog", seeding, updated,
+                false, previous);
     }
 
     private static KeySiteRecord kept(Duration age) {
