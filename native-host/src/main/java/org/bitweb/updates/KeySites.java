@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,7 @@ public final class KeySites implements AutoCloseable {
 
     private final Torrents torrents;
     private final MutableStore store;
-    private final KeyRing ring;
+    private final VersionSigner signer;
     private final DhtNode dht;
     private final ScheduledExecutorService executor;
     /**
@@ -85,7 +86,7 @@ public final class KeySites implements AutoCloseable {
     public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
         this.torrents = torrents;
         this.store = store;
-        this.ring = ring;
+        this.signer = new VersionSigner(ring);
         this.dht = dht;
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "key-sites");
@@ -394,7 +395,7 @@ public final class KeySites implements AutoCloseable {
      * version that is already the current one signs nothing new and puts the current item again.
      */
     public Published publish(Path folder, String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
-        SiteKey key = ring.exists(keyName) ? ring.load(keyName) : ring.create(keyName);
+        SiteKey key = signer.keyOrNew(keyName);
         SiteAddress site = key.address(salt);
         SiteStatus version = torrents.publish(folder, progress);
         String ih = version.infohash();
@@ -412,9 +413,7 @@ public final class KeySites implements AutoCloseable {
                 item = newest;
                 signed = false;
             } else {
-                long seq = Math.max(ring.lastSeq(keyName, salt), newest == null ? 0 : newest.seq()) + 1;
-                ring.recordSeq(keyName, salt, seq); // before the item leaves: a crash never reuses a seq
-                item = key.signItem(salt, seq, SiteValue.encode(ih));
+                item = signer.signNext(key, salt, ih, known, seqOf(inDht));
                 signed = true;
             }
             MutableItem chosen = item;
@@ -440,7 +439,7 @@ public final class KeySites implements AutoCloseable {
                 break;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof NewerItemException newer && attempt < 2) {
-                    record = signAbove(site, key, keyName, salt, ih, newer.newestSeq());
+                    record = signAbove(key, salt, ih, newer.newestSeq());
                     signed = true;
                     log.info("the DHT held seq {}; published {} again as seq {} of {}", newer.newestSeq(), ih, record.seq(), site);
                     announce(record);
@@ -458,13 +457,11 @@ public final class KeySites implements AutoCloseable {
     }
 
     /** Signs {@code ih} as the site's version above {@code seenSeq} and every seq this machine used. */
-    private KeySiteRecord signAbove(SiteAddress site, SiteKey key, String keyName, byte[] salt, String ih, long seenSeq)
-            throws IOException {
+    private KeySiteRecord signAbove(SiteKey key, byte[] salt, String ih, long seenSeq) throws IOException {
+        SiteAddress site = key.address(salt);
         synchronized (lock(site)) {
             KeySiteRecord known = store.get(site).orElseThrow();
-            long seq = Math.max(Math.max(ring.lastSeq(keyName, salt), known.seq()), seenSeq) + 1;
-            ring.recordSeq(keyName, salt, seq);
-            MutableItem item = key.signItem(salt, seq, SiteValue.encode(ih));
+            MutableItem item = signer.signNext(key, salt, ih, Optional.of(known), OptionalLong.of(seenSeq));
             KeySiteRecord record = known.withItem(item, ih);
             store.put(record);
             return record;
@@ -483,8 +480,8 @@ public final class KeySites implements AutoCloseable {
      */
     static PublishedOffline publishOffline(org.bitweb.store.StateDir dir, org.bitweb.store.SiteStore sites, Path folder,
                                            String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
-        KeyRing ring = KeyRing.of(dir);
-        SiteKey key = ring.exists(keyName) ? ring.load(keyName) : ring.create(keyName);
+        VersionSigner signer = new VersionSigner(KeyRing.of(dir));
+        SiteKey key = signer.keyOrNew(keyName);
         SiteAddress site = key.address(salt);
         org.bitweb.store.SiteRecord version = Publisher.publish(dir, sites, folder, progress);
         MutableStore store = MutableStore.open(dir);
@@ -493,15 +490,17 @@ public final class KeySites implements AutoCloseable {
         if (known.isPresent() && known.get().infohash().equals(version.infohash())) {
             record = known.get().withKeyName(keyName).withSeeding(true);
         } else {
-            long seq = Math.max(ring.lastSeq(keyName, salt), known.map(KeySiteRecord::seq).orElse(0L)) + 1;
-            ring.recordSeq(keyName, salt, seq);
-            MutableItem item = key.signItem(salt, seq, SiteValue.encode(version.infohash()));
+            MutableItem item = signer.signNext(key, salt, version.infohash(), known, OptionalLong.empty());
             record = known.map(r -> r.withItem(item, version.infohash()))
                     .orElseGet(() -> KeySiteRecord.published(item, version.infohash(), keyName))
                     .publishedHere(keyName, true);
         }
         store.put(record);
         return new PublishedOffline(site, version, record.seq());
+    }
+
+    private static OptionalLong seqOf(Optional<MutableItem> item) {
+        return item.map(i -> OptionalLong.of(i.seq())).orElse(OptionalLong.empty());
     }
 
     /** The DHT's newest valid item for a site, or empty (none, or no answer in time). */
@@ -704,13 +703,11 @@ public final class KeySites implements AutoCloseable {
                 KeySiteRecord next = current.withPendingCheck(false);
                 if (inDht.isPresent() && inDht.get().seq() >= current.seq()
                         && !SiteValue.infohash(inDht.get().value()).equals(current.infohash()) && current.keyName() != null) {
-                    SiteKey key = ring.load(current.keyName());
-                    long seq = Math.max(ring.lastSeq(key.name(), site.salt()), inDht.get().seq()) + 1;
-                    ring.recordSeq(key.name(), site.salt(), seq);
-                    MutableItem item = key.signItem(site.salt(), seq, SiteValue.encode(current.infohash()));
+                    MutableItem item = signer.signNext(signer.key(current.keyName()), site.salt(), current.infohash(),
+                            Optional.of(current), seqOf(inDht));
                     next = current.resigned(item);
-                    log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site, seq,
-                            inDht.get().seq());
+                    log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site,
+                            item.seq(), inDht.get().seq());
                 }
                 store.put(next);
                 return next;
