@@ -54,16 +54,7 @@ public final class KeySites implements AutoCloseable {
     private final VersionSigner signer;
     private final DhtNode dht;
     private final ScheduledExecutorService executor;
-    /**
-     * Waits for whole versions of kept sites to arrive, up to a minute each: on a thread of its
-     * own, so a version nobody serves never holds up lookups, peers' items or retiring.
-     */
-    private final java.util.concurrent.ExecutorService seeding = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "key-sites-seeding");
-        t.setDaemon(true);
-        return t;
-    });
-    private final java.util.Set<String> seedingNow = ConcurrentHashMap.newKeySet();
+    private final VersionSeeding seeding;
     private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
     private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
     /** The version last served per site, served on while a newer one's file list is on its way. */
@@ -88,6 +79,7 @@ public final class KeySites implements AutoCloseable {
         this.store = store;
         this.signer = new VersionSigner(ring);
         this.dht = dht;
+        this.seeding = new VersionSeeding(torrents);
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "key-sites");
             t.setDaemon(true);
@@ -99,7 +91,7 @@ public final class KeySites implements AutoCloseable {
     public synchronized void start() {
         for (KeySiteRecord record : store.list()) {
             if (record.seeding() && !record.published()) {
-                ensureSeeded(record.infohash());
+                seeding.ensureSeeded(record.infohash());
             }
         }
         schedule();
@@ -310,7 +302,7 @@ public final class KeySites implements AutoCloseable {
         }
         announce(updated);
         if (updated.seeding()) {
-            ensureSeeded(updated.infohash());
+            seeding.ensureSeeded(updated.infohash());
         } else if (served.containsKey(site)) {
             // someone reads the site: have the new version ready for the next page, asking first
             // the peers of the version on screen (its publisher and seeders likely have the new one)
@@ -322,40 +314,6 @@ public final class KeySites implements AutoCloseable {
     /** Starts fetching a version's file list so that the next navigation finds it ready. */
     private void prefetch(String infohash, List<InetSocketAddress> hints) {
         executor.execute(() -> torrents.fetch(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash), hints, Duration.ZERO));
-    }
-
-    /** Fetches a version in full and shares it (a seeded key site follows its updates). */
-    private void ensureSeeded(String infohash) {
-        if (!seedingNow.add(infohash)) {
-            return; // already on its way
-        }
-        seeding.execute(() -> {
-            try {
-                fetchAndSeed(infohash);
-            } finally {
-                seedingNow.remove(infohash);
-            }
-        });
-    }
-
-    private void fetchAndSeed(String infohash) {
-        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
-        long deadline = System.nanoTime() + torrents.metadataTimeout().toNanos();
-        while (!seeding.isShutdown() && System.nanoTime() < deadline) {
-            SiteSource.Lookup lookup = torrents.fetch(address, List.of(), Duration.ofSeconds(5));
-            if (lookup instanceof SiteSource.Lookup.Ready) {
-                try {
-                    torrents.seed(infohash);
-                } catch (IOException e) {
-                    log.warn("cannot seed the current version of a kept site: {}", e.toString());
-                }
-                return;
-            }
-            if (lookup instanceof SiteSource.Lookup.Unknown) {
-                break;
-            }
-        }
-        log.warn("the current version {} of a kept site could not be fetched; trying again at the next round", infohash);
     }
 
     private void announce(KeySiteRecord record) {
@@ -673,8 +631,8 @@ public final class KeySites implements AutoCloseable {
             if (!listed.seeding()) {
                 continue;
             }
-            if (!listed.published() && !torrents.site(listed.infohash()).map(SiteStatus::seeding).orElse(false)) {
-                ensureSeeded(listed.infohash()); // the round after a version could not be fetched
+            if (!listed.published()) {
+                seeding.ensureSeededAgain(listed.infohash()); // the round after a version could not be fetched
             }
             KeySiteRecord record = listed.pendingCheck() ? resignIfBehind(listed) : listed;
             SiteAddress site = record.site();
@@ -763,7 +721,7 @@ public final class KeySites implements AutoCloseable {
         if (record.published()) {
             torrents.seed(record.infohash());
         } else {
-            ensureSeeded(record.infohash());
+            seeding.ensureSeeded(record.infohash());
         }
         KeySiteRecord kept = record;
         executor.execute(() -> {
@@ -812,6 +770,6 @@ public final class KeySites implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        seeding.shutdownNow();
+        seeding.close();
     }
 }
