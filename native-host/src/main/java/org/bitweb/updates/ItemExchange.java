@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * visitor connected to the publisher or a seeder of any version of a site learns of an update
  * within a round trip of the publish, and fetches the new version from the peer that told it.
  *
- * <p>Items from peers go through {@link KeySites#offer} with {@code mustBeKnown}: they update
+ * <p>Items from peers go through {@link Resolver#offer} with {@code mustBeKnown}: they update
  * only sites this engine already follows, after the same checks as items from the DHT.
  */
 public final class ItemExchange {
@@ -44,7 +44,7 @@ public final class ItemExchange {
     /** Connects the exchange to the engine's key sites (they are made after the bt runtime). */
     public void attach(KeySites sites) {
         keySites = sites;
-        sites.onNewItem(record -> reindex());
+        sites.resolver().onNewItem(record -> reindex());
         reindex();
     }
 
@@ -111,7 +111,7 @@ public final class ItemExchange {
         if (item.seq() <= known.get().seq()) {
             return;
         }
-        sites.offerLater(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), this::reindex);
+        sites.resolver().offerLater(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), this::reindex);
     }
 
     @Produces

@@ -55,21 +55,8 @@ public final class KeySites implements AutoCloseable {
     private final DhtNode dht;
     private final ScheduledExecutorService executor;
     private final VersionSeeding seeding;
-    private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
-    private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
-    /** The version last served per site, served on while a newer one's file list is on its way. */
-    private final Map<SiteAddress, String> served = new ConcurrentHashMap<>();
-    private final Map<SiteAddress, Object> locks = new ConcurrentHashMap<>();
-    private final List<Consumer<KeySiteRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final Resolver resolver;
     private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
-    /** When a lookup of a site nobody here knew first came back empty, per site. */
-    private final Map<SiteAddress, Long> firstMiss = new ConcurrentHashMap<>();
-    /**
-     * How long a site no lookup found is looked up again before the gateway says so: a lookup
-     * from a node that just started (a thin routing table) or under load can miss an item that
-     * is there, and the loading page reloads every second anyway.
-     */
-    private volatile Duration lookupPatience = Duration.ofSeconds(30);
     private ScheduledFuture<?> republishing;
     /** Which versions another peer holds in full; null until the engine connects it. */
     private volatile CopiesElsewhere copies;
@@ -85,6 +72,7 @@ public final class KeySites implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
     }
 
     /** Starts the republishing rounds; seeded key sites are seeded through the engine here too. */
@@ -102,7 +90,7 @@ public final class KeySites implements AutoCloseable {
 
     /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
     void lookupPatience(Duration patience) {
-        this.lookupPatience = patience;
+        resolver.lookupPatience(patience);
     }
 
     public synchronized void timing(UpdateTiming value) {
@@ -124,9 +112,9 @@ public final class KeySites implements AutoCloseable {
         }
     }
 
-    /** Called with a site's record whenever a newer item is accepted or signed here. */
-    void onNewItem(Consumer<KeySiteRecord> listener) {
-        listeners.add(listener);
+    /** Which version each site is at and shows; takes newer items from the DHT and peers. */
+    Resolver resolver() {
+        return resolver;
     }
 
     List<KeySiteRecord> records() {
@@ -141,68 +129,7 @@ public final class KeySites implements AutoCloseable {
 
     /** What the gateway and {@code site.fetch} get for a key address. */
     public SiteSource.Lookup fetch(SiteAddress site, List<InetSocketAddress> peers, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        Optional<KeySiteRecord> cached = store.get(site);
-        if (cached.isEmpty()) {
-            if (dht == null) {
-                return new SiteSource.Lookup.Unknown("This site is addressed by a key, and finding its current version "
-                        + "needs the DHT, which is off in this engine (a SOCKS5 proxy, or --no-dht).");
-            }
-            CompletableFuture<Optional<KeySiteRecord>> lookup = revalidate(site);
-            try {
-                cached = lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return new SiteSource.Lookup.Loading("looking up the site's current version", 0, 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new SiteSource.Lookup.Loading("looking up the site's current version", 0, 0);
-            } catch (ExecutionException e) {
-                cached = Optional.empty();
-            }
-            if (cached.isEmpty()) {
-                long now = System.currentTimeMillis();
-                firstMiss.values().removeIf(t -> now - t > 10 * lookupPatience.toMillis()); // reloads that stopped
-                long first = firstMiss.computeIfAbsent(site, s -> now);
-                if (now - first < lookupPatience.toMillis()) {
-                    return new SiteSource.Lookup.Loading("looking up the site's current version (not found yet)", 0, 0);
-                }
-                firstMiss.remove(site);
-                return new SiteSource.Lookup.Unknown("No version of this site was found in the DHT: nobody reachable has "
-                        + "published it or kept it alive in the last hours. Check the address, or reload later to try again.");
-            }
-            firstMiss.remove(site);
-        } else if (due(site)) {
-            revalidate(site);
-        }
-        return serve(site, cached.get(), peers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    }
-
-    private boolean due(SiteAddress site) {
-        long last = lastCheck.getOrDefault(site, 0L);
-        return System.currentTimeMillis() - last >= timing.recheck().toMillis() && dht != null;
-    }
-
-    private SiteSource.Lookup serve(SiteAddress site, KeySiteRecord record, List<InetSocketAddress> peers, Duration wait) {
-        SiteAddress current = new SiteAddress(SiteAddress.Kind.INFOHASH, record.infohash());
-        String before = served.get(site);
-        if (before != null && !before.equals(record.infohash())) {
-            // a newer version is known: serve the one on screen until the new one's file list is here
-            SiteSource.Lookup fresh = torrents.fetch(current, peers, Duration.ZERO);
-            if (fresh instanceof SiteSource.Lookup.Ready) {
-                served.put(site, record.infohash());
-                return fresh;
-            }
-            Optional<SiteView> old = torrents.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, before));
-            if (old.isPresent()) {
-                return new SiteSource.Lookup.Ready(old.get());
-            }
-            return fresh;
-        }
-        SiteSource.Lookup lookup = torrents.fetch(current, peers, wait);
-        if (lookup instanceof SiteSource.Lookup.Ready) {
-            served.put(site, record.infohash());
-        }
-        return lookup;
+        return resolver.fetch(site, peers, wait);
     }
 
     /** Earlier versions of every key site whose current version is {@code infohash}, newest first. */
@@ -220,123 +147,12 @@ public final class KeySites implements AutoCloseable {
 
     /** The version to show without fetching anything: for {@link SiteSource#site}. */
     public Optional<SiteView> view(SiteAddress site) {
-        return currentVersion(site).flatMap(ih -> torrents.siteView(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
+        return resolver.view(site);
     }
 
     /** The infohash a key site shows now: the version on screen, else the newest known. */
     public Optional<String> currentVersion(SiteAddress site) {
-        String ih = served.get(site);
-        return ih != null ? Optional.of(ih) : store.get(site).map(KeySiteRecord::infohash);
-    }
-
-    /**
-     * Asks the DHT for the site's newest item (one lookup per site at a time) and takes it if it
-     * is newer than the cached one; completes with the site's record afterwards.
-     */
-    CompletableFuture<Optional<KeySiteRecord>> revalidate(SiteAddress site) {
-        if (dht == null) {
-            return CompletableFuture.completedFuture(store.get(site));
-        }
-        CompletableFuture<Optional<KeySiteRecord>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<KeySiteRecord>> running = inflight.putIfAbsent(site, mine);
-        if (running != null) {
-            return running;
-        }
-        lastCheck.put(site, System.currentTimeMillis());
-        dht.getMutable(site.bytes(), site.salt(), timing.getTimeout()).whenCompleteAsync((found, error) -> {
-            try {
-                if (error != null) {
-                    log.debug("lookup of a key site failed: {}", error.toString());
-                } else {
-                    found.ifPresent(item -> offer(site, item, "the DHT", false));
-                }
-            } finally {
-                inflight.remove(site, mine);
-                mine.complete(store.get(site));
-            }
-        }, executor);
-        return mine;
-    }
-
-    /**
-     * Takes an item from the DHT or a peer if it passes {@link ItemCheck} and is newer than the one
-     * held.
-     *
-     * @param mustBeKnown true for items from peers: only sites this engine already follows are
-     *                    updated, so a peer cannot fill the store with sites nobody asked for
-     * @return true if the item became the site's current one
-     */
-    boolean offer(SiteAddress site, MutableItem item, String source, boolean mustBeKnown) {
-        KeySiteRecord updated;
-        if (mustBeKnown && store.get(site).isEmpty()) {
-            return false; // before lock(site): a peer's items for unknown sites leave nothing behind
-        }
-        synchronized (lock(site)) {
-            Optional<KeySiteRecord> known = store.get(site);
-            if (mustBeKnown && known.isEmpty()) {
-                return false;
-            }
-            ItemCheck.Verified verified;
-            try {
-                verified = ItemCheck.verify(site, item, known.map(KeySiteRecord::item));
-            } catch (RejectedItem e) {
-                log.debug("refused an item from {}: {}", source, e.getMessage());
-                return false;
-            }
-            if (!ItemCheck.isNewer(item, known.map(KeySiteRecord::item))) {
-                return false;
-            }
-            updated = known.map(r -> r.withItem(verified.item(), verified.infohash()))
-                    .orElseGet(() -> KeySiteRecord.learned(verified));
-            try {
-                store.put(updated);
-            } catch (IOException e) {
-                log.warn("cannot store an updatable site's item: {}", e.toString());
-                return false;
-            }
-        }
-        if (updated.seeding() || updated.published()) {
-            log.info("{} is now at seq {} ({}), learned from {}", site, updated.seq(), updated.infohash(), source);
-        } else {
-            log.debug("{} is now at seq {} ({}), learned from {}", site, updated.seq(), updated.infohash(), source);
-        }
-        announce(updated);
-        if (updated.seeding()) {
-            seeding.ensureSeeded(updated.infohash());
-        } else if (served.containsKey(site)) {
-            // someone reads the site: have the new version ready for the next page, asking first
-            // the peers of the version on screen (its publisher and seeders likely have the new one)
-            prefetch(updated.infohash(), torrents.connectedPeers(served.get(site)));
-        }
-        return true;
-    }
-
-    /** Starts fetching a version's file list so that the next navigation finds it ready. */
-    private void prefetch(String infohash, List<InetSocketAddress> hints) {
-        executor.execute(() -> torrents.fetch(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash), hints, Duration.ZERO));
-    }
-
-    private void announce(KeySiteRecord record) {
-        for (Consumer<KeySiteRecord> listener : listeners) {
-            try {
-                listener.accept(record);
-            } catch (RuntimeException e) {
-                log.warn("update listener failed: {}", e.toString());
-            }
-        }
-    }
-
-    /** {@link #offer} on this class's own thread: for callers on bt's message loop, which must not wait for a disk write. */
-    void offerLater(SiteAddress site, MutableItem item, String source, Runnable whenNewer) {
-        executor.execute(() -> {
-            if (offer(site, item, source, true)) {
-                whenNewer.run();
-            }
-        });
-    }
-
-    private Object lock(SiteAddress site) {
-        return locks.computeIfAbsent(site, s -> new Object());
+        return resolver.currentVersion(site);
     }
 
     // ------------------------------------------------------------------ publishing
@@ -357,10 +173,10 @@ public final class KeySites implements AutoCloseable {
         SiteAddress site = key.address(salt);
         SiteStatus version = torrents.publish(folder, progress);
         String ih = version.infohash();
-        Optional<MutableItem> inDht = dht == null ? Optional.empty() : newestInDht(site);
+        Optional<MutableItem> inDht = dht == null ? Optional.empty() : resolver.newestInDht(site);
         KeySiteRecord record;
         boolean signed;
-        synchronized (lock(site)) {
+        synchronized (store.lock(site)) {
             Optional<KeySiteRecord> known = store.get(site);
             MutableItem newest = known.map(KeySiteRecord::item).orElse(null);
             if (inDht.isPresent() && (newest == null || inDht.get().seq() > newest.seq())) {
@@ -379,10 +195,10 @@ public final class KeySites implements AutoCloseable {
                     .orElseGet(() -> KeySiteRecord.published(chosen, ih, keyName))
                     .publishedHere(keyName, dht == null);
             store.put(record);
-            served.remove(site);
+            resolver.forgetServed(site);
         }
         log.info("published {} as seq {} of {}", ih, record.seq(), site);
-        announce(record);
+        resolver.announce(record);
         int nodes = 0;
         // A lookup can miss the node that holds a newer item (another machine with this key); the
         // put's own lookup may find it. Then this version is signed again above it: the version
@@ -400,7 +216,7 @@ public final class KeySites implements AutoCloseable {
                     record = signAbove(key, salt, ih, newer.newestSeq());
                     signed = true;
                     log.info("the DHT held seq {}; published {} again as seq {} of {}", newer.newestSeq(), ih, record.seq(), site);
-                    announce(record);
+                    resolver.announce(record);
                     continue;
                 }
                 log.warn("the DHT did not take {} now ({}); it is put again every {} min", site,
@@ -417,7 +233,7 @@ public final class KeySites implements AutoCloseable {
     /** Signs {@code ih} as the site's version above {@code seenSeq} and every seq this machine used. */
     private KeySiteRecord signAbove(SiteKey key, byte[] salt, String ih, long seenSeq) throws IOException {
         SiteAddress site = key.address(salt);
-        synchronized (lock(site)) {
+        synchronized (store.lock(site)) {
             KeySiteRecord known = store.get(site).orElseThrow();
             MutableItem item = signer.signNext(key, salt, ih, Optional.of(known), OptionalLong.of(seenSeq));
             KeySiteRecord record = known.withItem(item, ih);
@@ -459,25 +275,6 @@ public final class KeySites implements AutoCloseable {
 
     private static OptionalLong seqOf(Optional<MutableItem> item) {
         return item.map(i -> OptionalLong.of(i.seq())).orElse(OptionalLong.empty());
-    }
-
-    /** The DHT's newest valid item for a site, or empty (none, or no answer in time). */
-    private Optional<MutableItem> newestInDht(SiteAddress site) {
-        try {
-            Optional<MutableItem> found = dht.getMutable(site.bytes(), site.salt(), timing.getTimeout())
-                    .get(timing.getTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            if (found.isPresent()) {
-                ItemCheck.verify(site, found.get(), Optional.empty());
-            }
-            lastCheck.put(site, System.currentTimeMillis());
-            return found;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException | RejectedItem e) {
-            log.debug("no usable item in the DHT for {}: {}", site, e.toString());
-            return Optional.empty();
-        }
     }
 
     // ------------------------------------------------------------------ keeping items alive
@@ -584,7 +381,7 @@ public final class KeySites implements AutoCloseable {
             SiteAddress site = listed.site();
             List<String> old;
             String why;
-            synchronized (lock(site)) {
+            synchronized (store.lock(site)) {
                 KeySiteRecord record = store.get(site).orElse(null);
                 Optional<String> reason = record == null ? Optional.empty() : retirement(record, now);
                 if (reason.isEmpty()) {
@@ -604,7 +401,7 @@ public final class KeySites implements AutoCloseable {
                     if (torrents.site(ih).isPresent()) {
                         torrents.remove(ih);
                     }
-                    served.remove(site, ih);
+                    resolver.forgetServed(site, ih);
                     retired.add(ih);
                 } catch (IOException e) {
                     log.warn("cannot remove an old version of {}: {}", site, e.toString());
@@ -641,7 +438,7 @@ public final class KeySites implements AutoCloseable {
                 if (error != null) {
                     // most likely the DHT holds a newer item (another machine published): take it
                     log.debug("re-put of {} refused: {}", site, error.getMessage());
-                    revalidate(site);
+                    resolver.revalidate(site);
                 } else {
                     log.debug("re-put {} seq {} to {} nodes", site, record.seq(), nodes);
                 }
@@ -654,8 +451,8 @@ public final class KeySites implements AutoCloseable {
     /** A version published with no engine running: sign it again above the DHT's seq if the DHT moved on meanwhile. */
     private KeySiteRecord resignIfBehind(KeySiteRecord record) {
         SiteAddress site = record.site();
-        Optional<MutableItem> inDht = newestInDht(site);
-        synchronized (lock(site)) {
+        Optional<MutableItem> inDht = resolver.newestInDht(site);
+        synchronized (store.lock(site)) {
             KeySiteRecord current = store.get(site).orElse(record);
             try {
                 KeySiteRecord next = current.withPendingCheck(false);
@@ -711,7 +508,7 @@ public final class KeySites implements AutoCloseable {
     /** Keeps a key site alive from this machine: seeds its current version and re-puts its item. */
     public SiteStatus seed(SiteAddress site) throws IOException {
         KeySiteRecord record;
-        synchronized (lock(site)) {
+        synchronized (store.lock(site)) {
             record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
             if (!record.seeding()) {
                 record = record.withSeeding(true);
@@ -734,7 +531,7 @@ public final class KeySites implements AutoCloseable {
 
     public SiteStatus unseed(SiteAddress site) throws IOException {
         KeySiteRecord record;
-        synchronized (lock(site)) {
+        synchronized (store.lock(site)) {
             record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
             record = record.withSeeding(false);
             store.put(record);
@@ -757,7 +554,7 @@ public final class KeySites implements AutoCloseable {
             }
         }
         store.remove(site);
-        served.remove(site);
+        resolver.forgetServed(site);
         return freed;
     }
 

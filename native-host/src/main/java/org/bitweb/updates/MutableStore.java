@@ -33,6 +33,7 @@ public final class MutableStore {
 
     private final Path dir;
     private final Map<SiteAddress, KeySiteRecord> records = new ConcurrentHashMap<>();
+    private final Map<SiteAddress, Object> locks = new ConcurrentHashMap<>();
 
     private MutableStore(Path dir) {
         this.dir = dir;
@@ -117,6 +118,14 @@ public final class MutableStore {
             return existed;
         }
         return true;
+    }
+
+    /**
+     * The lock to hold while a site's record is read, decided on and written back, so that an item
+     * from the DHT or a peer, a publish and a retirement never undo each other's change.
+     */
+    Object lock(SiteAddress site) {
+        return locks.computeIfAbsent(site, s -> new Object());
     }
 
     Path file(SiteAddress site) {
