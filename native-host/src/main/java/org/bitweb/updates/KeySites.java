@@ -58,8 +58,7 @@ public final class KeySites implements AutoCloseable {
     private final Resolver resolver;
     private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
     private ScheduledFuture<?> republishing;
-    /** Which versions another peer holds in full; null until the engine connects it. */
-    private volatile CopiesElsewhere copies;
+    private final OldVersions oldVersions;
 
     public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
         this.torrents = torrents;
@@ -73,6 +72,7 @@ public final class KeySites implements AutoCloseable {
             return t;
         });
         this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
+        this.oldVersions = new OldVersions(store, torrents, resolver, executor, this::timing);
     }
 
     /** Starts the republishing rounds; seeded key sites are seeded through the engine here too. */
@@ -84,8 +84,7 @@ public final class KeySites implements AutoCloseable {
         }
         schedule();
         // older versions may go at any time: the grace runs out, or a copy of the new one appears
-        executor.scheduleWithFixedDelay(this::retireQuietly, RETIRE_CHECK.toMillis(), RETIRE_CHECK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        oldVersions.start();
     }
 
     /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
@@ -289,22 +288,14 @@ public final class KeySites implements AutoCloseable {
 
     // ------------------------------------------------------------------ retiring older versions
 
-    /** How often the grace periods are checked; a copy elsewhere retires at once. */
-    static final Duration RETIRE_CHECK = Duration.ofMinutes(1);
-
     /** Retires a site's older versions as soon as another peer holds the whole current version. */
     public void watch(CopiesElsewhere elsewhere) {
-        copies = elsewhere;
-        elsewhere.onComplete(infohash -> {
-            if (!executor.isShutdown()) {
-                executor.execute(this::retireQuietly); // off bt's message thread: retiring writes and deletes
-            }
-        });
+        oldVersions.watch(elsewhere);
     }
 
     /** What the peers hold of each version, for tests and figures; null before {@link #watch}. */
     CopiesElsewhere copies() {
-        return copies;
+        return oldVersions.copies();
     }
 
     /**
@@ -315,101 +306,12 @@ public final class KeySites implements AutoCloseable {
         synchronized (this) {
             timing = timing.withOldVersionGrace(grace.orElse(UpdateTiming.UNTIL_COPIED));
         }
-        if (!executor.isShutdown()) {
-            executor.execute(this::retireQuietly);
-        }
+        oldVersions.checkSoon();
     }
 
-    private void retireQuietly() {
-        try {
-            retireOldVersions();
-        } catch (RuntimeException e) {
-            log.warn("retiring older versions failed: {}", e.toString(), e);
-        }
-    }
-
-    /**
-     * Why a kept site's older versions should stop being seeded now, or empty to keep them: once
-     * another peer holds the whole current version (visitors of an old one learn of the new one
-     * from the item anyway, and can get it elsewhere), or once {@code grace} has passed since the
-     * current version arrived here (so that someone in the middle of an old version can finish it).
-     * Visited (not kept) sites are left to the storage limit.
-     */
-    static Optional<String> retirement(KeySiteRecord record, Duration grace, boolean copiedElsewhere, long now) {
-        if (!record.seeding() || record.previous().isEmpty()) {
-            return Optional.empty();
-        }
-        if (copiedElsewhere) {
-            return Optional.of("another peer holds the whole current version");
-        }
-        if (Duration.ofMillis(Math.max(0, now - record.updated())).compareTo(grace) >= 0) {
-            return Optional.of("its grace period (" + (grace.toHours() > 0 ? grace.toHours() + " h" : grace.toMillis() + " ms")
-                    + ") has passed");
-        }
-        return Optional.empty();
-    }
-
-    private Optional<String> retirement(KeySiteRecord record, long now) {
-        return retirement(record, timing.oldVersionGrace(), copiedElsewhere(record.infohash()), now);
-    }
-
-    /**
-     * Whether another peer holds the whole version and so does this engine: a seeder still
-     * fetching the new version keeps the old one until it has the new one (the minute's check
-     * then retires it).
-     */
-    private boolean copiedElsewhere(String infohash) {
-        CopiesElsewhere elsewhere = copies;
-        return elsewhere != null && elsewhere.complete(infohash)
-                && torrents.completion(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash)).orElse(0.0) >= 1.0;
-    }
-
-    /**
-     * Stops seeding, and removes, the older versions of the sites this engine keeps once
-     * another peer holds the whole current version or {@link UpdateTiming#oldVersionGrace} has
-     * passed since the current version arrived here ({@link #retirement}).
-     *
-     * @return the infohashes of the versions removed
-     */
+    /** Retires the older versions that are due now; see {@link OldVersions#retire}. */
     public List<String> retireOldVersions() {
-        List<String> retired = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (KeySiteRecord listed : store.list()) {
-            if (retirement(listed, now).isEmpty()) {
-                continue;
-            }
-            SiteAddress site = listed.site();
-            List<String> old;
-            String why;
-            synchronized (store.lock(site)) {
-                KeySiteRecord record = store.get(site).orElse(null);
-                Optional<String> reason = record == null ? Optional.empty() : retirement(record, now);
-                if (reason.isEmpty()) {
-                    continue; // a newer version arrived meanwhile: its own grace starts now
-                }
-                why = reason.get();
-                old = record.previous();
-                try {
-                    store.put(record.withPrevious(List.of()));
-                } catch (IOException e) {
-                    log.warn("cannot update {}: {}", site, e.toString());
-                    continue;
-                }
-            }
-            for (String ih : old) {
-                try {
-                    if (torrents.site(ih).isPresent()) {
-                        torrents.remove(ih);
-                    }
-                    resolver.forgetServed(site, ih);
-                    retired.add(ih);
-                } catch (IOException e) {
-                    log.warn("cannot remove an old version of {}: {}", site, e.toString());
-                }
-            }
-            log.info("{}: stopped seeding {} older version(s): {}", site, old.size(), why);
-        }
-        return retired;
+        return oldVersions.retire();
     }
 
     /**

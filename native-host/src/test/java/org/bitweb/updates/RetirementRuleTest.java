@@ -30,30 +30,30 @@ class RetirementRuleTest {
 
     @Test
     void theGracePeriodRetiresOnceItHasPassed() {
-        assertEquals(Optional.empty(), KeySites.retirement(kept(Duration.ofHours(23)), DAY, false, NOW));
-        Optional<String> due = KeySites.retirement(kept(DAY), DAY, false, NOW);
+        assertEquals(Optional.empty(), OldVersions.retirement(kept(Duration.ofHours(23)), DAY, false, NOW));
+        Optional<String> due = OldVersions.retirement(kept(DAY), DAY, false, NOW);
         assertTrue(due.orElseThrow().contains("grace period (24 h)"), due.toString());
     }
 
     @Test
     void aCopyElsewhereRetiresAtOnceWhateverTheGrace() {
-        Optional<String> why = KeySites.retirement(kept(Duration.ZERO), Duration.ofDays(365), true, NOW);
+        Optional<String> why = OldVersions.retirement(kept(Duration.ZERO), Duration.ofDays(365), true, NOW);
         assertTrue(why.orElseThrow().contains("another peer"), why.toString());
-        assertTrue(KeySites.retirement(kept(Duration.ZERO), UpdateTiming.UNTIL_COPIED, true, NOW).isPresent());
+        assertTrue(OldVersions.retirement(kept(Duration.ZERO), UpdateTiming.UNTIL_COPIED, true, NOW).isPresent());
     }
 
     @Test
     void zeroHoursWaitsForACopyElsewhereHoweverLong() {
         Duration grace = Settings.DEFAULTS.withOldVersionGraceHours(0).oldVersionGrace().orElse(UpdateTiming.UNTIL_COPIED);
         assertEquals(UpdateTiming.UNTIL_COPIED, grace);
-        assertEquals(Optional.empty(), KeySites.retirement(record(true, 0, List.of(OLDER)), grace, false, NOW),
+        assertEquals(Optional.empty(), OldVersions.retirement(record(true, 0, List.of(OLDER)), grace, false, NOW),
                 "decades after the new version came, and nobody else holds it");
     }
 
     @Test
     void onlyKeptSitesWithOlderVersionsHaveAnythingToRetire() {
-        assertEquals(Optional.empty(), KeySites.retirement(record(false, 0, List.of(OLDER)), Duration.ZERO, true, NOW),
+        assertEquals(Optional.empty(), OldVersions.retirement(record(false, 0, List.of(OLDER)), Duration.ZERO, true, NOW),
                 "a visited site's versions are left to the storage limit");
-        assertEquals(Optional.empty(), KeySites.retirement(record(true, 0, List.of()), Duration.ZERO, true, NOW));
+        assertEquals(Optional.empty(), OldVersions.retirement(record(true, 0, List.of()), Duration.ZERO, true, NOW));
     }
 }
