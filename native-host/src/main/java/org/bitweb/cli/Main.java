@@ -211,7 +211,7 @@ public final class Main {
                 "an engine is starting for " + dir.root() + "; try again in a moment"))) {
             var node = Json.object();
             if (keyName != null) {
-                var published = org.bitweb.updates.KeySitesAccess.publishOffline(dir, folder, keyName, salt, progress::update);
+                var published = org.bitweb.updates.Publishing.publishOffline(dir, folder, keyName, salt, progress::update);
                 progress.finish();
                 SiteRecord site = published.version();
                 node.put("address", published.site().label()).put("url", published.site().url()).put("name", site.name())

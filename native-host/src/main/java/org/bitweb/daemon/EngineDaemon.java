@@ -5,7 +5,7 @@ import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteStatus;
-import org.bitweb.updates.KeySites;
+import org.bitweb.updates.Publishing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.SiteAddress;
@@ -268,7 +268,7 @@ public final class EngineDaemon implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, e.getMessage());
                 }
-                KeySites.Published published = engine.keySites().publish(folder, keyName, salt, progress);
+                Publishing.Published published = engine.keySites().publish(folder, keyName, salt, progress);
                 Map<String, Object> data = new LinkedHashMap<>(Json.MAPPER.convertValue(published.site(),
                         new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
                 data.put("signed", published.newSeq());

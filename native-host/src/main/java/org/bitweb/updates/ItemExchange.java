@@ -56,18 +56,12 @@ public final class ItemExchange {
         }
         Map<TorrentId, List<SiteAddress>> index = new ConcurrentHashMap<>();
         for (KeySiteRecord record : sites.records()) {
-            for (String ih : versions(record)) {
+            for (String ih : record.versions()) {
                 index.merge(TorrentId.fromBytes(Hex.decode(ih)), List.of(record.site()),
                         (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList());
             }
         }
         sitesByTorrent = index;
-    }
-
-    private static List<String> versions(KeySiteRecord record) {
-        List<String> all = new java.util.ArrayList<>(record.previous());
-        all.add(record.infohash());
-        return all;
     }
 
     public void disconnected(ConnectionKey connection) {

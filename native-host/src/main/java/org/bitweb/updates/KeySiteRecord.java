@@ -63,6 +63,13 @@ public record KeySiteRecord(MutableItem item, String infohash, String keyName, b
         return keyName != null;
     }
 
+    /** Every version of the site held here: the older ones, oldest first, then the current one. */
+    public List<String> versions() {
+        List<String> all = new ArrayList<>(previous);
+        all.add(infohash);
+        return all;
+    }
+
     /** The record for a newer item; the version it replaces joins {@code previous}. */
     public KeySiteRecord withItem(MutableItem newer, String newInfohash) {
         List<String> older = new ArrayList<>(previous);

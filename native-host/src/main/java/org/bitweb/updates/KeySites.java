@@ -51,7 +51,6 @@ public final class KeySites implements AutoCloseable {
 
     private final Torrents torrents;
     private final MutableStore store;
-    private final VersionSigner signer;
     private final DhtNode dht;
     private final ScheduledExecutorService executor;
     private final VersionSeeding seeding;
@@ -59,11 +58,12 @@ public final class KeySites implements AutoCloseable {
     private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
     private ScheduledFuture<?> republishing;
     private final OldVersions oldVersions;
+    private final SiteList list;
+    private final Publishing publishing;
 
     public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
         this.torrents = torrents;
         this.store = store;
-        this.signer = new VersionSigner(ring);
         this.dht = dht;
         this.seeding = new VersionSeeding(torrents);
         this.executor = Executors.newScheduledThreadPool(2, r -> {
@@ -73,6 +73,8 @@ public final class KeySites implements AutoCloseable {
         });
         this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
         this.oldVersions = new OldVersions(store, torrents, resolver, executor, this::timing);
+        this.list = new SiteList(store, torrents);
+        this.publishing = new Publishing(torrents, store, new VersionSigner(ring), dht, resolver, list, this::timing);
     }
 
     /** Starts the republishing rounds; seeded key sites are seeded through the engine here too. */
@@ -156,124 +158,10 @@ public final class KeySites implements AutoCloseable {
 
     // ------------------------------------------------------------------ publishing
 
-    /** A version published under a key. */
-    public record Published(SiteStatus site, long seq, boolean newSeq, int dhtNodes) {
-    }
-
-    /**
-     * Publishes a folder as the new version of the site that key {@code keyName} signs (the key is
-     * made if there is none by that name): seeds the torrent, then puts the signed item
-     * {@code {ih}} under the next seq. The next seq is above the highest of: what this machine
-     * signed before, the cached item, and what the DHT holds now (asked first). Publishing a
-     * version that is already the current one signs nothing new and puts the current item again.
-     */
-    public Published publish(Path folder, String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
-        SiteKey key = signer.keyOrNew(keyName);
-        SiteAddress site = key.address(salt);
-        SiteStatus version = torrents.publish(folder, progress);
-        String ih = version.infohash();
-        Optional<MutableItem> inDht = dht == null ? Optional.empty() : resolver.newestInDht(site);
-        KeySiteRecord record;
-        boolean signed;
-        synchronized (store.lock(site)) {
-            Optional<KeySiteRecord> known = store.get(site);
-            MutableItem newest = known.map(KeySiteRecord::item).orElse(null);
-            if (inDht.isPresent() && (newest == null || inDht.get().seq() > newest.seq())) {
-                newest = inDht.get();
-            }
-            MutableItem item;
-            if (newest != null && SiteValue.infohash(newest.value()).equals(ih)) {
-                item = newest;
-                signed = false;
-            } else {
-                item = signer.signNext(key, salt, ih, known, seqOf(inDht));
-                signed = true;
-            }
-            MutableItem chosen = item;
-            record = known.map(r -> r.item().equals(chosen) ? r : r.withItem(chosen, ih))
-                    .orElseGet(() -> KeySiteRecord.published(chosen, ih, keyName))
-                    .publishedHere(keyName, dht == null);
-            store.put(record);
-            resolver.forgetServed(site);
-        }
-        log.info("published {} as seq {} of {}", ih, record.seq(), site);
-        resolver.announce(record);
-        int nodes = 0;
-        // A lookup can miss the node that holds a newer item (another machine with this key); the
-        // put's own lookup may find it. Then this version is signed again above it: the version
-        // published last must be the one visitors get.
-        for (int attempt = 0; dht != null && attempt < 3; attempt++) {
-            try {
-                nodes = dht.putMutable(record.item(), timing.putTimeout())
-                        .get(timing.putTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof NewerItemException newer && attempt < 2) {
-                    record = signAbove(key, salt, ih, newer.newestSeq());
-                    signed = true;
-                    log.info("the DHT held seq {}; published {} again as seq {} of {}", newer.newestSeq(), ih, record.seq(), site);
-                    resolver.announce(record);
-                    continue;
-                }
-                log.warn("the DHT did not take {} now ({}); it is put again every {} min", site,
-                        e.getCause() != null ? e.getCause().getMessage() : e.toString(), timing.republish().toMinutes());
-                break;
-            } catch (TimeoutException e) {
-                log.warn("the DHT did not take {} now ({}); it is put again every {} min", site, e, timing.republish().toMinutes());
-                break;
-            }
-        }
-        return new Published(status(record), record.seq(), signed, nodes);
-    }
-
-    /** Signs {@code ih} as the site's version above {@code seenSeq} and every seq this machine used. */
-    private KeySiteRecord signAbove(SiteKey key, byte[] salt, String ih, long seenSeq) throws IOException {
-        SiteAddress site = key.address(salt);
-        synchronized (store.lock(site)) {
-            KeySiteRecord known = store.get(site).orElseThrow();
-            MutableItem item = signer.signNext(key, salt, ih, Optional.of(known), OptionalLong.of(seenSeq));
-            KeySiteRecord record = known.withItem(item, ih);
-            store.put(record);
-            return record;
-        }
-    }
-
-    /** A version published with no engine running. */
-    record PublishedOffline(SiteAddress site, org.bitweb.store.SiteRecord version, long seq) {
-    }
-
-    /**
-     * Publishes under a key with no engine (and so no DHT) at hand: the folder goes into the store
-     * and the item is signed above every seq this machine knows; it is marked so that the engine,
-     * when it starts, asks the DHT before putting it and signs again above a newer seq found there.
-     * The caller holds the engine lock.
-     */
-    static PublishedOffline publishOffline(org.bitweb.store.StateDir dir, org.bitweb.store.SiteStore sites, Path folder,
-                                           String keyName, byte[] salt, Publisher.Progress progress) throws IOException {
-        VersionSigner signer = new VersionSigner(KeyRing.of(dir));
-        SiteKey key = signer.keyOrNew(keyName);
-        SiteAddress site = key.address(salt);
-        org.bitweb.store.SiteRecord version = Publisher.publish(dir, sites, folder, progress);
-        MutableStore store = MutableStore.open(dir);
-        Optional<KeySiteRecord> known = store.get(site);
-        KeySiteRecord record;
-        if (known.isPresent() && known.get().infohash().equals(version.infohash())) {
-            record = known.get().withKeyName(keyName).withSeeding(true);
-        } else {
-            MutableItem item = signer.signNext(key, salt, version.infohash(), known, OptionalLong.empty());
-            record = known.map(r -> r.withItem(item, version.infohash()))
-                    .orElseGet(() -> KeySiteRecord.published(item, version.infohash(), keyName))
-                    .publishedHere(keyName, true);
-        }
-        store.put(record);
-        return new PublishedOffline(site, version, record.seq());
-    }
-
-    private static OptionalLong seqOf(Optional<MutableItem> item) {
-        return item.map(i -> OptionalLong.of(i.seq())).orElse(OptionalLong.empty());
+    /** See {@link Publishing#publish}. */
+    public Publishing.Published publish(Path folder, String keyName, byte[] salt, Publisher.Progress progress)
+            throws IOException {
+        return publishing.publish(folder, keyName, salt, progress);
     }
 
     // ------------------------------------------------------------------ keeping items alive
@@ -333,7 +221,7 @@ public final class KeySites implements AutoCloseable {
             if (!listed.published()) {
                 seeding.ensureSeededAgain(listed.infohash()); // the round after a version could not be fetched
             }
-            KeySiteRecord record = listed.pendingCheck() ? resignIfBehind(listed) : listed;
+            KeySiteRecord record = listed.pendingCheck() ? publishing.settleOfflinePublish(listed) : listed;
             SiteAddress site = record.site();
             CompletableFuture<Integer> put = dht.putMutable(record.item(), timing.putTimeout());
             put.whenComplete((nodes, error) -> {
@@ -350,61 +238,15 @@ public final class KeySites implements AutoCloseable {
         return puts;
     }
 
-    /** A version published with no engine running: sign it again above the DHT's seq if the DHT moved on meanwhile. */
-    private KeySiteRecord resignIfBehind(KeySiteRecord record) {
-        SiteAddress site = record.site();
-        Optional<MutableItem> inDht = resolver.newestInDht(site);
-        synchronized (store.lock(site)) {
-            KeySiteRecord current = store.get(site).orElse(record);
-            try {
-                KeySiteRecord next = current.withPendingCheck(false);
-                if (inDht.isPresent() && inDht.get().seq() >= current.seq()
-                        && !SiteValue.infohash(inDht.get().value()).equals(current.infohash()) && current.keyName() != null) {
-                    MutableItem item = signer.signNext(signer.key(current.keyName()), site.salt(), current.infohash(),
-                            Optional.of(current), seqOf(inDht));
-                    next = current.resigned(item);
-                    log.info("{}: signed the version published offline again as seq {}, above the DHT's {}", site,
-                            item.seq(), inDht.get().seq());
-                }
-                store.put(next);
-                return next;
-            } catch (IOException | RuntimeException e) {
-                log.warn("cannot check an offline publish of {} against the DHT: {}", site, e.toString());
-                return current;
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ the site list
 
     public SiteStatus status(KeySiteRecord record) {
-        SiteStatus version = torrents.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
-        return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName());
-    }
-
-    private static SiteStatus placeholder(String infohash) {
-        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
-        return new SiteStatus(address.label(), address.url(), "", 0, 0, 0, false, false, 0, 0, 0.0, null, infohash, null, null);
+        return list.status(record);
     }
 
     /** The site list: each key site once, under its key, instead of the torrents of its versions. */
-    public List<SiteStatus> merge(List<SiteStatus> torrents) {
-        List<KeySiteRecord> keySites = store.list();
-        Set<String> versions = new HashSet<>();
-        for (KeySiteRecord record : keySites) {
-            versions.add(record.infohash());
-            versions.addAll(record.previous());
-        }
-        List<SiteStatus> list = new ArrayList<>();
-        for (SiteStatus status : torrents) {
-            if (!versions.contains(status.infohash())) {
-                list.add(status);
-            }
-        }
-        for (KeySiteRecord record : keySites) {
-            list.add(status(record));
-        }
-        return list;
+    public List<SiteStatus> merge(List<SiteStatus> statuses) {
+        return list.merge(statuses);
     }
 
     /** Keeps a key site alive from this machine: seeds its current version and re-puts its item. */
@@ -428,7 +270,7 @@ public final class KeySites implements AutoCloseable {
                 dht.putMutable(kept.item(), timing.putTimeout());
             }
         });
-        return status(record);
+        return list.status(record);
     }
 
     public SiteStatus unseed(SiteAddress site) throws IOException {
@@ -438,19 +280,19 @@ public final class KeySites implements AutoCloseable {
             record = record.withSeeding(false);
             store.put(record);
         }
-        for (String ih : versions(record)) {
+        for (String ih : record.versions()) {
             if (torrents.site(ih).isPresent()) {
                 torrents.unseed(ih);
             }
         }
-        return status(record);
+        return list.status(record);
     }
 
     /** Forgets a key site and removes the files of its versions. */
     public long remove(SiteAddress site) throws IOException {
         KeySiteRecord record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
         long freed = 0;
-        for (String ih : versions(record)) {
+        for (String ih : record.versions()) {
             if (torrents.site(ih).isPresent()) {
                 freed += torrents.remove(ih);
             }
@@ -458,12 +300,6 @@ public final class KeySites implements AutoCloseable {
         store.remove(site);
         resolver.forgetServed(site);
         return freed;
-    }
-
-    private static List<String> versions(KeySiteRecord record) {
-        List<String> all = new ArrayList<>(record.previous());
-        all.add(record.infohash());
-        return all;
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.bitweb.interop;
 import org.bitweb.engine.Engine;
 import org.bitweb.testing.TestnetEngineTest;
 import org.bitweb.site.Publisher;
-import org.bitweb.updates.KeySites;
+import org.bitweb.updates.Publishing;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
@@ -71,7 +71,7 @@ class LibtorrentInteropTest extends TestnetEngineTest {
         Files.writeString(folder.resolve("index.html"), "<h1>read by libtorrent</h1>");
         Engine engine = testnet.engine("home");
         for (byte[] salt : new byte[][] {new byte[0], "blog".getBytes(StandardCharsets.US_ASCII)}) {
-            KeySites.Published published = engine.keySites().publish(folder, "interop", salt, Publisher.Progress.NONE);
+            Publishing.Published published = engine.keySites().publish(folder, "interop", salt, Publisher.Progress.NONE);
             assertTrue(published.dhtNodes() > 0);
             SiteAddress site = SiteAddress.parseHostPart(published.site().address());
             MutableItem item = engine.keySites().record(site).orElseThrow().item();

@@ -61,9 +61,9 @@ class OldVersionRetirementTest {
         publisher = Engine.start(publisherState, new EngineOptions(0, 0, LOOPBACK));
         keySites = publisher.keySites();
         keySites.oldVersionGrace(LONG_GRACE);
-        KeySites.Published first = keySites.publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published first = keySites.publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
         Files.writeString(folder.resolve("index.html"), "<h1>two</h1>");
-        KeySites.Published second = keySites.publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published second = keySites.publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
         site = SiteAddress.parseHostPart(second.site().address());
         v1 = first.site().infohash();
         v2 = second.site().infohash();

@@ -85,7 +85,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
     void aKeySiteIsReadByKeyAndItsUpdateReachesAVisitorAndAFreshOne() throws Exception {
         Path folder = site(temp.resolve("blog"), "<h1>version one</h1>");
         Engine publisher = testnet.engine("publisher");
-        KeySites.Published v1 = publisher.keySites().publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v1 = publisher.keySites().publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
         assertEquals(1, v1.seq());
         assertTrue(v1.newSeq());
         assertTrue(v1.dhtNodes() > 0, "the DHT took the item: " + v1.dhtNodes());
@@ -118,7 +118,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
 
         Files.writeString(folder.resolve("index.html"), "<h1>version two</h1>");
         long published = System.nanoTime();
-        KeySites.Published v2 = publisher.keySites().publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v2 = publisher.keySites().publish(folder, "blog", new byte[0], Publisher.Progress.NONE);
         long publishMs = (System.nanoTime() - published) / 1_000_000;
         assertEquals(2, v2.seq());
         assertNotEquals(v1.site().infohash(), v2.site().infohash());
@@ -169,7 +169,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
         Path site = folder.getParent();
 
         Engine publisher = testnet.engine("publisher");
-        KeySites.Published v1 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v1 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
         SiteAddress address = SiteAddress.parseHostPart(v1.site().address());
         Engine visitor = testnet.engine("visitor");
         getReady(visitor, address, "/", FETCH);
@@ -177,7 +177,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
         awaitComplete(visitor, address, FETCH);
 
         Files.writeString(news, "news two " + "y".repeat(170_000)); // one file changes, and grows
-        KeySites.Published v2 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v2 = publisher.keySites().publish(site, "gallery", new byte[0], Publisher.Progress.NONE);
         String v2ih = v2.site().infohash();
         assertNotEquals(v1.site().infohash(), v2ih);
         getUntil(visitor, address, "/news.txt", "news two", FETCH);
@@ -224,8 +224,8 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
     void publishingTheSameFolderAgainSignsNothingNewAndSeqOnlyGrows() throws Exception {
         Path folder = site(temp.resolve("same"), "<h1>same</h1>");
         Engine publisher = testnet.engine("publisher");
-        KeySites.Published once = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
-        KeySites.Published twice = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published once = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published twice = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
         assertEquals(once.seq(), twice.seq());
         assertFalse(twice.newSeq());
 
@@ -238,7 +238,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
         // the publisher's lookup may still miss the nodes that took seq 7; its put's own lookup
         // then finds them, and the version is signed again above seq 7
         Files.writeString(folder.resolve("index.html"), "<h1>changed</h1>");
-        KeySites.Published next = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published next = publisher.keySites().publish(folder, "k", new byte[0], Publisher.Progress.NONE);
         assertEquals(8, next.seq(), "above what the DHT holds");
         assertEquals(8, ring.lastSeq("k", new byte[0]));
         Optional<MutableItem> inDht = testnet.net.node(5).getMutable(site.bytes(), new byte[0], Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
@@ -249,7 +249,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
     void aSeederKeepsTheItemAliveAfterThePublisherIsGone() throws Exception {
         Path folder = site(temp.resolve("kept"), "<h1>kept alive</h1>");
         Engine publisher = testnet.engine("publisher");
-        KeySites.Published v1 = publisher.keySites().publish(folder, "kept", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v1 = publisher.keySites().publish(folder, "kept", new byte[0], Publisher.Progress.NONE);
         SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
         byte[] target = MutableItem.target(site.bytes(), new byte[0]);
 
@@ -280,7 +280,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
     void anUpdateReachesAConnectedVisitorThroughItsPeersWithinSeconds() throws Exception {
         Path folder = site(temp.resolve("live"), "<h1>live one</h1>");
         Engine publisher = testnet.engine("publisher");
-        KeySites.Published v1 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v1 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
         SiteAddress site = SiteAddress.parseHostPart(v1.site().address());
 
         Engine visitor = testnet.engine("visitor");
@@ -290,7 +290,7 @@ public class UpdatableSiteTestnetTest extends TestnetEngineTest {
 
         Files.writeString(folder.resolve("index.html"), "<h1>live two</h1>");
         long published = System.nanoTime(); // from the start of the publish: hashing, signing, then peers and DHT
-        KeySites.Published v2 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
+        Publishing.Published v2 = publisher.keySites().publish(folder, "live", new byte[0], Publisher.Progress.NONE);
         Testnet.await("the visitor to learn seq 2 from its peer", Duration.ofSeconds(10),
                 () -> visitor.keySites().record(site).map(r -> r.seq() == 2).orElse(false));
         long learnedMs = (System.nanoTime() - published) / 1_000_000;

@@ -1,0 +1,54 @@
+package org.bitweb.updates;
+
+import org.bitweb.address.SiteAddress;
+import org.bitweb.site.SiteStatus;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Key sites as the site list shows them: each once, under its key, with its current version's
+ * figures, in place of the torrents of its versions.
+ */
+final class SiteList {
+    private final MutableStore store;
+    private final Torrents torrents;
+
+    SiteList(MutableStore store, Torrents torrents) {
+        this.store = store;
+        this.torrents = torrents;
+    }
+
+    /** A key site's entry: its current version's status, under the key. */
+    SiteStatus status(KeySiteRecord record) {
+        SiteStatus version = torrents.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
+        return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName());
+    }
+
+    /** A version not (yet) in the engine's store: nothing known but its infohash. */
+    private static SiteStatus placeholder(String infohash) {
+        SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
+        return new SiteStatus(address.label(), address.url(), "", 0, 0, 0, false, false, 0, 0, 0.0, null, infohash, null, null);
+    }
+
+    /** The engine's torrents, less the versions of key sites, then each key site once. */
+    List<SiteStatus> merge(List<SiteStatus> statuses) {
+        List<KeySiteRecord> keySites = store.list();
+        Set<String> versions = new HashSet<>();
+        for (KeySiteRecord record : keySites) {
+            versions.addAll(record.versions());
+        }
+        List<SiteStatus> list = new ArrayList<>();
+        for (SiteStatus status : statuses) {
+            if (!versions.contains(status.infohash())) {
+                list.add(status);
+            }
+        }
+        for (KeySiteRecord record : keySites) {
+            list.add(status(record));
+        }
+        return list;
+    }
+}
