@@ -1,92 +1,91 @@
 package org.bitweb.updates;
 
-import org.bitweb.site.Publisher;
-import org.bitweb.site.SiteStatus;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.DhtNode;
-import org.bitweb.dht.NewerItemException;
-import org.bitweb.dht.MutableItem;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.keys.KeyRing;
-import org.bitweb.keys.SiteKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.bitweb.site.Publisher;
+import org.bitweb.site.SiteStatus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
- * Updatable sites (BEP 46) in the engine: resolving a key to its current torrent, publishing a
- * new version under one of this machine's keys, and keeping the signed items of kept sites alive
- * in the DHT. Torrents themselves are the engine's business: a key site is served, fetched and
- * seeded as the torrent its newest verified item points at (docs/UPDATES.md).
- *
- * <p>Resolution is stale-while-revalidate: a site with a cached item is served from it at once,
- * and the DHT is asked again in the background at most every {@link UpdateTiming#recheck()}. A
- * newer item switches the site to its torrent as soon as that torrent's file list is here, so a
- * reader never waits for an update: the next navigation after that shows the new version.
+ * Updatable sites (BEP 46) in one engine: what the engine, the daemon and the site list ask of
+ * key sites, and the parts that do it, each with one job (docs/UPDATES.md):
+ * <ul>
+ *   <li>{@link Resolver}: which version each site is at and shows (stale-while-revalidate
+ *       lookups, newer items from the DHT and from peers);</li>
+ *   <li>{@link Publishing}: a new version under one of this machine's keys, signed by
+ *       {@link VersionSigner};</li>
+ *   <li>{@link KeepAlive}: the items of kept sites put into the DHT again every hour or so;</li>
+ *   <li>{@link VersionSeeding}: a kept site's current version fetched in full and seeded;</li>
+ *   <li>{@link OldVersions}: a kept site's older versions retired;</li>
+ *   <li>{@link SiteList}: each key site once in the site list;</li>
+ *   <li>{@link ItemExchange} (made with the bt runtime, before this): items passed between peers.</li>
+ * </ul>
+ * The torrents of the versions are the engine's, reached through {@link Torrents}.
  */
 public final class KeySites implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(KeySites.class);
-
     private final Torrents torrents;
     private final MutableStore store;
-    private final DhtNode dht;
     private final ScheduledExecutorService executor;
+    private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
     private final VersionSeeding seeding;
     private final Resolver resolver;
-    private volatile UpdateTiming timing = UpdateTiming.DEFAULTS;
-    private ScheduledFuture<?> republishing;
-    private final OldVersions oldVersions;
     private final SiteList list;
     private final Publishing publishing;
+    private final KeepAlive keepAlive;
+    private final OldVersions oldVersions;
 
+    /**
+     * @param dht null when the engine runs no DHT (a SOCKS5 proxy, or --no-dht): sites already
+     *            known are served, nothing is looked up or put
+     */
     public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
         this.torrents = torrents;
         this.store = store;
-        this.dht = dht;
-        this.seeding = new VersionSeeding(torrents);
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "key-sites");
             t.setDaemon(true);
             return t;
         });
+        this.seeding = new VersionSeeding(torrents);
         this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
-        this.oldVersions = new OldVersions(store, torrents, resolver, executor, this::timing);
         this.list = new SiteList(store, torrents);
         this.publishing = new Publishing(torrents, store, new VersionSigner(ring), dht, resolver, list, this::timing);
+        this.keepAlive = new KeepAlive(store, dht, seeding, publishing, resolver, executor, this::timing);
+        this.oldVersions = new OldVersions(store, torrents, resolver, executor, this::timing);
     }
 
-    /** Starts the republishing rounds; seeded key sites are seeded through the engine here too. */
+    /** Starts the rounds of puts and of retiring; the versions of sites seeded here are fetched and seeded. */
     public synchronized void start() {
         for (KeySiteRecord record : store.list()) {
             if (record.seeding() && !record.published()) {
                 seeding.ensureSeeded(record.infohash());
             }
         }
-        schedule();
+        keepAlive.schedule();
         // older versions may go at any time: the grace runs out, or a copy of the new one appears
         oldVersions.start();
+    }
+
+    public synchronized void timing(UpdateTiming value) {
+        timing = value;
+        keepAlive.schedule();
+    }
+
+    public UpdateTiming timing() {
+        return timing;
     }
 
     /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
@@ -94,26 +93,6 @@ public final class KeySites implements AutoCloseable {
         resolver.lookupPatience(patience);
     }
 
-    public synchronized void timing(UpdateTiming value) {
-        timing = value;
-        schedule();
-    }
-
-    public UpdateTiming timing() {
-        return timing;
-    }
-
-    private void schedule() {
-        if (republishing != null) {
-            republishing.cancel(false);
-        }
-        if (dht != null && !executor.isShutdown()) {
-            republishing = executor.scheduleWithFixedDelay(this::republishQuietly, timing.firstRepublish().toMillis(),
-                    timing.republish().toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Which version each site is at and shows; takes newer items from the DHT and peers. */
     Resolver resolver() {
         return resolver;
     }
@@ -126,24 +105,11 @@ public final class KeySites implements AutoCloseable {
         return store.get(site);
     }
 
-    // ------------------------------------------------------------------ resolving
+    // ------------------------------------------------------------------ reading
 
     /** What the gateway and {@code site.fetch} get for a key address. */
     public SiteSource.Lookup fetch(SiteAddress site, List<InetSocketAddress> peers, Duration wait) {
         return resolver.fetch(site, peers, wait);
-    }
-
-    /** Earlier versions of every key site whose current version is {@code infohash}, newest first. */
-    public List<String> olderVersions(String infohash) {
-        List<String> older = new ArrayList<>();
-        for (KeySiteRecord record : store.list()) {
-            if (record.infohash().equals(infohash)) {
-                List<String> previous = new ArrayList<>(record.previous());
-                java.util.Collections.reverse(previous);
-                previous.stream().filter(ih -> !ih.equals(infohash) && !older.contains(ih)).forEach(older::add);
-            }
-        }
-        return older;
     }
 
     /** The version to show without fetching anything: for {@link SiteSource#site}. */
@@ -156,6 +122,19 @@ public final class KeySites implements AutoCloseable {
         return resolver.currentVersion(site);
     }
 
+    /** Earlier versions of every key site whose current version is {@code infohash}, newest first. */
+    public List<String> olderVersions(String infohash) {
+        List<String> older = new ArrayList<>();
+        for (KeySiteRecord record : store.list()) {
+            if (record.infohash().equals(infohash)) {
+                List<String> previous = new ArrayList<>(record.previous());
+                Collections.reverse(previous);
+                previous.stream().filter(ih -> !ih.equals(infohash) && !older.contains(ih)).forEach(older::add);
+            }
+        }
+        return older;
+    }
+
     // ------------------------------------------------------------------ publishing
 
     /** See {@link Publishing#publish}. */
@@ -164,17 +143,7 @@ public final class KeySites implements AutoCloseable {
         return publishing.publish(folder, keyName, salt, progress);
     }
 
-    // ------------------------------------------------------------------ keeping items alive
-
-    private void republishQuietly() {
-        try {
-            republish();
-        } catch (RuntimeException e) {
-            log.warn("republishing failed: {}", e.toString(), e);
-        }
-    }
-
-    // ------------------------------------------------------------------ retiring older versions
+    // ------------------------------------------------------------------ older versions
 
     /** Retires a site's older versions as soon as another peer holds the whole current version. */
     public void watch(CopiesElsewhere elsewhere) {
@@ -202,42 +171,6 @@ public final class KeySites implements AutoCloseable {
         return oldVersions.retire();
     }
 
-    /**
-     * Puts the item of every kept site again (published here or seeded), unchanged: no private key
-     * is needed. An item signed while the DHT was out of reach is first checked against the DHT and
-     * signed again above a newer seq found there.
-     *
-     * @return the puts started, each completing with how many nodes took the item
-     */
-    List<CompletableFuture<Integer>> republish() {
-        List<CompletableFuture<Integer>> puts = new ArrayList<>();
-        if (dht == null) {
-            return puts;
-        }
-        for (KeySiteRecord listed : store.list()) {
-            if (!listed.seeding()) {
-                continue;
-            }
-            if (!listed.published()) {
-                seeding.ensureSeededAgain(listed.infohash()); // the round after a version could not be fetched
-            }
-            KeySiteRecord record = listed.pendingCheck() ? publishing.settleOfflinePublish(listed) : listed;
-            SiteAddress site = record.site();
-            CompletableFuture<Integer> put = dht.putMutable(record.item(), timing.putTimeout());
-            put.whenComplete((nodes, error) -> {
-                if (error != null) {
-                    // most likely the DHT holds a newer item (another machine published): take it
-                    log.debug("re-put of {} refused: {}", site, error.getMessage());
-                    resolver.revalidate(site);
-                } else {
-                    log.debug("re-put {} seq {} to {} nodes", site, record.seq(), nodes);
-                }
-            });
-            puts.add(put);
-        }
-        return puts;
-    }
-
     // ------------------------------------------------------------------ the site list
 
     public SiteStatus status(KeySiteRecord record) {
@@ -253,7 +186,7 @@ public final class KeySites implements AutoCloseable {
     public SiteStatus seed(SiteAddress site) throws IOException {
         KeySiteRecord record;
         synchronized (store.lock(site)) {
-            record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
+            record = known(site);
             if (!record.seeding()) {
                 record = record.withSeeding(true);
                 store.put(record);
@@ -264,20 +197,15 @@ public final class KeySites implements AutoCloseable {
         } else {
             seeding.ensureSeeded(record.infohash());
         }
-        KeySiteRecord kept = record;
-        executor.execute(() -> {
-            if (dht != null) {
-                dht.putMutable(kept.item(), timing.putTimeout());
-            }
-        });
+        keepAlive.putSoon(record);
         return list.status(record);
     }
 
+    /** Stops keeping a key site alive: its versions stay here, readable, and are no longer shared. */
     public SiteStatus unseed(SiteAddress site) throws IOException {
         KeySiteRecord record;
         synchronized (store.lock(site)) {
-            record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
-            record = record.withSeeding(false);
+            record = known(site).withSeeding(false);
             store.put(record);
         }
         for (String ih : record.versions()) {
@@ -290,7 +218,7 @@ public final class KeySites implements AutoCloseable {
 
     /** Forgets a key site and removes the files of its versions. */
     public long remove(SiteAddress site) throws IOException {
-        KeySiteRecord record = store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
+        KeySiteRecord record = known(site);
         long freed = 0;
         for (String ih : record.versions()) {
             if (torrents.site(ih).isPresent()) {
@@ -300,6 +228,10 @@ public final class KeySites implements AutoCloseable {
         store.remove(site);
         resolver.forgetServed(site);
         return freed;
+    }
+
+    private KeySiteRecord known(SiteAddress site) throws IOException {
+        return store.get(site).orElseThrow(() -> new IOException("this engine does not know the site " + site));
     }
 
     @Override
