@@ -38,11 +38,18 @@ public record StateDir(Path root) {
         return new StateDir(Path.of(userHome, ".local", "share", "bitweb"));
     }
 
+    /**
+     * Makes the folder if needed and makes it owner-only, also when it existed with looser
+     * permissions (made by hand, by an older version, or restored from a backup).
+     */
     public StateDir create() throws IOException {
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root);
-            if (AtomicFiles.posix(root)) {
-                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        }
+        if (AtomicFiles.posix(root)) {
+            var ownerOnly = PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(root).equals(ownerOnly)) {
+                Files.setPosixFilePermissions(root, ownerOnly);
             }
         }
         Files.createDirectories(sites());

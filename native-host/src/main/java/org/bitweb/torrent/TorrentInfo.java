@@ -120,6 +120,8 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
             throw new IllegalArgumentException("torrent piece table is not a multiple of 20 bytes");
         }
         java.util.Set<String> paths = new java.util.HashSet<>();
+        // each path under the name it has on a file system that ignores case and normalises Unicode
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
         List<TorrentFile> files = new ArrayList<>();
         boolean multi = map.containsKey("files");
         long offset = 0;
@@ -149,8 +151,15 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
                 // pad files are never on disk, so several may share a name (".pad/16384")
                 boolean pad = file.get("attr") instanceof byte[] attr && contains(attr, (byte) 'p');
                 String joined = String.join("/", path);
-                if (!pad && !paths.add(joined)) {
-                    throw new IllegalArgumentException("torrent lists the file '" + joined + "' twice");
+                if (!pad) {
+                    String earlier = seen.putIfAbsent(clashKey(joined), joined);
+                    if (earlier != null) {
+                        throw new IllegalArgumentException(earlier.equals(joined)
+                                ? "torrent lists the file '" + joined + "' twice"
+                                : "torrent has the files '" + earlier + "' and '" + joined
+                                        + "', which are one file where case or Unicode normalisation does not count (macOS, Windows)");
+                    }
+                    paths.add(joined);
                 }
                 files.add(new TorrentFile(path, length, offset, pad));
                 if (length > Long.MAX_VALUE - offset) {
@@ -167,8 +176,9 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
             // a file may not also be a folder of another file ("a" and "a/b"): one would hide the other on disk
             for (String p : paths) {
                 for (int slash = p.indexOf('/'); slash > 0; slash = p.indexOf('/', slash + 1)) {
-                    if (paths.contains(p.substring(0, slash))) {
-                        throw new IllegalArgumentException("torrent has both a file and a folder named '" + p.substring(0, slash) + "'");
+                    String file = seen.get(clashKey(p.substring(0, slash)));
+                    if (file != null) {
+                        throw new IllegalArgumentException("torrent has both a file and a folder named '" + file + "'");
                     }
                 }
             }
@@ -213,7 +223,19 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
         return value;
     }
 
-    /** One file or folder name: UTF-8, not empty, not . or .., no separators or control characters. */
+    /**
+     * A path as a file system that ignores case and normalises Unicode names sees it (macOS, Windows):
+     * two paths with one key would be one file there, each version overwriting the other.
+     */
+    static String clashKey(String path) {
+        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * One file or folder name: UTF-8, not empty, not . or .., no separators, control or format
+     * characters (a right-to-left override or a zero-width space would make a name look like
+     * another one).
+     */
     public static String checkName(byte[] raw, String what) {
         return segment(raw, what);
     }
@@ -233,11 +255,15 @@ public record TorrentInfo(String infohash, String name, int pieceLength, byte[] 
         if (s.isEmpty() || s.length() > 255 || !s.equals(s.trim()) || s.endsWith(".")) {
             throw new IllegalArgumentException("unsafe torrent " + what + ": '" + s + "'");
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f || c == ':') {
-                throw new IllegalArgumentException("unsafe torrent " + what + ": '" + s.replaceAll("\\p{Cntrl}", "?") + "'");
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            int type = Character.getType(c);
+            if (c == '/' || c == '\\' || c == ':' || type == Character.CONTROL || type == Character.FORMAT) {
+                throw new IllegalArgumentException("unsafe torrent " + what + ": '"
+                        + s.replaceAll("[\\p{Cc}\\p{Cf}]", "?") + "' (character U+"
+                        + String.format("%04X", c) + ")");
             }
+            i += Character.charCount(c);
         }
         return s;
     }

@@ -59,6 +59,30 @@ public final class TorrentMaker {
         return files;
     }
 
+    /**
+     * Refuses, before anything is hashed, the names every visitor's engine would refuse (control
+     * and format characters, names bt alters on disk) and paths that are one file on macOS and
+     * Windows ("Index.html" beside "index.html").
+     */
+    static void checkNames(List<Path> files) throws IOException {
+        java.util.Map<String, Path> seen = new java.util.HashMap<>();
+        for (Path file : files) {
+            try {
+                for (Path part : file) {
+                    TorrentInfo.checkName(part.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "file name");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IOException("cannot publish " + file + ": " + e.getMessage() + "; rename it", e);
+            }
+            Path earlier = seen.putIfAbsent(TorrentInfo.clashKey(file.toString().replace('\\', '/')), file);
+            if (earlier != null) {
+                throw new IOException("cannot publish both " + earlier + " and " + file
+                        + ": they are one file for visitors on macOS and Windows (names that differ only in case or"
+                        + " Unicode form); rename one");
+            }
+        }
+    }
+
     private static byte[] sortKey(Path relative) {
         List<String> parts = new ArrayList<>();
         relative.forEach(p -> parts.add(p.toString()));
@@ -90,6 +114,7 @@ public final class TorrentMaker {
         if (files.isEmpty()) {
             throw new IOException("nothing to publish: " + folder + " has no files (hidden files and links are left out)");
         }
+        checkNames(files);
         long total = 0;
         for (Path file : files) {
             total += Files.size(folder.resolve(file));

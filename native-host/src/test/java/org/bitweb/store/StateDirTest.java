@@ -82,4 +82,12 @@ class StateDirTest {
         assertEquals(dir.root().resolve("sites.json"), dir.sitesFile());
         assertEquals(dir.root().resolve("engine.sock"), dir.socket());
     }
+
+    @Test
+    void anExistingFolderWithLoosePermissionsBecomesOwnerOnly(@TempDir Path tmp) throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("made-by-hand"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        new StateDir(root).create();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
+    }
 }

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,14 +186,14 @@ class TorrentMakerTest {
     @Test
     void filesAreSortedByPathComparedNameByNameAsBytes() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("order/site"));
-        for (String name : List.of("z", "é", "a-b", "a.txt", "B", "a/b", "a/B", "ab")) {
+        for (String name : List.of("z", "é", "a-b", "a.txt", "B", "a/c", "a/B", "ab")) {
             Path p = folder.resolve(name);
             Files.createDirectories(p.getParent());
             Files.writeString(p, name);
         }
         // Names compared one path element at a time as UTF-8 bytes: "a" (a folder) sorts before
         // "a-b" because it is a prefix; 'B' (0x42) before 'a' (0x61); 'é' (0xc3) after 'z'.
-        assertEquals(List.of("B", "a/B", "a/b", "a-b", "a.txt", "ab", "z", "é"),
+        assertEquals(List.of("B", "a/B", "a/c", "a-b", "a.txt", "ab", "z", "é"),
                 make(folder, "copy").info().contentFiles().stream().map(TorrentInfo.TorrentFile::joined).toList());
     }
 
@@ -222,6 +223,24 @@ class TorrentMakerTest {
         IOException e = assertThrows(IOException.class, () -> make(empty, "copy"));
         assertTrue(e.getMessage().contains("nothing to publish") && e.getMessage().contains(empty.toString()), e.getMessage());
         assertThrows(IOException.class, () -> make(site.resolve("index.html"), "copy2"));
+    }
+
+    @Test
+    void namesThatAreOneFileOnMacOsAndWindowsAreRefusedBeforeAnythingIsHashed() throws IOException {
+        Files.writeString(site.resolve("Index.html"), "<h1>the other one</h1>");
+        List<Long> hashed = new ArrayList<>();
+        IOException e = assertThrows(IOException.class, () -> TorrentMaker.make(site, "site", tmp.resolve("copy"), hashed::add));
+        assertTrue(e.getMessage().contains("Index.html") && e.getMessage().contains("index.html")
+                && e.getMessage().contains("rename one"), e.getMessage());
+        assertEquals(List.of(), hashed, "refused before hashing");
+        assertFalse(Files.exists(tmp.resolve("copy/site")), "and before copying");
+    }
+
+    @Test
+    void aNameWithAFormatCharacterIsRefusedNamingItAndWhatToDo() throws IOException {
+        Files.writeString(site.resolve("gpj.\u202eexe.html"), "<h1>looks like a jpg</h1>");
+        IOException e = assertThrows(IOException.class, () -> make(site, "copy"));
+        assertTrue(e.getMessage().contains("U+202E") && e.getMessage().contains("rename it"), e.getMessage());
     }
 
     @Test
