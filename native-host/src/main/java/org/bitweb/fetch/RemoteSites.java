@@ -71,12 +71,19 @@ public final class RemoteSites implements AutoCloseable {
         }
     }
 
-    /** When a site was last asked for, and whether a navigation ever asked. */
-    private record Asked(long at, boolean visited) {
-        Asked again(Demand demand, long now) {
-            return new Asked(now, visited || demand == Demand.VISIT);
+    /**
+     * When a site was last asked for, the order of that ask among all (many asks share a
+     * millisecond), and whether a navigation ever asked.
+     */
+    private record Asked(long at, long order, boolean visited) {
+        static final Asked NEVER = new Asked(0, 0, false);
+
+        Asked again(Asked now) {
+            return new Asked(now.at, now.order, visited || now.visited);
         }
     }
+
+    private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
 
     private final StateDir dir;
     private final BtRuntime runtime;
@@ -116,7 +123,7 @@ public final class RemoteSites implements AutoCloseable {
      */
     public RemoteSite open(String ih, List<InetSocketAddress> peers, Demand demand) throws IOException {
         long now = System.currentTimeMillis();
-        asked.merge(ih, new Asked(now, demand == Demand.VISIT), (old, fresh) -> old.again(demand, now));
+        asked.merge(ih, new Asked(now, asks.incrementAndGet(), demand == Demand.VISIT), Asked::again);
         RemoteSite existing = sites.get(ih);
         if (existing != null) {
             hints.add(existing.torrentId(), peers);
@@ -268,7 +275,7 @@ public final class RemoteSites implements AutoCloseable {
                 found.add(entry.getKey());
             }
         }
-        found.sort(Comparator.comparingLong(ih -> asked.getOrDefault(ih, new Asked(0, false)).at()));
+        found.sort(Comparator.comparingLong(ih -> asked.getOrDefault(ih, Asked.NEVER).order()));
         return found;
     }
 
@@ -306,7 +313,7 @@ public final class RemoteSites implements AutoCloseable {
         for (Map.Entry<String, RemoteSite> entry : sites.entrySet()) {
             String ih = entry.getKey();
             RemoteSite site = entry.getValue();
-            long lastAsked = asked.getOrDefault(ih, new Asked(0, false)).at();
+            long lastAsked = asked.getOrDefault(ih, Asked.NEVER).at();
             boolean stale;
             if (site.awaited()) {
                 stale = false;
