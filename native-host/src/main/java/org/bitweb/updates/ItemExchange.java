@@ -66,6 +66,10 @@ public final class ItemExchange {
 
     public void disconnected(ConnectionKey connection) {
         sent.remove(connection);
+        KeySites sites = keySites;
+        if (sites != null) {
+            sites.resolver().peerGone(connection);
+        }
     }
 
     @Consumes
@@ -105,7 +109,9 @@ public final class ItemExchange {
         if (item.seq() <= known.get().seq()) {
             return;
         }
-        sites.resolver().offerLater(site, item, "peer " + context.getPeer().getInetAddress().getHostAddress(), this::reindex);
+        String source = "peer " + context.getPeer().getInetAddress().getHostAddress();
+        sites.resolver().offerFromPeer(context.getConnectionKey(), site, item, source, this::reindex)
+                .ifPresent(why -> log.debug("dropped an item from {}: {}", source, why));
     }
 
     @Produces

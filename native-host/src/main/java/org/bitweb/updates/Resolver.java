@@ -43,6 +43,7 @@ final class Resolver {
     private final Torrents torrents;
     private final VersionSeeding seeding;
     private final ScheduledExecutorService executor;
+    private final PeerOffers peerOffers;
     private final Supplier<UpdateTiming> timing;
     private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
     private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
@@ -65,6 +66,11 @@ final class Resolver {
         this.torrents = torrents;
         this.seeding = seeding;
         this.executor = executor;
+        this.peerOffers = new PeerOffers(executor, offered -> {
+            if (offer(offered.site(), offered.item().item(), offered.source(), true)) {
+                offered.whenNewer().run();
+            }
+        });
         this.timing = timing;
     }
 
@@ -291,12 +297,20 @@ final class Resolver {
         executor.execute(() -> torrents.fetch(torrent(infohash), hints, Duration.ZERO));
     }
 
-    /** {@link #offer} on this class's own thread: for callers on bt's message loop, which must not wait for a disk write. */
-    void offerLater(SiteAddress site, MutableItem item, String source, Runnable whenNewer) {
-        executor.execute(() -> {
-            if (offer(site, item, source, true)) {
-                whenNewer.run();
-            }
-        });
+    /**
+     * An item a peer sent, for {@link #offer} on this class's own thread (callers are on bt's
+     * message loop, which must not wait for a disk write), within the bounds of {@link PeerOffers}.
+     *
+     * @param connection the peer connection it came on
+     * @return why it was dropped, or empty if it was taken
+     */
+    Optional<String> offerFromPeer(Object connection, SiteAddress site, MutableItem item, String source, Runnable whenNewer) {
+        return peerOffers.take(connection, site, item, store.get(site).map(KeySiteRecord::item), source, whenNewer,
+                System.currentTimeMillis());
+    }
+
+    /** A peer connection closed: its item budget goes. */
+    void peerGone(Object connection) {
+        peerOffers.disconnected(connection);
     }
 }
