@@ -2,6 +2,7 @@ package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitweb.messaging.Envelope;
 import org.bitweb.messaging.ErrorCode;
 import org.bitweb.messaging.FrameException;
 import org.bitweb.messaging.Frames;
@@ -169,12 +170,8 @@ final class Bridge {
                 } catch (IOException e) {
                     request = Json.object();
                 }
-                ObjectNode reply = Json.object();
-                reply.set("id", request.path("id").isValueNode() ? request.path("id") : null);
-                reply.set("action", request.path("action").isTextual() ? request.path("action") : null);
-                reply.put("ok", false);
-                reply.putObject("error").put("code", ErrorCode.ENGINE_UNAVAILABLE.code())
-                        .put("message", reason);
+                ObjectNode reply = Envelope.error(Envelope.idOf(request), Envelope.actionOf(request),
+                        ErrorCode.ENGINE_UNAVAILABLE, reason);
                 Frames.write(out, Json.bytes(reply));
             }
         } catch (IOException e) {

@@ -60,25 +60,14 @@ public final class EngineClient implements AutoCloseable {
         Frames.write(out, Json.bytes(request));
         while (true) {
             JsonNode reply = Json.MAPPER.readTree(Frames.readRequired(in, 64 * 1024 * 1024));
-            if (reply.has("event")) {
+            if (Envelope.isEvent(reply)) {
                 events.accept(reply.path("event").asText(), reply.path("data"));
                 continue;
             }
             if (reply.path("id").asInt(-1) != id) {
                 continue; // a reply to something else: not ours
             }
-            if (reply.path("ok").asBoolean(false)) {
-                return reply.path("data");
-            }
-            JsonNode error = reply.path("error");
-            int code = error.path("code").asInt(ErrorCode.INTERNAL.code());
-            ErrorCode known = ErrorCode.INTERNAL;
-            for (ErrorCode c : ErrorCode.values()) {
-                if (c.code() == code) {
-                    known = c;
-                }
-            }
-            throw new ProtocolException(known, error.path("message").asText("error " + code));
+            return Envelope.dataOf(reply);
         }
     }
 

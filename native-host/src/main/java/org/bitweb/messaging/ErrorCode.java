@@ -1,5 +1,7 @@
 package org.bitweb.messaging;
 
+import java.util.Optional;
+
 /**
  * Stable numeric error codes of the host protocol. Append only, never renumber: extensions in the
  * field compare these numbers. docs/PROTOCOL.md lists the same table.
@@ -31,5 +33,15 @@ public enum ErrorCode {
 
     public String meaning() {
         return meaning;
+    }
+
+    /** The code with this number, if this side knows it (a newer peer may send one it does not). */
+    public static Optional<ErrorCode> of(int number) {
+        for (ErrorCode code : values()) {
+            if (code.code == number) {
+                return Optional.of(code);
+            }
+        }
+        return Optional.empty();
     }
 }

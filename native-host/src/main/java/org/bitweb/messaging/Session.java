@@ -109,16 +109,12 @@ public final class Session {
             sendError(NullNode.instance, null, ErrorCode.BAD_REQUEST, "a request must be a JSON object");
             return;
         }
-        JsonNode id = message.path("id");
-        if (id.isMissingNode() || id.isContainerNode()) {
-            id = NullNode.instance;
-        }
-        JsonNode actionNode = message.get("action");
-        if (actionNode == null || !actionNode.isTextual()) {
+        JsonNode id = Envelope.idOf(message);
+        String action = Envelope.actionOf(message);
+        if (action == null) {
             sendError(id, null, ErrorCode.BAD_REQUEST, "a request needs a string field 'action'");
             return;
         }
-        String action = actionNode.textValue();
         Dispatcher.Handler handler = dispatcher.handler(action);
         if (handler == null) {
             sendError(id, action, ErrorCode.UNKNOWN_ACTION, "unknown action '" + action + "'; known: " + dispatcher.actions());
@@ -135,12 +131,7 @@ public final class Session {
     private void handle(Dispatcher.Handler handler, Request request) {
         try {
             Object data = handler.handle(request, this);
-            ObjectNode reply = Json.object();
-            reply.set("id", request.id());
-            reply.put("action", request.action());
-            reply.put("ok", true);
-            reply.set("data", data == null ? NullNode.instance : Json.tree(data));
-            send(reply);
+            send(Envelope.ok(request.id(), request.action(), data == null ? null : Json.tree(data)));
         } catch (ProtocolException e) {
             sendError(request.id(), request.action(), e.code(), e.getMessage());
         } catch (Exception | Error e) {
@@ -151,44 +142,23 @@ public final class Session {
     }
 
     private void sendError(JsonNode id, String action, ErrorCode code, String message) {
-        ObjectNode reply = Json.object();
-        reply.set("id", id);
-        if (action != null) {
-            reply.put("action", action);
-        } else {
-            reply.putNull("action");
-        }
-        reply.put("ok", false);
-        ObjectNode error = reply.putObject("error");
-        error.put("code", code.code());
-        error.put("message", message);
-        send(reply);
+        send(Envelope.error(id, action, code, message));
     }
 
     /** Pushes an event: {@code {"event": name, "data": data}}. */
     public void sendEvent(String event, Object data) {
-        ObjectNode message = Json.object();
-        message.put("event", event);
-        message.set("data", Json.tree(data));
-        send(message);
+        send(Envelope.event(event, Json.tree(data)));
     }
 
     private void send(ObjectNode message) {
         byte[] body = Json.bytes(message);
         if (body.length > Frames.MAX_OUTGOING) {
             log.error("{}: reply to '{}' is {} bytes, over the browser limit", name, message.path("action"), body.length);
-            ObjectNode error = Json.object();
-            error.set("id", message.path("id"));
-            error.set("action", message.path("action"));
-            error.put("ok", false);
-            error.putObject("error").put("code", ErrorCode.INTERNAL.code())
-                    .put("message", "the reply was over the 1 MiB browser limit");
-            body = Json.bytes(error);
+            String tooBig = "the reply was over the 1 MiB browser limit";
+            body = Json.bytes(Envelope.error(Envelope.idOf(message), Envelope.actionOf(message), ErrorCode.INTERNAL, tooBig));
             if (body.length > Frames.MAX_OUTGOING) {
                 // the request's own id or action is that big: an error that cannot name it still beats no reply
-                error.putNull("id");
-                error.putNull("action");
-                body = Json.bytes(error);
+                body = Json.bytes(Envelope.error(null, null, ErrorCode.INTERNAL, tooBig));
             }
         }
         synchronized (out) {
