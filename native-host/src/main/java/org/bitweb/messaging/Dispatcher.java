@@ -4,29 +4,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Maps action names to handlers. Built once, then read by every session. */
+/** Maps action names to {@link Action}s. Built once, then read by every session. */
 public final class Dispatcher {
+    private final Map<String, Action> actions = new TreeMap<>();
 
-    /** Handles one request; returns the reply's {@code data} (any Jackson-serializable value). */
-    @FunctionalInterface
-    public interface Handler {
-        Object handle(Request request, Session session) throws Exception;
-    }
-
-    private final Map<String, Handler> handlers = new TreeMap<>();
-
-    public Dispatcher on(String action, Handler handler) {
-        if (handlers.putIfAbsent(action, handler) != null) {
-            throw new IllegalArgumentException("two handlers for " + action);
+    public Dispatcher add(Action action) {
+        if (actions.putIfAbsent(action.name(), action) != null) {
+            throw new IllegalArgumentException("two handlers for " + action.name());
         }
         return this;
     }
 
-    Handler handler(String action) {
-        return handlers.get(action);
+    /** A slow action with the default error mapping: when in doubt, an action must not hold up quick ones. */
+    public Dispatcher on(String action, Action.Handler handler) {
+        return add(Action.slow(action, handler));
+    }
+
+    Action action(String name) {
+        return actions.get(name);
     }
 
     public Set<String> actions() {
-        return handlers.keySet();
+        return actions.keySet();
     }
 }

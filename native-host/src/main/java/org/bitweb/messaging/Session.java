@@ -115,29 +115,26 @@ public final class Session {
             sendError(id, null, ErrorCode.BAD_REQUEST, "a request needs a string field 'action'");
             return;
         }
-        Dispatcher.Handler handler = dispatcher.handler(action);
-        if (handler == null) {
+        Action known = dispatcher.action(action);
+        if (known == null) {
             sendError(id, action, ErrorCode.UNKNOWN_ACTION, "unknown action '" + action + "'; known: " + dispatcher.actions());
             return;
         }
         Request request = new Request(id, action, message);
         try {
-            executor.execute(() -> handle(handler, request));
+            executor.execute(() -> handle(known, request));
         } catch (RejectedExecutionException e) {
             sendError(id, action, ErrorCode.INTERNAL, "the engine is shutting down");
         }
     }
 
-    private void handle(Dispatcher.Handler handler, Request request) {
+    private void handle(Action action, Request request) {
         try {
-            Object data = handler.handle(request, this);
+            Object data = action.handler().handle(request, this);
             send(Envelope.ok(request.id(), request.action(), data == null ? null : Json.tree(data)));
-        } catch (ProtocolException e) {
-            sendError(request.id(), request.action(), e.code(), e.getMessage());
         } catch (Exception | Error e) {
-            log.error("{}: '{}' failed", name, request.action(), e);
-            sendError(request.id(), request.action(), ErrorCode.INTERNAL,
-                    "internal error in '" + request.action() + "': " + e + " (details in the engine log)");
+            ProtocolException error = ErrorMapping.toError(action, e);
+            sendError(request.id(), request.action(), error.code(), error.getMessage());
         }
     }
 

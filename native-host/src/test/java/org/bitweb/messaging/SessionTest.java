@@ -56,6 +56,9 @@ class SessionTest {
                 .on("boom", (request, session) -> {
                     throw new IllegalStateException("a bug in a handler");
                 })
+                .add(Action.slow("disk", (request, session) -> {
+                    throw new java.io.IOException("the disk is full");
+                }).whenIoFails(ErrorCode.NOT_FOUND))
                 .on("progress", (request, session) -> {
                     for (int i = 1; i <= 3; i++) {
                         session.sendEvent("step", Json.object().put("n", i));
@@ -79,15 +82,21 @@ class SessionTest {
     void quiet() {
         // this class makes handlers fail on purpose; their error logs would only bury real output
         sessionLog().setLevel(Level.OFF);
+        mappingLog().setLevel(Level.OFF);
     }
 
     static Logger sessionLog() {
         return (Logger) LoggerFactory.getLogger(Session.class);
     }
 
+    static Logger mappingLog() {
+        return (Logger) LoggerFactory.getLogger(ErrorMapping.class);
+    }
+
     @AfterEach
     void stop() throws IOException {
         sessionLog().setLevel(null);
+        mappingLog().setLevel(null);
         releaseSlow.countDown();
         if (harness != null) {
             harness.close();
@@ -225,6 +234,15 @@ class SessionTest {
         JsonNode next = exchange(h, "{\"id\":14,\"action\":\"echo\"}");
         assertTrue(next.path("ok").asBoolean(), next.toString());
         assertTrue(h.session.isOpen());
+    }
+
+    @Test
+    void aFailureTheActionExpectsIsAnsweredWithTheActionsCode() throws IOException {
+        SessionHarness h = start(Frames.DEFAULT_MAX_INCOMING);
+        JsonNode reply = exchange(h, "{\"id\":19,\"action\":\"disk\"}");
+        assertError(reply, NOT_FOUND);
+        assertEquals("the disk is full", reply.path("error").path("message").asText());
+        assertEquals("disk", reply.path("action").asText());
     }
 
     @Test
