@@ -89,7 +89,7 @@ class SiteLifecycleProtocolTest {
             JsonNode chunk = client.request("fetch", Json.object().put("url", "http://" + address + ".bitweb/big.bin")
                     .put("offset", offset));
             byte[] data = Base64.getDecoder().decode(chunk.path("data").asText());
-            assertTrue(data.length <= EngineDaemon.FETCH_CHUNK);
+            assertTrue(data.length <= FetchHandler.FETCH_CHUNK);
             assertEquals(big.length, chunk.path("total").asLong());
             all.writeBytes(data);
             offset += data.length;

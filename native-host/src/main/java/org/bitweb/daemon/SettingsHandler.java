@@ -1,0 +1,68 @@
+package org.bitweb.daemon;
+
+import org.bitweb.engine.Engine;
+import org.bitweb.messaging.Action;
+import org.bitweb.messaging.Dispatcher;
+import org.bitweb.messaging.ErrorCode;
+import org.bitweb.messaging.Request;
+import org.bitweb.messaging.Session;
+import org.bitweb.store.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The user's settings: {@code settings.get}, {@code settings.set}. Holds the settings in force and
+ * applies them to the engine, at start and on every change.
+ */
+final class SettingsHandler {
+    private static final Logger log = LoggerFactory.getLogger(SettingsHandler.class);
+
+    private final Engine engine;
+    /** LAN discovery may run (not switched off for this run by --no-lan or BITWEB_LAN=off); the setting decides. */
+    private final boolean lanAllowed;
+    private volatile Settings current;
+
+    SettingsHandler(Engine engine, Settings initial, boolean lanAllowed) {
+        this.engine = engine;
+        this.current = initial;
+        this.lanAllowed = lanAllowed;
+    }
+
+    void register(Dispatcher dispatcher) {
+        dispatcher.add(Action.quick("settings.get", (request, session) -> current))
+                // a value Settings refuses (a negative limit, a grace out of range) is the user's to fix
+                .add(Action.slow("settings.set", this::set).whenRefused(ErrorCode.BAD_SETTING));
+    }
+
+    Settings current() {
+        return current;
+    }
+
+    /** Applies the settings that take effect at once and not only at start (LAN discovery is set at start). */
+    void applyToEngine() {
+        engine.storageLimit(current.storageLimitBytes());
+        engine.keySites().oldVersionGrace(current.oldVersionGrace());
+    }
+
+    /** Takes any subset of the settings; a refused value changes nothing. */
+    private synchronized Settings set(Request request, Session session) throws Exception {
+        Settings before = current;
+        Settings next = new Settings(
+                request.has("keepSeeding") ? request.flag("keepSeeding") : before.keepSeeding(),
+                request.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : before.storageLimitBytes(),
+                request.has("socks5Proxy") ? request.optionalText("socks5Proxy") : before.socks5Proxy(),
+                request.has("lanDiscovery") ? request.flag("lanDiscovery") : before.lanDiscovery(),
+                Settings.checkGraceHours(request.has("oldVersionGraceHours")
+                        ? request.number("oldVersionGraceHours", 0) : before.oldVersionGraceHours()));
+        next.save(engine.stateDir());
+        current = next;
+        applyToEngine();
+        if (!next.lanDiscovery().equals(before.lanDiscovery())) {
+            engine.lanDiscovery(lanAllowed && next.lanDiscovery());
+        }
+        log.info("settings changed: {}", next);
+        return next;
+    }
+}
