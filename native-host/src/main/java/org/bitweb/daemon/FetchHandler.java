@@ -29,57 +29,7 @@ final class FetchHandler {
     }
 
     void register(Dispatcher dispatcher) {
-        dispatcher.add(Action.slow("site.fetch", this::fetch))
-                .add(Action.slow("fetch", this::fetchBytes));
-    }
-
-    /** The most file bytes one {@code fetch} reply carries: base64 makes them 4/3 larger, under the 1 MiB frame. */
-    static final int FETCH_CHUNK = 512 * 1024;
-
-    /**
-     * Bytes of a site's file over native messaging, in chunks: {@code {url, offset, length}}.
-     * For extension pages that cannot use the gateway; the gateway is the fast path.
-     */
-    private Object fetchBytes(Request request, Session session) throws ProtocolException, java.io.IOException {
-        SiteLink link = new Params(request).link("url");
-        long offset = request.number("offset", 0);
-        long length = request.number("length", FETCH_CHUNK);
-        if (offset < 0 || length < 0) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'offset' and 'length' must not be negative");
-        }
-        org.bitweb.gateway.SitePath path;
-        try {
-            path = org.bitweb.gateway.SitePath.parse(link.path());
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(ErrorCode.BAD_ADDRESS, e.getMessage());
-        }
-        long waitMs = Math.max(0, Math.min(30_000, request.number("wait", 10_000)));
-        SiteSource.Lookup lookup = engine.fetch(link.site(), link.peers(), Duration.ofMillis(waitMs));
-        if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
-            throw new ProtocolException(ErrorCode.NOT_FOUND, unknown.reason());
-        }
-        if (!(lookup instanceof SiteSource.Lookup.Ready ready)) {
-            throw new ProtocolException(ErrorCode.NOT_READY, "the site's file list has not arrived yet; try again");
-        }
-        var view = ready.view();
-        String file = path.trailingSlash() ? path.indexFile() : path.relative();
-        var entry = view.file(file).orElseThrow(() ->
-                new ProtocolException(ErrorCode.NOT_FOUND, "the site has no file at " + link.path()));
-        long start = Math.min(offset, entry.length());
-        int count = (int) Math.min(Math.min(length, FETCH_CHUNK), entry.length() - start);
-        byte[] bytes;
-        try (var in = view.open(entry, start, count)) {
-            bytes = in.readNBytes(count);
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("path", entry.path());
-        data.put("mime", org.bitweb.gateway.ContentTypes.of(entry.path()));
-        data.put("total", entry.length());
-        data.put("offset", start);
-        data.put("length", bytes.length);
-        data.put("eof", start + bytes.length >= entry.length());
-        data.put("data", java.util.Base64.getEncoder().encodeToString(bytes));
-        return data;
+        dispatcher.add(Action.slow("site.fetch", this::fetch));
     }
 
     /** Waits up to {@code wait} ms (at most 30 s) for the site's file list, and reports where the fetch is. */

@@ -35,8 +35,7 @@ final class SystemHandler {
         dispatcher.add(Action.quick("hello", this::hello))
                 .add(Action.quick("status", (request, session) -> status()))
                 // a person picks in their own time; no dialog program is an answer, not a bug
-                .add(Action.slow("folder.pick", (request, session) -> pickFolder()).whenIoFails(ErrorCode.NOT_FOUND))
-                .add(Action.quick("system.proxy", (r, s) -> SystemProxy.read(System.getenv(), SystemProxy::gsettings)));
+                .add(Action.slow("folder.pick", (request, session) -> pickFolder()).whenIoFails(ErrorCode.NOT_FOUND));
     }
 
     private Object hello(Request request, Session session) throws ProtocolException {

@@ -5,6 +5,7 @@ import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.messaging.EngineClient;
+import org.bitweb.messaging.Protocol;
 import org.bitweb.json.Json;
 import org.bitweb.store.StateDir;
 import org.bitweb.testing.Await;
@@ -212,7 +213,7 @@ class HostProcessTest {
         assertEquals(0, host.hangUp());
         WireFrames.parseAll(host.stdout.bytes());
         try (EngineClient client = EngineClient.connect(home.socket())) {
-            assertEquals(1, client.request("hello", null).path("protocol").asInt(), "the engine is unaffected");
+            assertEquals(Protocol.VERSION, client.request("hello", null).path("protocol").asInt(), "the engine is unaffected");
         }
     }
 

@@ -6,6 +6,8 @@ import bt.metainfo.Torrent;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.address.Base32;
 import org.bitweb.messaging.EngineClient;
+import org.bitweb.messaging.ErrorCode;
+import org.bitweb.messaging.Protocol;
 import org.bitweb.json.Json;
 import org.bitweb.messaging.ProtocolException;
 import org.bitweb.store.StateDir;
@@ -115,7 +117,7 @@ class EngineDaemonTest {
     @Test
     void helloNamesTheProtocolVersionAndTheGateway() throws Exception {
         JsonNode hello = client.request("hello", Json.object().put("client", "test").put("protocol", 1));
-        assertEquals(1, hello.path("protocol").asInt());
+        assertEquals(Protocol.VERSION, hello.path("protocol").asInt(), "an older client is told the engine's own version");
         int port = hello.path("gatewayPort").asInt();
         assertTrue(port > 0);
         assertEquals("http://127.0.0.1:" + port, hello.path("gateway").asText());
@@ -226,9 +228,19 @@ class EngineDaemonTest {
     }
 
     @Test
+    void theActionsVersionTwoRemovedAreUnknownNotSilent() {
+        assertEquals(2, Protocol.VERSION, "docs/PROTOCOL.md says what each version changed; update it with the number");
+        for (String removed : List.of("fetch", "system.proxy")) {
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> client.request(removed, Json.object().put("url", "http://" + "0".repeat(40) + ".bitweb/")));
+            assertEquals(ErrorCode.UNKNOWN_ACTION, e.code(), removed);
+        }
+    }
+
+    @Test
     void aSecondEngineForTheSameFolderIsRefusedAndTheFirstKeepsWorking() throws Exception {
         assertThrows(EngineDaemon.EngineRunningException.class, () -> EngineDaemon.start(dir, loopback()));
-        assertEquals(1, client.request("hello", null).path("protocol").asInt());
+        assertEquals(Protocol.VERSION, client.request("hello", null).path("protocol").asInt());
         try (EngineClient another = EngineClient.connect(dir.socket())) {
             assertEquals(ProcessHandle.current().pid(), another.request("status", null).path("pid").asLong());
         }

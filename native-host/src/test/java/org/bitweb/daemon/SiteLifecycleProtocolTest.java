@@ -13,20 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The protocol's site methods against a real engine: seed, unseed, remove, fetch in chunks, settings. */
+/** The protocol's site methods against a real engine: seed, unseed, remove, settings. */
 @Timeout(60)
 class SiteLifecycleProtocolTest {
     @TempDir
@@ -78,40 +75,6 @@ class SiteLifecycleProtocolTest {
         assertEquals(0, client.request("sites.list", null).path("sites").size());
         ProtocolException again = assertThrows(ProtocolException.class, () -> call("site.remove", "address", address));
         assertEquals(ErrorCode.NOT_FOUND, again.code());
-    }
-
-    @Test
-    void fetchReturnsAFileInChunksUnderTheMessageLimit() throws Exception {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        long offset = 0;
-        int chunks = 0;
-        while (true) {
-            JsonNode chunk = client.request("fetch", Json.object().put("url", "http://" + address + ".bitweb/big.bin")
-                    .put("offset", offset));
-            byte[] data = Base64.getDecoder().decode(chunk.path("data").asText());
-            assertTrue(data.length <= FetchHandler.FETCH_CHUNK);
-            assertEquals(big.length, chunk.path("total").asLong());
-            all.writeBytes(data);
-            offset += data.length;
-            chunks++;
-            if (chunk.path("eof").asBoolean()) {
-                break;
-            }
-        }
-        assertArrayEquals(big, all.toByteArray());
-        assertEquals(3, chunks);
-    }
-
-    @Test
-    void fetchOfAFolderGivesItsIndexAndOfAMissingFileNotFound() throws Exception {
-        JsonNode index = call("fetch", "url", "http://" + address + ".bitweb/sub/");
-        assertEquals("<p>sub page</p>", new String(Base64.getDecoder().decode(index.path("data").asText())));
-        assertEquals("text/html; charset=utf-8", index.path("mime").asText());
-        ProtocolException missing = assertThrows(ProtocolException.class, () -> call("fetch", "url", "http://" + address + ".bitweb/nope"));
-        assertEquals(ErrorCode.NOT_FOUND, missing.code());
-        ProtocolException traversal = assertThrows(ProtocolException.class,
-                () -> call("fetch", "url", "http://" + address + ".bitweb/%2e%2e/engine.lock"));
-        assertEquals(ErrorCode.BAD_ADDRESS, traversal.code());
     }
 
     @Test
