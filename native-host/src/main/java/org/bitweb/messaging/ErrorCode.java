@@ -3,21 +3,24 @@ package org.bitweb.messaging;
 import java.util.Optional;
 
 /**
- * Stable numeric error codes of the host protocol. Append only, never renumber: extensions in the
- * field compare these numbers. docs/PROTOCOL.md lists the same table.
+ * Stable numeric error codes of the host protocol, and the one source of them: docs/PROTOCOL.md's
+ * table is checked against this enum by ErrorCodeTableTest (which also rewrites it,
+ * {@code -Dbitweb.regenerate=true}), the extension's extension/src/error-codes.js by
+ * extension/test/error-codes.test.js. Append only, never renumber, never reuse: extensions in
+ * the field compare these numbers.
  */
 public enum ErrorCode {
-    INTERNAL(1, "internal error"),
+    INTERNAL(1, "a bug or an unexpected failure; details are in the engine log"),
     BAD_JSON(2, "the frame is not valid UTF-8 JSON"),
-    BAD_REQUEST(3, "a field is missing or has the wrong type"),
-    UNKNOWN_ACTION(4, "no such action"),
+    BAD_REQUEST(3, "a field is missing, has the wrong type or a value it cannot take; the message names it"),
+    UNKNOWN_ACTION(4, "no such action (or one a later protocol removed); the message lists the known ones"),
     FRAME_TOO_LARGE(5, "the frame is over the size limit"),
-    NOT_FOUND(6, "no such site or file"),
-    ENGINE_UNAVAILABLE(7, "the BitWeb engine is not running and could not be started"),
+    NOT_FOUND(6, "no such site or file, the site could not be fetched, or no folder dialog is installed"),
+    ENGINE_UNAVAILABLE(7, "the host could not reach or start the engine; the message says where the log is"),
     PUBLISH_FAILED(8, "the folder could not be published"),
-    BAD_ADDRESS(9, "not a bitweb address"),
-    NOT_READY(10, "the site is still on its way from its peers; try again"),
-    BAD_SETTING(11, "a setting has a value it cannot take");
+    BAD_ADDRESS(9, "not a bitweb address or link"),
+    NOT_READY(10, "the site's file list had not arrived yet (sent by `fetch`, which protocol 2 removed)"),
+    BAD_SETTING(11, "a setting was given a value it cannot take");
 
     private final int code;
     private final String meaning;

@@ -497,7 +497,8 @@ class SessionTest {
     void theErrorNumbersAreTheOnesExtensionsKnow() {
         // Append only, never renumber: installed extensions compare these numbers.
         List<String> expected = List.of("INTERNAL=1", "BAD_JSON=2", "BAD_REQUEST=3", "UNKNOWN_ACTION=4",
-                "FRAME_TOO_LARGE=5", "NOT_FOUND=6", "ENGINE_UNAVAILABLE=7", "PUBLISH_FAILED=8", "BAD_ADDRESS=9");
+                "FRAME_TOO_LARGE=5", "NOT_FOUND=6", "ENGINE_UNAVAILABLE=7", "PUBLISH_FAILED=8", "BAD_ADDRESS=9",
+                "NOT_READY=10", "BAD_SETTING=11");
         List<String> actual = new ArrayList<>();
         for (ErrorCode code : ErrorCode.values()) {
             actual.add(code.name() + "=" + code.code());
