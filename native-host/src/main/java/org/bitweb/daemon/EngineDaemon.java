@@ -7,6 +7,7 @@ import org.bitweb.engine.EngineOptions;
 import org.bitweb.json.Json;
 import org.bitweb.messaging.ControlServer;
 import org.bitweb.messaging.Dispatcher;
+import org.bitweb.messaging.RequestPools;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.store.Settings;
 import org.bitweb.store.StateDir;
@@ -18,15 +19,11 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine as a process: holds the engine lock, runs the {@link Engine}, and answers the
@@ -45,7 +42,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final Engine engine;
     private final boolean startedForBrowser;
     private final SettingsHandler settings;
-    private final ExecutorService executor;
+    private final RequestPools pools;
     private final ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -62,14 +59,14 @@ public final class EngineDaemon implements AutoCloseable {
         this.engine = engine;
         this.startedForBrowser = startedForBrowser;
         this.settings = new SettingsHandler(engine, settings, lanAllowed);
-        this.executor = requestExecutor();
+        this.pools = RequestPools.start();
         Dispatcher dispatcher = new Dispatcher();
         new SystemHandler(engine, this::clientCount).register(dispatcher);
         new SitesHandler(engine).register(dispatcher);
         new PublishHandler(engine).register(dispatcher);
         new FetchHandler(engine).register(dispatcher);
         this.settings.register(dispatcher);
-        this.control = new ControlServer(dir.socket(), dispatcher, executor, this::clientsChanged);
+        this.control = new ControlServer(dir.socket(), dispatcher, pools, this::clientsChanged);
     }
 
     /**
@@ -115,16 +112,6 @@ public final class EngineDaemon implements AutoCloseable {
         }
         engine.onSiteUpdate(status -> daemon.control.broadcast("site.update", status));
         return daemon;
-    }
-
-    /** Requests run here, not on the reading thread, so a long publish never blocks a quick status. */
-    private static ExecutorService requestExecutor() {
-        AtomicInteger threads = new AtomicInteger();
-        return new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "request-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public Engine engine() {
@@ -177,7 +164,7 @@ public final class EngineDaemon implements AutoCloseable {
         } catch (IOException e) {
             log.debug("control close: {}", e.toString());
         }
-        executor.shutdownNow();
+        pools.close();
         engine.close();
         try {
             Files.deleteIfExists(engine.stateDir().engineInfo());

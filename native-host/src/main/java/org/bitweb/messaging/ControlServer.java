@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +25,7 @@ public final class ControlServer implements AutoCloseable {
 
     private final Path path;
     private final Dispatcher dispatcher;
-    private final ExecutorService executor;
+    private final RequestPools pools;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Consumer<Integer> onSessionCountChange;
     private ServerSocketChannel server;
@@ -34,10 +33,10 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean closed;
     private int counter;
 
-    public ControlServer(Path path, Dispatcher dispatcher, ExecutorService executor, Consumer<Integer> onSessionCountChange) {
+    public ControlServer(Path path, Dispatcher dispatcher, RequestPools pools, Consumer<Integer> onSessionCountChange) {
         this.path = path;
         this.dispatcher = dispatcher;
-        this.executor = executor;
+        this.pools = pools;
         this.onSessionCountChange = onSessionCountChange;
     }
 
@@ -83,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
             }
             String name = "client-" + (++counter);
             Session session = new Session(name, ChannelStreams.in(channel), ChannelStreams.out(channel),
-                    dispatcher, executor, Frames.DEFAULT_MAX_INCOMING);
+                    dispatcher, pools, Frames.DEFAULT_MAX_INCOMING);
             Thread thread = new Thread(() -> {
                 sessions.add(session);
                 onSessionCountChange.accept(sessions.size());

@@ -11,13 +11,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One protocol connection (a browser's host process, or the CLI) to the engine. Reads requests
- * in a loop and runs each on the shared executor, so a slow request (publishing a big folder)
- * never blocks a quick one behind it; replies may therefore come out of order and carry the
+ * in a loop and runs each on the engine's {@link RequestPools}, so a slow request (publishing a
+ * big folder) never blocks a quick one behind it; replies may therefore come out of order and carry the
  * request's id. Bad input gets an error reply; only broken framing ends the session.
  */
 public final class Session {
@@ -26,18 +25,18 @@ public final class Session {
     private final InputStream in;
     private final OutputStream out;
     private final Dispatcher dispatcher;
-    private final ExecutorService executor;
+    private final RequestPools pools;
     private final int maxIncoming;
     private final String name;
     private volatile boolean open = true;
 
     public Session(String name, InputStream in, OutputStream out, Dispatcher dispatcher,
-                   ExecutorService executor, int maxIncoming) {
+                   RequestPools pools, int maxIncoming) {
         this.name = name;
         this.in = in;
         this.out = out;
         this.dispatcher = dispatcher;
-        this.executor = executor;
+        this.pools = pools;
         this.maxIncoming = maxIncoming;
     }
 
@@ -122,7 +121,7 @@ public final class Session {
         }
         Request request = new Request(id, action, message);
         try {
-            executor.execute(() -> handle(known, request));
+            pools.execute(known.lane(), () -> handle(known, request));
         } catch (RejectedExecutionException e) {
             sendError(id, action, ErrorCode.INTERNAL, "the engine is shutting down");
         }

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class SessionHarness implements AutoCloseable {
     final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    /** The one executor both lanes share, or null when the session runs on real pools. */
     final ExecutorService executor;
+    final RequestPools pools;
     final Session session;
     final WireFrames.Collector replies;
     private final Pipe in = Pipe.open();
@@ -36,15 +38,27 @@ final class SessionHarness implements AutoCloseable {
         return t;
     });
 
+    /** A session whose requests run on one small executor of its own. */
     SessionHarness(Dispatcher dispatcher, int maxIncoming) throws IOException {
-        executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "test-handler");
-            t.setDaemon(true);
-            t.setUncaughtExceptionHandler((th, e) -> thrown.add(e));
-            return t;
-        });
+        this(dispatcher, maxIncoming, null);
+    }
+
+    /** A session whose requests run on {@code pools} (the engine's own), which the harness closes. */
+    SessionHarness(Dispatcher dispatcher, int maxIncoming, RequestPools pools) throws IOException {
+        if (pools == null) {
+            executor = Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "test-handler");
+                t.setDaemon(true);
+                t.setUncaughtExceptionHandler((th, e) -> thrown.add(e));
+                return t;
+            });
+            this.pools = RequestPools.sharing(executor);
+        } else {
+            executor = null;
+            this.pools = pools;
+        }
         session = new Session("test", Channels.newInputStream(in.source()), Channels.newOutputStream(out.sink()),
-                dispatcher, executor, maxIncoming);
+                dispatcher, this.pools, maxIncoming);
         requests = Channels.newOutputStream(in.sink());
         replies = new WireFrames.Collector(Channels.newInputStream(out.source()), "test-replies");
         thread = new Thread(() -> {
@@ -104,7 +118,7 @@ final class SessionHarness implements AutoCloseable {
         if (thread.isAlive()) {
             throw new AssertionError("the session did not end within " + millis + " ms after its input ended");
         }
-        executor.shutdown();
+        executor.shutdown(); // finish() is for sessions on one executor
         if (!executor.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
             throw new AssertionError("handlers still running after " + millis + " ms");
         }
@@ -115,7 +129,7 @@ final class SessionHarness implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        executor.shutdownNow();
+        pools.close();
         writer.shutdownNow();
         in.sink().close();
         in.source().close();

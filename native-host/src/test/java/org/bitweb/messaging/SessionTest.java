@@ -473,7 +473,7 @@ class SessionTest {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Session session = new Session("fuzz", new ByteArrayInputStream(raw), out, dispatcherWithoutWaits(),
-                    new SessionHarness.Inline(), 4096);
+                    RequestPools.sharing(new SessionHarness.Inline()), 4096);
             try {
                 session.run();
             } catch (Throwable e) {
