@@ -2,7 +2,7 @@
 # Throughput benchmark: BitWeb / bt / libtorrent on loopback, one table. Not part of `mvn test`.
 #   bench/run.sh [--size-mb 200] [--runs 1] [--keep]      throughput: BitWeb / bt / libtorrent
 #   bench/run.sh open    time to the first page of a cold 1 GB vs 1 MB site, whole-file MB/s
-#   bench/run.sh host    native host: status round trip p50/p99, publish, fetch vs gateway
+#   bench/run.sh host    native host: status and sites.list round trips (alone, beside slow calls), publish, gateway read
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
