@@ -74,7 +74,7 @@ class GatewayTest {
         for (String name : List.of("style.css", "app.js", "mod.mjs", "data.json", "pic.svg", "pic.png",
                 "pic.jpg", "pic.jpeg", "anim.gif", "pic.webp", "pic.avif", "favicon.ico", "font.woff",
                 "font.woff2", "font.ttf", "font.otf", "clip.mp4", "clip.webm", "sound.ogg", "sound.mp3",
-                "sound.wav", "feed.xml", "paper.pdf", "code.wasm", "readme.md", "SHOUT.PNG", "blob.xyz",
+                "sound.wav", "subs.vtt", "song.flac", "site.zip", "feed.xml", "paper.pdf", "code.wasm", "readme.md", "SHOUT.PNG", "blob.unknownext",
                 "Makefile")) {
             Files.writeString(site.resolve(name), name);
         }
@@ -272,12 +272,15 @@ class GatewayTest {
                 "/sound.ogg|audio/ogg",
                 "/sound.mp3|audio/mpeg",
                 "/sound.wav|audio/wav",
+                "/subs.vtt|text/vtt; charset=utf-8",
+                "/song.flac|audio/flac",
+                "/site.zip|application/zip",
                 "/notes.txt|text/plain; charset=utf-8",
                 "/feed.xml|application/xml",
                 "/paper.pdf|application/pdf",
                 "/code.wasm|application/wasm",
                 "/readme.md|text/markdown; charset=utf-8",
-                "/blob.xyz|application/octet-stream",
+                "/blob.unknownext|application/octet-stream",
                 "/Makefile|application/octet-stream"})
         void sendsTheContentTypeOfTheExtensionAndForbidsSniffing(String path, String type) throws IOException {
             Reply r = get(path);
