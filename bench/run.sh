@@ -3,11 +3,16 @@
 #   bench/run.sh [--size-mb 200] [--runs 1] [--keep]      throughput: BitWeb / bt / libtorrent
 #   bench/run.sh open    time to the first page of a cold 1 GB vs 1 MB site, whole-file MB/s
 #   bench/run.sh host    native host: status and sites.list round trips (alone, beside slow calls), publish, gateway read
+#   bench/run.sh gateway [--runs 1] [--seconds 5] [--connections 64,256] [--engine-jvm "..."]
+#                        the gateway under wrk beside nginx (13 KB page, 50 MB file), cold and warm, RSS
+#   bench/run.sh slow [--readers 0,40,100,200]
+#                        a normal page's latency while N connections download and do not read, beside nginx
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
 #   (open/host/sites take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
-# Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent).
+# Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent); gateway and
+# slow need Debian's nginx and wrk (apt-get install nginx-light wrk).
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
 # org.bitweb.bench.ThroughputBench. Data goes to /tmp/bitweb-bench-* and is removed afterwards.
 set -euo pipefail
@@ -26,6 +31,8 @@ case "${1:-}" in
   host) shift; main=org.bitweb.bench.HostBench ;;
   engine) shift; main=org.bitweb.bench.EngineBench ;;
   sites) shift; main=org.bitweb.bench.SitesBench ;;
+  gateway) shift; main=org.bitweb.bench.GatewayBench ;;
+  slow) shift; main=org.bitweb.bench.SlowReadersBench ;;
   throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
   *) main=org.bitweb.bench.ThroughputBench ;;
 esac
