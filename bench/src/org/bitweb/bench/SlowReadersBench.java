@@ -52,7 +52,7 @@ public final class SlowReadersBench {
             String address = Servers.publish(home, site, engineJvm);
 
             Table table = new Table("slow readers", "BitWeb p50 ms", "BitWeb max ms", "nginx p50 ms", "nginx max ms",
-                    "BitWeb threads", "BitWeb RSS MB");
+                    "BitWeb downloads not started", "BitWeb threads", "BitWeb RSS MB");
             List<double[]> bitweb = new ArrayList<>();
             List<double[]> nginx = new ArrayList<>();
             try (Servers.Server server = Servers.engine(home, engineJvm, address)) {
@@ -69,10 +69,11 @@ public final class SlowReadersBench {
                 double[] b = bitweb.get(i);
                 double[] x = nginx.get(i);
                 table.row(readers[i], ms(b[0], timeoutS), ms(b[1], timeoutS), ms(x[0], timeoutS), ms(x[1], timeoutS),
-                        (int) b[2], b[3]);
+                        (int) b[4], (int) b[2], b[3]);
             }
             table.print("A normal 13 KB page while N connections download a " + fileMb
-                    + " MB file and do not read (5 requests each, new connection; '>" + timeoutS + " s' = no answer)");
+                    + " MB file and do not read (5 requests each, new connection; '>" + timeoutS + " s' = no answer;"
+                    + " not started = no byte of the download within 5 s)");
         } finally {
             try (var walk = Files.walk(temp)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -84,7 +85,7 @@ public final class SlowReadersBench {
         return Double.isInfinite(value) ? ">" + timeoutS + " s" : String.format("%.1f", value);
     }
 
-    /** @return p50 ms, max ms, threads and RSS of the server while the readers hang */
+    /** @return p50 ms, max ms, threads and RSS of the server while the readers hang, downloads not started */
     private static double[] measure(Servers.Server server, int readers, int pageLength, int timeoutS) throws IOException {
         List<Socket> slow = new ArrayList<>();
         try {
@@ -95,12 +96,16 @@ public final class SlowReadersBench {
                 s.getOutputStream().write(request(server, "big.bin", false));
                 slow.add(s);
             }
+            // at most 5 s for the downloads to start: longer, and a server's idle timeout (Jetty's
+            // 30 s) would end the stuck ones before the page is asked for
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int notStarted = 0;
             for (Socket s : slow) {
-                s.setSoTimeout(timeoutS * 1000);
+                s.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                 try {
                     s.getInputStream().read(); // the server is sending: from here on, nobody reads
                 } catch (SocketTimeoutException e) {
-                    // queued behind the others: it holds a connection all the same
+                    notStarted++; // queued behind the others: it holds a connection all the same
                 }
             }
             double threads = server.threads();
@@ -112,9 +117,9 @@ public final class SlowReadersBench {
             times.sort(null);
             double p50 = times.get(2) == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : times.get(2) / 1e6;
             double max = times.get(4) == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : times.get(4) / 1e6;
-            System.err.printf("%s, %d slow readers: p50 %.1f ms, max %.1f ms, %d threads%n", server.name(), readers,
-                    p50, max, (int) threads);
-            return new double[] {p50, max, threads, rss};
+            System.err.printf("%s, %d slow readers (%d not started): p50 %.1f ms, max %.1f ms, %d threads%n",
+                    server.name(), readers, notStarted, p50, max, (int) threads);
+            return new double[] {p50, max, threads, rss, notStarted};
         } finally {
             for (Socket s : slow) {
                 s.close();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -55,11 +56,21 @@ public final class DirectorySiteView implements SiteView {
     }
 
     @Override
-    public InputStream open(FileEntry file, long offset, long length) throws IOException {
+    public ReadableByteChannel channel(FileEntry file, long offset, long length) throws IOException {
+        return fileChannel(file, offset);
+    }
+
+    private FileChannel fileChannel(FileEntry file, long offset) throws IOException {
         Path p = inside(file.path()).filter(Files::isRegularFile)
                 .orElseThrow(() -> new IOException("no such file in the site: " + file.path()));
         FileChannel channel = FileChannel.open(p, StandardOpenOption.READ);
         channel.position(offset);
+        return channel;
+    }
+
+    @Override
+    public InputStream open(FileEntry file, long offset, long length) throws IOException {
+        FileChannel channel = fileChannel(file, offset);
         return new InputStream() {
             private final InputStream in = Channels.newInputStream(channel);
             private long left = length;

@@ -1,6 +1,8 @@
 package org.bitweb.gateway;
 
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -20,11 +22,17 @@ import java.util.Objects;
  * browser call 127.0.0.1 or a rebound DNS name gets a 421, never a file. It has no control
  * endpoints: everything it can do is read the sites its {@link SiteSource} knows.
  *
- * <p>Threads: a request blocks a pool thread while its file's pieces arrive and while the body is
- * written, so the pool bounds how many files are in flight at once. {@value #MAX_THREADS} threads
- * (one accepts, one selects) leave room for a few pages loading in parallel, each with the six or
- * so connections a browser opens per host, on a 2-core machine. Threads are daemons, so a
- * forgotten gateway does not keep the JVM alive.
+ * <p>Threads: a request holds a pool thread while its site's file list and its file's first
+ * bytes are found (which may wait for peers), never while its body is sent: writes are
+ * asynchronous ({@link FileBody}), so a browser that does not read holds a connection and one
+ * buffer, not a thread. {@value #MAX_THREADS} threads (one accepts, one selects) leave room for
+ * many files waiting for pieces at once on a 2-core machine. Threads are daemons, so a forgotten
+ * gateway does not keep the JVM alive.
+ *
+ * <p>Memory is bounded whatever the load: at most {@value #MAX_CONNECTIONS} connections (more
+ * wait in the accept queue), each holding at most one {@value GatewayHandler#BUFFER_SIZE}-byte
+ * buffer while it sends; buffers are pooled up to {@value #POOLED_BUFFERS_MB} MB; small files
+ * are kept in memory up to {@value #SMALL_FILES_MB} MB ({@link SmallFiles}).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -36,9 +44,13 @@ public final class Gateway implements AutoCloseable {
     static final int MAX_THREADS = 32;
     static final int MIN_THREADS = 4;
     static final int IDLE_TIMEOUT_MS = 30_000;
+    static final int MAX_CONNECTIONS = 1024;
+    static final int POOLED_BUFFERS_MB = 16;
+    static final int SMALL_FILES_MB = 16;
 
     private final Server server;
     private final ServerConnector connector;
+    private final GatewayHandler handler;
 
     /**
      * @param sites where the sites come from
@@ -52,7 +64,9 @@ public final class Gateway implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
         threads.setName("bitweb-gateway");
         threads.setDaemon(true);
-        server = new Server(threads);
+        // pooled buffers are kept up to a bound; beyond it they are allocated and dropped
+        long pooled = POOLED_BUFFERS_MB * 1024L * 1024L;
+        server = new Server(threads, null, new ArrayByteBufferPool(0, -1, -1, -1, pooled, pooled));
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -67,7 +81,9 @@ public final class Gateway implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
-        server.setHandler(new GatewayHandler(sites));
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        handler = new GatewayHandler(sites, SMALL_FILES_MB * 1024L * 1024L);
+        server.setHandler(handler);
         server.setErrorHandler(new GatewayErrorHandler());
     }
 
@@ -87,6 +103,7 @@ public final class Gateway implements AutoCloseable {
             stopQuietly();
             throw new IOException("the gateway did not start: " + e, e);
         }
+        handler.ownPort(port());
         LOG.info("gateway listening on {}", address());
     }
 

@@ -3,11 +3,13 @@ package org.bitweb.gateway;
 import org.bitweb.address.BitwebHost;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,9 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,15 +30,19 @@ import java.util.Optional;
 /**
  * Serves the files of BitWeb sites: one request, one file (or one error page).
  *
- * <p>It blocks: {@link SiteView#open} may wait for pieces to arrive from peers, so the handler
- * is {@link InvocationType#BLOCKING} and Jetty runs it on a pool thread. The body is copied with
- * a fixed buffer through {@link Content.Sink#asOutputStream}, whose writes block until Jetty has
- * sent the bytes, so a request holds one buffer of memory however large the file, and a slow
- * reader slows the copy instead of filling memory.
+ * <p>Finding a file may block: the engine may wait for a site's file list and a remote file's
+ * first piece, so the handler is {@link InvocationType#BLOCKING} and Jetty runs it on a pool
+ * thread. Sending does not hold that thread: a small file is sent from memory ({@link SmallFiles})
+ * in one write; a larger one is copied by {@link FileBody}, one pooled buffer per write, each
+ * next chunk read when the last one is sent. A request holds one buffer however large the file,
+ * and a browser that does not read holds a connection, never a thread.
  *
  * <p>Response headers are committed only after the first bytes of the file are in hand, so a
  * file the peers do not deliver in time still gets a proper 504 page; a failure after that can
  * only abort the connection (the client sees a body shorter than its Content-Length).
+ *
+ * <p>What every response carries is encoded once (see {@link SecurityHeaders}); a small file's
+ * ETag is computed once, with its bytes.
  */
 final class GatewayHandler extends Handler.Abstract {
 
@@ -50,11 +55,25 @@ final class GatewayHandler extends Handler.Abstract {
     static final String CACHE_FILES = "no-cache";
     static final String CACHE_ERRORS = "no-store";
 
-    private final SiteSource sites;
+    private static final HttpField CACHE_FILES_FIELD = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, CACHE_FILES);
+    private static final HttpField CACHE_ERRORS_FIELD = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, CACHE_ERRORS);
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField HTML_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, ContentTypes.HTML);
 
-    GatewayHandler(SiteSource sites) {
+    private final SiteSource sites;
+    private final SecurityHeaders security = new SecurityHeaders();
+    private final SmallFiles small;
+
+    /** @param smallFiles bytes of small files kept in memory at most */
+    GatewayHandler(SiteSource sites, long smallFiles) {
         super(InvocationType.BLOCKING);
         this.sites = sites;
+        this.small = new SmallFiles(smallFiles);
+    }
+
+    /** The gateway's port, once bound: the subdomain form's policy names it. */
+    void ownPort(int port) {
+        security.ownPort(port);
     }
 
     @Override
@@ -81,12 +100,12 @@ final class GatewayHandler extends Handler.Abstract {
 
     private void serve(Request request, Response response, Callback callback) {
         var headers = response.getHeaders();
-        protect(response);
 
         HttpURI uri = request.getHttpURI();
         String host = uri.getHost();
         int port = uri.getPort();
         if (host == null || host.isEmpty()) {
+            protect(response);
             page(request, response, callback, HttpStatus.BAD_REQUEST_400, "No Host",
                     "The request names no host. " + ACCEPTED);
             return;
@@ -95,6 +114,7 @@ final class GatewayHandler extends Handler.Abstract {
         try {
             Optional<BitwebHost> parsed = BitwebHost.parse(host);
             if (parsed.isEmpty()) {
+                protect(response);
                 LOG.debug("refused host {}", host);
                 page(request, response, callback, HttpStatus.MISDIRECTED_REQUEST_421, "Not a BitWeb host",
                         "This is the BitWeb gateway; it does not serve '" + host + "'. " + ACCEPTED);
@@ -102,10 +122,11 @@ final class GatewayHandler extends Handler.Abstract {
             }
             site = parsed.get();
         } catch (IllegalArgumentException e) {
+            protect(response);
             page(request, response, callback, HttpStatus.BAD_REQUEST_400, "Bad site address", e.getMessage());
             return;
         }
-        headers.put("Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(site, port));
+        SecurityHeaders.addTo(headers, security.contentSecurityPolicy(site, port));
 
         String method = request.getMethod();
         boolean head = HttpMethod.HEAD.is(method);
@@ -167,35 +188,35 @@ final class GatewayHandler extends Handler.Abstract {
         }
     }
 
-    /** Headers for every response; a site's responses then widen the CSP to BitWeb. */
+    /** The security headers of a response that is not a site's: nothing may load on its page. */
     static void protect(Response response) {
-        var headers = response.getHeaders();
-        headers.put("X-Content-Type-Options", "nosniff");
-        // a bitweb page's links must not make the browser look names up in DNS
-        headers.put("X-DNS-Prefetch-Control", "off");
-        headers.put("Referrer-Policy", SecurityHeaders.REFERRER_POLICY);
-        headers.put("Content-Security-Policy", SecurityHeaders.CSP_NOTHING);
+        SecurityHeaders.addTo(response.getHeaders(), SecurityHeaders.NOTHING);
     }
 
     private void sendFile(Request request, Response response, Callback callback, SiteView view,
                           SiteView.FileEntry file) {
         var headers = response.getHeaders();
-        String etag = etag(view.version(), file.path());
-        headers.put(HttpHeader.ETAG, etag);
-        headers.put(HttpHeader.CACHE_CONTROL, CACHE_FILES);
-        headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+        String version = view.version();
+        SmallFiles.Entry kept = file.length() <= SmallFiles.MAX_FILE ? small.get(version, file.path()) : null;
+        String etag = kept != null ? kept.etag() : etag(version, file.path());
+        headers.add(HttpHeader.ETAG, etag);
+        headers.add(CACHE_FILES_FIELD);
+        headers.add(ACCEPT_RANGES);
 
-        if (noneMatch(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+        var requestHeaders = request.getHeaders();
+        if (noneMatch(requestHeaders.get(HttpHeader.IF_NONE_MATCH), etag)) {
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();
             return;
         }
 
         long total = file.length();
-        String range = request.getHeaders().get(HttpHeader.RANGE);
-        String ifRange = request.getHeaders().get(HttpHeader.IF_RANGE);
-        if (range != null && ifRange != null && !ifRange.trim().equals(etag)) {
-            range = null; // the client's copy is another version: send the whole current file
+        String range = requestHeaders.get(HttpHeader.RANGE);
+        if (range != null) {
+            String ifRange = requestHeaders.get(HttpHeader.IF_RANGE);
+            if (ifRange != null && !ifRange.trim().equals(etag)) {
+                range = null; // the client's copy is another version: send the whole current file
+            }
         }
         long offset = 0;
         long length = total;
@@ -212,74 +233,82 @@ final class GatewayHandler extends Handler.Abstract {
             status = HttpStatus.PARTIAL_CONTENT_206;
             offset = partial.range().first();
             length = partial.range().length();
-            headers.put(HttpHeader.CONTENT_RANGE, partial.range().contentRange(total));
+            headers.add(HttpHeader.CONTENT_RANGE, partial.range().contentRange(total));
         }
 
-        headers.put(HttpHeader.CONTENT_TYPE, ContentTypes.of(file.path()));
+        headers.add(HttpHeader.CONTENT_TYPE, ContentTypes.of(file.path()));
         if (HttpMethod.HEAD.is(request.getMethod()) || length == 0) {
             response.setStatus(status);
-            headers.put(HttpHeader.CONTENT_LENGTH, length);
+            headers.add(HttpHeader.CONTENT_LENGTH, length);
             callback.succeeded();
+            return;
+        }
+        if (total <= SmallFiles.MAX_FILE) {
+            if (kept == null) {
+                kept = readSmall(request, response, callback, view, file, etag);
+                if (kept == null) {
+                    return; // the 504 page is sent
+                }
+            }
+            response.setStatus(status);
+            headers.add(HttpHeader.CONTENT_LENGTH, length);
+            ByteBuffer bytes = kept.bytes().slice((int) offset, (int) length);
+            response.write(true, bytes, callback);
             return;
         }
         stream(request, response, callback, view, file, offset, length, status);
     }
 
-    private void stream(Request request, Response response, Callback callback, SiteView view,
-                        SiteView.FileEntry file, long offset, long length, int status) {
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, length)];
-        InputStream in = null;
-        int first;
-        try {
-            in = view.open(file, offset, length);
-            first = in.read(buffer, 0, buffer.length);
-            if (first < 0) {
-                throw new EOFException("the file ended before its first byte");
+    /** Reads a whole small file and keeps it; null once a 504 page is sent because it did not arrive. */
+    private SmallFiles.Entry readSmall(Request request, Response response, Callback callback, SiteView view,
+                                      SiteView.FileEntry file, String etag) {
+        ByteBuffer bytes = ByteBuffer.allocate((int) file.length());
+        try (ReadableByteChannel in = view.channel(file, 0, file.length())) {
+            while (bytes.hasRemaining()) {
+                if (in.read(bytes) < 0) {
+                    throw new EOFException("the file ended " + bytes.remaining() + " bytes early");
+                }
             }
         } catch (IOException e) {
-            closeQuietly(in);
-            // which site and file is the user's browsing: debug only
-            LOG.info("a file did not arrive in time: {}", e.toString());
-            LOG.debug("file {} of {} did not arrive", file.path(), view.version(), e);
-            page(request, response, callback, HttpStatus.GATEWAY_TIMEOUT_504, "Not received in time",
-                    "The site's peers did not send this file in time; try again.");
-            return;
+            notReceived(request, response, callback, view, file, e);
+            return null;
         }
+        return small.put(view.version(), file.path(), bytes.flip(), etag);
+    }
 
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-        OutputStream out = Content.Sink.asOutputStream(response);
-        boolean reading = false;
+    private void stream(Request request, Response response, Callback callback, SiteView view,
+                        SiteView.FileEntry file, long offset, long length, int status) {
+        RetainableByteBuffer buffer = request.getComponents().getByteBufferPool()
+                .acquire((int) Math.min(BUFFER_SIZE, length), true);
+        ReadableByteChannel in = null;
+        long remaining;
         try {
-            out.write(buffer, 0, first);
-            long remaining = length - first;
-            while (remaining > 0) {
-                reading = true;
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (n < 0) {
-                    throw new EOFException("the file ended " + remaining + " bytes early");
-                }
-                reading = false;
-                out.write(buffer, 0, n);
-                remaining -= n;
-            }
-            out.close(); // the last write: completes the response
-        } catch (IOException | RuntimeException e) {
-            // Headers are sent: the only honest signal left is to abort, so the client sees a
-            // truncated body instead of a complete-looking wrong one. Do not close `out`: that
-            // would try to end the response normally.
+            in = view.channel(file, offset, length);
+            remaining = length - FileBody.fill(in, buffer.getByteBuffer(), length);
+        } catch (IOException e) {
             closeQuietly(in);
-            if (reading) {
-                LOG.info("a file stopped arriving mid-response, aborting it: {}", e.toString());
-            } else {
-                LOG.debug("the browser stopped reading (seeking, navigating away): {}", e.toString());
-            }
-            LOG.debug("file {} of {} aborted", file.path(), view.version(), e);
-            callback.failed(e);
+            buffer.release();
+            notReceived(request, response, callback, view, file, e);
             return;
         }
-        closeQuietly(in);
-        callback.succeeded();
+        response.setStatus(status);
+        response.getHeaders().add(HttpHeader.CONTENT_LENGTH, length);
+        new FileBody(response, callback, in, buffer, remaining, file.path() + " of " + view.version()).iterate();
+    }
+
+    private static void notReceived(Request request, Response response, Callback callback, SiteView view,
+                                    SiteView.FileEntry file, IOException e) {
+        // which site and file is the user's browsing: debug only
+        LOG.info("a file did not arrive in time: {}", e.toString());
+        LOG.debug("file {} of {} did not arrive", file.path(), view.version(), e);
+        // the file's own headers (ETag, Content-Range, type) do not belong on the error page
+        var headers = response.getHeaders();
+        headers.remove(HttpHeader.ETAG);
+        headers.remove(HttpHeader.CONTENT_RANGE);
+        headers.remove(HttpHeader.CONTENT_TYPE);
+        headers.remove(HttpHeader.ACCEPT_RANGES);
+        page(request, response, callback, HttpStatus.GATEWAY_TIMEOUT_504, "Not received in time",
+                "The site's peers did not send this file in time; try again.");
     }
 
     /**
@@ -288,7 +317,7 @@ final class GatewayHandler extends Handler.Abstract {
      */
     private static void loadingPage(Request request, Response response, Callback callback,
                                     SiteSource.Lookup.Loading loading) {
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_ERRORS);
+        response.getHeaders().put(CACHE_ERRORS_FIELD);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         String details = escape(loading.stage()) + " &middot; " + loading.peers()
                 + (loading.peers() == 1 ? " peer" : " peers") + " &middot; " + loading.bytes() + " bytes received";
@@ -309,7 +338,7 @@ final class GatewayHandler extends Handler.Abstract {
     private static void redirect(Request request, Response response, Callback callback, String location) {
         response.getHeaders().put(HttpHeader.LOCATION, location);
         // not cached for long: a later version of a key-addressed site may turn a folder into a file
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_FILES);
+        response.getHeaders().put(CACHE_FILES_FIELD);
         send(request, response, callback, HttpStatus.MOVED_PERMANENTLY_301, html("Moved",
                 "<p>This page is at <a href=\"" + escape(location) + "\">" + escape(location) + "</a>.</p>"));
     }
@@ -317,7 +346,7 @@ final class GatewayHandler extends Handler.Abstract {
     /** A small HTML error page; never cached, since the next try may succeed. */
     static void page(Request request, Response response, Callback callback, int status, String title,
                      String message) {
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CACHE_ERRORS);
+        response.getHeaders().put(CACHE_ERRORS_FIELD);
         send(request, response, callback, status,
                 html(status + " " + title, "<p>" + escape(message) + "</p>"));
     }
@@ -325,7 +354,7 @@ final class GatewayHandler extends Handler.Abstract {
     private static void send(Request request, Response response, Callback callback, int status, String html) {
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ContentTypes.HTML);
+        response.getHeaders().put(HTML_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         if (HttpMethod.HEAD.is(request.getMethod())) {
             callback.succeeded();
@@ -392,7 +421,7 @@ final class GatewayHandler extends Handler.Abstract {
         return out.toString();
     }
 
-    private static void closeQuietly(InputStream in) {
+    private static void closeQuietly(ReadableByteChannel in) {
         if (in != null) {
             try {
                 in.close();

@@ -1,6 +1,11 @@
 package org.bitweb.gateway;
 
 import org.bitweb.address.BitwebHost;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
+import java.util.List;
 
 /**
  * The headers that keep a site inside BitWeb. They are all here so the policy is read in one place.
@@ -22,6 +27,10 @@ import org.bitweb.address.BitwebHost;
  * No {@code ws:} source is listed: the gateway serves no WebSockets. CSP cannot stop a plain
  * link from navigating away; {@code Referrer-Policy: no-referrer} keeps such a navigation from
  * telling the destination which site it came from.
+ *
+ * <p>The headers are encoded once ({@link PreEncodedHttpField}): every response carries them, so
+ * building them per request was a measurable share of serving a small page. A new header that
+ * every response needs goes into {@link #EVERY_RESPONSE}.
  */
 final class SecurityHeaders {
 
@@ -30,15 +39,61 @@ final class SecurityHeaders {
     /** For the gateway's own pages to hosts that are not sites: nothing may load. */
     static final String CSP_NOTHING = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private SecurityHeaders() {
+    static final String CSP = "Content-Security-Policy";
+
+    /** Sent on every response, the gateway's own pages included. */
+    static final List<HttpField> EVERY_RESPONSE = List.of(
+            // the browser never guesses a type: an unknown file is never run as HTML or script
+            new PreEncodedHttpField("X-Content-Type-Options", "nosniff"),
+            // a bitweb page's links must not make the browser look names up in DNS
+            new PreEncodedHttpField("X-DNS-Prefetch-Control", "off"),
+            new PreEncodedHttpField("Referrer-Policy", REFERRER_POLICY));
+
+    static final HttpField NOTHING = new PreEncodedHttpField(CSP, CSP_NOTHING);
+    /** The policy of proxy-form requests (the extension's), which name no port. */
+    private static final HttpField PROXY_FORM = new PreEncodedHttpField(CSP, policy(false, -1));
+    /** The policy of subdomain-form requests on the gateway's own port, once the port is known. */
+    private volatile OwnPort own = new OwnPort(-1, null);
+
+    private record OwnPort(int port, HttpField policy) {
+    }
+
+    /** @param port the gateway's port, once bound: the subdomain form's policy names it */
+    void ownPort(int port) {
+        own = new OwnPort(port, new PreEncodedHttpField(CSP, policy(true, port)));
+    }
+
+    /** Adds the headers of every response, with the Content-Security-Policy {@code csp}. */
+    static void addTo(HttpFields.Mutable headers, HttpField csp) {
+        for (HttpField field : EVERY_RESPONSE) {
+            headers.add(field);
+        }
+        headers.add(csp);
     }
 
     /**
+     * The Content-Security-Policy of a site's responses.
+     *
      * @param host the site host of the request
      * @param port the port the browser used (from the Host/authority), or -1 if it sent none
      */
-    static String contentSecurityPolicy(BitwebHost host, int port) {
-        String bitweb = (host.subdomain() ? "http://*.bitweb.localhost" : "http://*.bitweb")
+    HttpField contentSecurityPolicy(BitwebHost host, int port) {
+        if (!host.subdomain() && port <= 0) {
+            return PROXY_FORM;
+        }
+        OwnPort known = own;
+        if (host.subdomain() && port == known.port()) {
+            return known.policy();
+        }
+        return new HttpField(CSP, policy(host.subdomain(), port));
+    }
+
+    /**
+     * @param subdomain the request used the subdomain form ({@code <site>.bitweb.localhost:PORT})
+     * @param port      the port the browser used (from the Host/authority), or -1 if it sent none
+     */
+    static String policy(boolean subdomain, int port) {
+        String bitweb = (subdomain ? "http://*.bitweb.localhost" : "http://*.bitweb")
                 + (port > 0 ? ":" + port : "");
         String origins = "'self' " + bitweb;
         return "default-src " + origins + " data: blob: 'unsafe-inline' 'unsafe-eval'; "

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -44,8 +45,13 @@ public final class LocalSiteView implements SiteView {
         return files.isDirectory(path);
     }
 
+    /** The file's own channel: the gateway reads it straight into its direct buffers. */
     @Override
-    public InputStream open(FileEntry entry, long offset, long length) throws IOException {
+    public ReadableByteChannel channel(FileEntry entry, long offset, long length) throws IOException {
+        return fileChannel(entry, offset, length);
+    }
+
+    private FileChannel fileChannel(FileEntry entry, long offset, long length) throws IOException {
         TorrentInfo.TorrentFile file = files.file(entry.path());
         if (file == null) {
             throw new IOException("not in site " + info.infohash() + ": " + entry.path());
@@ -53,10 +59,14 @@ public final class LocalSiteView implements SiteView {
         if (offset < 0 || length < 0 || offset + length > file.length()) {
             throw new IOException("range " + offset + "+" + length + " outside " + entry.path());
         }
-        Path disk = diskPath(file);
-        FileChannel channel = FileChannel.open(disk, StandardOpenOption.READ);
+        FileChannel channel = FileChannel.open(diskPath(file), StandardOpenOption.READ);
         channel.position(offset);
-        InputStream whole = Channels.newInputStream(channel);
+        return channel;
+    }
+
+    @Override
+    public InputStream open(FileEntry entry, long offset, long length) throws IOException {
+        InputStream whole = Channels.newInputStream(fileChannel(entry, offset, length));
         return new InputStream() {
             private long left = length;
 

@@ -41,17 +41,32 @@ final class RawHttp {
 
     /** @param headerLines header lines without CRLF; Connection: close is added */
     static Reply send(int port, String method, String target, String... headerLines) throws IOException {
+        // a hung gateway fails the test instead of blocking the build
+        return send(port, 20_000, method, target, headerLines);
+    }
+
+    /**
+     * @param timeoutMs how long the whole answer may take: past it, a SocketTimeoutException
+     * @param headerLines header lines without CRLF; Connection: close is added
+     */
+    static Reply send(int port, int timeoutMs, String method, String target, String... headerLines)
+            throws IOException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(20_000); // a hung gateway fails the test instead of blocking the build
+            socket.setSoTimeout(timeoutMs);
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            return parse(readAll(socket.getInputStream()), method.equals("HEAD"));
+            byte[] raw = readAll(socket.getInputStream());
+            if (System.nanoTime() > deadline) {
+                throw new java.net.SocketTimeoutException("the answer took more than " + timeoutMs + " ms");
+            }
+            return parse(raw, method.equals("HEAD"));
         }
     }
 
