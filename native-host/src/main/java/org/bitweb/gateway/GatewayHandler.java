@@ -25,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the files of BitWeb sites: one request, one file (or one error page).
@@ -110,22 +112,27 @@ final class GatewayHandler extends Handler.Abstract {
                     "The request names no host. " + ACCEPTED);
             return;
         }
-        BitwebHost site;
-        try {
-            Optional<BitwebHost> parsed = BitwebHost.parse(host);
-            if (parsed.isEmpty()) {
+        ParsedHost parsedHost = hosts.get(host);
+        if (parsedHost == null) {
+            try {
+                Optional<BitwebHost> parsed = BitwebHost.parse(host);
+                if (parsed.isPresent()) {
+                    parsedHost = remember(host, parsed.get());
+                }
+            } catch (IllegalArgumentException e) {
+                protect(response);
+                page(request, response, callback, HttpStatus.BAD_REQUEST_400, "Bad site address", e.getMessage());
+                return;
+            }
+            if (parsedHost == null) {
                 protect(response);
                 LOG.debug("refused host {}", host);
                 page(request, response, callback, HttpStatus.MISDIRECTED_REQUEST_421, "Not a BitWeb host",
                         "This is the BitWeb gateway; it does not serve '" + host + "'. " + ACCEPTED);
                 return;
             }
-            site = parsed.get();
-        } catch (IllegalArgumentException e) {
-            protect(response);
-            page(request, response, callback, HttpStatus.BAD_REQUEST_400, "Bad site address", e.getMessage());
-            return;
         }
+        BitwebHost site = parsedHost.site();
         SecurityHeaders.addTo(headers, security.contentSecurityPolicy(site, port));
 
         String method = request.getMethod();
@@ -139,7 +146,6 @@ final class GatewayHandler extends Handler.Abstract {
 
         // The path is checked before any redirect, so a Location never carries an unchecked path.
         String rawPath = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
-        String query = uri.getQuery() == null ? "" : "?" + uri.getQuery();
         SitePath path;
         try {
             path = SitePath.parse(rawPath);
@@ -151,10 +157,9 @@ final class GatewayHandler extends Handler.Abstract {
         // One site, one origin: any other spelling of the host (base32 infohash, uppercase,
         // trailing dot) is sent to the canonical one, in the same form and on the same port.
         SiteAddress address = site.site();
-        String canonicalHost = site.subdomain() ? address.host() + ".localhost" : address.host();
-        if (!host.equals(canonicalHost)) {
-            redirect(request, response, callback,
-                    "http://" + canonicalHost + (port > 0 ? ":" + port : "") + rawPath + query);
+        if (!parsedHost.canonical()) {
+            redirect(request, response, callback, "http://" + parsedHost.canonicalHost() + (port > 0 ? ":" + port : "")
+                    + rawPath + query(uri));
             return;
         }
 
@@ -182,10 +187,35 @@ final class GatewayHandler extends Handler.Abstract {
             sendFile(request, response, callback, files, file.get());
         } else if (files.isDirectory(path.relative())) {
             // a folder's URL ends with '/', so that the relative links of its index.html resolve inside it
-            redirect(request, response, callback, rawPath + "/" + query);
+            redirect(request, response, callback, rawPath + "/" + query(uri));
         } else {
             notFound(request, response, callback, rawPath);
         }
+    }
+
+    private static String query(HttpURI uri) {
+        return uri.getQuery() == null ? "" : "?" + uri.getQuery();
+    }
+
+    /**
+     * A parsed site host. A page's requests name the same few hosts over and over, and parsing
+     * one was a tenth of the gateway's own work per small file, so parses are kept: at most
+     * {@value #HOSTS} (all dropped when full, so any number of hosts costs bounded memory).
+     */
+    private record ParsedHost(BitwebHost site, String canonicalHost, boolean canonical) {
+    }
+
+    static final int HOSTS = 1024;
+    private final Map<String, ParsedHost> hosts = new ConcurrentHashMap<>();
+
+    private ParsedHost remember(String host, BitwebHost site) {
+        String canonicalHost = site.subdomain() ? site.site().host() + ".localhost" : site.site().host();
+        ParsedHost parsed = new ParsedHost(site, canonicalHost, host.equals(canonicalHost));
+        if (hosts.size() >= HOSTS) {
+            hosts.clear();
+        }
+        hosts.put(host, parsed);
+        return parsed;
     }
 
     /** The security headers of a response that is not a site's: nothing may load on its page. */

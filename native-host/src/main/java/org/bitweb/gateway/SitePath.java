@@ -36,6 +36,9 @@ public record SitePath(String relative, boolean trailingSlash) {
         }
         boolean trailingSlash = rawPath.endsWith("/");
         String body = rawPath.substring(1, trailingSlash ? rawPath.length() - 1 : rawPath.length());
+        if (plain(body)) {
+            return new SitePath(body, trailingSlash); // the common case, checked in one pass
+        }
         List<String> segments = new ArrayList<>();
         for (String raw : body.split("/", -1)) {
             String segment = decode(raw);
@@ -50,11 +53,37 @@ public record SitePath(String relative, boolean trailingSlash) {
         return relative.isEmpty() ? "index.html" : relative + "/index.html";
     }
 
+    /**
+     * True if every segment of {@code body} is valid as written: nothing to decode and nothing
+     * {@link #check} would refuse. Anything else takes the segment-by-segment way, which says
+     * what is wrong.
+     */
+    private static boolean plain(String body) {
+        boolean empty = true;
+        boolean onlyDots = true;
+        for (int i = 0; i <= body.length(); i++) {
+            char c = i < body.length() ? body.charAt(i) : '/';
+            if (c == '/') {
+                if (empty || onlyDots) {
+                    return false;
+                }
+                empty = true;
+                onlyDots = true;
+            } else if (c == '%' || c == '\\' || c < 0x20 || c == 0x7f) {
+                return false;
+            } else {
+                empty = false;
+                onlyDots &= c == '.' || Character.isWhitespace(c);
+            }
+        }
+        return true;
+    }
+
     private static void check(String segment) {
         if (segment.isEmpty()) {
             throw new IllegalArgumentException("empty path segment ('//')");
         }
-        if (segment.chars().allMatch(c -> c == '.' || Character.isWhitespace(c))) {
+        if (onlyDots(segment)) {
             throw new IllegalArgumentException("path segment '" + segment + "' is not allowed (dot segments)");
         }
         for (int i = 0; i < segment.length(); i++) {
@@ -66,6 +95,16 @@ public record SitePath(String relative, boolean trailingSlash) {
                 throw new IllegalArgumentException("control character (code " + (int) c + ") in the path");
             }
         }
+    }
+
+    private static boolean onlyDots(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c != '.' && !Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Percent-decodes one segment as UTF-8, refusing bad escapes and invalid UTF-8. '+' stays '+'. */
