@@ -20,10 +20,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(mktemp -d /tmp/bitweb-bench-build-XXXXXX)"
 trap 'rm -rf "$out"' EXIT
 cd "$root"
-mvn -B -q -pl native-host test-compile dependency:build-classpath \
+# package: the shaded jar (target/bitweb.jar) is what the gateway benchmarks' engine runs from
+mvn -B -q -pl native-host package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile="$out/deps.txt" -Dmdep.includeScope=test >&2
 cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
 javac -d "$out/classes" -cp "$cp" $(find "$root/bench/src" -name '*.java')
+# the engine of the gateway benchmarks runs from jars only, as users run it: class-data sharing
+# archives classes from jars, not from folders
+jar cf "$out/bench.jar" -C "$out/classes" .
+engine_cp="$root/native-host/target/bitweb.jar:$out/bench.jar"
 # logback-test.xml (test-classes) keeps bt quiet and on stderr; no exec, so the trap removes $out
 # bench/run.sh [throughput|open|host] [args...]: which benchmark (default: throughput)
 case "${1:-}" in
@@ -31,9 +36,13 @@ case "${1:-}" in
   host) shift; main=org.bitweb.bench.HostBench ;;
   engine) shift; main=org.bitweb.bench.EngineBench ;;
   sites) shift; main=org.bitweb.bench.SitesBench ;;
-  gateway) shift; main=org.bitweb.bench.GatewayBench ;;
-  slow) shift; main=org.bitweb.bench.SlowReadersBench ;;
+  gateway|slow)
+    for tool in nginx wrk; do
+      command -v "$tool" >/dev/null || { echo "bench/run.sh $1 needs $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
+    done
+    [[ $1 == gateway ]] && main=org.bitweb.bench.GatewayBench || main=org.bitweb.bench.SlowReadersBench
+    shift ;;
   throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
   *) main=org.bitweb.bench.ThroughputBench ;;
 esac
-java -Xmx3g ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"
+java -Xmx3g -Dbench.engineClassPath="$engine_cp" ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"

@@ -1,22 +1,47 @@
 package org.bitweb.bench;
 
+import org.bitweb.engine.EngineJvm;
+import org.bitweb.store.StateDir;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JVM options of the engine process the gateway benchmarks start: what the product starts its
- * engine with, plus {@code BENCH_ENGINE_JVM_EXTRA} (e.g. a JFR recording) when set.
+ * How the gateway benchmarks start the engine's JVM: with the options the product starts it with
+ * ({@link EngineJvm}: heap cap, class-data sharing archive in the engine's state folder) unless
+ * {@code --engine-jvm} says otherwise, plus {@code BENCH_ENGINE_JVM_EXTRA} (e.g. a JFR recording),
+ * on the class path {@code bench.engineClassPath} (run.sh: the product's shaded jar and a jar of
+ * the benchmarks, since classes in folders cannot be archived).
  */
 final class EngineJvmDefaults {
+    /** The product's options, chosen at each start (the archive exists or not). */
+    static final List<String> PRODUCT = List.of("product");
+
     private EngineJvmDefaults() {
     }
 
     static List<String> get() {
-        List<String> options = new ArrayList<>();
+        return PRODUCT;
+    }
+
+    static String classPath() {
+        return System.getProperty("bench.engineClassPath", System.getProperty("java.class.path"));
+    }
+
+    /** The options for one start of the engine on {@code home}. */
+    static List<String> resolve(List<String> chosen, Path home) {
+        List<String> options = new ArrayList<>(chosen == PRODUCT
+                ? EngineJvm.options(new StateDir(home), classPath()) : chosen);
         String extra = System.getenv("BENCH_ENGINE_JVM_EXTRA");
         if (extra != null && !extra.isBlank()) {
             options.addAll(List.of(extra.trim().split("\\s+")));
         }
         return options;
+    }
+
+    static String describe(List<String> chosen) {
+        return chosen == PRODUCT ? "the product's (" + String.join(" ", EngineJvm.options(new StateDir(Path.of("/x")),
+                "none")) + " + class-data sharing archive)" : chosen.isEmpty() ? "none" : String.join(" ", chosen);
     }
 }

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * The gateway under concurrent load beside nginx, in one run: the same 13 KB page and 50 MB file,
  * wrk with 64 and 256 keep-alive connections, each server started fresh for its "first run after
- * start" figures and measured again warm; the engine's RSS and threads sampled throughout.
+ * start" figures and measured again warm; the engine's RSS and threads sampled throughout. Each
+ * figure is a pair of runs, nginx and BitWeb one right after the other, so that a shared
+ * machine's changing load falls on both; the table gives the medians over the rounds.
  *
  * <pre>bench/run.sh gateway [--runs 1] [--seconds 5] [--connections 64,256] [--page-kb 13] [--file-mb 50]
  *                       [--engine-jvm "-Xmx..."]  (default: the options the product starts its engine with)</pre>
@@ -48,40 +50,77 @@ public final class GatewayBench {
             verify(nginx, page, big);
 
             List<Figure> figures = new ArrayList<>();
-            for (String file : List.of("index.html", "big.bin")) {
-                for (int c : o.connections) {
-                    figures.add(new Figure(file, c, true));
-                }
-                for (int c : o.connections) {
-                    figures.add(new Figure(file, c, false));
+            for (boolean cold : List.of(true, false)) {
+                for (String file : List.of("index.html", "big.bin")) {
+                    for (int c : o.connections) {
+                        figures.add(new Figure(file, c, cold));
+                    }
                 }
             }
-            Map<String, Map<Figure, List<Wrk.Result>>> results = new LinkedHashMap<>();
-            Map<String, Memory> memory = new LinkedHashMap<>();
+            Map<String, Memory> memory = Map.of("BitWeb", new Memory(), "nginx", new Memory());
+            Map<Figure, List<Wrk.Result[]>> pairs = new LinkedHashMap<>();
             for (int round = 0; round < o.runs; round++) {
-                List<String> order = round % 2 == 0 ? List.of("nginx", "BitWeb") : List.of("BitWeb", "nginx");
-                for (String name : order) {
-                    Supplier<Servers.Server> start = name.equals("nginx") ? nginx : bitweb;
-                    measure(name, start, figures, o, temp, results.computeIfAbsent(name, k -> new LinkedHashMap<>()),
-                            memory.computeIfAbsent(name, k -> new Memory()));
+                // the other developers' load moves: each figure is measured as a pair, nginx and
+                // BitWeb one right after the other, the first of the pair alternating by round
+                boolean nginxFirst = round % 2 == 0;
+                for (Figure f : figures) {
+                    if (f.cold) {
+                        Wrk.Result[] pair = new Wrk.Result[2];
+                        for (int i = 0; i < 2; i++) {
+                            boolean isNginx = (i == 0) == nginxFirst;
+                            try (Servers.Server server = (isNginx ? nginx : bitweb).get()) {
+                                String name = server.name();
+                                memory.get(name).started(server);
+                                Sampler sampler = new Sampler(server, memory.get(name));
+                                pair[isNginx ? 1 : 0] = run(server, f, o, temp);
+                                sampler.stop();
+                            }
+                        }
+                        pairs.computeIfAbsent(f, k -> new ArrayList<>()).add(pair);
+                    }
+                }
+                try (Servers.Server b = bitweb.get(); Servers.Server n = nginx.get()) {
+                    memory.get("BitWeb").started(b);
+                    memory.get("nginx").started(n);
+                    Sampler sb = new Sampler(b, memory.get("BitWeb"));
+                    Sampler sn = new Sampler(n, memory.get("nginx"));
+                    for (Figure warmUp : List.of(new Figure("index.html", o.connections[0], false),
+                            new Figure("big.bin", o.connections[0], false))) {
+                        run(b, warmUp, o, temp); // the JIT and the caches are warm from here on
+                        run(n, warmUp, o, temp);
+                    }
+                    for (Figure f : figures) {
+                        if (!f.cold) {
+                            Wrk.Result[] pair = new Wrk.Result[2];
+                            for (int i = 0; i < 2; i++) {
+                                boolean isNginx = (i == 0) == nginxFirst;
+                                pair[isNginx ? 1 : 0] = run(isNginx ? n : b, f, o, temp);
+                            }
+                            pairs.computeIfAbsent(f, k -> new ArrayList<>()).add(pair);
+                        }
+                    }
+                    sb.stop();
+                    sn.stop();
                 }
             }
 
-            Table table = new Table("figure (" + o.seconds + " s of wrk, median of " + o.runs + ")", "BitWeb", "nginx",
-                    "BitWeb/nginx", "BitWeb p99 ms", "nginx p99 ms");
+            Table table = new Table("figure (" + o.seconds + " s of wrk, median of " + o.runs + " pairs)", "BitWeb",
+                    "nginx", "BitWeb/nginx", "BitWeb p99 ms", "nginx p99 ms");
             for (Figure f : figures) {
-                Wrk.Result b = median(results.get("BitWeb").get(f), f);
-                Wrk.Result n = median(results.get("nginx").get(f), f);
                 boolean page1 = f.file.equals("index.html");
+                List<Wrk.Result[]> runs = pairs.get(f);
+                double bv = median(runs.stream().mapToDouble(p -> value(p[0], page1)).toArray());
+                double nv = median(runs.stream().mapToDouble(p -> value(p[1], page1)).toArray());
+                double ratio = median(runs.stream().mapToDouble(p -> value(p[0], page1) / value(p[1], page1)).toArray());
                 String what = (page1 ? o.pageKb + " KB page" : o.fileMb + " MB file") + ", " + f.connections
                         + " conn, " + (f.cold ? "first run after start" : "warm") + (page1 ? " (req/s)" : " (GB/s)");
-                double bv = page1 ? b.requestsPerSecond() : b.bytesPerSecond() / 1e9;
-                double nv = page1 ? n.requestsPerSecond() : n.bytesPerSecond() / 1e9;
                 table.row(what, page1 ? String.format("%,.0f", bv) : String.format("%.2f", bv),
-                        page1 ? String.format("%,.0f", nv) : String.format("%.2f", nv), bv / nv, b.p99Ms(), n.p99Ms());
+                        page1 ? String.format("%,.0f", nv) : String.format("%.2f", nv), ratio,
+                        median(runs.stream().mapToDouble(p -> p[0].p99Ms()).toArray()),
+                        median(runs.stream().mapToDouble(p -> p[1].p99Ms()).toArray()));
             }
             table.print("Gateway under load beside nginx (" + Runtime.getRuntime().availableProcessors()
-                    + " cores, loopback, wrk keep-alive; ratio > 1: BitWeb ahead)");
+                    + " cores, loopback, wrk keep-alive; ratio = median of the pairs' ratios, > 1: BitWeb ahead)");
 
             Table mem = new Table("server", "start to first page (ms, median)", "RSS idle (MB)", "RSS peak under load (MB)",
                     "threads idle", "threads peak");
@@ -90,7 +129,7 @@ public final class GatewayBench {
                 mem.row(name, Table.percentile(m.startNanos, 50), m.idleRss, m.peakRss, m.idleThreads, m.peakThreads);
             }
             mem.print("Start and memory (RSS summed over the process tree; engine JVM options: "
-                    + (o.engineJvm.isEmpty() ? "none" : String.join(" ", o.engineJvm)) + ")");
+                    + EngineJvmDefaults.describe(o.engineJvm) + ")");
         } finally {
             try (var walk = Files.walk(temp)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -98,36 +137,22 @@ public final class GatewayBench {
         }
     }
 
-    /** Starts the server fresh for each cold figure; warm figures follow on the same process. */
-    private static void measure(String name, Supplier<Servers.Server> start, List<Figure> figures, Options o, Path temp,
-                                Map<Figure, List<Wrk.Result>> into, Memory memory) throws Exception {
-        Servers.Server server = null;
-        Sampler sampler = null;
-        try {
-            for (Figure f : figures) {
-                if (f.cold || server == null) {
-                    if (server != null) {
-                        sampler.stop();
-                        server.close();
-                    }
-                    server = start.get();
-                    memory.startNanos.add((long) (server.startMillis() * 1e6));
-                    memory.idle(server.rssMb(), server.threads());
-                    sampler = new Sampler(server, memory);
-                }
-                Wrk.Result r = Wrk.run(server, f.file, f.connections, o.seconds, temp).check(name + " " + f);
-                into.computeIfAbsent(f, k -> new ArrayList<>()).add(r);
-                System.err.printf("%s %s: %.0f req/s, %.2f GB/s, p99 %.1f ms%n", name, f, r.requestsPerSecond(),
-                        r.bytesPerSecond() / 1e9, r.p99Ms());
-            }
-        } finally {
-            if (sampler != null) {
-                sampler.stop();
-            }
-            if (server != null) {
-                server.close();
-            }
-        }
+    private static Wrk.Result run(Servers.Server server, Figure f, Options o, Path temp) throws Exception {
+        Wrk.Result r = Wrk.run(server, f.file, f.connections, o.seconds, temp).check(server.name() + " " + f);
+        System.err.printf("%s %s: %.0f req/s, %.2f GB/s, p99 %.1f ms%n", server.name(), f, r.requestsPerSecond(),
+                r.bytesPerSecond() / 1e9, r.p99Ms());
+        return r;
+    }
+
+    private static double value(Wrk.Result r, boolean requests) {
+        return requests ? r.requestsPerSecond() : r.bytesPerSecond() / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Each file is served whole and right by both servers before anything is timed. */
@@ -136,14 +161,6 @@ public final class GatewayBench {
             check(Arrays.equals(page, Servers.HttpProbe.get(server, "index.html", 30_000).body()), server.name() + " page");
             check(Arrays.equals(big, Servers.HttpProbe.get(server, "big.bin", 30_000).body()), server.name() + " file");
         }
-    }
-
-    private static Wrk.Result median(List<Wrk.Result> results, Figure f) {
-        List<Wrk.Result> sorted = new ArrayList<>(results);
-        sorted.sort((a, b) -> f.file.equals("index.html")
-                ? Double.compare(a.requestsPerSecond(), b.requestsPerSecond())
-                : Double.compare(a.bytesPerSecond(), b.bytesPerSecond()));
-        return sorted.get(sorted.size() / 2);
     }
 
     static void check(boolean ok, String what) {
@@ -173,6 +190,11 @@ public final class GatewayBench {
         double peakRss;
         int idleThreads;
         int peakThreads;
+
+        synchronized void started(Servers.Server server) {
+            startNanos.add((long) (server.startMillis() * 1e6));
+            idle(server.rssMb(), server.threads());
+        }
 
         synchronized void idle(double rss, int threads) {
             idleRss = Math.max(idleRss, rss);

@@ -138,8 +138,8 @@ final class Servers {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayServe.class.getName(),
+        command.addAll(EngineJvmDefaults.resolve(jvmOptions, home));
+        command.addAll(List.of("-cp", EngineJvmDefaults.classPath(), GatewayServe.class.getName(),
                 home.toString()));
         if (publish != null) {
             command.add(publish.toString());

@@ -2,6 +2,7 @@ package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitweb.engine.EngineJvm;
 import org.bitweb.messaging.Envelope;
 import org.bitweb.messaging.ErrorCode;
 import org.bitweb.messaging.FrameException;
@@ -140,7 +141,9 @@ final class Bridge {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid"); // its own session: the browser killing our group must not kill the engine
         }
-        command.addAll(List.of(java, "-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
+        command.add(java);
+        command.addAll(EngineJvm.options(dir, jar)); // heap cap, class-data sharing
+        command.addAll(List.of("-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
                 "serve", "--background"));
         Files.createDirectories(dir.logs());
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,0 +1,107 @@
+package org.bitweb.engine;
+
+import org.bitweb.store.StateDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine's JVM options: a memory cap always, and a class-data sharing archive made once, then used. */
+class EngineJvmTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void capsTheHeapAndDirectMemory() throws IOException {
+        List<String> options = EngineJvm.options(new StateDir(dir.resolve("home")), jar().toString());
+        assertTrue(options.contains("-Xmx" + EngineJvm.MAX_HEAP), options.toString());
+        assertTrue(options.contains("-XX:MaxDirectMemorySize=" + EngineJvm.MAX_DIRECT), options.toString());
+    }
+
+    @Test
+    void theFirstStartWritesAnArchiveThatLaterStartsLoadClassesFrom() throws Exception {
+        StateDir home = new StateDir(dir.resolve("home"));
+        Path jar = jar();
+        List<String> first = EngineJvm.options(home, jar.toString());
+        assertTrue(first.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")), first.toString());
+        assertEquals("hello", run(first, jar, List.of()).trim());
+
+        List<String> later = EngineJvm.options(home, jar.toString());
+        assertTrue(later.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")), later.toString());
+        // the class comes from the archive, not from the jar
+        String loaded = run(later, jar, List.of("-Xshare:on", "-Xlog:class+load=info"));
+        assertTrue(loaded.lines().anyMatch(l -> l.contains(Hello.class.getName()) && l.contains("shared objects file")),
+                loaded);
+    }
+
+    @Test
+    void anotherJarGetsAnArchiveOfItsOwnAndTheOldOneIsDeleted() throws Exception {
+        StateDir home = new StateDir(dir.resolve("home"));
+        Path jar = jar();
+        Path first = EngineJvm.archive(home, jar.toString());
+        Files.writeString(first, "an older archive");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0)); // "a new version"
+        Path second = EngineJvm.archive(home, jar.toString());
+        assertFalse(second.equals(first));
+        assertFalse(Files.exists(first), "the other version's archive is gone");
+    }
+
+    @Test
+    void classesInFoldersAreNotArchived() throws IOException {
+        List<String> options = EngineJvm.options(new StateDir(dir.resolve("home")),
+                jar() + java.io.File.pathSeparator + dir);
+        assertTrue(options.stream().noneMatch(o -> o.contains("Archive")), options.toString());
+    }
+
+    /** The main class of the jar the tests start. */
+    public static final class Hello {
+        public static void main(String[] args) {
+            System.out.println("hello");
+        }
+    }
+
+    private Path jar() throws IOException {
+        Path jar = dir.resolve("hello.jar");
+        if (Files.exists(jar)) {
+            return jar;
+        }
+        String entry = Hello.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             InputStream in = Hello.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    private static String run(List<String> options, Path jar, List<String> more) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(more);
+        command.addAll(List.of("-cp", jar.toString(), Hello.class.getName()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (OutputStream ignored = p.getOutputStream()) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM ended");
+            assertEquals(0, p.exitValue(), out);
+            return out;
+        }
+    }
+}
