@@ -70,6 +70,7 @@ class GatewayTest {
         Files.writeString(site.resolve("noindex/file.txt"), "x");
         Files.writeString(site.resolve("notes.txt"), "héllo");
         Files.writeString(site.resolve("100% a+b.txt"), "odd name");
+        Files.writeString(site.resolve("twice.css"), "body { color: teal }");
         Files.write(site.resolve("empty.txt"), new byte[0]);
         for (String name : List.of("style.css", "app.js", "mod.mjs", "data.json", "pic.svg", "pic.png",
                 "pic.jpg", "pic.jpeg", "anim.gif", "pic.webp", "pic.avif", "favicon.ico", "font.woff",
@@ -337,6 +338,47 @@ class GatewayTest {
             assertEquals("application/octet-stream", r.header("Content-Type"));
             assertEquals(get("/big.dat", "Range: bytes=0-0").header("ETag"), r.header("ETag"));
             assertEquals(0, r.body().length);
+        }
+    }
+
+    @Nested
+    @DisplayName("small files, kept in memory after the first request")
+    class FromMemory {
+
+        @Test
+        void answerWithTheSameBytesAndHeadersTheSecondTime() throws IOException {
+            Reply first = get("/twice.css");
+            asked.clear();
+            Reply second = get("/twice.css");
+            assertFalse(asked.contains("twice.css"), "the site was not asked again: " + asked);
+            assertEquals(200, second.status());
+            assertEquals("body { color: teal }", second.text());
+            for (String header : List.of("Content-Type", "Content-Length", "ETag", "Cache-Control", "Accept-Ranges",
+                    "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-DNS-Prefetch-Control")) {
+                assertEquals(first.header(header), second.header(header), header);
+            }
+            assertEquals(first.headers().keySet(), second.headers().keySet());
+        }
+
+        @Test
+        void answerRangesRevalidationAndHeadFromMemory() throws IOException {
+            String etag = get("/index.html").header("ETag");
+            Reply range = get("/index.html", "Range: bytes=1-2");
+            assertEquals(206, range.status());
+            assertEquals("h1", range.text());
+            assertEquals("bytes 1-2/13", range.header("Content-Range"));
+            assertEquals(304, get("/index.html", "If-None-Match: " + etag).status());
+            Reply head = RawHttp.send(port, "HEAD", "http://" + HOST + "/index.html", "Host: " + HOST);
+            assertEquals(13, head.contentLength());
+            assertEquals(0, head.body().length);
+        }
+
+        @Test
+        void keepTheSubdomainFormsPolicyOnThisPort() throws IOException {
+            RawHttp.get(port, HOST + ".localhost:" + port, "/twice.css");
+            Reply r = RawHttp.get(port, HOST + ".localhost:" + port, "/twice.css");
+            assertTrue(r.header("Content-Security-Policy").startsWith("default-src 'self' http://*.bitweb.localhost:"
+                    + port + " "), r.header("Content-Security-Policy"));
         }
     }
 
