@@ -100,6 +100,16 @@ public final class Engine implements AutoCloseable, Torrents {
             }
 
             @Override
+            public Optional<SiteView> now(SiteAddress address) {
+                // what is open now: never opens a published site (siteView may), never waits
+                if (address.kind() != SiteAddress.Kind.INFOHASH) {
+                    return Optional.empty();
+                }
+                Optional<SiteView> mine = local.view(address.hex());
+                return mine.isPresent() ? mine : remote.ready(address.hex()).map(SiteView.class::cast);
+            }
+
+            @Override
             public Lookup fetch(SiteAddress address, Duration wait) {
                 return Engine.this.fetch(address, List.of(), wait);
             }

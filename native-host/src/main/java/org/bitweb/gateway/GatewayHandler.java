@@ -123,7 +123,7 @@ final class GatewayHandler extends Handler.Abstract {
      * Serves a GET or HEAD of a small file that is in memory, for a site named by its infohash in
      * its canonical spelling, or answers nothing and says false. It does what {@link #serve} does
      * for such a request, minus every step that can wait: the engine's lookup is
-     * {@link SiteSource#site} (what it has now), the file is {@link SmallFiles}'s. Key-addressed
+     * {@link SiteSource#now} (what it has open now), the bytes are {@link SmallFiles}'s. Key-addressed
      * sites always take {@link #serve}, whose lookup also checks for newer versions.
      */
     private boolean fromMemory(Request request, Response response, Callback callback) {
@@ -144,17 +144,22 @@ final class GatewayHandler extends Handler.Abstract {
         } catch (IllegalArgumentException e) {
             return false; // serve() sends the page that says why
         }
-        Optional<SiteView> view = sites.site(parsed.site().site());
+        Optional<SiteView> view = sites.now(parsed.site().site());
         if (view.isEmpty()) {
             return false;
         }
-        String file = path.trailingSlash() ? path.indexFile() : path.relative();
-        SmallFiles.Entry kept = small.get(view.get().version(), file);
+        String name = path.trailingSlash() ? path.indexFile() : path.relative();
+        SmallFiles.Entry kept = small.get(view.get().version(), name);
         if (kept == null) {
             return false;
         }
+        // asked as serve() asks: the site still lists it, and a remote site notes it is in use
+        Optional<SiteView.FileEntry> file = view.get().file(name);
+        if (file.isEmpty()) {
+            return false;
+        }
         SecurityHeaders.addTo(response.getHeaders(), security.contentSecurityPolicy(parsed.site(), uri.getPort()));
-        sendFile(request, response, callback, view.get(), new SiteView.FileEntry(file, kept.bytes().capacity()), kept);
+        sendFile(request, response, callback, view.get(), file.get(), kept);
         return true;
     }
 

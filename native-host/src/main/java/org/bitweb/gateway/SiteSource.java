@@ -23,6 +23,16 @@ public interface SiteSource {
     }
 
     /**
+     * The site's view if it is open right now, found without waiting, opening or starting
+     * anything: the gateway asks this on Jetty's selector thread, to serve a small file it holds
+     * in memory. Empty sends the request the usual way ({@link #fetch}). A source whose
+     * {@link #site} may wait must override this.
+     */
+    default Optional<SiteView> now(SiteAddress address) {
+        return site(address);
+    }
+
+    /**
      * {@link #fetch(SiteAddress, Duration)} for a request of a known kind: a page a tab navigates
      * to may take the place of lookups that only embedded resources started, never the reverse.
      */
