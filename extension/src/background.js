@@ -141,6 +141,7 @@ function ownPageMessage(message) {
         const patch = {};
         if ('keepSeeding' in params) patch.keepSeeding = params.keepSeeding;
         if ('storageLimitBytes' in params) patch.storageLimitBytes = params.storageLimitBytes;
+        if ('storageLimitAuto' in params) patch.storageLimitAuto = params.storageLimitAuto;
         if ('lanDiscovery' in params) patch.lanDiscovery = params.lanDiscovery;
         if ('oldVersionGraceHours' in params) patch.oldVersionGraceHours = params.oldVersionGraceHours;
         return { settings: await host.request('settings.set', patch) };

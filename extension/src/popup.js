@@ -9,7 +9,7 @@ import { SITE_PATTERNS } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
 import {
   actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, routingView,
-  siteRow, siteUpdate, storageLimitField,
+  siteRow, siteUpdate, storageLimitField, storageLimitHint,
 } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -368,6 +368,12 @@ function renderSettings(reply) {
   // an older host has no such setting: no box to tick
   show($('lan-discovery-row'), typeof settings.lanDiscovery === 'boolean');
   $('lan-discovery').checked = settings.lanDiscovery === true;
+  // an engine from before the automatic limit does not send it: only the field shows
+  const hasAuto = typeof settings.storageLimitAuto === 'boolean';
+  show($('limit-auto-row'), hasAuto);
+  $('limit-auto').checked = settings.storageLimitAuto === true;
+  $('limit-auto-hint').textContent = hasAuto ? storageLimitHint(settings) : '';
+  show($('limit-form'), !settings.storageLimitAuto);
   if (document.activeElement !== $('limit-value')) {
     const field = storageLimitField(settings.storageLimitBytes);
     $('limit-value').value = field.value;
@@ -522,6 +528,7 @@ $('name-form').addEventListener('submit', addName);
 $('keep-seeding').addEventListener('change', (event) => saveSettings({ keepSeeding: event.target.checked }));
 $('lan-discovery').addEventListener('change', (event) => saveSettings({ lanDiscovery: event.target.checked }));
 $('limit-form').addEventListener('submit', saveLimit);
+$('limit-auto').addEventListener('change', () => saveSettings({ storageLimitAuto: $('limit-auto').checked }));
 $('grace-form').addEventListener('submit', saveGrace);
 $('routing-auto').addEventListener('change', () => setRouting('auto'));
 $('routing-subdomain').addEventListener('change', () => setRouting('subdomain'));

@@ -284,6 +284,18 @@ export function storageLimitField(bytes) {
   return { value: String(Math.round((bytes / 1e6) * 1000) / 1000), unit: 'MB' };
 }
 
+/**
+ * What the automatic storage limit means now: a quarter of what visited sites could have (the
+ * free space plus what they use), so the figure moves with the disk.
+ */
+export function storageLimitHint(settings) {
+  if (!settings?.storageLimitAuto) return '';
+  const bytes = settings.storageLimitInForceBytes;
+  if (!Number.isFinite(bytes) || bytes <= 0) return 'a quarter of the free disk space';
+  const field = storageLimitField(bytes);
+  return `a quarter of the free disk space: ${field.value} ${field.unit} now`;
+}
+
 /** The engine's bounds for `oldVersionGraceHours` (docs/PROTOCOL.md): up to a year. */
 export const MAX_GRACE_HOURS = 8760;
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, graceHoursField, parseGraceHours, parseStorageLimit, progressPercent,
   publishProgressText, publishRequest, routingView, saltOfAddress, shellWord, siteRow, siteUpdate, siteUrl, storageLimitField,
+  storageLimitHint,
 } from '../src/view.js';
 
 const ADDRESS = '0123456789abcdef0123456789abcdef01234567';
@@ -291,4 +292,12 @@ test('siteUrl builds the canonical spelling of an address: one site, one origin'
   assert.equal(siteUrl({ address: 'AERUKZ4JVPG66AJDIVTYTK6N54ASGRLH' }), `http://${ADDRESS}.bitweb/`);
   assert.equal(siteUrl({ address: `blog.${'a'.repeat(52)}` }), `http://blog.${'a'.repeat(52)}.bitweb/`);
   assert.equal(siteUrl({ address: `blog.${ADDRESS}` }), null, 'only a key takes a salt');
+});
+
+test('the automatic storage limit says what it is now, and nothing when a limit is set by hand', () => {
+  assert.equal(storageLimitHint({ storageLimitAuto: true, storageLimitInForceBytes: 12_300_000_000 }),
+    'a quarter of the free disk space: 12.3 GB now');
+  assert.equal(storageLimitHint({ storageLimitAuto: true }), 'a quarter of the free disk space');
+  assert.equal(storageLimitHint({ storageLimitAuto: false, storageLimitInForceBytes: 5e9 }), '');
+  assert.equal(storageLimitHint(undefined), '');
 });

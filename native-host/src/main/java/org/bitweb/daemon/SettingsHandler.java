@@ -6,6 +6,7 @@ import org.bitweb.messaging.Dispatcher;
 import org.bitweb.messaging.ErrorCode;
 import org.bitweb.messaging.Request;
 import org.bitweb.messaging.Session;
+import org.bitweb.site.StorageLimit;
 import org.bitweb.store.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ final class SettingsHandler {
     }
 
     void register(Dispatcher dispatcher) {
-        dispatcher.add(Action.quick("settings.get", (request, session) -> current))
+        dispatcher.add(Action.quick("settings.get", (request, session) -> reply(current)))
                 // a value Settings refuses (a negative limit, a grace out of range) is the user's to fix
                 .add(Action.slow("settings.set", this::set).whenRefused(ErrorCode.BAD_SETTING));
     }
@@ -40,22 +41,34 @@ final class SettingsHandler {
         return current;
     }
 
+    /** The settings, and the storage limit in force now (the automatic one follows the free space). */
+    private java.util.Map<String, Object> reply(Settings settings) {
+        java.util.Map<String, Object> data = org.bitweb.json.Json.MAPPER.convertValue(settings,
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        data.put("storageLimitInForceBytes", engine.storageLimitInForce());
+        return data;
+    }
+
     /** Applies the settings that take effect at once and not only at start (LAN discovery is set at start). */
     void applyToEngine() {
-        engine.storageLimit(current.storageLimitBytes());
+        engine.storageLimit(current.storageLimitAuto() ? StorageLimit.AUTO : current.storageLimitBytes());
         engine.keySites().oldVersionGrace(current.oldVersionGrace());
     }
 
     /** Takes any subset of the settings; a refused value changes nothing. */
-    private synchronized Settings set(Request request, Session session) throws Exception {
+    private synchronized Object set(Request request, Session session) throws Exception {
         Settings before = current;
+        // a limit set by hand ends the automatic one, unless the same request says otherwise
+        boolean auto = request.has("storageLimitAuto") ? request.flag("storageLimitAuto")
+                : !request.has("storageLimitBytes") && before.storageLimitAuto();
         Settings next = new Settings(
                 request.has("keepSeeding") ? request.flag("keepSeeding") : before.keepSeeding(),
                 request.has("storageLimitBytes") ? request.number("storageLimitBytes", 0) : before.storageLimitBytes(),
                 request.has("socks5Proxy") ? request.optionalText("socks5Proxy") : before.socks5Proxy(),
                 request.has("lanDiscovery") ? request.flag("lanDiscovery") : before.lanDiscovery(),
                 Settings.checkGraceHours(request.has("oldVersionGraceHours")
-                        ? request.number("oldVersionGraceHours", 0) : before.oldVersionGraceHours()));
+                        ? request.number("oldVersionGraceHours", 0) : before.oldVersionGraceHours()),
+                auto);
         next.save(engine.stateDir());
         current = next;
         applyToEngine();
@@ -63,6 +76,6 @@ final class SettingsHandler {
             engine.lanDiscovery(lanAllowed && next.lanDiscovery());
         }
         log.info("settings changed: {}", next);
-        return next;
+        return reply(next);
     }
 }

@@ -89,7 +89,8 @@ public final class Engine implements AutoCloseable, Torrents {
         this.local = new LocalSites(dir, swarm.runtime, swarm.resume, swarm.sharing, this::reported);
         this.remote = new RemoteSites(dir, swarm.runtime, swarm.resume, swarm.hints, swarm.nudge,
                 options.metadataTimeout(), options.stallTimeout(), new RemoteSites.Hooks(
-                        ih -> keySites().olderVersions(ih), this::recordVisit, swarm::collectPeersNow, swarm::forget),
+                        ih -> keySites().olderVersions(ih), this::recordVisit, swarm::collectPeersNow, swarm::forget,
+                        info -> storageLimit().refusal(info.contentSize())),
                 RemoteSites.Limits.DEFAULTS);
         this.keySites = new KeySites(this, MutableStore.open(dir), KeyRing.of(dir), dht.orElse(null));
         this.storageLimit = new StorageLimit(dir, store, ih -> remote.inUse(ih, ON_SCREEN), this::remove);
@@ -416,10 +417,22 @@ public final class Engine implements AutoCloseable, Torrents {
         }
     }
 
-    /** Most bytes visited sites may take on disk; 0 for no limit. Enforced at once and every minute. */
+    /**
+     * Most bytes visited sites may take on disk; 0 for no limit, {@link StorageLimit#AUTO} for a
+     * share of the disk. Enforced at once and every minute.
+     */
     public void storageLimit(long bytes) {
         storageLimit.set(bytes);
         enforceStorageLimit();
+    }
+
+    private StorageLimit storageLimit() {
+        return storageLimit; // made after the fetches, which ask it only once a file list arrives
+    }
+
+    /** The storage limit in force now, in bytes (0: none). */
+    public long storageLimitInForce() {
+        return storageLimit.inForce();
     }
 
     /**

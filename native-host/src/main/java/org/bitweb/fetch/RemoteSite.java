@@ -57,6 +57,7 @@ public final class RemoteSite implements SiteView {
     private final Object signal = new Object();
     private volatile TorrentInfo info;
     private volatile String failure;
+    private volatile boolean refused;
     private volatile long lastUsed = System.currentTimeMillis();
     private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
     private volatile FileIndex files = FileIndex.EMPTY;
@@ -92,6 +93,15 @@ public final class RemoteSite implements SiteView {
      * @param onMetadata told once the site's file list is known and stored
      */
     public synchronized void start(List<InetSocketAddress> peers, Consumer<TorrentInfo> onMetadata) throws IOException {
+        start(peers, info -> Optional.empty(), onMetadata);
+    }
+
+    /**
+     * @param refusal says why a site whose file list just arrived cannot be kept here (too big for
+     *                the storage limit), before anything is written or downloaded
+     */
+    public synchronized void start(List<InetSocketAddress> peers, Function<TorrentInfo, Optional<String>> refusal,
+                                   Consumer<TorrentInfo> onMetadata) throws IOException {
         // the site's folder is made when its file list arrives: a lookup that finds nothing leaves nothing
         Path torrentFile = siteDir.resolve(SiteFiles.TORRENT);
         SafeStorage storage = new SafeStorage(siteDir.resolve(SiteFiles.DATA), infohash);
@@ -118,6 +128,12 @@ public final class RemoteSite implements SiteView {
                     if (!parsed.infohash().equals(infohash)) {
                         throw new IllegalArgumentException("metadata hashes to " + parsed.infohash());
                     }
+                    Optional<String> refused = refusal.apply(parsed);
+                    if (refused.isPresent()) {
+                        this.refused = true;
+                        fail(refused.get());
+                        throw new IllegalStateException(refused.get()); // stops bt's processing of this torrent
+                    }
                     storage.withInfo(parsed);
                     Files.createDirectories(siteDir);
                     AtomicFiles.write(torrentFile, torrentFileBytes(raw));
@@ -125,7 +141,9 @@ public final class RemoteSite implements SiteView {
                     onMetadata.accept(parsed); // recorded before anyone is told the site is ready
                     ready(parsed);
                 } catch (IOException | RuntimeException e) {
-                    fail("the site's metadata was refused: " + e.getMessage());
+                    if (!this.refused) {
+                        fail("the site's metadata was refused: " + e.getMessage());
+                    }
                     throw new IllegalStateException(e.getMessage(), e); // stops bt's processing of this torrent
                 }
             });
@@ -237,6 +255,11 @@ public final class RemoteSite implements SiteView {
 
     public String failure() {
         return failure;
+    }
+
+    /** Whether the site was refused for what it is (too big to keep here), not for a failure a reload may cure. */
+    public boolean refused() {
+        return refused;
     }
 
     public SiteStats stats() {

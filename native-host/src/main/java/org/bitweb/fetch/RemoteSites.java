@@ -44,9 +44,11 @@ public final class RemoteSites implements AutoCloseable {
      * @param visited       told once a site's file list is known and stored
      * @param collectPeers  asks a site's peer sources now, not at bt's next round
      * @param forgotten     told when a fetch is dropped: its peer sources can let go of it
+     * @param refusal       why a site whose file list arrived cannot be kept here (too big), if so
      */
     public record Hooks(Function<String, List<String>> olderVersions, Consumer<TorrentInfo> visited,
-                        Consumer<TorrentId> collectPeers, Consumer<TorrentId> forgotten) {
+                        Consumer<TorrentId> collectPeers, Consumer<TorrentId> forgotten,
+                        Function<TorrentInfo, Optional<String>> refusal) {
     }
 
     /**
@@ -147,7 +149,7 @@ public final class RemoteSites implements AutoCloseable {
             site.reuseFrom(info -> olderVersionsOnDisk(ih));
             nudge.register(site.torrentId(), site.picker());
             try {
-                site.start(peers, hooks.visited());
+                site.start(peers, hooks.refusal(), hooks.visited());
             } catch (IOException | RuntimeException e) {
                 // a site that did not start leaves nothing registered: the next request starts over
                 hints.forget(site.torrentId());
@@ -188,7 +190,8 @@ public final class RemoteSites implements AutoCloseable {
                 return new Lookup.Ready(site);
             case FAILED:
                 forget(ih, site);
-                return new Lookup.Unknown("This site could not be fetched: " + site.failure() + ". Reload to try again.");
+                return new Lookup.Unknown(site.refused() ? site.failure()
+                        : "This site could not be fetched: " + site.failure() + ". Reload to try again.");
             default:
                 long since = started.getOrDefault(ih, System.currentTimeMillis());
                 if (System.currentTimeMillis() - since > metadataTimeout.toMillis()) {

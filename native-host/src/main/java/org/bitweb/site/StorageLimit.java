@@ -30,6 +30,11 @@ public final class StorageLimit {
     private final SiteStore store;
     private final Predicate<String> onScreen;
     private final Remover remover;
+    /** {@link #set} this for the automatic limit: a share of what the disk has for visited sites. */
+    public static final long AUTO = -1;
+    /** The share of (free space + what visited sites use) they may take under the automatic limit. */
+    static final double AUTO_SHARE = org.bitweb.store.Settings.AUTO_SHARE;
+
     private volatile long limit;
 
     /**
@@ -42,9 +47,77 @@ public final class StorageLimit {
         this.remover = remover;
     }
 
-    /** Most bytes visited sites may take on disk; 0 for no limit. */
+    /** Most bytes visited sites may take on disk; 0 for no limit, {@link #AUTO} for the automatic one. */
     public void set(long bytes) {
+        if (bytes < AUTO) {
+            throw new IllegalArgumentException("a storage limit is AUTO, 0 (none) or a number of bytes, not " + bytes);
+        }
         limit = bytes;
+    }
+
+    /** The limit in force now, in bytes (0: none): the automatic one is worked out from the disk. */
+    public long inForce() {
+        long max = limit;
+        return max == AUTO ? automatic(visitedBytes()) : max;
+    }
+
+    /** A quarter of what visited sites could have: what they use plus the free space. */
+    private long automatic(long used) {
+        try {
+            long free = java.nio.file.Files.getFileStore(dir.sites()).getUsableSpace();
+            return Math.max(1, (long) ((free + used) * AUTO_SHARE));
+        } catch (IOException e) {
+            log.debug("cannot read the free space: {}", e.toString());
+            return 0; // unknown: no automatic eviction rather than evicting everything
+        }
+    }
+
+    private long visitedBytes() {
+        long total = 0;
+        for (SiteRecord record : store.list()) {
+            if (record.evictable()) {
+                try {
+                    total += Publisher.sizeOf(dir.site(record.infohash()));
+                } catch (IOException e) {
+                    log.debug("cannot size {}: {}", record.infohash(), e.toString());
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Why a site of {@code size} bytes can never be kept here, or empty if it can: larger than the
+     * limit in force (the whole of it, were every other visited site evicted), or than the free space.
+     */
+    public java.util.Optional<String> refusal(long size) {
+        long max = inForce();
+        if (max > 0 && size > max) {
+            return java.util.Optional.of("This site is " + human(size) + ", more than the " + human(max)
+                    + " BitWeb may use for sites you visit" + (limit == AUTO ? " (a quarter of the free disk space)" : "")
+                    + ". To open it, raise the storage limit in BitWeb's settings (popup), or free disk space.");
+        }
+        try {
+            long free = java.nio.file.Files.getFileStore(dir.sites()).getUsableSpace();
+            if (size > free) {
+                return java.util.Optional.of("This site is " + human(size) + " and the disk has " + human(free)
+                        + " free. Free disk space to open it.");
+            }
+        } catch (IOException e) {
+            log.debug("cannot read the free space: {}", e.toString());
+        }
+        return java.util.Optional.empty();
+    }
+
+    static String human(long bytes) {
+        String[] units = {"bytes", "KB", "MB", "GB", "TB", "PB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1000 && unit < units.length - 1) {
+            value /= 1000;
+            unit++;
+        }
+        return unit == 0 ? bytes + " bytes" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     /**
@@ -53,10 +126,10 @@ public final class StorageLimit {
      * @return the sites removed
      */
     public synchronized List<String> enforce() {
-        long max = limit;
+        long setting = limit;
         List<String> evicted = new ArrayList<>();
-        if (max <= 0) {
-            return evicted;
+        if (setting == 0) {
+            return evicted; // no limit
         }
         List<SiteRecord> candidates = new ArrayList<>();
         long total = 0;
@@ -70,6 +143,11 @@ public final class StorageLimit {
             } catch (IOException e) {
                 log.debug("cannot size {}: {}", record.infohash(), e.toString());
             }
+        }
+        // the automatic limit is worked out from the sizes just read
+        long max = setting == AUTO ? automatic(total) : setting;
+        if (max <= 0) {
+            return evicted;
         }
         candidates.sort(Comparator.comparingLong(SiteRecord::visited));
         for (SiteRecord record : candidates) {

@@ -14,7 +14,12 @@ import java.util.Optional;
  * The user's choices ({@code settings.json}).
  *
  * @param keepSeeding          keep the engine running, and seeding, when the last browser closes
- * @param storageLimitBytes    most bytes visited (not published) sites may take; 0 for no limit
+ * @param storageLimitBytes    most bytes visited (not published) sites may take when the limit is
+ *                             not automatic; 0 for no limit
+ * @param storageLimitAuto     the limit follows the disk: a quarter of what visited sites use plus
+ *                             the free space ({@link #AUTO_SHARE}); the default, so a laptop's disk
+ *                             never fills with sites the user only looked at. Absent (a settings
+ *                             file older than the setting): automatic unless a limit was set
  * @param socks5Proxy          "host:port" of a SOCKS5 proxy for all peer traffic (a local Tor:
  *                             "127.0.0.1:9050"), or null; takes effect when the engine next starts
  * @param lanDiscovery         local peer discovery (BEP 14): announce the sites this engine shares to
@@ -29,11 +34,13 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery,
-                       Integer oldVersionGraceHours) {
+                       Integer oldVersionGraceHours, Boolean storageLimitAuto) {
+    /** The share of (free space + visited sites) that visited sites may take when the limit is automatic. */
+    public static final double AUTO_SHARE = 0.25;
     public static final int DEFAULT_OLD_VERSION_GRACE_HOURS = 24;
     /** A year: more is a mistake rather than a choice. */
     public static final int MAX_OLD_VERSION_GRACE_HOURS = 8760;
-    public static final Settings DEFAULTS = new Settings(true, 0, null, true, DEFAULT_OLD_VERSION_GRACE_HOURS);
+    public static final Settings DEFAULTS = new Settings(true, 0, null, true, DEFAULT_OLD_VERSION_GRACE_HOURS, true);
 
     public Settings(boolean keepSeeding, long storageLimitBytes) {
         this(keepSeeding, storageLimitBytes, null, true);
@@ -43,12 +50,21 @@ public record Settings(boolean keepSeeding, long storageLimitBytes, String socks
         this(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, null);
     }
 
+    public Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery,
+                    Integer oldVersionGraceHours) {
+        this(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, oldVersionGraceHours, null);
+    }
+
     public Settings {
         if (lanDiscovery == null) {
             lanDiscovery = true;
         }
         if (oldVersionGraceHours == null) {
             oldVersionGraceHours = DEFAULT_OLD_VERSION_GRACE_HOURS;
+        }
+        if (storageLimitAuto == null) {
+            // older files always held a limit, 0 unless the user set one: 0 was the old default, not a choice
+            storageLimitAuto = storageLimitBytes == 0;
         }
         if (socks5Proxy != null && !socks5Proxy.isBlank()) {
             org.bitweb.address.SiteLink.peer(socks5Proxy); // "IP:port", refused with a clear message otherwise
@@ -82,7 +98,7 @@ public record Settings(boolean keepSeeding, long storageLimitBytes, String socks
     }
 
     public Settings withOldVersionGraceHours(int hours) {
-        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, hours);
+        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, hours, storageLimitAuto);
     }
 
     public static Settings load(StateDir dir) throws IOException {

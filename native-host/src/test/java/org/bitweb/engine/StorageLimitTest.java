@@ -100,4 +100,47 @@ class StorageLimitTest {
             }
         }
     }
+
+    @Test
+    void theAutomaticLimitIsAQuarterOfTheFreeSpaceAndATooBigSiteIsRefusedSayingWhatToDo() throws Exception {
+        StateDir state = new StateDir(temp.resolve("auto")).create();
+        var store = org.bitweb.store.SiteStore.open(state);
+        org.bitweb.site.StorageLimit limit = new org.bitweb.site.StorageLimit(state, store, ih -> false, ih -> 0);
+        limit.set(org.bitweb.site.StorageLimit.AUTO);
+        long free = Files.getFileStore(state.sites()).getUsableSpace();
+        long inForce = limit.inForce();
+        assertTrue(Math.abs(inForce - free / 4) < free / 100 + 10_000_000, inForce + " for " + free + " free");
+
+        String tooBig = limit.refusal(inForce * 2).orElseThrow(); // twice: the free space moves while others write
+        assertTrue(tooBig.contains("raise the storage limit") && tooBig.contains("a quarter of the free disk space"), tooBig);
+        assertTrue(limit.refusal(1_000_000).isEmpty(), "a small site fits");
+
+        limit.set(0); // no limit: only the disk itself can refuse
+        assertTrue(limit.refusal(inForce * 2).isEmpty());
+        String noDisk = limit.refusal(Long.MAX_VALUE / 2).orElseThrow();
+        assertTrue(noDisk.contains("Free disk space"), noDisk);
+    }
+
+    @Test
+    void aSiteBiggerThanTheLimitIsRefusedBeforeAnyOfItIsDownloaded() throws Exception {
+        try (Engine publisher = Engine.start(new StateDir(temp.resolve("p")), new EngineOptions(0, 0, LOOPBACK))) {
+            Path folder = Files.createDirectories(temp.resolve("big"));
+            Files.writeString(folder.resolve("index.html"), "<h1>big</h1>");
+            byte[] data = new byte[3 * 1024 * 1024];
+            new Random(3).nextBytes(data);
+            Files.write(folder.resolve("data.bin"), data);
+            SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
+            StateDir state = new StateDir(temp.resolve("v"));
+            try (Engine visitor = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+                visitor.storageLimit(1_000_000);
+                List<InetSocketAddress> peer = List.of(new InetSocketAddress(LOOPBACK, publisher.peerPort()));
+                SiteSource.Lookup lookup = visitor.fetch(site, peer, Duration.ofSeconds(45));
+                SiteSource.Lookup.Unknown refused = assertInstanceOf(SiteSource.Lookup.Unknown.class, lookup);
+                assertTrue(refused.reason().contains("3.1 MB") && refused.reason().contains("1.0 MB")
+                        && refused.reason().contains("raise the storage limit"), refused.reason());
+                assertFalse(Files.exists(state.site(site.hex())), "nothing of it was kept");
+                assertTrue(visitor.site(site.hex()).isEmpty(), "nor recorded as visited");
+            }
+        }
+    }
 }

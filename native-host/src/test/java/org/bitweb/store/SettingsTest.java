@@ -93,4 +93,22 @@ class SettingsTest {
         IOException refused = assertThrows(IOException.class, () -> Settings.load(state));
         assertTrue(refused.getMessage().contains(state.settings().toString()), refused.getMessage());
     }
+
+    @Test
+    void theStorageLimitIsAutomaticByDefaultAndForFilesThatKeptTheOldDefault() throws IOException {
+        assertTrue(Settings.DEFAULTS.storageLimitAuto(), "a laptop's disk is protected out of the box");
+        StateDir state = new StateDir(temp.resolve("auto"));
+        state.create();
+        // a file from before the setting: 0 was the old default, not a choice
+        Files.writeString(state.settings(), "{\"keepSeeding\": true, \"storageLimitBytes\": 0}");
+        assertTrue(Settings.load(state).storageLimitAuto());
+        // ... but a limit the user had set stays theirs
+        Files.writeString(state.settings(), "{\"keepSeeding\": true, \"storageLimitBytes\": 5000000000}");
+        Settings kept = Settings.load(state);
+        assertFalse(kept.storageLimitAuto());
+        assertEquals(5_000_000_000L, kept.storageLimitBytes());
+        // and "no limit" chosen after the setting existed stays no limit
+        new Settings(true, 0, null, true, 24, false).save(state);
+        assertFalse(Settings.load(state).storageLimitAuto());
+    }
 }
