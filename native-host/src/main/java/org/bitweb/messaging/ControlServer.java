@@ -45,17 +45,37 @@ public final class ControlServer implements AutoCloseable {
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
+            bindOwnerOnly();
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot open the control socket " + path + ": " + e.getMessage(), e);
         }
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        }
         acceptor = new Thread(this::acceptLoop, "control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * Binds the socket where nobody else can reach it before it is owner-only: in a folder of its
+     * own (0700), made owner-only there, then renamed into place. Java cannot set the umask, so a
+     * socket bound in place would exist with looser permissions until the chmod.
+     */
+    private void bindOwnerOnly() throws IOException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            return;
+        }
+        Path staging = Files.createTempDirectory(path.getParent(), ".sock-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            Path bound = staging.resolve("s");
+            server.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(staging.resolve("s"));
+            Files.deleteIfExists(staging);
+        }
     }
 
     public int sessionCount() {

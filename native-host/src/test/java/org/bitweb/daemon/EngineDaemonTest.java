@@ -285,6 +285,10 @@ class EngineDaemonTest {
     void theControlSocketAndTheStateFolderAreTheOwnersOnly() throws IOException {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.socket())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.root())));
+        try (var left = Files.list(dir.root())) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".sock-")).toList(),
+                    "the socket was bound in a private folder and moved into place; the folder is gone");
+        }
     }
 
     @Test
