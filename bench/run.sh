@@ -10,6 +10,7 @@
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
+#   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders
 #   (open/host/sites take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent); gateway and
 # slow need Debian's nginx and wrk (apt-get install nginx-light wrk).
@@ -36,6 +37,7 @@ case "${1:-}" in
   host) shift; main=org.bitweb.bench.HostBench ;;
   engine) shift; main=org.bitweb.bench.EngineBench ;;
   sites) shift; main=org.bitweb.bench.SitesBench ;;
+  hostile) shift; main=org.bitweb.bench.HostileBench ;;
   gateway|slow)
     for tool in nginx wrk; do
       command -v "$tool" >/dev/null || { echo "bench/run.sh $1 needs $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
