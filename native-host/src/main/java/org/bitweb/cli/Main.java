@@ -104,7 +104,7 @@ public final class Main {
             return 2;
         }
         if (args.flag("version")) {
-            out.println("bitweb " + EngineDaemon.VERSION);
+            out.println("bitweb " + org.bitweb.Version.CURRENT);
             return 0;
         }
         if (args.flag("help") || args.positional.isEmpty()) {
@@ -289,7 +289,7 @@ public final class Main {
         EngineDaemon daemon = EngineDaemon.start(dir, options, args.flag("background"));
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         var engine = daemon.engine();
-        out.println("BitWeb " + EngineDaemon.VERSION + " engine, state in " + dir.root());
+        out.println("BitWeb " + org.bitweb.Version.CURRENT + " engine, state in " + dir.root());
         out.println("gateway: " + engine.gatewayAddress());
         out.println("peer port: " + engine.peerPort());
         var sites = engine.sites();

@@ -1,5 +1,6 @@
 package org.bitweb.daemon;
 
+import org.bitweb.Version;
 import org.bitweb.address.SiteLink;
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineLock;
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EngineDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EngineDaemon.class);
-    public static final String VERSION = "0.1.0";
     /** A host process restarting (a service worker woke up) reconnects within this time. */
     static final long IDLE_GRACE_MS = Long.getLong("bitweb.idleGraceMillis", 10_000);
 
@@ -144,7 +144,7 @@ public final class EngineDaemon implements AutoCloseable {
         info.put("gateway", engine.gatewayAddress());
         info.put("gatewayPort", engine.gatewayPort());
         info.put("peerPort", engine.peerPort());
-        info.put("version", VERSION);
+        info.put("version", Version.CURRENT);
         AtomicFiles.write(engine.stateDir().engineInfo(), Json.bytes(info));
     }
 

@@ -1,5 +1,6 @@
 package org.bitweb.daemon;
 
+import org.bitweb.Version;
 import org.bitweb.engine.Engine;
 import org.bitweb.messaging.Action;
 import org.bitweb.messaging.Dispatcher;
@@ -43,7 +44,7 @@ final class SystemHandler {
         log.info("{}: hello from {} (protocol {})", session.name(), request.body().path("client").asText("?"), clientProtocol);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("protocol", Protocol.VERSION);
-        data.put("version", EngineDaemon.VERSION);
+        data.put("version", Version.CURRENT);
         data.put("gateway", engine.gatewayAddress());
         data.put("gatewayPort", engine.gatewayPort());
         data.put("peerPort", engine.peerPort());
@@ -52,7 +53,7 @@ final class SystemHandler {
 
     private Map<String, Object> status() {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", EngineDaemon.VERSION);
+        data.put("version", Version.CURRENT);
         data.put("protocol", Protocol.VERSION);
         data.put("gateway", engine.gatewayAddress());
         data.put("gatewayPort", engine.gatewayPort());
