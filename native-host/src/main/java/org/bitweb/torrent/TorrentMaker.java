@@ -3,10 +3,11 @@ package org.bitweb.torrent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
  * Makes a v1 torrent of a folder, copying the folder into the store in the same pass, so the site
@@ -35,28 +35,65 @@ public final class TorrentMaker {
     private TorrentMaker() {
     }
 
+    /**
+     * What a folder holds for publishing: the files that go into the torrent, in torrent order,
+     * and what is left out (each as a path relative to the folder).
+     *
+     * @param hidden  names starting with '.'; a hidden folder counts once, not its contents
+     * @param links   symbolic links, to files or folders
+     * @param special anything neither a file, a folder nor a link: sockets, pipes, devices
+     */
+    public record Listing(List<Path> files, List<Path> hidden, List<Path> links, List<Path> special) {
+        public Listing {
+            files = List.copyOf(files);
+            hidden = List.copyOf(hidden);
+            links = List.copyOf(links);
+            special = List.copyOf(special);
+        }
+    }
+
     /** The publishable files of a folder, as relative paths in torrent order. */
     public static List<Path> listFiles(Path folder) throws IOException {
+        return list(folder).files();
+    }
+
+    /** The folder's publishable files and what {@link #listFiles} leaves out of it, and why. */
+    public static Listing list(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new IOException("not a folder: " + folder);
         }
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(folder, new FileVisitOption[0])) {
-            walk.filter(p -> !p.equals(folder))
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .map(folder::relativize)
-                    .filter(rel -> {
-                        for (Path part : rel) {
-                            if (part.toString().startsWith(".")) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    })
-                    .forEach(files::add);
-        }
+        List<Path> hidden = new ArrayList<>();
+        List<Path> links = new ArrayList<>();
+        List<Path> special = new ArrayList<>();
+        // links are not followed: a link is reported, never walked into
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(folder) && dir.getFileName().toString().startsWith(".")) {
+                    hidden.add(folder.relativize(dir));
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                Path relative = folder.relativize(file);
+                if (attrs.isSymbolicLink()) {
+                    links.add(relative);
+                } else if (file.getFileName().toString().startsWith(".")) {
+                    hidden.add(relative);
+                } else if (attrs.isRegularFile()) {
+                    files.add(relative);
+                } else {
+                    special.add(relative);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
         files.sort(Comparator.comparing(TorrentMaker::sortKey, java.util.Arrays::compareUnsigned));
-        return files;
+        return new Listing(files, hidden, links, special);
     }
 
     /**

@@ -184,6 +184,33 @@ class TorrentMakerTest {
     }
 
     @Test
+    void theListingNamesWhatIsLeftOutAndWhy() throws IOException {
+        Files.writeString(site.resolve(".env"), "SECRET=1");
+        Files.createDirectories(site.resolve(".git/objects"));
+        Files.writeString(site.resolve(".git/objects/ab"), "x");
+        Files.writeString(site.resolve("css/.hidden.css"), "x");
+        Files.createSymbolicLink(site.resolve("link.txt"), site.resolve("index.html"));
+        Files.createSymbolicLink(site.resolve("linked-dir"), site.resolve("css"));
+        Files.createSymbolicLink(site.resolve("dangling"), tmp.resolve("nowhere"));
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(site.resolve("a/control.sock")));
+
+            TorrentMaker.Listing listing = TorrentMaker.list(site);
+            assertEquals(List.of("a/b/c/deep.txt", "big.bin", "css/style.css", "empty.txt", "index.html"),
+                    listing.files().stream().map(Path::toString).toList());
+            assertEquals(java.util.Set.of(".env", ".git", "css/.hidden.css"), strings(listing.hidden()),
+                    "a hidden folder is named once, not walked into");
+            assertEquals(java.util.Set.of("link.txt", "linked-dir", "dangling"), strings(listing.links()));
+            assertEquals(java.util.Set.of("a/control.sock"), strings(listing.special()));
+            assertEquals(listing.files(), TorrentMaker.listFiles(site));
+        }
+    }
+
+    private static java.util.Set<String> strings(List<Path> paths) {
+        return paths.stream().map(Path::toString).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
     void filesAreSortedByPathComparedNameByNameAsBytes() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("order/site"));
         for (String name : List.of("z", "é", "a-b", "a.txt", "B", "a/c", "a/B", "ab")) {
