@@ -20,6 +20,7 @@ import java.nio.file.Path;
  * routed here too.
  */
 public final class Logging {
+    private static final String FILE_APPENDER = "file";
     private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{24} - %msg%n";
 
     private Logging() {
@@ -62,7 +63,7 @@ public final class Logging {
         if (logDir != null) {
             RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
             file.setContext(context);
-            file.setName("file");
+            file.setName(FILE_APPENDER);
             file.setFile(logDir.resolve("bitweb.log").toString());
             SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
             policy.setContext(context);
@@ -82,6 +83,23 @@ public final class Logging {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
+    }
+
+    /**
+     * A logger whose events go to the log file only, never to stderr: for the details (a stack
+     * trace, say) of what the user was already told in one line. Before {@link #configure} with a
+     * folder, its events go nowhere.
+     */
+    public static org.slf4j.Logger fileOnly(Class<?> owner) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger logger = context.getLogger(owner.getName() + ".fileOnly");
+        logger.setAdditive(false);
+        var file = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(FILE_APPENDER);
+        if (file != null && logger.getAppender(FILE_APPENDER) != file) {
+            logger.detachAppender(FILE_APPENDER); // one of an earlier configure(), stopped by its reset()
+            logger.addAppender(file);
+        }
+        return logger;
     }
 
     private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
