@@ -87,7 +87,7 @@ final class Doctor {
             fail("no browser has the BitWeb host registered", "run installer/install.sh");
         }
         checkEngine();
-        return problems == 0 ? 0 : 1;
+        return problems == 0 ? Outcome.OK.status : Outcome.ERROR.status;
     }
 
     private void checkManifest(String browser, String family, Path manifest, String chromeOrigin, String firefoxId) {

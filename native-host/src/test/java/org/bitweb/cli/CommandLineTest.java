@@ -2,10 +2,14 @@ package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bitweb.daemon.EngineDaemon;
+import org.bitweb.engine.EngineOptions;
+import org.bitweb.store.StateDir;
 import org.bitweb.testing.ChildJava;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -88,11 +92,38 @@ class CommandLineTest {
     }
 
     @Test
-    void mistakesInTheCommandExitWithTwoAndTheUsageOnStderr() throws Exception {
+    void mistakesInTheCommandExitWithTwoAndOneLineOnStderr() throws Exception {
         Run unknown = run("--home", tmp.resolve("home").toString(), "frobnicate");
         assertEquals(2, unknown.exit());
-        assertTrue(unknown.stderr().contains("unknown command 'frobnicate'") && unknown.stderr().contains("usage:"),
-                unknown.stderr());
+        assertEquals("bitweb: unknown command 'frobnicate' (see 'bitweb help')\n", unknown.stderr());
         assertEquals("", unknown.stdout());
+
+        Run misplaced = run("--home", tmp.resolve("home").toString(), "serve", "--key", "x");
+        assertEquals(2, misplaced.exit(), misplaced.stderr());
+        assertTrue(misplaced.stderr().contains("'--key'") && misplaced.stderr().contains("'bitweb publish'"), misplaced.stderr());
+    }
+
+    @Test
+    void withAnEngineRunningStatusSaysSoAndASecondServeExitsThree() throws Exception {
+        StateDir home = new StateDir(tmp.resolve("home"));
+        try (EngineDaemon engine = EngineDaemon.start(home, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()))) {
+            Run status = run("--home", home.root().toString(), "status", "--json");
+            assertEquals(0, status.exit(), status.stderr());
+            JsonNode json = new ObjectMapper().readTree(status.stdout());
+            assertTrue(json.path("running").asBoolean(false), status.stdout());
+            assertEquals(ProcessHandle.current().pid(), json.path("pid").asLong());
+            assertEquals(engine.engine().gatewayPort(), json.path("gatewayPort").asInt());
+
+            Run serve = run("--home", home.root().toString(), "serve", "--gateway-port", "0", "--peer-port", "0",
+                    "--peer-bind", "127.0.0.1");
+            assertEquals(3, serve.exit(), serve.stderr());
+            assertTrue(serve.stderr().startsWith("bitweb serve: an engine is already running for " + home.root()), serve.stderr());
+            assertEquals(1, serve.stderr().lines().count(), "one line, no stack trace: " + serve.stderr());
+
+            Run serveJson = run("--home", home.root().toString(), "serve", "--gateway-port", "0", "--peer-port", "0",
+                    "--peer-bind", "127.0.0.1", "--json");
+            assertEquals(2, serveJson.exit(), "serve has no --json: " + serveJson.stdout());
+            assertEquals("USAGE", new ObjectMapper().readTree(serveJson.stdout()).path("error").path("code").asText());
+        }
     }
 }

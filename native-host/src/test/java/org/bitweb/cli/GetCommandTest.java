@@ -10,11 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -51,10 +48,6 @@ class GetCommandTest {
         seeder.close();
     }
 
-    private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
-        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(args, out);
-    }
 
     private String magnet() {
         return "magnet:?xt=urn:btih:" + infohash + "&x.pe=127.0.0.1:" + seeder.peerPort();
@@ -63,46 +56,39 @@ class GetCommandTest {
     @Test
     void downloadsTheWholeSiteByteExact() throws IOException {
         Path output = temp.resolve("out");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(out, err, "--home", temp.resolve("visitor").toString(), "get", magnet(),
+        InProcess get = InProcess.run("--home", temp.resolve("visitor").toString(), "get", magnet(),
                 "-o", output.toString(), "--peer-bind", "127.0.0.1");
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, get.exit(), get.toString());
         assertArrayEquals(Files.readAllBytes(source.resolve("index.html")), Files.readAllBytes(output.resolve("index.html")));
         assertArrayEquals(Files.readAllBytes(source.resolve("docs/data.bin")), Files.readAllBytes(output.resolve("docs/data.bin")));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("downloaded 2 files"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(get.out().contains("downloaded 2 files"), get.toString());
     }
 
     @Test
     void downloadsOnePathWithAPeerGivenOnTheCommandLine() throws IOException {
         Path output = temp.resolve("one");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(out, err, "--home", temp.resolve("visitor2").toString(), "get",
+        InProcess get = InProcess.run("--home", temp.resolve("visitor2").toString(), "get",
                 "http://" + infohash + ".bitweb/index.html", "-o", output.toString(),
                 "--peer", "127.0.0.1:" + seeder.peerPort(), "--peer-bind", "127.0.0.1");
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, get.exit(), get.toString());
         assertEquals("<h1>get me</h1>", Files.readString(output.resolve("index.html")));
         assertFalse(Files.exists(output.resolve("docs")), "only the asked file is written");
     }
 
     @Test
     void aLinkWithNoReachablePeerFailsWithAHint() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(out, err, "--home", temp.resolve("visitor3").toString(), "get",
+        InProcess get = InProcess.run("--home", temp.resolve("visitor3").toString(), "get",
                 "0123456789abcdef0123456789abcdef01234567", "-o", temp.resolve("none").toString(),
                 "--timeout", "2", "--peer-bind", "127.0.0.1");
-        assertEquals(1, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--peer"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(4, get.exit(), "exit code 4: timed out; " + get);
+        assertTrue(get.err().contains("--peer"), get.toString());
+        assertEquals(1, get.err().lines().filter(l -> l.startsWith("bitweb")).count(), get.toString());
     }
 
     @Test
     void aMalformedLinkIsAUsageError() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = run(out, err, "--home", temp.resolve("visitor4").toString(), "get", "ftp://nope.bitweb/");
-        assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not a bitweb link"), err.toString(StandardCharsets.UTF_8));
+        InProcess get = InProcess.run("--home", temp.resolve("visitor4").toString(), "get", "ftp://nope.bitweb/");
+        assertEquals(2, get.exit(), get.toString());
+        assertTrue(get.err().contains("not a bitweb link"), get.toString());
     }
 }

@@ -3,22 +3,22 @@ package org.bitweb.cli;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Local peer discovery per run: --no-lan and BITWEB_LAN=off (the test scripts') switch it off. */
 class LanSwitchTest {
-    private static Args args(String... argv) {
-        return Args.parse(argv, Set.of(), Set.of("no-lan"), false);
+    private static NetworkOptions serve(String... args) {
+        var parsed = Main.commandLine(InProcess.nowhere()).parseArgs(args);
+        return ((ServeCommand) parsed.subcommand().commandSpec().userObject()).network;
     }
 
     @Test
     void onUnlessTheCommandLineOrTheEnvironmentSaysOff() {
-        assertTrue(Main.lanDiscovery(args("serve"), Map.of()));
-        assertTrue(Main.lanDiscovery(args("serve"), Map.of("BITWEB_LAN", "on")));
-        assertFalse(Main.lanDiscovery(args("serve", "--no-lan"), Map.of()));
-        assertFalse(Main.lanDiscovery(args("serve"), Map.of("BITWEB_LAN", "off")));
+        assertTrue(serve("serve").lanDiscovery(Map.of()));
+        assertTrue(serve("serve").lanDiscovery(Map.of("BITWEB_LAN", "on")));
+        assertFalse(serve("serve", "--no-lan").lanDiscovery(Map.of()));
+        assertFalse(serve("serve").lanDiscovery(Map.of("BITWEB_LAN", "off")));
     }
 }

@@ -268,7 +268,7 @@ class EngineDaemonTest {
             }
             String err = read(stderr);
             assertTrue(!err.contains("engine up"), "a second engine started for the same state folder; its stderr: " + err);
-            assertEquals(1, serve.exitValue(), err);
+            assertEquals(3, serve.exitValue(), "exit code 3: an engine is in the way; " + err);
             assertTrue(err.contains("already running"), err);
         }
     }
