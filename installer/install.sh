@@ -16,12 +16,14 @@ Usage: installer/install.sh [--rebuild | --no-build] [--browser NAME]... [--syst
        installer/install.sh --list [--system]
 
 Installs the BitWeb host and registers it with Google Chrome, Chromium, Brave, Microsoft
-Edge and Firefox (the rows of installer/browsers.json for this OS), then builds the
-extension (extension/dist/) when node is available.
+Edge and Firefox (the rows of installer/browsers.json for this OS), installs the bitweb
+command with its bash and zsh completion and man pages, then builds the extension
+(extension/dist/) when node is available.
 
   --browser NAME  only this browser (chrome, chromium, brave, edge, firefox); repeatable
   --system     for every user of this machine (needs root): the host goes to
-               /usr/local/lib/bitweb, the manifests to the browsers' system folders
+               /usr/local/lib/bitweb, the manifests to the browsers' system folders,
+               completion and man pages under /usr/local/share
   --rebuild    build the host jar with Maven even if native-host/target/bitweb.jar exists
   --no-build   never run Maven; fail if the jar is missing
   --uninstall  remove every file and folder the installer created (per its install record)
@@ -32,6 +34,8 @@ extension (extension/dist/) when node is available.
 
 Environment:
   BITWEB_JAR      install this prebuilt jar instead of native-host/target/bitweb.jar
+  BITWEB_SHARE    the completion script and man pages to install (default: share/ next
+                  to the jar, as the build makes them: native-host/target/share)
   XDG_DATA_HOME   where the app goes (default ~/.local/share); bitweb/app/ below it
   JAVA_HOME       the Java the launchers use (default: java on PATH at install time)
   BITWEB_OS, BITWEB_SYSTEM_ROOT  for tests: act as on linux|macos; put --system paths below
@@ -94,10 +98,18 @@ SYSTEM_ROOT=${BITWEB_SYSTEM_ROOT:-}
 if [[ $SCOPE == system ]]; then
   APP_DIR=$SYSTEM_ROOT/usr/local/lib/bitweb
   BIN_DIR=$SYSTEM_ROOT/usr/local/bin
+  SHARE_DIR=$SYSTEM_ROOT/usr/local/share
 else
   APP_DIR=$DATA_HOME/bitweb/app
   BIN_DIR=$HOME/.local/bin
+  SHARE_DIR=$DATA_HOME
 fi
+# bash-completion looks in <XDG data dir>/bash-completion/completions; zsh in the folders on
+# its fpath (Debian's has /usr/local/share/zsh/site-functions; a user adds theirs, see
+# docs/INSTALL.md); man in <dir>/share/man for each <dir>/bin on PATH.
+BASH_COMPLETION=$SHARE_DIR/bash-completion/completions/bitweb
+ZSH_COMPLETION=$SHARE_DIR/zsh/site-functions/_bitweb
+MAN_DIR=$SHARE_DIR/man/man1
 RECORD=$APP_DIR/install-record
 JAR=$APP_DIR/bitweb.jar
 HOST_LAUNCHER=$APP_DIR/bitweb-host
@@ -271,12 +283,41 @@ choose_jar() {
   fi
 }
 
+# The completion script and man pages the build made beside the jar (share/, or BITWEB_SHARE).
+choose_share() {
+  SOURCE_SHARE=${BITWEB_SHARE:-$(dirname -- "$SOURCE_JAR")/share}
+  if [[ ! -f $SOURCE_SHARE/bash-completion/completions/bitweb ]]; then
+    warn "no completion script at $SOURCE_SHARE/bash-completion/completions/bitweb: shell completion and man pages not installed (mvn package makes them; or set BITWEB_SHARE)"
+    SOURCE_SHARE=
+  fi
+}
+
+# The jar's own version (bitweb --version), to stamp into what the installer writes.
+jar_version() {
+  VERSION=
+  [[ -n $JAVA ]] || return 0
+  VERSION=$("$JAVA" -jar "$JAR" --version 2>/dev/null | sed -n 's/^bitweb \([0-9][0-9A-Za-z.+-]*\)$/\1/p' | head -n 1) || true
+  [[ -n $VERSION ]] || warn "$JAR did not say its version (bitweb --version)"
+}
+
+install_shell_files() {
+  [[ -n $SOURCE_SHARE ]] || return 0
+  write_file "$BASH_COMPLETION" 0644 <"$SOURCE_SHARE/bash-completion/completions/bitweb"
+  fill "$TEMPLATES/_bitweb.zsh" BASH_COMPLETION "$(sh_quote "$BASH_COMPLETION")" | write_file "$ZSH_COMPLETION" 0644
+  local page
+  for page in "$SOURCE_SHARE"/man/man1/*.1; do
+    [[ -f $page ]] || continue
+    write_file "$MAN_DIR/$(basename -- "$page")" 0644 <"$page"
+  done
+}
+
 # ---- install ----
 
 host_manifest() { # family
   local template=$TEMPLATES/$1.json
   [[ -f $template ]] || die "missing template $template"
   fill "$template" \
+    DESCRIPTION "$(json_escape "BitWeb${VERSION:+ $VERSION}: lets the BitWeb extension reach the local BitWeb engine")" \
     HOST_NAME "$HOST_NAME" \
     HOST_PATH "$(json_escape "$HOST_LAUNCHER")" \
     CHROME_ID "$CHROME_ID" \
@@ -293,6 +334,7 @@ install() {
   need_system_rights
   read_ids
   choose_jar
+  choose_share
 
   ensure_dir "$APP_DIR"
   open_record
@@ -312,8 +354,10 @@ install() {
   else
     warn "java is not on PATH; the host needs Java 17+ (Debian: sudo apt-get install -y default-jre-headless)"
   fi
-  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" | write_file "$HOST_LAUNCHER" 0755
-  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" | write_file "$CLI_LAUNCHER" 0755
+  jar_version
+  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$HOST_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$CLI_LAUNCHER" 0755
+  install_shell_files
 
   REGISTERED=()
   local browser family dir
@@ -339,22 +383,31 @@ install() {
 report_install() {
   local UNDO_FLAG=
   [[ $SCOPE == system ]] && UNDO_FLAG=' --system'
+  local what="BitWeb${VERSION:+ $VERSION} host"
   if [[ $SCOPE == system ]]; then
-    say "BitWeb host installed for every user of this machine:"
+    say "$what installed for every user of this machine:"
   else
-    say "BitWeb host installed for $(id -un 2>/dev/null || echo this user):"
+    say "$what installed for $(id -un 2>/dev/null || echo this user):"
   fi
   say "  jar       $JAR"
   say "  host      $HOST_LAUNCHER"
   say "  command   $CLI_LAUNCHER"
+  if [[ -n $SOURCE_SHARE ]]; then
+    say "  bash      $BASH_COMPLETION"
+    say "  zsh       $ZSH_COMPLETION"
+    say "  man       $MAN_DIR/bitweb.1 (and one page per command: man bitweb-publish, ...)"
+  fi
   local entry
   for entry in "${REGISTERED[@]}"; do
     say "  $(printf '%-9s' "${entry%%|*}") ${entry#*|}"
   done
   case ":$PATH:" in
     *":$BIN_DIR:"*) ;;
-    *) say "  note: $BIN_DIR is not on your PATH; add it to run 'bitweb'" ;;
+    *) say "  note: $BIN_DIR is not on your PATH; add it to run 'bitweb' (and for man to find its pages)" ;;
   esac
+  if [[ -n $SOURCE_SHARE && $SCOPE == user ]]; then
+    say "  note: for zsh, put this in ~/.zshrc before compinit: fpath=(${ZSH_COMPLETION%/*} \$fpath)"
+  fi
   cat <<EOF
 
 Load the extension (or install a packaged one: node $REPO/extension/package.mjs):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the browsers the end-to-end tests
 # drive, the independent BitTorrent clients the interop tests talk to, iproute2 for the DHT
-# testnet's network namespace, the Java/Maven/Node toolchains if absent, and the npm test tools.
+# testnet's network namespace, the shells and man the installed completion and man pages are
+# tried in, the Java/Maven/Node toolchains if absent, and the npm test tools.
 # Installs only what is missing, so a second run is quick.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,6 +16,9 @@ have transmission-cli || need+=(transmission-cli)
 have aria2c || need+=(aria2)
 have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
+have zsh || need+=(zsh)
+[[ -f /usr/share/bash-completion/bash_completion ]] || need+=(bash-completion)
+have man || need+=(man-db)
 have javac || need+=(default-jdk-headless)
 have mvn || need+=(maven)
 have node || need+=(nodejs)

@@ -1,3 +1,3 @@
 #!/bin/sh
-# BitWeb command line, written by installer/install.sh.
+# BitWeb @VERSION@ command line, written by installer/install.sh.
 exec @JAVA@ -jar @JAR@ "$@"

@@ -31,16 +31,23 @@ before(() => {
   root = mkdtempSync(join(tmpdir(), 'bitweb-install-'));
   fakeBin = join(root, 'bin');
   mkdirSync(fakeBin);
-  // A stand-in java: answers -version like JDK 17 and otherwise records its arguments.
+  // A stand-in java: answers -version like JDK 17, `-jar JAR --version` like a BitWeb jar, and
+  // otherwise records its arguments.
   writeFileSync(
     join(fakeBin, 'java'),
     '#!/bin/sh\n' +
       'if [ "$1" = -version ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; exit 0; fi\n' +
+      'if [ "$3" = --version ]; then echo \'bitweb 9.8.7\'; exit 0; fi\n' +
       'printf \'%s\\n\' "$@" > "$BITWEB_TEST_ARGS"\n',
   );
   chmodSync(join(fakeBin, 'java'), 0o755);
   fakeJar = join(root, 'fake bitweb.jar'); // a space, to prove paths are quoted
   writeFileSync(fakeJar, 'not really a jar\n');
+  // what the build makes beside the jar: the completion script and the man pages
+  mkdirSync(join(root, 'share', 'bash-completion', 'completions'), { recursive: true });
+  writeFileSync(join(root, 'share', 'bash-completion', 'completions', 'bitweb'), '# completion for bitweb\n');
+  mkdirSync(join(root, 'share', 'man', 'man1'), { recursive: true });
+  for (const page of ['bitweb.1', 'bitweb-serve.1']) writeFileSync(join(root, 'share', 'man', 'man1', page), `.TH ${page}\n`);
 });
 
 after(() => {
@@ -169,6 +176,9 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
 
     const { code, out, err } = run(['--no-build'], { home, env: { BITWEB_JAR: fakeJar } });
     assert.equal(code, 0, `install failed:\n${out}\n${err}`);
+    assert.match(out, /^BitWeb 9\.8\.7 host installed for /m);
+    assert.match(out, /zsh .*_bitweb/);
+    assert.match(out, /fpath=\(.*\/\.local\/share\/zsh\/site-functions \$fpath\)/);
     assert.match(out, /chrome:\/\/extensions/);
     assert.match(out, /extension\/dist\/chrome/);
     assert.match(out, /about:debugging/);
@@ -193,6 +203,25 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
       }
     }
     assert.ok(isExecutable(join(home, '.local', 'bin', 'bitweb')));
+  });
+
+  test('the jar\'s version is stamped into the manifests and launchers, and said', () => {
+    for (const browser of Object.keys(MANIFESTS)) {
+      assert.equal(readManifest(home, browser).description, 'BitWeb 9.8.7: lets the BitWeb extension reach the local BitWeb engine');
+    }
+    const app = join(home, '.local', 'share', 'bitweb', 'app');
+    assert.match(readFileSync(join(app, 'bitweb-host'), 'utf8'), /^# BitWeb 9\.8\.7 native messaging host/m);
+    assert.match(readFileSync(join(home, '.local', 'bin', 'bitweb'), 'utf8'), /^# BitWeb 9\.8\.7 command line/m);
+  });
+
+  test('the completion script and the man pages go where bash, zsh and man look', () => {
+    const share = join(home, '.local', 'share');
+    const bash = join(share, 'bash-completion', 'completions', 'bitweb');
+    assert.equal(readFileSync(bash, 'utf8'), '# completion for bitweb\n');
+    const zsh = readFileSync(join(share, 'zsh', 'site-functions', '_bitweb'), 'utf8');
+    assert.match(zsh, /^#compdef bitweb\n/);
+    assert.ok(zsh.includes(`source '${bash}'`), zsh);
+    assert.deepEqual(readdirSync(join(share, 'man', 'man1')).sort(), ['bitweb-serve.1', 'bitweb.1']);
   });
 
   test('the launchers run java -jar <installed jar>, the host one with "host" first', () => {
@@ -255,6 +284,19 @@ test('uninstall keeps what BitWeb itself stored (sites, keys) and the folders ho
   ]);
 });
 
+test('without a share/ folder beside the jar, the rest installs and a warning says what is missing', () => {
+  const home = freshHome('no-share');
+  const bare = join(root, 'bare');
+  mkdirSync(bare);
+  cpSync(fakeJar, join(bare, 'bitweb.jar'));
+  const { code, out, err } = run(['--no-build', '--browser', 'chromium'], { home, env: { BITWEB_JAR: join(bare, 'bitweb.jar') } });
+  assert.equal(code, 0, `${out}\n${err}`);
+  assert.match(err, /no completion script at .*bare\/share\/bash-completion\/completions\/bitweb/);
+  assert.throws(() => lstatSync(join(home, '.local', 'share', 'bash-completion')));
+  assert.equal(run(['--uninstall'], { home }).code, 0);
+  assert.deepEqual(snapshot(home), {});
+});
+
 test('XDG_DATA_HOME and XDG_CONFIG_HOME are honoured', () => {
   const home = freshHome('xdg');
   const data = join(home, 'data');
@@ -264,6 +306,7 @@ test('XDG_DATA_HOME and XDG_CONFIG_HOME are honoured', () => {
   assert.equal(code, 0, err);
   const manifest = JSON.parse(readFileSync(join(config, 'chromium', 'NativeMessagingHosts', 'org.bitweb.host.json'), 'utf8'));
   assert.equal(manifest.path, join(data, 'bitweb', 'app', 'bitweb-host'));
+  assert.ok(lstatSync(join(data, 'bash-completion', 'completions', 'bitweb')).isFile(), 'bash-completion reads XDG_DATA_HOME');
   assert.equal(run(['--uninstall'], { home, env }).code, 0);
   assert.deepEqual(snapshot(home), {});
 });
@@ -342,6 +385,9 @@ test('--system installs for every user under the system folders (relocated for t
     assert.equal(manifest.path, join(sysRoot, 'usr', 'local', 'lib', 'bitweb', 'bitweb-host'), browser);
   }
   assert.ok(isExecutable(join(sysRoot, 'usr', 'local', 'bin', 'bitweb')));
+  for (const file of ['bash-completion/completions/bitweb', 'zsh/site-functions/_bitweb', 'man/man1/bitweb.1']) {
+    assert.ok(lstatSync(join(sysRoot, 'usr', 'local', 'share', ...file.split('/'))).isFile(), file);
+  }
   assert.deepEqual(snapshot(home), {}, 'nothing in the user\'s HOME');
   assert.equal(run(['--check', '--system'], { home, env }).code, 0);
   assert.equal(run(['--uninstall', '--system'], { home, env }).code, 0);
