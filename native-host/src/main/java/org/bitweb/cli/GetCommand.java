@@ -130,7 +130,7 @@ final class GetCommand extends Subcommand {
     }
 
     /** Asks the engine for the site until its file list has come from a peer, or the time is up. */
-    private JsonNode awaitFileList(EngineClient engine, Duration timeout) throws IOException, ProtocolException {
+    private JsonNode awaitFileList(EngineClient engine, Duration timeout) throws ProtocolException {
         boolean whole = link.path().equals("/");
         ObjectNode request = Json.object().put("url", link.site().url()).put("whole", whole).put("wait", 1000);
         ArrayNode hints = request.putArray("peers");
@@ -141,7 +141,7 @@ final class GetCommand extends Subcommand {
             hints.add(ip.contains(":") ? "[" + ip + "]:" + peer.getPort() : ip + ":" + peer.getPort());
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode state = engine.request("site.fetch", request); // answers within "wait" ms, ready or not
+        JsonNode state = ask(engine, "site.fetch", request); // answers within "wait" ms, ready or not
         String lastStage = "";
         while (!state.path("ready").asBoolean()) {
             String stage = state.path("stage").asText();
@@ -153,9 +153,19 @@ final class GetCommand extends Subcommand {
                 throw new CliException(Outcome.TIMEOUT, "no peer sent " + link.site().url() + " within "
                         + timeout.toSeconds() + " s; check the link, or name a peer that has it with --peer IP:PORT");
             }
-            state = engine.request("site.fetch", request);
+            state = ask(engine, "site.fetch", request);
         }
         return state;
+    }
+
+    /** A request to the engine, whose connection breaking is the engine's failure, not a file's. */
+    private static JsonNode ask(EngineClient engine, String action, ObjectNode request) throws ProtocolException {
+        try {
+            return engine.request(action, request);
+        } catch (IOException e) {
+            throw new CliException(Outcome.ENGINE, "the engine stopped answering (" + e.getMessage()
+                    + "); 'bitweb status' says whether it runs, and logs/bitweb.log in the state folder why");
+        }
     }
 
     /** The files the link asks for: all of them, one path, or a folder's index.html. */
@@ -177,8 +187,8 @@ final class GetCommand extends Subcommand {
     }
 
     /** An HTTP client whose proxy is the engine's gateway, as the browser extension sets it up. */
-    private static HttpClient throughGateway(EngineClient engine) throws IOException, ProtocolException {
-        int gatewayPort = engine.request("hello", Json.object().put("protocol", Protocol.VERSION)).path("gatewayPort").asInt();
+    private static HttpClient throughGateway(EngineClient engine) throws ProtocolException {
+        int gatewayPort = ask(engine, "hello", Json.object().put("protocol", Protocol.VERSION)).path("gatewayPort").asInt();
         return HttpClient.newBuilder()
                 .proxy(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), gatewayPort)))
                 .connectTimeout(Duration.ofSeconds(10))

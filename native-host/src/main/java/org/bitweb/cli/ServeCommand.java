@@ -6,6 +6,7 @@ import org.bitweb.daemon.EngineDaemon;
 import org.bitweb.dht.DhtConfig;
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
+import org.bitweb.log.Logging;
 import org.bitweb.site.SiteStatus;
 import org.bitweb.store.StateDir;
 import picocli.CommandLine.Command;
@@ -65,10 +66,20 @@ final class ServeCommand extends Subcommand {
         }
         options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()));
         EngineDaemon daemon = EngineDaemon.start(dir, options, background);
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(daemon), "shutdown"));
         printStarted(dir, daemon.engine());
         daemon.awaitStop();
         return Outcome.OK.status;
+    }
+
+    /** On Ctrl-C: what goes wrong while stopping is one line on stderr; the log has the rest. */
+    private void stop(EngineDaemon daemon) {
+        try {
+            daemon.close();
+        } catch (RuntimeException e) {
+            Logging.fileOnly(ServeCommand.class).warn("stopping the engine failed", e);
+            err().println("bitweb serve: stopping the engine: " + Failures.of(e).message());
+        }
     }
 
     private void printStarted(StateDir dir, Engine engine) {
