@@ -311,6 +311,13 @@ public final class Engine implements AutoCloseable, Torrents {
         return status(record);
     }
 
+    /** Publishes a folder to be seeded from where it is, without a copy (docs/STORAGE.md), and seeds it. */
+    public SiteStatus publishInPlace(Path folder, Publisher.Progress progress) throws IOException {
+        SiteRecord record = Publisher.publishInPlace(dir, store, folder, progress);
+        local.open(record);
+        return status(record);
+    }
+
     public List<SiteStatus> sites() {
         List<SiteStatus> list = new ArrayList<>();
         for (SiteRecord record : store.list()) {

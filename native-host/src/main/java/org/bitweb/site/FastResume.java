@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,7 +87,30 @@ public final class FastResume implements ChunkVerifier {
         }
     }
 
-    /** Records the verified pieces and the files' current sizes and times, atomically. */
+    /**
+     * The pieces a site's record says are verified, if its files still look as recorded: what bt
+     * will trust at the site's next start and so never write again.
+     */
+    public static Optional<BitSet> recorded(Path siteDir, TorrentInfo info) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(Files.readAllBytes(siteDir.resolve(FILE)));
+            JsonNode files = json.path("files");
+            if (!info.infohash().equals(json.path("infohash").asText()) || files.size() != info.files().size()) {
+                return Optional.empty();
+            }
+            Path data = siteDir.resolve(SiteFiles.DATA);
+            for (int i = 0; i < info.files().size(); i++) {
+                long[] stamp = stamp(DataLayout.path(data, info, info.files().get(i)));
+                if (stamp[0] != files.get(i).path("size").asLong(-2) || stamp[1] != files.get(i).path("mtime").asLong(-2)) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(BitSet.valueOf(Base64.getDecoder().decode(json.path("verified").asText())));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Offers pieces known complete (hashed by whoever put them there) to the site's first check. */
     public void offerPieces(String site, BitSet verified) {
         offered.put(site, (BitSet) verified.clone());
@@ -97,6 +121,7 @@ public final class FastResume implements ChunkVerifier {
         empty.add(site);
     }
 
+    /** Records the verified pieces and the files' current sizes and times, atomically. */
     public static void save(Path siteDir, TorrentInfo info, BitSet verified) throws IOException {
         Path data = siteDir.resolve(SiteFiles.DATA);
         List<Map<String, Object>> files = new ArrayList<>();

@@ -39,6 +39,7 @@ public final class LocalSites implements AutoCloseable {
     private final FastResume resume;
     private final SharingPolicy sharing;
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
+    private final Map<String, PublishedFiles> files = new ConcurrentHashMap<>();
     private final Map<String, BtClient> clients = new ConcurrentHashMap<>();
     /** The figures last passed on, per seeded site: only changes are. */
     private final Map<String, SiteStats> reported = new ConcurrentHashMap<>();
@@ -63,6 +64,10 @@ public final class LocalSites implements AutoCloseable {
      * checks pieces.
      */
     public synchronized void open(SiteRecord record) throws IOException {
+        PublishedFiles current = files.get(record.infohash());
+        if (current != null && current.checked() != record.inPlace()) {
+            close(record.infohash()); // published again, from the store instead of in place or the other way
+        }
         if (!record.published() || clients.containsKey(record.infohash())) {
             return;
         }
@@ -74,19 +79,32 @@ public final class LocalSites implements AutoCloseable {
             throw new IOException("site folder " + siteDir + " holds a torrent for " + info.infohash());
         }
         Path data = siteDir.resolve(SiteFiles.DATA);
-        views.put(ih, new LocalSiteView(info, data));
+        // one reader for the gateway and bt: a folder seeded in place is checked the same way for both
+        PublishedFiles files = record.inPlace() ? PublishedFiles.inPlace(info, siteDir) : PublishedFiles.copy(info, data);
+        PublishedFiles before = this.files.put(ih, files);
+        if (before != null) {
+            before.close();
+        }
+        views.put(ih, new LocalSiteView(files));
         if (record.seeding()) {
-            seed(record, info, torrentBytes, data);
+            seed(record, info, torrentBytes, data, files);
         }
     }
 
-    private void seed(SiteRecord record, TorrentInfo info, byte[] torrentBytes, Path data) {
+    private void seed(SiteRecord record, TorrentInfo info, byte[] torrentBytes, Path data, PublishedFiles files) {
         String ih = record.infohash();
         Torrent torrent = runtime.service(IMetadataService.class).fromByteArray(torrentBytes);
         sharing.share(torrent.getTorrentId());
-        boolean resumed = resume.offer(ih, dir.site(ih), info);
+        boolean resumed;
+        if (files.checked()) {
+            // seeded in place: every read checks its file against what was hashed, so nothing is hashed now
+            resume.offerPieces(ih, FastResume.all(info.pieceCount()));
+            resumed = true;
+        } else {
+            resumed = resume.offer(ih, dir.site(ih), info);
+        }
         BtClient client = Bt.client(runtime)
-                .storage(new SafeStorage(data, ih).withInfo(info))
+                .storage(new SafeStorage(data, ih).readingThrough(files))
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);
@@ -151,6 +169,10 @@ public final class LocalSites implements AutoCloseable {
     public void close(String ih) {
         stopSeeding(ih);
         views.remove(ih);
+        PublishedFiles gone = files.remove(ih);
+        if (gone != null) {
+            gone.close();
+        }
     }
 
     public Optional<SiteView> view(String ih) {
@@ -181,5 +203,6 @@ public final class LocalSites implements AutoCloseable {
     @Override
     public void close() {
         clients.keySet().forEach(this::stopSeeding);
+        files.values().forEach(PublishedFiles::close);
     }
 }

@@ -10,7 +10,9 @@ import org.bitweb.torrent.TorrentMaker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -20,6 +22,11 @@ import java.util.stream.Stream;
  * staging folder to {@code sites/<infohash>} in one rename and record the site. A crash at any
  * point leaves either no trace but a {@code .staging-*} folder (removed at the next start) or a
  * complete site: never a half-copied site in the list.
+ *
+ * <p>A file that an earlier publish of the same folder holds unchanged is hard-linked to that copy
+ * instead of copied ({@link EarlierVersions}): a new version of a 300 MB site with one file changed
+ * takes that file's bytes on disk, not 300 MB more. Published copies are never written after the
+ * publish (bt reads them through {@link ReadOnly}), so versions can share them.
  */
 public final class Publisher {
     static final String STAGING_PREFIX = ".staging-";
@@ -43,21 +50,25 @@ public final class Publisher {
             Files.createDirectories(staging);
             String name = siteName(source);
             LongConsumer hashed = done -> progress.update(done, totalBytes);
-            TorrentMaker.Made made = TorrentMaker.make(source, name, staging.resolve(SiteFiles.DATA), hashed);
+            TorrentMaker.Made made = TorrentMaker.make(source, name, staging.resolve(SiteFiles.DATA), hashed,
+                    EarlierVersions.of(dir, store, source));
             TorrentInfo info = made.info();
+            ReadOnly.mark(staging.resolve(SiteFiles.DATA));
             AtomicFiles.write(staging.resolve(SiteFiles.TORRENT), made.torrent());
             Path target = dir.site(info.infohash());
             // One commit at a time: two publishes of the same folder hash in parallel, and the
             // second must see the first's site, not delete it as a leftover while it is seeded.
             synchronized (store) {
-                if (Files.exists(target.resolve(SiteFiles.TORRENT))) {
+                SiteRecord existing = store.get(info.infohash()).orElse(null);
+                boolean inPlace = existing != null && existing.inPlace();
+                if (Files.exists(target.resolve(SiteFiles.TORRENT)) && !inPlace) {
                     deleteTree(staging); // the same content is already here
                 } else {
-                    deleteTree(target); // a leftover without a torrent file is not a site
+                    // a leftover without a torrent file is not a site; one seeded in place becomes a copy
+                    deleteTree(target);
                     AtomicFiles.move(staging, target);
                     AtomicFiles.syncDirectory(dir.sites());
                 }
-                SiteRecord existing = store.get(info.infohash()).orElse(null);
                 SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.contentSize(), info.contentFiles().size(),
                         true, true, existing != null ? existing.added() : System.currentTimeMillis()).withSource(source.toString());
                 store.put(record);
@@ -68,6 +79,76 @@ public final class Publisher {
                 deleteTree(staging);
             }
         }
+    }
+
+    /**
+     * Publishes a folder to be seeded straight from where it is, without a copy in the store
+     * ({@code bitweb publish --in-place}): the folder is hashed, and each file's size, time and
+     * identity are recorded so that {@link PublishedFiles} can tell when its owner edits it. The
+     * store keeps only {@code sites/<infohash>/site.torrent} and {@code in-place.json}. A folder
+     * edited while it is hashed fails the publish rather than record hashes of a moving target.
+     */
+    public static SiteRecord publishInPlace(StateDir dir, SiteStore store, Path folder, Progress progress) throws IOException {
+        Path source = folder.toAbsolutePath().normalize();
+        if (!Files.isDirectory(source)) {
+            throw new IOException("not a folder: " + source + " (publish takes the folder that holds index.html)");
+        }
+        List<Path> files = TorrentMaker.listFiles(source);
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(source.resolve(file));
+        }
+        final long totalBytes = total;
+        List<PublishedFiles.Stamp> before = stamps(source, files);
+        TorrentMaker.Made made = TorrentMaker.make(source, siteName(source), null, done -> progress.update(done, totalBytes));
+        TorrentInfo info = made.info();
+        List<PublishedFiles.Stamp> stamps = new ArrayList<>();
+        for (Path p : PublishedFiles.inPlacePaths(info, source)) {
+            stamps.add(PublishedFiles.Stamp.of(p));
+        }
+        // the torrent lists content files and pads: compare the content files' stamps with before
+        List<PublishedFiles.Stamp> content = new ArrayList<>();
+        for (int i = 0; i < info.files().size(); i++) {
+            if (!info.files().get(i).pad()) {
+                content.add(stamps.get(i));
+            }
+        }
+        if (!content.equals(before)) {
+            throw new IOException("files in " + source + " changed while they were hashed; publish again once they are saved");
+        }
+        Path staging = dir.sites().resolve(STAGING_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(staging);
+            AtomicFiles.write(staging.resolve(SiteFiles.TORRENT), made.torrent());
+            PublishedFiles.recordInPlace(staging, source, stamps);
+            Path target = dir.site(info.infohash());
+            synchronized (store) {
+                SiteRecord existing = store.get(info.infohash()).orElse(null);
+                if (existing != null && existing.published() && !existing.inPlace()
+                        && Files.exists(target.resolve(SiteFiles.TORRENT))) {
+                    return existing; // the same bytes are published from a copy in the store already: that stays
+                }
+                deleteTree(target);
+                AtomicFiles.move(staging, target);
+                AtomicFiles.syncDirectory(dir.sites());
+                SiteRecord record = new SiteRecord(info.infohash(), info.name(), info.contentSize(), info.contentFiles().size(),
+                        true, true, existing != null ? existing.added() : System.currentTimeMillis()).inPlaceAt(source.toString());
+                store.put(record);
+                return record;
+            }
+        } finally {
+            if (Files.exists(staging)) {
+                deleteTree(staging);
+            }
+        }
+    }
+
+    private static List<PublishedFiles.Stamp> stamps(Path folder, List<Path> files) throws IOException {
+        List<PublishedFiles.Stamp> stamps = new ArrayList<>();
+        for (Path file : files) {
+            stamps.add(PublishedFiles.Stamp.of(folder.resolve(file)));
+        }
+        return stamps;
     }
 
     /** The torrent's name: the folder's own name when it is a safe single name, else "site". */
@@ -122,7 +203,15 @@ public final class Publisher {
         }
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    // Windows does not delete a read-only file (published copies are marked so)
+                    if (!p.toFile().setWritable(true)) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

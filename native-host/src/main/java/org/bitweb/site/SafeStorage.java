@@ -45,7 +45,8 @@ public final class SafeStorage implements Storage {
         for (String part : file.getPathElements()) {
             TorrentInfo.checkName(part.getBytes(StandardCharsets.UTF_8), "path element");
         }
-        return new SiteUnit(delegate.getUnit(torrent, file), site);
+        PublishedFiles published = this.published;
+        return new SiteUnit(published != null ? published.unit(indexOf(torrent, file)) : delegate.getUnit(torrent, file), site);
     }
 
     @Override
@@ -53,8 +54,10 @@ public final class SafeStorage implements Storage {
         delegate.flush();
     }
 
-    private Map<TorrentFile, Boolean> pads;
+    private Map<TorrentFile, Integer> indexes;
+    private List<TorrentInfo.TorrentFile> ours;
     private volatile TorrentInfo known;
+    private volatile PublishedFiles published;
 
     /** The torrent's metadata as already read by the caller, so it is not parsed a second time. */
     public SafeStorage withInfo(TorrentInfo info) {
@@ -62,24 +65,53 @@ public final class SafeStorage implements Storage {
         return this;
     }
 
+    /**
+     * A site published here: read through {@code files} (never written, checked when seeded in
+     * place) rather than bt's file storage.
+     */
+    public SafeStorage readingThrough(PublishedFiles files) {
+        known = files.info();
+        published = files;
+        return this;
+    }
+
     /** Whether the torrent's own metadata marks this file as padding (bt itself ignores BEP 47). */
-    private synchronized boolean isPad(Torrent torrent, TorrentFile file) {
-        if (pads == null) {
-            pads = new IdentityHashMap<>();
+    private boolean isPad(Torrent torrent, TorrentFile file) {
+        return ours(torrent).get(indexOf(torrent, file)).pad();
+    }
+
+    private synchronized int indexOf(Torrent torrent, TorrentFile file) {
+        ours(torrent);
+        Integer index = indexes.get(file);
+        if (index == null) { // not one of the torrent's own objects: by its path, if it names one file
+            for (int i = 0; i < ours.size(); i++) {
+                if (!ours.get(i).pad() && ours.get(i).path().equals(file.getPathElements())) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("not a file of " + site + ": " + file.getPathElements());
+        }
+        return index;
+    }
+
+    private synchronized List<TorrentInfo.TorrentFile> ours(Torrent torrent) {
+        if (indexes == null) {
+            indexes = new IdentityHashMap<>();
             List<TorrentFile> files = torrent.getFiles();
             TorrentInfo info = known;
             if (info == null || !info.infohash().equals(org.bitweb.address.Hex.encode(torrent.getTorrentId().getBytes()))) {
                 info = TorrentInfo.parseInfo(torrent.getSource().getExchangedMetadata());
             }
-            List<TorrentInfo.TorrentFile> ours = info.files();
-            if (ours.size() != files.size()) {
-                throw new IllegalArgumentException("torrent lists " + files.size() + " files, its metadata " + ours.size());
+            List<TorrentInfo.TorrentFile> list = info.files();
+            if (list.size() != files.size()) {
+                throw new IllegalArgumentException("torrent lists " + files.size() + " files, its metadata " + list.size());
             }
             for (int i = 0; i < files.size(); i++) {
-                pads.put(files.get(i), ours.get(i).pad());
+                indexes.put(files.get(i), i);
             }
+            ours = list;
         }
-        return pads.getOrDefault(file, false);
+        return ours;
     }
 
     /**

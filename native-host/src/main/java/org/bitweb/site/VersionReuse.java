@@ -27,19 +27,37 @@ import java.util.List;
  * pieces: it must start on a piece boundary and be followed by padding or the end of the torrent,
  * which is how BitWeb lays files out (BEP 47 pad files, {@code TorrentMaker}). Nothing is trusted
  * that was not hashed against the new version's own piece table.
+ *
+ * <p>A file is hard-linked rather than copied when the older version will never write it again:
+ * all its pieces are recorded verified there, and the new version gets them complete too, so bt
+ * writes the shared file through neither path.
  */
 public final class VersionReuse {
     private static final Logger log = LoggerFactory.getLogger(VersionReuse.class);
 
-    /** An older version on disk: its torrent and bt's storage root. */
-    public record Donor(TorrentInfo info, Path data, FileIndex files) {
+    /**
+     * An older version on disk: its torrent, bt's storage root, and the pieces its record says are
+     * verified (bt trusts those and never writes them again; empty if it has no valid record).
+     */
+    public record Donor(TorrentInfo info, Path data, FileIndex files, BitSet settled) {
         public Donor(TorrentInfo info, Path data) {
-            this(info, data, FileIndex.of(info)); // looked up by path for every file of the new version
+            // looked up by path for every file of the new version
+            this(info, data, FileIndex.of(info), FastResume.recorded(data.getParent(), info).orElseGet(BitSet::new));
+        }
+
+        /** Whether bt holds every piece of this file of the donor as verified, so it never writes it again. */
+        boolean settled(TorrentInfo.TorrentFile file) {
+            int first = (int) (file.offset() / info.pieceLength());
+            int last = (int) ((file.offset() + file.length() - 1) / info.pieceLength());
+            return settled.nextClearBit(first) > last;
         }
     }
 
-    /** What was taken: pieces now complete, and the bytes copied. */
-    public record Reused(BitSet pieces, long bytes, int files) {
+    /** What was taken: pieces now complete, the bytes reused, and how many of those were linked rather than copied. */
+    public record Reused(BitSet pieces, long bytes, int files, long linkedBytes) {
+        public Reused(BitSet pieces, long bytes, int files) {
+            this(pieces, bytes, files, 0);
+        }
     }
 
     private VersionReuse() {
@@ -53,6 +71,7 @@ public final class VersionReuse {
     public static Reused fill(TorrentInfo info, Path data, List<Donor> donors) {
         BitSet pieces = new BitSet(info.pieceCount());
         long bytes = 0;
+        long linked = 0;
         int files = 0;
         List<TorrentInfo.TorrentFile> all = info.files();
         for (int i = 0; i < all.size(); i++) {
@@ -65,10 +84,18 @@ public final class VersionReuse {
                 continue; // bt's own download or an earlier fill: never overwrite
             }
             for (Donor donor : donors) {
+                TorrentInfo.TorrentFile theirs = donor.files().file(file.joined());
                 Path source = sameFile(donor, file);
                 if (source != null && matches(info, file, source)) {
                     try {
-                        copy(source, target);
+                        // Linked only when the donor's bt will never write the file again (all its
+                        // pieces recorded verified): a shared file must not be written through one
+                        // version while the other serves it. Otherwise it is copied.
+                        if (donor.settled(theirs) && link(source, target)) {
+                            linked += file.length();
+                        } else {
+                            copy(source, target);
+                        }
                     } catch (IOException e) {
                         log.debug("could not reuse {} from an older version: {}", file.joined(), e.toString());
                         break;
@@ -82,7 +109,7 @@ public final class VersionReuse {
                 }
             }
         }
-        return new Reused(pieces, bytes, files);
+        return new Reused(pieces, bytes, files, linked);
     }
 
     /** Whether file {@code index} starts a piece and only padding (or the end) shares its last piece. */
@@ -143,6 +170,24 @@ public final class VersionReuse {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** @return false if the file system cannot link the two (then the caller copies) */
+    private static boolean link(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(target.getFileName() + ".reuse-" + Long.toHexString(System.nanoTime()));
+        try {
+            Files.createLink(temp, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot link {}, copying it: {}", target.getFileName(), e.toString());
+            return false;
+        }
+        try {
+            AtomicFiles.move(temp, target);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

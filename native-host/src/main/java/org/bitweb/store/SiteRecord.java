@@ -17,25 +17,38 @@ import java.util.Objects;
  * @param visited   when it was last read through the gateway (epoch millis, to the minute); the
  *                  storage limit evicts the least recently visited sites first
  * @param source    the folder a published site was made from (for "publish again"); null otherwise
+ * @param inPlace   a published site seeded straight from {@code source} ({@code bitweb publish
+ *                  --in-place}), not from a copy in the store; absent (false) otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SiteRecord(String infohash, String name, long size, int files, boolean published,
-                         boolean seeding, long added, long visited, String source) {
+                         boolean seeding, long added, long visited, String source,
+                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean inPlace) {
 
     public SiteRecord(String infohash, String name, long size, int files, boolean published, boolean seeding, long added) {
-        this(infohash, name, size, files, published, seeding, added, added, null);
+        this(infohash, name, size, files, published, seeding, added, added, null, false);
+    }
+
+    public SiteRecord(String infohash, String name, long size, int files, boolean published, boolean seeding, long added,
+                      long visited, String source) {
+        this(infohash, name, size, files, published, seeding, added, visited, source, false);
     }
 
     public SiteRecord withSeeding(boolean seeding) {
-        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, source);
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, source, inPlace);
     }
 
     public SiteRecord withVisited(long when) {
-        return new SiteRecord(infohash, name, size, files, published, seeding, added, when, source);
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, when, source, inPlace);
     }
 
     public SiteRecord withSource(String folder) {
-        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, folder);
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, folder, inPlace);
+    }
+
+    /** This record for a site seeded straight from {@code folder} (publish --in-place). */
+    public SiteRecord inPlaceAt(String folder) {
+        return new SiteRecord(infohash, name, size, files, published, seeding, added, visited, folder, true);
     }
 
     /** Visitor data: neither published here nor kept by choice, so the storage limit may evict it. */

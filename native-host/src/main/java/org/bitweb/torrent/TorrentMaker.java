@@ -28,8 +28,25 @@ import java.util.function.LongConsumer;
 public final class TorrentMaker {
     private static final int BUFFER = 256 * 1024;
 
-    /** Result: the torrent bytes and what they describe. */
-    public record Made(byte[] torrent, TorrentInfo info) {
+    /**
+     * Result: the torrent bytes and what they describe.
+     *
+     * @param linkedBytes bytes of files that were hard-linked to an identical earlier copy instead of copied
+     */
+    public record Made(byte[] torrent, TorrentInfo info, long linkedBytes) {
+    }
+
+    /**
+     * An earlier copy of a file of the same site (an older version), or null. The copy must be
+     * read-only in practice (a published site's file): it is linked, so the new version shares its
+     * inode. It is compared byte for byte with the source before it is linked.
+     */
+    @FunctionalInterface
+    public interface EarlierCopies {
+        /** @return the earlier copy of the file at this '/'-joined path with exactly this length, or null */
+        Path find(String path, long length);
+
+        EarlierCopies NONE = (path, length) -> null;
     }
 
     private TorrentMaker() {
@@ -142,11 +159,22 @@ public final class TorrentMaker {
     }
 
     /**
-     * Hashes {@code folder} and copies it under {@code copyRoot} as {@link DataLayout} places it.
+     * Hashes {@code folder} and copies it under {@code copyRoot} as {@link DataLayout} places it
+     * (or only hashes it, when {@code copyRoot} is null: a folder seeded in place).
      *
      * @param progress receives the number of bytes hashed so far
      */
     public static Made make(Path folder, String name, Path copyRoot, LongConsumer progress) throws IOException {
+        return make(folder, name, copyRoot, progress, EarlierCopies.NONE);
+    }
+
+    /**
+     * Like {@link #make(Path, String, Path, LongConsumer)}, but a file identical to its earlier copy
+     * is hard-linked to that copy instead of copied: republishing a big site with one file changed
+     * adds that file on disk, not the whole site again.
+     */
+    public static Made make(Path folder, String name, Path copyRoot, LongConsumer progress, EarlierCopies earlier)
+            throws IOException {
         List<Path> files = listFiles(folder);
         if (files.isEmpty()) {
             throw new IOException("nothing to publish: " + folder + " has no files (hidden files and links are left out)");
@@ -161,9 +189,10 @@ public final class TorrentMaker {
         java.io.ByteArrayOutputStream hashes = new java.io.ByteArrayOutputStream();
         long inPiece = 0;
         long done = 0;
+        long linked = 0;
         byte[] buffer = new byte[BUFFER];
         List<Object> fileList = new ArrayList<>();
-        Path target = DataLayout.folder(copyRoot, name, files.size());
+        Path target = copyRoot == null ? null : DataLayout.folder(copyRoot, name, files.size());
         for (int i = 0; i < files.size(); i++) {
             Path relative = files.get(i);
             if (inPiece > 0) {
@@ -181,13 +210,20 @@ public final class TorrentMaker {
                 fileList.add(entry);
             }
             Path source = folder.resolve(relative);
-            Path copy = target.resolve(relative.toString());
-            Files.createDirectories(copy.getParent());
+            Path copy = target == null ? null : target.resolve(relative.toString());
+            if (copy != null) {
+                Files.createDirectories(copy.getParent());
+            }
+            Path earlierCopy = copy == null ? null : earlier.find(joined(relative), Files.size(source));
             long length = 0;
-            try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(copy)) {
+            // Source bytes are hashed as they are read, then either written to the copy or, while an
+            // earlier copy matches them so far, only compared with it: what is hashed is always
+            // what ends up in the site, copied or linked.
+            try (InputStream in = Files.newInputStream(source);
+                 Sink sink = earlierCopy != null ? Sink.comparing(earlierCopy, copy) : Sink.copying(copy)) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    out.write(buffer, 0, n);
+                    sink.write(buffer, n, source);
                     int pos = 0;
                     while (pos < n) {
                         int take = (int) Math.min(n - pos, pieceLength - inPiece);
@@ -202,6 +238,9 @@ public final class TorrentMaker {
                     length += n;
                     done += n;
                     progress.accept(done);
+                }
+                if (sink.finish(length)) {
+                    linked += length;
                 }
             }
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -223,7 +262,110 @@ public final class TorrentMaker {
         torrent.put("created by", "BitWeb");
         torrent.put("info", info);
         byte[] bytes = Bencode.encode(torrent);
-        return new Made(bytes, TorrentInfo.parseTorrent(bytes));
+        return new Made(bytes, TorrentInfo.parseTorrent(bytes), linked);
+    }
+
+    private static String joined(Path relative) {
+        List<String> parts = new ArrayList<>();
+        relative.forEach(p -> parts.add(p.toString()));
+        return String.join("/", parts);
+    }
+
+    /**
+     * Where a file's bytes go: a new copy, or nowhere while they match an earlier copy, which is
+     * then linked. At the first byte that differs it falls back to copying (the bytes so far,
+     * equal to the earlier copy's, are taken from it).
+     */
+    private static final class Sink implements AutoCloseable {
+        private final Path copy;
+        private InputStream earlier;
+        private final Path earlierPath;
+        private OutputStream out;
+        private long compared;
+        private final byte[] theirs = new byte[BUFFER];
+
+        private Sink(Path earlierPath, Path copy) throws IOException {
+            this.copy = copy;
+            this.earlierPath = earlierPath;
+            if (earlierPath != null) {
+                this.earlier = Files.newInputStream(earlierPath);
+            } else {
+                this.out = copy == null ? OutputStream.nullOutputStream() : Files.newOutputStream(copy);
+            }
+        }
+
+        static Sink copying(Path copy) throws IOException {
+            return new Sink(null, copy);
+        }
+
+        static Sink comparing(Path earlier, Path copy) throws IOException {
+            try {
+                return new Sink(earlier, copy);
+            } catch (IOException e) {
+                return copying(copy); // gone meanwhile: copy as usual
+            }
+        }
+
+        void write(byte[] buffer, int n, Path source) throws IOException {
+            if (out == null) {
+                int got = earlier.readNBytes(theirs, 0, n);
+                if (got == n && java.util.Arrays.equals(buffer, 0, n, theirs, 0, n)) {
+                    compared += n;
+                    return;
+                }
+                startCopy();
+            }
+            out.write(buffer, 0, n);
+        }
+
+        /** The bytes compared so far are equal in both: they come from the earlier copy. */
+        private void startCopy() throws IOException {
+            earlier.close();
+            earlier = null;
+            out = Files.newOutputStream(copy);
+            try (InputStream prefix = Files.newInputStream(earlierPath)) {
+                long left = compared;
+                byte[] chunk = new byte[BUFFER];
+                while (left > 0) {
+                    int n = prefix.read(chunk, 0, (int) Math.min(chunk.length, left));
+                    if (n <= 0) {
+                        throw new IOException("an earlier copy of " + copy.getFileName() + " shrank while it was read");
+                    }
+                    out.write(chunk, 0, n);
+                    left -= n;
+                }
+            }
+        }
+
+        /** @return true if the file was linked to its earlier copy rather than copied */
+        boolean finish(long length) throws IOException {
+            if (out != null) {
+                return false;
+            }
+            boolean longer = earlier.read() >= 0;
+            if (!longer && compared == length) {
+                earlier.close();
+                earlier = null;
+                try {
+                    Files.createLink(copy, earlierPath);
+                    return true;
+                } catch (IOException | UnsupportedOperationException e) {
+                    // another file system, or one without hard links: a copy after all
+                }
+            }
+            startCopy();
+            return false;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (earlier != null) {
+                earlier.close();
+            }
+            if (out != null) {
+                out.close();
+            }
+        }
     }
 
     private static MessageDigest sha1() {

@@ -141,4 +141,34 @@ class VersionReuseTest {
             }
         }
     }
+
+    /**
+     * A donor whose record says all its pieces are verified is never written by bt again, so its
+     * unchanged files are linked, not copied; a donor without one (its bt may still write) is copied.
+     */
+    @Test
+    void filesOfADonorThatWillNeverBeWrittenAgainAreLinkedOthersCopied() throws IOException {
+        Path settled = tmp.resolve("v1-settled");
+        TorrentMaker.Made v1 = TorrentMaker.make(folder, "site", settled.resolve(SiteFiles.DATA), done -> { });
+        FastResume.save(settled, v1.info(), FastResume.all(v1.info().pieceCount()));
+        Path unsettled = tmp.resolve("v1-unsettled");
+        TorrentMaker.make(folder, "site", unsettled.resolve(SiteFiles.DATA), done -> { });
+        Files.writeString(folder.resolve("index.html"), "<h1>v2</h1>");
+        TorrentMaker.Made v2 = make("v2-published");
+
+        VersionReuse.Reused linked = VersionReuse.fill(v2.info(), tmp.resolve("v2-a"),
+                List.of(new VersionReuse.Donor(v1.info(), settled.resolve(SiteFiles.DATA))));
+        VersionReuse.Reused copied = VersionReuse.fill(v2.info(), tmp.resolve("v2-b"),
+                List.of(new VersionReuse.Donor(v1.info(), unsettled.resolve(SiteFiles.DATA))));
+
+        assertEquals(linked.bytes(), linked.linkedBytes());
+        assertEquals(0, copied.linkedBytes());
+        assertEquals(linked.pieces(), copied.pieces());
+        TorrentInfo.TorrentFile video = v2.info().contentFiles().stream().filter(f -> f.joined().equals("video.bin")).findFirst().orElseThrow();
+        Object donorInode = Files.readAttributes(DataLayout.path(settled.resolve(SiteFiles.DATA), v1.info(), video),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        assertEquals(donorInode, Files.readAttributes(DataLayout.path(tmp.resolve("v2-a"), v2.info(), video),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        assertArrayEquals(random(700_000, 2), Files.readAllBytes(DataLayout.path(tmp.resolve("v2-b"), v2.info(), video)));
+    }
 }
