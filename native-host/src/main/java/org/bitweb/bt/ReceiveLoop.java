@@ -19,7 +19,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -41,19 +43,37 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>A connection whose inbound buffer is full (its blocks still waiting for the disk) is not
  * read until there is room: bt's loop slept 1 ms and polled it again; this one takes it out of
  * the selection and retries it after 1 ms while serving the others.
+ *
+ * <p>Download limits ({@link Bandwidth}) are kept here: a connection whose site, or the engine,
+ * has used its allowance is taken out of the selection until the allowance refills, so its bytes
+ * wait in the kernel and TCP slows the sender down. What each read took is counted by the
+ * connection's {@link MeteredPipelines.Meter}.
  */
 final class ReceiveLoop implements DataReceiver {
     private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
 
+    /** Receive buffer of connections made while a download limit is set: four 16 KiB blocks. */
+    private static final int LIMITED_RECEIVE_BUFFER = 64 * 1024;
+
     private final Selector selector;
     private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
     private final List<SelectionKey> full = new ArrayList<>();
+    /** Connections held back by a download limit, and until when (System.nanoTime()). */
+    private final Map<SelectionKey, Long> held = new LinkedHashMap<>();
+    private final Bandwidth bandwidth;
+    private final MeteredPipelines pipelines;
     private final Thread thread;
     private final boolean noDelay = Tuning.noDelay();
     private volatile boolean stopped;
 
+    /** What the loop keeps per connection: bt's context, and the meter of its reads (null if unmetered). */
+    private record Connection(ChannelHandlerContext context, MeteredPipelines.Meter meter) {
+    }
+
     @com.google.inject.Inject
-    ReceiveLoop(IRuntimeLifecycleBinder lifecycle, Config config) {
+    ReceiveLoop(IRuntimeLifecycleBinder lifecycle, Config config, Bandwidth bandwidth, MeteredPipelines pipelines) {
+        this.bandwidth = bandwidth;
+        this.pipelines = pipelines;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -74,9 +94,20 @@ final class ReceiveLoop implements DataReceiver {
                 log.debug("cannot turn off Nagle's algorithm on a peer connection: {}", e.toString());
             }
         }
+        if (channel instanceof SocketChannel socket && bandwidth.limitsDownloads()) {
+            // A read takes all the kernel holds for the connection; under a download limit a
+            // small receive buffer keeps each read, and the pause that pays for it, short.
+            try {
+                socket.setOption(StandardSocketOptions.SO_RCVBUF, LIMITED_RECEIVE_BUFFER);
+            } catch (IOException | UnsupportedOperationException e) {
+                log.debug("cannot size a peer connection's receive buffer: {}", e.toString());
+            }
+        }
+        // claimed here, on the thread that built the connection's pipeline just before
+        Connection connection = new Connection(context, pipelines.claim());
         change(() -> {
             try {
-                channel.register(selector, SelectionKey.OP_READ, context);
+                channel.register(selector, SelectionKey.OP_READ, connection);
             } catch (ClosedChannelException | CancelledKeyException e) {
                 // closed before the loop got to it: nothing to read
             }
@@ -113,9 +144,10 @@ final class ReceiveLoop implements DataReceiver {
             if (key != null && key.isValid()) {
                 if (ops == 0) {
                     full.remove(key); // inactive: not re-armed when its buffer has room
+                    held.remove(key); // nor when its allowance refills
                     key.interestOps(0);
-                } else if (!full.contains(key)) {
-                    key.interestOps(ops); // one waiting for room is re-armed when it has room
+                } else if (!full.contains(key) && !held.containsKey(key)) {
+                    key.interestOps(ops); // one waiting for room or allowance is re-armed when it has it
                 }
             }
         });
@@ -137,16 +169,29 @@ final class ReceiveLoop implements DataReceiver {
                         // the connection closed meanwhile
                     }
                 }
-                if (full.isEmpty()) {
+                long timeout = full.isEmpty() ? 0 : 1;
+                if (!held.isEmpty()) {
+                    long until = Math.max(1, (soonestHeld() - System.nanoTime() + 999_999) / 1_000_000);
+                    timeout = timeout == 0 ? until : Math.min(timeout, until);
+                }
+                if (timeout == 0) {
                     selector.select();
                 } else {
-                    selector.select(1);
+                    selector.select(timeout);
+                }
+                if (!full.isEmpty()) {
                     retryFull();
+                }
+                if (!held.isEmpty()) {
+                    releaseHeld();
                 }
                 Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
                 while (selected.hasNext()) {
                     SelectionKey key = selected.next();
                     selected.remove();
+                    if (holdForLimit(key)) {
+                        continue;
+                    }
                     if (!read(key)) {
                         try {
                             key.interestOps(0); // no room: not selected again until it has room
@@ -166,12 +211,70 @@ final class ReceiveLoop implements DataReceiver {
         }
     }
 
+    /**
+     * Takes a connection out of the selection if a download limit has no allowance for it now;
+     * it is selected again when there is ({@link #releaseHeld}).
+     *
+     * @return whether it was held
+     */
+    private boolean holdForLimit(SelectionKey key) {
+        if (!key.isValid() || !bandwidth.limitsDownloads()) {
+            return false;
+        }
+        MeteredPipelines.Meter meter = ((Connection) key.attachment()).meter();
+        if (meter == null) {
+            return false;
+        }
+        long wait = bandwidth.downloadWait(meter.site());
+        if (wait == 0) {
+            return false;
+        }
+        try {
+            key.interestOps(0);
+        } catch (CancelledKeyException e) {
+            return true; // closed meanwhile
+        }
+        held.put(key, System.nanoTime() + wait);
+        bandwidth.held(meter.site());
+        return true;
+    }
+
+    private long soonestHeld() {
+        long soonest = Long.MAX_VALUE;
+        for (long until : held.values()) {
+            soonest = Math.min(soonest, until);
+        }
+        return soonest;
+    }
+
+    /** Selects again the held connections whose time has come (a limit raised or lifted counts too). */
+    private void releaseHeld() {
+        long now = System.nanoTime();
+        boolean limited = bandwidth.limitsDownloads();
+        for (Iterator<Map.Entry<SelectionKey, Long>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<SelectionKey, Long> entry = it.next();
+            SelectionKey key = entry.getKey();
+            if (!key.isValid()) {
+                it.remove();
+            } else if (!limited || now - entry.getValue() >= 0) {
+                it.remove();
+                try {
+                    key.interestOps(SelectionKey.OP_READ);
+                } catch (CancelledKeyException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+    }
+
     /** Connections whose buffer was full: read what fits now, and select them again once all fitted. */
     private void retryFull() {
         for (Iterator<SelectionKey> it = full.iterator(); it.hasNext(); ) {
             SelectionKey key = it.next();
             if (!key.isValid()) {
                 it.remove();
+            } else if (holdForLimit(key)) {
+                it.remove(); // waits for its allowance now; read when it has it
             } else if (read(key)) {
                 it.remove();
                 try {
@@ -189,7 +292,7 @@ final class ReceiveLoop implements DataReceiver {
             return true;
         }
         try {
-            return ((ChannelHandlerContext) key.attachment()).readFromChannel();
+            return ((Connection) key.attachment()).context().readFromChannel();
         } catch (EOFException e) {
             log.debug("peer closed its connection");
             stopReading(key);

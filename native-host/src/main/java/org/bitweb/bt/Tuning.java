@@ -14,6 +14,9 @@ public final class Tuning {
     private Tuning() {
     }
 
+    /** Bytes of each connection's inbound (and outbound) buffer. */
+    static final int NETWORK_BUFFER = 256 * 1024;
+
     public static void apply(Config config) {
         // Pieces in flight per peer are the main lever: 32 pieces and 1000 outstanding block
         // requests take a bt download on loopback from about 5 to about 40 MB/s; on the internet
@@ -42,6 +45,10 @@ public final class Tuning {
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ofMillis(Long.getLong("bitweb.bt.assignmentBanMillis", 250)));
         // A peer that refused one connection (say, a seeder whose site was still starting) is
         // tried again after this, not after bt's 30 minutes: a site often has a single seeder.
+        // Each connection's inbound buffer: what one read of it can take at most. A download limit
+        // pays for a read after it was made, so this is the largest burst (and pause) under a
+        // limit: 1 MB (bt's) meant 5 s pauses at 200 KB/s; 256 KiB is still 16 block messages.
+        config.setNetworkBufferSize(Integer.getInteger("bitweb.bt.networkBuffer", NETWORK_BUFFER));
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(Long.getLong("bitweb.bt.unreachableBanSeconds", 10)));
     }
 

@@ -275,6 +275,11 @@ public final class Engine implements AutoCloseable, Torrents {
         return remote.connectedPeers(infohash);
     }
 
+    /** Upload and download limits, for all sites and per site (docs/TUNING.md, "Rate limits"). */
+    public org.bitweb.bt.Bandwidth bandwidth() {
+        return swarm.bandwidth;
+    }
+
     /** Updatable sites: publishing under a key, resolving, keeping items alive (docs/UPDATES.md). */
     public KeySites keySites() {
         return keySites;

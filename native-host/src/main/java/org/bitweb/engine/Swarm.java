@@ -10,7 +10,9 @@ import bt.processor.ProcessorFactory;
 import com.google.inject.Singleton;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
+import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.DistinctFiles;
+import org.bitweb.bt.LimitGrace;
 import org.bitweb.bt.PeerListener;
 import org.bitweb.bt.SiteProcessing;
 import org.bitweb.bt.TransferModule;
@@ -48,10 +50,13 @@ final class Swarm implements AutoCloseable {
     final CopiesElsewhere copies;
     /** The DHT's peer sources: empty without a DHT. */
     final Optional<DhtPeerSourceFactory> dhtPeers;
+    /** Upload and download limits. */
+    final Bandwidth bandwidth;
 
     private Swarm(BtRuntime runtime, SharingPolicy sharing, PeerHints hints, FastResume resume, LanDiscovery lan,
                   AssignmentNudge nudge, ItemExchange items, CopiesElsewhere copies,
-                  Optional<DhtPeerSourceFactory> dhtPeers) {
+                  Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth) {
+        this.bandwidth = bandwidth;
         this.runtime = runtime;
         this.sharing = sharing;
         this.hints = hints;
@@ -97,9 +102,11 @@ final class Swarm implements AutoCloseable {
             }
         }));
 
+        Bandwidth bandwidth = new Bandwidth();
+        LimitGrace grace = new LimitGrace(bandwidth, config.getMaxPieceReceivingTime());
         var builder = BtRuntime.builder(config)
-                .module(new PrivacyModule(sharing))
-                .module(new TransferModule())
+                .module(new PrivacyModule(sharing, bandwidth))
+                .module(new TransferModule(bandwidth))
                 .module(listener.module())
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
@@ -111,6 +118,8 @@ final class Swarm implements AutoCloseable {
                     ProtocolModule.extend(binder).addHandshakeHandler(copies);
                     // a page asked for starts downloading at once, not after bt's piece timeout
                     ServiceModule.extend(binder).addMessagingAgent(nudge);
+                    // our own download limit does not time out the peers it holds back
+                    ServiceModule.extend(binder).addMessagingAgent(grace);
                     binder.bind(ChunkVerifier.class).toInstance(resume); // trusts a site's record of verified pieces
                     // pad files of one length share a name, which bt 1.10 cannot tell apart
                     binder.bind(IMetadataService.class).toInstance(new DistinctFiles());
@@ -132,7 +141,7 @@ final class Swarm implements AutoCloseable {
         });
         copies.listen(runtime.getEventSource());
         runtime.startup();
-        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers);
+        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth);
     }
 
     /** Asks a site's peer sources now, not at bt's next round. */
@@ -150,5 +159,6 @@ final class Swarm implements AutoCloseable {
     public void close() {
         lan.close();
         runtime.shutdown();
+        bandwidth.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.bitweb.privacy;
 
+import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.PromptReads;
 import org.bitweb.bt.Tuning;
 import bt.data.ChunkVerifier;
@@ -42,13 +43,16 @@ import java.util.stream.Collectors;
 /**
  * Replaces three of bt's services so that a site in visitor mode shares nothing: the data worker
  * never reads a block for a peer, the incoming handshake does not know the site (so the
- * connection is refused), and no bitfield is sent for it. Bindings here override bt's own.
+ * connection is refused), and no bitfield is sent for it. Blocks that are shared leave at the pace of
+ * the upload limits ({@link Bandwidth}). Bindings here override bt's own.
  */
 public final class PrivacyModule extends AbstractModule {
     private final SharingPolicy policy;
+    private final Bandwidth bandwidth;
 
-    public PrivacyModule(SharingPolicy policy) {
+    public PrivacyModule(SharingPolicy policy, Bandwidth bandwidth) {
         this.policy = policy;
+        this.bandwidth = bandwidth;
     }
 
     @Override
@@ -68,7 +72,10 @@ public final class PrivacyModule extends AbstractModule {
                     // never answered: no piece bytes leave for a site in visitor mode
                     return new CompletableFuture<>();
                 }
-                return worker.addBlockRequest(torrent, peer, piece, offset, length);
+                // read now, sent when the upload limits have room for it (the piece message's
+                // 13-byte header included); nothing waits on a thread meanwhile
+                return worker.addBlockRequest(torrent, peer, piece, offset, length)
+                        .thenCompose(block -> bandwidth.upload(torrent, length + 13).thenApply(allowed -> block));
             }
 
             @Override
