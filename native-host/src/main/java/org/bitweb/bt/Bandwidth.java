@@ -78,6 +78,22 @@ public final class Bandwidth implements AutoCloseable {
 
     /** {@link #limitSite(TorrentId, long, long)} by the site's infohash in hex. */
     public void limitSite(String infohash, long upload, long download) {
+        limitSite(torrentId(infohash), upload, download);
+    }
+
+    /** Replaces every site's own limits: {upload, download} by infohash; sites not named get none. */
+    public void limitSites(Map<String, long[]> limits) {
+        Map<TorrentId, long[]> next = new java.util.HashMap<>();
+        limits.forEach((site, rates) -> next.put(torrentId(site), rates));
+        for (TorrentId site : List.copyOf(sites.keySet())) {
+            if (!next.containsKey(site)) {
+                limitSite(site, 0, 0);
+            }
+        }
+        next.forEach((site, rates) -> limitSite(site, rates[0], rates[1]));
+    }
+
+    private static TorrentId torrentId(String infohash) {
         if (!infohash.matches("[0-9a-fA-F]{40}")) {
             throw new IllegalArgumentException("not an infohash: " + infohash);
         }
@@ -85,7 +101,7 @@ public final class Bandwidth implements AutoCloseable {
         for (int i = 0; i < 20; i++) {
             bytes[i] = (byte) Integer.parseInt(infohash.substring(2 * i, 2 * i + 2), 16);
         }
-        limitSite(TorrentId.fromBytes(bytes), upload, download);
+        return TorrentId.fromBytes(bytes);
     }
 
     public long uploadLimit() {

@@ -1,12 +1,15 @@
 package org.bitweb.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.engine.Engine;
 import org.bitweb.messaging.Action;
 import org.bitweb.messaging.Dispatcher;
 import org.bitweb.messaging.ErrorCode;
+import org.bitweb.messaging.ProtocolException;
 import org.bitweb.messaging.Request;
 import org.bitweb.messaging.Session;
 import org.bitweb.site.StorageLimit;
+import org.bitweb.store.RateLimits;
 import org.bitweb.store.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,36 @@ final class SettingsHandler {
     void applyToEngine() {
         engine.storageLimit(current.storageLimitAuto() ? StorageLimit.AUTO : current.storageLimitBytes());
         engine.keySites().oldVersionGrace(current.oldVersionGrace());
+        engine.rateLimits(current);
+    }
+
+    /**
+     * The engine's limits after a request: {@code ratePreset} ("slow-link", "none") first, then
+     * either field of {@code rateLimits}; what the request does not name stays.
+     */
+    private static RateLimits rateLimits(Request request, Settings before) throws ProtocolException {
+        RateLimits limits = request.has("ratePreset") ? RateLimits.preset(request.text("ratePreset")) : before.rateLimits();
+        return request.has("rateLimits") ? limits(request.body().get("rateLimits"), limits, "rateLimits") : limits;
+    }
+
+    /** {@code {uploadBytesPerSecond, downloadBytesPerSecond}}, either one, over {@code base}. */
+    private static RateLimits limits(JsonNode json, RateLimits base, String field) throws ProtocolException {
+        if (json == null || !json.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_SETTING, field + " must be {\"uploadBytesPerSecond\": n, \"downloadBytesPerSecond\": n}");
+        }
+        return new RateLimits(rate(json, "uploadBytesPerSecond", base.uploadBytesPerSecond(), field),
+                rate(json, "downloadBytesPerSecond", base.downloadBytesPerSecond(), field));
+    }
+
+    private static long rate(JsonNode json, String name, long fallback, String field) throws ProtocolException {
+        JsonNode value = json.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new ProtocolException(ErrorCode.BAD_SETTING, field + "." + name + " must be a whole number of bytes per second (0: no limit)");
+        }
+        return value.asLong();
     }
 
     /** Takes any subset of the settings; a refused value changes nothing. */
@@ -68,7 +101,12 @@ final class SettingsHandler {
                 request.has("lanDiscovery") ? request.flag("lanDiscovery") : before.lanDiscovery(),
                 Settings.checkGraceHours(request.has("oldVersionGraceHours")
                         ? request.number("oldVersionGraceHours", 0) : before.oldVersionGraceHours()),
-                auto);
+                auto, rateLimits(request, before), before.siteRateLimits());
+        if (request.has("siteRateLimits")) {
+            for (var site : (Iterable<java.util.Map.Entry<String, JsonNode>>) request.body().get("siteRateLimits")::fields) {
+                next = next.withSiteRateLimits(site.getKey(), limits(site.getValue(), RateLimits.NONE, "siteRateLimits." + site.getKey()));
+            }
+        }
         next.save(engine.stateDir());
         current = next;
         applyToEngine();

@@ -280,6 +280,13 @@ public final class Engine implements AutoCloseable, Torrents {
         return swarm.bandwidth;
     }
 
+    /** Applies the settings' rate limits at once: for all sites, and for each site named (others get none). */
+    public void rateLimits(org.bitweb.store.Settings settings) {
+        swarm.bandwidth.limit(settings.rateLimits().uploadBytesPerSecond(), settings.rateLimits().downloadBytesPerSecond());
+        swarm.bandwidth.limitSites(settings.siteRateLimits().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                java.util.Map.Entry::getKey, e -> new long[]{e.getValue().uploadBytesPerSecond(), e.getValue().downloadBytesPerSecond()})));
+    }
+
     /** Updatable sites: publishing under a key, resolving, keeping items alive (docs/UPDATES.md). */
     public KeySites keySites() {
         return keySites;

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The user's choices ({@code settings.json}).
@@ -31,16 +34,26 @@ import java.util.Optional;
  *                             retired sooner once another peer holds the whole newer one, and 0
  *                             means only then (docs/UPDATES.md); {@value #DEFAULT_OLD_VERSION_GRACE_HOURS}
  *                             when absent (a settings file older than the setting); takes effect at once
+ * @param rateLimits           upload and download limits for all sites together (none when absent);
+ *                             takes effect at once (docs/TUNING.md, "Rate limits")
+ * @param siteRateLimits       limits for single sites, by infohash, within {@code rateLimits}; none
+ *                             when absent; takes effect at once
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery,
-                       Integer oldVersionGraceHours, Boolean storageLimitAuto) {
+                       Integer oldVersionGraceHours, Boolean storageLimitAuto, RateLimits rateLimits,
+                       Map<String, RateLimits> siteRateLimits) {
     /** The share of (free space + visited sites) that visited sites may take when the limit is automatic. */
     public static final double AUTO_SHARE = 0.25;
     public static final int DEFAULT_OLD_VERSION_GRACE_HOURS = 24;
     /** A year: more is a mistake rather than a choice. */
     public static final int MAX_OLD_VERSION_GRACE_HOURS = 8760;
     public static final Settings DEFAULTS = new Settings(true, 0, null, true, DEFAULT_OLD_VERSION_GRACE_HOURS, true);
+
+    public Settings(boolean keepSeeding, long storageLimitBytes, String socks5Proxy, Boolean lanDiscovery,
+                    Integer oldVersionGraceHours, Boolean storageLimitAuto) {
+        this(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, oldVersionGraceHours, storageLimitAuto, null, null);
+    }
 
     public Settings(boolean keepSeeding, long storageLimitBytes) {
         this(keepSeeding, storageLimitBytes, null, true);
@@ -75,6 +88,34 @@ public record Settings(boolean keepSeeding, long storageLimitBytes, String socks
             throw new IllegalArgumentException("storageLimitBytes must be 0 (no limit) or more, not " + storageLimitBytes);
         }
         checkGraceHours(oldVersionGraceHours);
+        if (rateLimits == null) {
+            rateLimits = RateLimits.NONE;
+        }
+        Map<String, RateLimits> sites = new TreeMap<>();
+        if (siteRateLimits != null) {
+            siteRateLimits.forEach((site, limits) -> {
+                if (site == null || !site.matches("[0-9a-f]{40}")) {
+                    throw new IllegalArgumentException("siteRateLimits are by infohash (40 lowercase hex), not " + site);
+                }
+                if (limits != null && !limits.unlimited()) {
+                    sites.put(site, limits);
+                }
+            });
+        }
+        siteRateLimits = Collections.unmodifiableMap(sites);
+    }
+
+    public Settings withRateLimits(RateLimits limits) {
+        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, oldVersionGraceHours,
+                storageLimitAuto, limits, siteRateLimits);
+    }
+
+    /** These settings with {@code site}'s own limits set ({@link RateLimits#NONE} removes them). */
+    public Settings withSiteRateLimits(String site, RateLimits limits) {
+        Map<String, RateLimits> sites = new TreeMap<>(siteRateLimits);
+        sites.put(site, limits);
+        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, oldVersionGraceHours,
+                storageLimitAuto, rateLimits, sites);
     }
 
     /**
@@ -98,7 +139,8 @@ public record Settings(boolean keepSeeding, long storageLimitBytes, String socks
     }
 
     public Settings withOldVersionGraceHours(int hours) {
-        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, hours, storageLimitAuto);
+        return new Settings(keepSeeding, storageLimitBytes, socks5Proxy, lanDiscovery, hours, storageLimitAuto, rateLimits,
+                siteRateLimits);
     }
 
     public static Settings load(StateDir dir) throws IOException {
