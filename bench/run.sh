@@ -11,7 +11,10 @@
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
 #   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders
-#   (open/host/sites take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
+#   bench/run.sh storage disk used by 10 versions of a 300 MB site, one 1 MB file changed in each
+#   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
+#   bench/run.sh traffic DHT and LAN-discovery packets and bytes per minute with 0 / 10 / 100 sites (DHT testnet)
+#   (open/host/sites/storage/rates/traffic take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent); gateway and
 # slow need Debian's nginx and wrk (apt-get install nginx-light wrk).
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
@@ -36,6 +39,12 @@ case "${1:-}" in
   open) shift; main=org.bitweb.bench.OpenBench ;;
   host) shift; main=org.bitweb.bench.HostBench ;;
   engine) shift; main=org.bitweb.bench.EngineBench ;;
+  storage) shift; main=org.bitweb.bench.StorageBench ;;
+  rates) shift; main=org.bitweb.bench.RateBench ;;
+  traffic) shift; main=org.bitweb.bench.TrafficBench
+    # inside the DHT testnet's network namespace (docs/DHT.md): the JVM starts through its wrapper
+    export BITWEB_REAL_JAVA="$(command -v java)"
+    exec_java="$root/native-host/src/test/netns/bin/java" ;;
   sites) shift; main=org.bitweb.bench.SitesBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
   gateway|slow)
@@ -47,4 +56,4 @@ case "${1:-}" in
   throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
   *) main=org.bitweb.bench.ThroughputBench ;;
 esac
-java -Xmx3g -Dbench.engineClassPath="$engine_cp" ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"
+"${exec_java:-java}" -Xmx3g -Dbench.engineClassPath="$engine_cp" ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"

@@ -438,6 +438,17 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                 tasks == null ? 0 : tasks.getNumTasks() + tasks.getNumQueuedTasks());
     }
 
+    /** UDP payload bytes {sent, received} since start, for the traffic budget (docs/TUNING.md). */
+    public long[] trafficBytes() {
+        var manager = dht.getServerManager();
+        if (manager == null) {
+            return new long[]{0, 0};
+        }
+        List<RPCServer> servers = manager.getAllServers();
+        return new long[]{servers.stream().mapToLong(s -> s.getStats().getSentBytes()).sum(),
+                servers.stream().mapToLong(s -> s.getStats().getReceivedBytes()).sum()};
+    }
+
     /** Entries of the routing table's main buckets (mldht's own counter drifts until its next bucket check). */
     private int tableSize() {
         Node node = dht.getNode();

@@ -96,6 +96,8 @@ public final class LanDiscovery implements PeerSourceFactory, AutoCloseable {
     private final InetAddress bind;
     private final String cookie;
     private final Schedule schedule = new Schedule(INTERVAL.toMillis());
+    private final java.util.concurrent.atomic.AtomicLong datagramsSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
     private final Heard heard = new Heard(MAX_TORRENTS, MAX_PEERS, PEER_TTL.toMillis());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lan-discovery");
@@ -208,6 +210,11 @@ public final class LanDiscovery implements PeerSourceFactory, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("LAN discovery round failed: {}", e.toString());
         }
+    }
+
+    /** Announces sent since start: {datagrams, UDP payload bytes}, for the traffic budget (docs/TUNING.md). */
+    public long[] sent() {
+        return new long[]{datagramsSent.get(), bytesSent.get()};
     }
 
     /** A datagram from the LAN: a valid announce from someone else adds its sender as a peer of each torrent it names. */
@@ -368,6 +375,8 @@ public final class LanDiscovery implements PeerSourceFactory, AutoCloseable {
                     sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, i);
                     for (byte[] datagram : datagrams) {
                         sender.send(ByteBuffer.wrap(datagram), group.address());
+                        datagramsSent.incrementAndGet();
+                        bytesSent.addAndGet(datagram.length);
                     }
                 } catch (IOException | RuntimeException e) {
                     log.debug("LAN announce on {} failed: {}", i.getName(), e.toString());

@@ -239,6 +239,11 @@ public final class Engine implements AutoCloseable, Torrents {
         return false;
     }
 
+    /** LAN announces sent since start: {datagrams, bytes} (docs/TUNING.md, traffic budget). */
+    public long[] lanSent() {
+        return swarm.lan.sent();
+    }
+
     /** Whether local peer discovery (BEP 14) runs. */
     public boolean lanDiscoveryRunning() {
         return swarm.lan.running();

@@ -91,7 +91,9 @@ public final class VersionReuse {
                         // Linked only when the donor's bt will never write the file again (all its
                         // pieces recorded verified): a shared file must not be written through one
                         // version while the other serves it. Otherwise it is copied.
-                        if (donor.settled(theirs) && link(source, target)) {
+                        // bt opens a visited site's files for writing: a read-only published
+                        // copy would not open through the link, so it is copied
+                        if (donor.settled(theirs) && Files.isWritable(source) && link(source, target)) {
                             linked += file.length();
                         } else {
                             copy(source, target);

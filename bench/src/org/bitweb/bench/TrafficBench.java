@@ -1,0 +1,65 @@
+package org.bitweb.bench;
+
+import org.bitweb.dht.DhtStats;
+import org.bitweb.engine.Engine;
+import org.bitweb.site.Publisher;
+import org.bitweb.testing.TestnetEngines;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * DHT and LAN-discovery traffic of one engine seeding N sites, per minute: the first minute after
+ * its sites are published (each is announced at once) and the minute after it (what remains:
+ * routing table upkeep, lookups and LAN announces). Runs inside the project's DHT testnet (a
+ * network namespace with 16 mldht nodes on 198.18.0.0/15, docs/DHT.md), so it must start
+ * through {@code native-host/src/test/netns/bin/java}; bench/run.sh traffic does that.
+ *
+ * <p>bench/run.sh traffic [-Dbench.sites=0,10,100 in BENCH_JAVA_OPTS]
+ */
+public final class TrafficBench {
+    public static void main(String[] args) throws Exception {
+        String[] counts = System.getProperty("bench.sites", "0,10,100").split(",");
+        Table table = new Table("sites", "minute", "DHT packets out", "DHT packets in", "DHT KB out", "DHT KB in",
+                "LAN datagrams out", "LAN KB out");
+        for (String text : counts) {
+            int sites = Integer.parseInt(text.trim());
+            Path root = Files.createTempDirectory("bitweb-bench-traffic-");
+            try (TestnetEngines net = TestnetEngines.start(root)) {
+                Engine engine = net.engine("seeder");
+                if (!engine.lanDiscovery(true)) {
+                    System.err.println("LAN discovery did not start in the testnet; its column stays 0");
+                }
+                for (int i = 0; i < sites; i++) {
+                    Path folder = Files.createDirectories(root.resolve("sites").resolve("site-" + i));
+                    Files.writeString(folder.resolve("index.html"), "<h1>site " + i + "</h1>");
+                    engine.publish(folder, Publisher.Progress.NONE);
+                }
+                long[] before = sample(engine);
+                for (int minute = 1; minute <= 2; minute++) {
+                    Thread.sleep(60_000);
+                    long[] now = sample(engine);
+                    table.row(sites, minute, now[0] - before[0], now[1] - before[1], kb(now[2] - before[2]),
+                            kb(now[3] - before[3]), now[4] - before[4], kb(now[5] - before[5]));
+                    before = now;
+                }
+            } finally {
+                Publisher.deleteTree(root);
+            }
+        }
+        table.print("DHT and LAN-discovery traffic of one engine, per minute, in a 16-node DHT testnet "
+                + "(minute 1 starts right after its sites were published)");
+    }
+
+    private static String kb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1000.0);
+    }
+
+    /** {DHT packets out, in, DHT bytes out, in, LAN datagrams out, LAN bytes out}. */
+    private static long[] sample(Engine engine) {
+        DhtStats stats = engine.dht().orElseThrow().stats();
+        long[] bytes = engine.dht().orElseThrow().trafficBytes();
+        long[] lan = engine.lanSent();
+        return new long[]{stats.packetsSent(), stats.packetsReceived(), bytes[0], bytes[1], lan[0], lan[1]};
+    }
+}
