@@ -72,6 +72,17 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
     private final LongSupplier clock;
     private final Map<TorrentId, DhtPeerSource> sources = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<TorrentId> onFound = torrent -> { };
+    private volatile Predicate<TorrentId> peersWanted = torrent -> true;
+
+    /**
+     * Which torrents need peers now; a torrent that does not (held whole here) is looked up only
+     * when it is announced, not every few seconds to minutes: a seeder with nobody else in its
+     * swarm looked its sites up every 30 s, most of an idle engine's DHT traffic
+     * (docs/TUNING.md, "DHT and LAN-discovery traffic budget"). All torrents need peers unless told.
+     */
+    public void peersWanted(Predicate<TorrentId> wanted) {
+        peersWanted = Objects.requireNonNull(wanted, "wanted");
+    }
 
     /**
      * Told (on the DHT's thread) when a lookup finds a peer while bt holds none from this source:
@@ -157,7 +168,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
                 return;
             }
             boolean announce = mayAnnounce.test(torrentId) && due(nextAnnounce, now);
-            if (!announce && !due(nextLookup, now)) {
+            if (!announce && !(due(nextLookup, now) && peersWanted.test(torrentId))) {
                 return;
             }
             foundByLookup.set(0);

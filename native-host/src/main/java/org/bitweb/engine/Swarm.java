@@ -10,6 +10,7 @@ import bt.processor.ProcessorFactory;
 import com.google.inject.Singleton;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
 import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.DistinctFiles;
 import org.bitweb.bt.LimitGrace;
@@ -135,6 +136,11 @@ final class Swarm implements AutoCloseable {
                 .disableAutomaticShutdown()     // sites come and go; the runtime lives as long as the engine
                 .build();
         registry[0] = runtime.service(IPeerRegistry.class);
+        // a site held whole here is looked up in the DHT only when it is announced (traffic budget, docs/TUNING.md)
+        TorrentRegistry torrents = runtime.service(TorrentRegistry.class);
+        dhtPeers.ifPresent(peers -> peers.peersWanted(torrent -> torrents.getDescriptor(torrent)
+                .map(d -> d.getDataDescriptor() == null || d.getDataDescriptor().getBitfield().getPiecesRemaining() > 0)
+                .orElse(true)));
         runtime.getEventSource().onPeerDisconnected(null, e -> {
             items.disconnected(e.getConnectionKey());
             nudge.disconnected(e.getConnectionKey());

@@ -164,6 +164,22 @@ class DhtPeerSourceFactoryTest {
         assertEquals("announce:6881", dht.calls.get(dht.calls.size() - 1), "announced again after reannounce");
     }
 
+    /** A seeder alone in its swarm used to look its site up every 30 s: most of an idle engine's DHT traffic. */
+    @Test
+    void aSiteHeldWholeHereIsLookedUpOnlyWhenItIsAnnounced() {
+        seeded.add(SITE);
+        factory.peersWanted(torrent -> false);
+        PeerSource source = factory.getPeerSource(SITE);
+        for (int second = 0; second < 30 * 60; second++) {
+            source.update();
+            if (dht.announce != null && !dht.announce.isDone()) {
+                dht.announce.complete(new AnnounceResult(List.of(), 8));
+            }
+            advance(Duration.ofSeconds(1));
+        }
+        assertEquals(List.of("announce:6881", "announce:6881"), dht.calls, "half an hour: two announces, no other lookup");
+    }
+
     @Test
     void anAnnounceNobodyTookIsRetriedAfterAMinuteNotAtOnce() {
         seeded.add(SITE);
