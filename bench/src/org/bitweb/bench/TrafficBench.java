@@ -9,17 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * DHT and LAN-discovery traffic of one engine seeding N sites, per minute: the first minute after
- * its sites are published (each is announced at once) and the minute after it (what remains:
- * routing table upkeep, lookups and LAN announces). Runs inside the project's DHT testnet (a
+ * DHT and LAN-discovery traffic of one engine seeding N sites, per minute, for {@code bench.minutes}
+ * (3) minutes from when its sites are published: their first announces, then what remains
+ * (routing table upkeep, announces again every 15 minutes, LAN announces every minute). Runs inside the project's DHT testnet (a
  * network namespace with 16 mldht nodes on 198.18.0.0/15, docs/DHT.md), so it must start
  * through {@code native-host/src/test/netns/bin/java}; bench/run.sh traffic does that.
  *
- * <p>bench/run.sh traffic [-Dbench.sites=0,10,100 in BENCH_JAVA_OPTS]
+ * <p>bench/run.sh traffic [-Dbench.sites=0,10,100 -Dbench.minutes=3 in BENCH_JAVA_OPTS]
  */
 public final class TrafficBench {
     public static void main(String[] args) throws Exception {
         String[] counts = System.getProperty("bench.sites", "0,10,100").split(",");
+        int minutes = Integer.getInteger("bench.minutes", 3);
         Table table = new Table("sites", "minute", "DHT packets out", "DHT packets in", "DHT KB out", "DHT KB in",
                 "LAN datagrams out", "LAN KB out");
         for (String text : counts) {
@@ -36,7 +37,7 @@ public final class TrafficBench {
                     engine.publish(folder, Publisher.Progress.NONE);
                 }
                 long[] before = sample(engine);
-                for (int minute = 1; minute <= 2; minute++) {
+                for (int minute = 1; minute <= minutes; minute++) {
                     Thread.sleep(60_000);
                     long[] now = sample(engine);
                     table.row(sites, minute, now[0] - before[0], now[1] - before[1], kb(now[2] - before[2]),

@@ -93,7 +93,7 @@ public final class Bandwidth implements AutoCloseable {
         next.forEach((site, rates) -> limitSite(site, rates[0], rates[1]));
     }
 
-    private static TorrentId torrentId(String infohash) {
+    static TorrentId torrentId(String infohash) {
         if (!infohash.matches("[0-9a-fA-F]{40}")) {
             throw new IllegalArgumentException("not an infohash: " + infohash);
         }

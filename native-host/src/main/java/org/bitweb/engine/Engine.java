@@ -86,7 +86,7 @@ public final class Engine implements AutoCloseable, Torrents {
         this.listener = listener;
         this.dht = dht;
         this.swarm = swarm;
-        this.local = new LocalSites(dir, swarm.runtime, swarm.resume, swarm.sharing, this::reported);
+        this.local = new LocalSites(dir, swarm.runtime, swarm.resume, swarm.sharing, swarm.servable, this::reported);
         this.remote = new RemoteSites(dir, swarm.runtime, swarm.resume, swarm.hints, swarm.nudge,
                 options.metadataTimeout(), options.stallTimeout(), new RemoteSites.Hooks(
                         ih -> keySites().olderVersions(ih), this::recordVisit, swarm::collectPeersNow, swarm::forget,

@@ -15,6 +15,7 @@ import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.DistinctFiles;
 import org.bitweb.bt.LimitGrace;
 import org.bitweb.bt.PeerListener;
+import org.bitweb.bt.ServableBlocks;
 import org.bitweb.bt.SiteProcessing;
 import org.bitweb.bt.TransferModule;
 import org.bitweb.bt.Tuning;
@@ -53,11 +54,14 @@ final class Swarm implements AutoCloseable {
     final Optional<DhtPeerSourceFactory> dhtPeers;
     /** Upload and download limits. */
     final Bandwidth bandwidth;
+    /** Pieces a site may send now (a folder seeded in place refuses those of edited files). */
+    final ServableBlocks servable;
 
     private Swarm(BtRuntime runtime, SharingPolicy sharing, PeerHints hints, FastResume resume, LanDiscovery lan,
                   AssignmentNudge nudge, ItemExchange items, CopiesElsewhere copies,
-                  Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth) {
+                  Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth, ServableBlocks servable) {
         this.bandwidth = bandwidth;
+        this.servable = servable;
         this.runtime = runtime;
         this.sharing = sharing;
         this.hints = hints;
@@ -104,9 +108,10 @@ final class Swarm implements AutoCloseable {
         }));
 
         Bandwidth bandwidth = new Bandwidth();
+        ServableBlocks servable = new ServableBlocks();
         LimitGrace grace = new LimitGrace(bandwidth, config.getMaxPieceReceivingTime());
         var builder = BtRuntime.builder(config)
-                .module(new PrivacyModule(sharing, bandwidth))
+                .module(new PrivacyModule(sharing, bandwidth, servable))
                 .module(new TransferModule(bandwidth))
                 .module(listener.module())
                 .module(binder -> {
@@ -147,7 +152,7 @@ final class Swarm implements AutoCloseable {
         });
         copies.listen(runtime.getEventSource());
         runtime.startup();
-        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth);
+        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable);
     }
 
     /** Asks a site's peer sources now, not at bt's next round. */

@@ -2,6 +2,7 @@ package org.bitweb.privacy;
 
 import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.PromptReads;
+import org.bitweb.bt.ServableBlocks;
 import org.bitweb.bt.Tuning;
 import bt.data.ChunkVerifier;
 import bt.metainfo.Torrent;
@@ -49,10 +50,12 @@ import java.util.stream.Collectors;
 public final class PrivacyModule extends AbstractModule {
     private final SharingPolicy policy;
     private final Bandwidth bandwidth;
+    private final ServableBlocks servable;
 
-    public PrivacyModule(SharingPolicy policy, Bandwidth bandwidth) {
+    public PrivacyModule(SharingPolicy policy, Bandwidth bandwidth, ServableBlocks servable) {
         this.policy = policy;
         this.bandwidth = bandwidth;
+        this.servable = servable;
     }
 
     @Override
@@ -72,10 +75,17 @@ public final class PrivacyModule extends AbstractModule {
                     // never answered: no piece bytes leave for a site in visitor mode
                     return new CompletableFuture<>();
                 }
+                if (!servable.servable(torrent, piece)) {
+                    return new CompletableFuture<>(); // a file seeded in place changed: never answered
+                }
                 // read now, sent when the upload limits have room for it (the piece message's
-                // 13-byte header included); nothing waits on a thread meanwhile
+                // 13-byte header included); nothing waits on a thread meanwhile. Asked again as
+                // it leaves: the wait can be long, and a read failing while bt writes the
+                // message would break the connection's stream.
                 return worker.addBlockRequest(torrent, peer, piece, offset, length)
-                        .thenCompose(block -> bandwidth.upload(torrent, length + 13).thenApply(allowed -> block));
+                        .thenCompose(block -> bandwidth.upload(torrent, length + 13).thenApply(allowed -> block))
+                        .thenCompose(block -> servable.servable(torrent, piece)
+                                ? CompletableFuture.completedFuture(block) : new CompletableFuture<>());
             }
 
             @Override

@@ -8,6 +8,7 @@ import bt.runtime.BtRuntime;
 import bt.metainfo.TorrentId;
 import bt.torrent.TorrentRegistry;
 import org.bitweb.address.Hex;
+import org.bitweb.bt.ServableBlocks;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.privacy.SharingPolicy;
 import org.bitweb.store.SiteRecord;
@@ -38,6 +39,7 @@ public final class LocalSites implements AutoCloseable {
     private final BtRuntime runtime;
     private final FastResume resume;
     private final SharingPolicy sharing;
+    private final ServableBlocks servable;
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
     private final Map<String, PublishedFiles> files = new ConcurrentHashMap<>();
     private final Map<String, BtClient> clients = new ConcurrentHashMap<>();
@@ -49,8 +51,10 @@ public final class LocalSites implements AutoCloseable {
     /** Told the infohash of a seeded site whose transfer figures changed. */
     private final Consumer<String> changed;
 
-    public LocalSites(StateDir dir, BtRuntime runtime, FastResume resume, SharingPolicy sharing, Consumer<String> changed) {
+    public LocalSites(StateDir dir, BtRuntime runtime, FastResume resume, SharingPolicy sharing, ServableBlocks servable,
+                      Consumer<String> changed) {
         this.dir = dir;
+        this.servable = servable;
         this.runtime = runtime;
         this.resume = resume;
         this.sharing = sharing;
@@ -86,6 +90,9 @@ public final class LocalSites implements AutoCloseable {
             before.close();
         }
         views.put(ih, new LocalSiteView(files));
+        if (files.checked()) {
+            servable.register(ih, files::servable); // a piece of an edited file is not sent
+        }
         if (record.seeding()) {
             seed(record, info, torrentBytes, data, files);
         }
@@ -170,6 +177,7 @@ public final class LocalSites implements AutoCloseable {
         stopSeeding(ih);
         views.remove(ih);
         PublishedFiles gone = files.remove(ih);
+        servable.unregister(ih);
         if (gone != null) {
             gone.close();
         }

@@ -192,6 +192,41 @@ public final class PublishedFiles implements AutoCloseable {
         return now;
     }
 
+    /**
+     * Whether every file with bytes in piece {@code piece} still holds its published bytes (hashing
+     * a file again if it changed): asked before bt reads a block of it for a peer.
+     */
+    public boolean servable(int piece) {
+        if (!checked()) {
+            return true;
+        }
+        long start = (long) piece * info.pieceLength();
+        long end = start + info.pieceLength();
+        List<TorrentInfo.TorrentFile> files = info.files();
+        int low = 0;
+        int high = files.size() - 1;
+        while (low < high) { // the first file that ends after the piece starts (files are in offset order)
+            int mid = (low + high) >>> 1;
+            if (files.get(mid).offset() + files.get(mid).length() <= start) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        for (int i = low; i < files.size() && files.get(i).offset() < end; i++) {
+            TorrentInfo.TorrentFile file = files.get(i);
+            if (file.pad() || file.length() == 0 || file.offset() + file.length() <= start) {
+                continue;
+            }
+            try {
+                ensureMatches(i);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private IOException changed(int index) {
         return new IOException(paths.get(index) + " changed since it was published: publish the folder again");
     }
