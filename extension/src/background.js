@@ -144,6 +144,8 @@ function ownPageMessage(message) {
         if ('storageLimitAuto' in params) patch.storageLimitAuto = params.storageLimitAuto;
         if ('lanDiscovery' in params) patch.lanDiscovery = params.lanDiscovery;
         if ('oldVersionGraceHours' in params) patch.oldVersionGraceHours = params.oldVersionGraceHours;
+        if ('ratePreset' in params) patch.ratePreset = params.ratePreset;
+        if ('rateLimits' in params) patch.rateLimits = params.rateLimits;
         return { settings: await host.request('settings.set', patch) };
       });
     case 'petnames.set':

@@ -8,7 +8,7 @@ import { BUILD } from './build-info.js';
 import { SITE_PATTERNS } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
 import {
-  actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, routingView,
+  actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, rateLimitsField, rateLimitsRequest, routingView,
   siteRow, siteUpdate, storageLimitField, storageLimitHint,
 } from './view.js';
 
@@ -380,6 +380,15 @@ function renderSettings(reply) {
     $('limit-unit').value = field.unit;
   }
   // an engine from before the setting does not send it: the field then hides
+  // an engine older than rate limits says nothing of them: the control stays hidden
+  show($('rates-row'), typeof settings.rateLimits === 'object' && settings.rateLimits !== null);
+  if (!$('rates-form').contains(document.activeElement)) {
+    const rates = rateLimitsField(settings.rateLimits);
+    $('rate-preset').value = rates.preset;
+    $('rate-up').value = rates.up;
+    $('rate-down').value = rates.down;
+    show($('rates-custom'), rates.preset === 'custom');
+  }
   show($('grace-row'), Number.isInteger(settings.oldVersionGraceHours));
   if (document.activeElement !== $('grace-hours')) {
     $('grace-hours').value = graceHoursField(settings.oldVersionGraceHours);
@@ -406,6 +415,18 @@ async function saveLimit(event) {
     return;
   }
   await saveSettings({ storageLimitBytes: bytes });
+}
+
+async function saveRates(event) {
+  event.preventDefault();
+  let patch;
+  try {
+    patch = rateLimitsRequest($('rate-preset').value, $('rate-up').value, $('rate-down').value);
+  } catch (error) {
+    say($('settings-message'), error.message, 'error');
+    return;
+  }
+  await saveSettings(patch);
 }
 
 async function saveGrace(event) {
@@ -530,6 +551,8 @@ $('lan-discovery').addEventListener('change', (event) => saveSettings({ lanDisco
 $('limit-form').addEventListener('submit', saveLimit);
 $('limit-auto').addEventListener('change', () => saveSettings({ storageLimitAuto: $('limit-auto').checked }));
 $('grace-form').addEventListener('submit', saveGrace);
+$('rates-form').addEventListener('submit', saveRates);
+$('rate-preset').addEventListener('change', () => show($('rates-custom'), $('rate-preset').value === 'custom'));
 $('routing-auto').addEventListener('change', () => setRouting('auto'));
 $('routing-subdomain').addEventListener('change', () => setRouting('subdomain'));
 $('webrtc-global').addEventListener('change', toggleWebrtc);

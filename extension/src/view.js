@@ -317,6 +317,40 @@ export function graceHoursField(hours) {
   return Number.isInteger(hours) && hours >= 0 ? String(hours) : '24';
 }
 
+/** The slow-link preset, as the host defines it (store/RateLimits.SLOW_LINK), in bytes a second. */
+export const SLOW_LINK = Object.freeze({ uploadBytesPerSecond: 50000, downloadBytesPerSecond: 200000 });
+/** The host refuses less: one 16 KiB block a second. */
+const MIN_RATE = 16384;
+
+/** What the bandwidth control shows for the engine's limits: a preset's name, or "custom" with kB/s fields. */
+export function rateLimitsField(limits) {
+  const up = Number.isSafeInteger(limits?.uploadBytesPerSecond) ? limits.uploadBytesPerSecond : 0;
+  const down = Number.isSafeInteger(limits?.downloadBytesPerSecond) ? limits.downloadBytesPerSecond : 0;
+  const kb = (rate) => (rate > 0 ? String(Math.round(rate / 100) / 10) : '');
+  if (up === 0 && down === 0) return { preset: 'none', up: '', down: '' };
+  if (up === SLOW_LINK.uploadBytesPerSecond && down === SLOW_LINK.downloadBytesPerSecond) {
+    return { preset: 'slow-link', up: kb(up), down: kb(down) };
+  }
+  return { preset: 'custom', up: kb(up), down: kb(down) };
+}
+
+/** A kB/s field -> bytes a second (1 kB = 1000 bytes); empty or 0 for no limit. */
+export function parseRate(text) {
+  const t = String(text ?? '').trim().replace(',', '.');
+  if (t === '' || t === '0') return 0;
+  if (!/^\d+(\.\d+)?$/.test(t)) throw new RangeError('Enter kilobytes a second, or leave it empty for no limit.');
+  const bytes = Math.round(Number(t) * 1000);
+  if (bytes < MIN_RATE) throw new RangeError('At least 17 kB/s (one block a second), or empty for no limit.');
+  if (!Number.isSafeInteger(bytes)) throw new RangeError('That limit is too large.');
+  return bytes;
+}
+
+/** The settings.set patch for the bandwidth control: a preset, or both limits from the fields. */
+export function rateLimitsRequest(preset, upText, downText) {
+  if (preset === 'none' || preset === 'slow-link') return { ratePreset: preset };
+  return { rateLimits: { uploadBytesPerSecond: parseRate(upText), downloadBytesPerSecond: parseRate(downText) } };
+}
+
 /** "Publishing… 42% (1.2 MB of 2.9 MB)" for a publish.progress event. */
 export function publishProgressText({ done, total } = {}) {
   if (!Number.isFinite(done) || !Number.isFinite(total) || total <= 0) return 'Publishing…';

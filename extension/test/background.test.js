@@ -213,6 +213,18 @@ test('settings.set: the grace period for old versions reaches the host, and noth
   assert.equal('keepSeeding' in sent, false, 'a setting not sent is left as it is');
 });
 
+test('settings.set: a rate preset or rate limits reach the host as the popup chose them', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.set': (m) => ({ keepSeeding: true, rateLimits: m.rateLimits ?? {} }) } }));
+  await send(fake, { type: 'settings.set', ratePreset: 'slow-link' }, popup);
+  const limits = { uploadBytesPerSecond: 100000, downloadBytesPerSecond: 0 };
+  const reply = await send(fake, { type: 'settings.set', rateLimits: limits, siteRateLimits: {} }, popup);
+  assert.equal(reply.ok, true);
+  const sent = fake.host.requests.filter((r) => r.action === 'settings.set');
+  assert.equal(sent[0].ratePreset, 'slow-link');
+  assert.deepEqual(sent[1].rateLimits, limits);
+  assert.equal('siteRateLimits' in sent[1], false, 'the popup sets no per-site limits');
+});
+
 test('an older host: settings unknown (code 4) is reported, not fatal; folder.pick absent hides the button', async () => {
   const unknown = () => ({ error: { code: 4, message: 'unknown action' } });
   const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.get': unknown, 'folder.pick': unknown } }));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import {
   actionError, connectionView, fixCommand, formatPeers, formatSize, formatTransfer, graceHoursField, parseGraceHours, parseStorageLimit, progressPercent,
   publishProgressText, publishRequest, routingView, saltOfAddress, shellWord, siteRow, siteUpdate, siteUrl, storageLimitField,
-  storageLimitHint,
+  storageLimitHint, rateLimitsField, rateLimitsRequest, parseRate, SLOW_LINK,
 } from '../src/view.js';
 
 const ADDRESS = '0123456789abcdef0123456789abcdef01234567';
@@ -300,4 +300,19 @@ test('the automatic storage limit says what it is now, and nothing when a limit 
   assert.equal(storageLimitHint({ storageLimitAuto: true }), 'a quarter of the free disk space');
   assert.equal(storageLimitHint({ storageLimitAuto: false, storageLimitInForceBytes: 5e9 }), '');
   assert.equal(storageLimitHint(undefined), '');
+});
+
+test('bandwidth: presets and kB/s fields, as the host reads them', () => {
+  assert.deepEqual(rateLimitsField({ uploadBytesPerSecond: 0, downloadBytesPerSecond: 0 }), { preset: 'none', up: '', down: '' });
+  assert.deepEqual(rateLimitsField(undefined), { preset: 'none', up: '', down: '' });
+  assert.equal(rateLimitsField(SLOW_LINK).preset, 'slow-link');
+  assert.deepEqual(rateLimitsField({ uploadBytesPerSecond: 100000, downloadBytesPerSecond: 0 }), { preset: 'custom', up: '100', down: '' });
+  assert.deepEqual(rateLimitsRequest('slow-link', '', ''), { ratePreset: 'slow-link' });
+  assert.deepEqual(rateLimitsRequest('none', '5', '5'), { ratePreset: 'none' });
+  assert.deepEqual(rateLimitsRequest('custom', '100', ''), { rateLimits: { uploadBytesPerSecond: 100000, downloadBytesPerSecond: 0 } });
+  assert.throws(() => parseRate('1,5'), /At least 17/, 'a comma is a decimal point: 1.5 kB/s is under a block a second');
+  assert.equal(parseRate('20.5'), 20500);
+  assert.equal(parseRate(' 0 '), 0);
+  for (const bad of ['-1', 'fast', '1e3', '10']) assert.throws(() => parseRate(bad), RangeError, bad);
+  assert.throws(() => parseRate('10'), /At least 17 kB\/s/);
 });

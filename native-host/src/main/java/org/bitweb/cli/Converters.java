@@ -40,6 +40,18 @@ final class Converters {
         }
     }
 
+    /** A rate in bytes a second as people write it: 100K, 1.5M, 512KiB, 0 for no limit. */
+    static final class Rate implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return org.bitweb.store.RateLimits.parseRate(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** A whole number of seconds, at least 1. */
     static final class Seconds implements ITypeConverter<Integer> {
         @Override

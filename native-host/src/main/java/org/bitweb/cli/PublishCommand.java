@@ -42,6 +42,10 @@ import java.util.Locale;
             "With --key the site is updatable: its address is the key's, and publishing again with "
                     + "the same key makes the next version of it (docs/UPDATES.md).",
             "",
+            "With --in-place the folder is seeded from where it is, without a copy in the store: "
+                    + "a file edited afterwards is no longer served, to peers or the browser, until the "
+                    + "folder is published again (docs/STORAGE.md).",
+            "",
             "Hidden files and folders (names starting with '.') and symbolic links are left out; "
                     + "publish says so when it leaves any out."},
         footerHeading = "%nExamples:%n",
@@ -49,6 +53,7 @@ import java.util.Locale;
             "  bitweb publish ~/my-site",
             "  bitweb publish ~/blog --key blog                 signed by the key 'blog'",
             "  bitweb publish ~/photos --key blog --salt photos",
+            "  bitweb publish ~/videos --in-place               seeded from ~/videos, no copy",
             "  bitweb publish ~/my-site --json"})
 final class PublishCommand extends Subcommand {
     /** How many names of each kind a warning lists before it says "and N more". */
@@ -65,6 +70,10 @@ final class PublishCommand extends Subcommand {
             description = "with --key: one of several sites of that key, addressed <salt>.<key>.bitweb")
     String salt;
 
+    @Option(names = "--in-place", description = "seed the folder from where it is, without copying it into the store; "
+            + "edited files stop being served until it is published again")
+    boolean inPlace;
+
     @Mixin
     JsonOption json;
 
@@ -72,6 +81,9 @@ final class PublishCommand extends Subcommand {
     public Integer call() throws IOException, ProtocolException {
         if (salt != null && key == null) {
             throw usage("--salt needs --key: only a site signed by a key has a salt");
+        }
+        if (inPlace && key != null) {
+            throw usage("--in-place is for sites without --key: a key site's versions are copies in the store");
         }
         Path source = folder.toAbsolutePath().normalize();
         if (!Files.isDirectory(source)) {
@@ -94,6 +106,9 @@ final class PublishCommand extends Subcommand {
     private JsonNode publishThroughEngine(StateDir dir, Path source, ProgressLine progress) throws ProtocolException {
         try (EngineClient client = EngineClient.connect(dir.socket())) {
             ObjectNode request = Json.object().put("path", source.toString());
+            if (inPlace) {
+                request.put("inPlace", true);
+            }
             if (key != null) {
                 request.put("key", key);
                 if (salt != null) {
@@ -128,7 +143,8 @@ final class PublishCommand extends Subcommand {
                         .put("size", site.size()).put("files", site.files()).put("infohash", site.infohash())
                         .put("seq", published.seq()).put("key", key);
             } else {
-                SiteRecord site = Publisher.publish(dir, SiteStore.open(dir), source, progress::update);
+                SiteRecord site = inPlace ? Publisher.publishInPlace(dir, SiteStore.open(dir), source, progress::update)
+                        : Publisher.publish(dir, SiteStore.open(dir), source, progress::update);
                 progress.finish();
                 SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, site.infohash());
                 node.put("address", address.label()).put("url", address.url()).put("name", site.name())
@@ -208,6 +224,10 @@ final class PublishCommand extends Subcommand {
                     site.path("infohash").asText(), site.path("key").asText());
         }
         out().println(site.path("url").asText());
+        if (inPlace) {
+            out().println("seeded from " + folder.toAbsolutePath().normalize() + " itself, not a copy: a file edited there "
+                    + "is no longer served until you publish the folder again");
+        }
         if (keySite) {
             out().println(SiteLink.magnet(SiteAddress.parseHostPart(site.path("address").asText())));
         }

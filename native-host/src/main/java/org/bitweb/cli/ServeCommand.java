@@ -8,6 +8,7 @@ import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.log.Logging;
 import org.bitweb.site.SiteStatus;
+import org.bitweb.store.RateLimits;
 import org.bitweb.store.StateDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,9 @@ import java.util.List;
         footer = {
             "  bitweb serve",
             "  bitweb serve --gateway-port 0 --peer-port 0     any free ports, printed",
-            "  bitweb serve --socks5 127.0.0.1:9050            peers reached through Tor"})
+            "  bitweb serve --socks5 127.0.0.1:9050            peers reached through Tor",
+            "  bitweb serve --upload-limit 100K                at most 100 kB a second to peers",
+            "  bitweb serve --slow-link                        50 kB/s up, 200 kB/s down"})
 final class ServeCommand extends Subcommand {
     @Option(names = "--gateway-port", paramLabel = "N", converter = Converters.Port.class,
             defaultValue = "" + EngineOptions.DEFAULT_GATEWAY_PORT,
@@ -53,6 +56,19 @@ final class ServeCommand extends Subcommand {
                     + "no incoming connections")
     InetSocketAddress socks5;
 
+    @Option(names = "--upload-limit", paramLabel = "RATE", converter = Converters.Rate.class,
+            description = "at most RATE bytes a second sent to peers, all sites together: 100K, 1.5M, 512KiB; "
+                    + "0 for no limit. Saved as the setting, as the popup does (docs/TUNING.md)")
+    Long uploadLimit;
+
+    @Option(names = "--download-limit", paramLabel = "RATE", converter = Converters.Rate.class,
+            description = "at most RATE bytes a second read from peers, all sites together; 0 for no limit. Saved as the setting")
+    Long downloadLimit;
+
+    @Option(names = "--slow-link", description = "the slow-link preset: 50 kB/s up and 200 kB/s down, under half of "
+            + "a 1 Mbit/s up, 4 Mbit/s down line (--upload-limit and --download-limit go over it). Saved as the setting")
+    boolean slowLink;
+
     /** Started by the browser's host process: stop a while after the last browser leaves. */
     @Option(names = "--background", hidden = true)
     boolean background;
@@ -66,6 +82,11 @@ final class ServeCommand extends Subcommand {
         }
         options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()));
         EngineDaemon daemon = EngineDaemon.start(dir, options, background);
+        if (slowLink || uploadLimit != null || downloadLimit != null) {
+            RateLimits base = slowLink ? RateLimits.SLOW_LINK : daemon.settings().rateLimits();
+            daemon.rateLimits(new RateLimits(uploadLimit != null ? uploadLimit : base.uploadBytesPerSecond(),
+                    downloadLimit != null ? downloadLimit : base.downloadBytesPerSecond()));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(daemon), "shutdown"));
         printStarted(dir, daemon.engine());
         daemon.awaitStop();
@@ -82,11 +103,19 @@ final class ServeCommand extends Subcommand {
         }
     }
 
+    private static String limit(long bytesPerSecond) {
+        return bytesPerSecond == 0 ? "no limit" : Format.bytes(bytesPerSecond) + "/s";
+    }
+
     private void printStarted(StateDir dir, Engine engine) {
         PrintStream out = out();
         out.println("BitWeb " + Version.CURRENT + " engine, state in " + dir.root());
         out.println("gateway: " + engine.gatewayAddress());
         out.println("peer port: " + engine.peerPort());
+        if (engine.bandwidth().uploadLimit() > 0 || engine.bandwidth().downloadLimit() > 0) {
+            out.println("rate limits: " + limit(engine.bandwidth().uploadLimit()) + " up, "
+                    + limit(engine.bandwidth().downloadLimit()) + " down");
+        }
         List<SiteStatus> sites = engine.sites();
         out.println(sites.isEmpty() ? "no sites yet: 'bitweb publish DIR' makes one"
                 : "seeding " + sites.size() + " site" + (sites.size() == 1 ? "" : "s") + ":");

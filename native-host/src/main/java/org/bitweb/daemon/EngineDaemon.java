@@ -118,6 +118,16 @@ public final class EngineDaemon implements AutoCloseable {
         return engine;
     }
 
+    /** The settings in force. */
+    public org.bitweb.store.Settings settings() {
+        return settings.current();
+    }
+
+    /** Sets the rate limits for all sites at once and saves them as the setting, as settings.set would. */
+    public void rateLimits(org.bitweb.store.RateLimits limits) throws IOException {
+        settings.rateLimits(limits);
+    }
+
     private int clientCount() {
         return control.sessionCount();
     }

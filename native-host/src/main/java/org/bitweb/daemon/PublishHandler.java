@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code site.publish}: a folder becomes an immutable site, or with {@code key} the next version
- * of the key site that one of this machine's keys signs. Progress goes to the requesting
+ * {@code site.publish}: a folder becomes an immutable site (with {@code inPlace}, seeded from the
+ * folder itself, docs/STORAGE.md), or with {@code key} the next version of the key site that one
+ * of this machine's keys signs. Progress goes to the requesting
  * connection as {@code publish.progress} events.
  */
 final class PublishHandler {
@@ -51,7 +52,15 @@ final class PublishHandler {
         byte[] salt = params.salt("salt");
         Optional<String> keyName = params.keyName("key");
         Publisher.Progress progress = progressEvents(session, folder);
+        boolean inPlace = request.flag("inPlace", false);
+        if (inPlace && keyName.isPresent()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "'inPlace' is for sites without a key: a key site's "
+                    + "versions are copies in the store");
+        }
         try {
+            if (inPlace) {
+                return engine.publishInPlace(folder, progress);
+            }
             if (keyName.isEmpty()) {
                 return engine.publish(folder, progress);
             }

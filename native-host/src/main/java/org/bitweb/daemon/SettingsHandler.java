@@ -52,6 +52,16 @@ final class SettingsHandler {
         return data;
     }
 
+    /** Sets the engine's rate limits for all sites, saved as the setting (bitweb serve --upload-limit ...). */
+    synchronized Settings rateLimits(RateLimits limits) throws IOException {
+        Settings next = current.withRateLimits(limits);
+        next.save(engine.stateDir());
+        current = next;
+        applyToEngine();
+        log.info("rate limits set: {}", limits);
+        return next;
+    }
+
     /** Applies the settings that take effect at once and not only at start (LAN discovery is set at start). */
     void applyToEngine() {
         engine.storageLimit(current.storageLimitAuto() ? StorageLimit.AUTO : current.storageLimitBytes());
