@@ -11,10 +11,8 @@ import lbms.plugins.mldht.kad.PeerAddressDBItem;
 import lbms.plugins.mldht.kad.RPCServer;
 import lbms.plugins.mldht.kad.messages.PutRequest;
 import lbms.plugins.mldht.kad.tasks.AnnounceTask;
-import lbms.plugins.mldht.kad.tasks.GetLookupTask;
 import lbms.plugins.mldht.kad.tasks.NodeLookup;
 import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
-import lbms.plugins.mldht.kad.tasks.PutTask;
 import lbms.plugins.mldht.kad.tasks.Task;
 import lbms.plugins.mldht.kad.utils.AddressUtils;
 import org.slf4j.Logger;
@@ -295,28 +293,41 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
      * holds it.
      */
     public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt, Duration timeout) {
+        return getMutableTraced(publicKey, salt, timeout).thenApply(ItemResult::item);
+    }
+
+    /** {@link #getMutable}, with what the lookup cost (for figures and logs). */
+    CompletableFuture<ItemResult> getMutableTraced(byte[] publicKey, byte[] salt, Duration timeout) {
         checkLength(publicKey, 32, "public key");
-        byte[] saltOrNull = salt == null || salt.length == 0 ? null : salt.clone();
-        Key target = new Key(MutableItem.target(publicKey, saltOrNull));
-        AtomicReference<MutableItem> best = new AtomicReference<>();
-        Operation<Optional<MutableItem>> op = new Operation<>("get " + target.toString(false), timeout,
-                () -> Optional.ofNullable(best.get()));
+        byte[] saltOrEmpty = salt == null ? new byte[0] : salt.clone();
+        Key target = new Key(MutableItem.target(publicKey, saltOrEmpty));
+        AtomicReference<ItemLookup> lookup = new AtomicReference<>();
+        Supplier<ItemResult> soFar = () -> Optional.ofNullable(lookup.get())
+                .map(l -> new ItemResult(Optional.ofNullable(l.best()), l.requests(), l.answers()))
+                .orElse(new ItemResult(Optional.empty(), 0, 0));
+        Operation<ItemResult> op = new Operation<>("get " + target.toString(false), timeout, soFar);
+        op.onEnd(() -> Optional.ofNullable(lookup.get()).ifPresent(ItemLookup::cancel));
         op.whenNodesKnown(server -> {
-            GetLookupTask get = new GetLookupTask(target, server, dht.getNode());
-            get.expectedSalt(saltOrNull);
-            get.setValueConsumer(item -> toMutableItem(item, publicKey).ifPresent(found ->
-                    best.accumulateAndGet(found, (a, b) -> a == null || b.seq() > a.seq() ? b : a)));
-            get.addListener(t -> op.complete(Optional.ofNullable(best.get())));
-            op.track(get);
-            submit(get);
+            ItemLookup get = newLookup(server, target, publicKey, saltOrEmpty).onDone(l -> op.complete(soFar.get()));
+            lookup.set(get);
+            get.start(dht);
         });
         return op.future();
     }
 
+    private ItemLookup newLookup(RPCServer server, Key target, byte[] publicKey, byte[] salt) {
+        return new ItemLookup(server, target, answer -> itemOf(answer, publicKey, salt), scheduler,
+                id -> dht.getNode() != null && dht.getNode().isLocalId(id));
+    }
+
+    /** What a lookup found and what it cost. */
+    record ItemResult(Optional<MutableItem> item, int requests, int answers) {
+    }
+
     /**
-     * Stores a signed mutable item on the nodes closest to its target; completes with how many took
-     * it. Fails with {@link IllegalArgumentException} when the signature does not verify and with
-     * {@link NewerItemException} when the DHT already holds a newer item under that key.
+     * Stores a signed mutable item on the nodes closest to its target; completes with how many
+     * stored it. Fails with {@link IllegalArgumentException} when the signature does not verify and
+     * with {@link NewerItemException} when the DHT already holds a newer item under that key.
      */
     public CompletableFuture<Integer> putMutable(MutableItem item, Duration timeout) {
         StorageItem storageItem = toStorageItem(item);
@@ -324,32 +335,54 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("the signature of " + item + " does not verify"));
         }
         Key target = new Key(item.target());
-        AtomicReference<Task> putTask = new AtomicReference<>();
+        AtomicReference<ItemLookup> lookup = new AtomicReference<>();
+        AtomicReference<ItemPut> putTask = new AtomicReference<>();
         Operation<Integer> op = new Operation<>("put " + target.toString(false), timeout,
-                () -> Optional.ofNullable(putTask.get()).map(Task::getRecvResponses).orElse(0));
+                () -> Optional.ofNullable(putTask.get()).map(ItemPut::stored).orElse(0));
+        op.onEnd(() -> {
+            Optional.ofNullable(lookup.get()).ifPresent(ItemLookup::cancel);
+            Optional.ofNullable(putTask.get()).ifPresent(ItemPut::cancel);
+        });
         op.whenNodesKnown(server -> {
-            AtomicReference<Long> newestSeq = new AtomicReference<>(-1L);
-            GetLookupTask get = new GetLookupTask(target, server, dht.getNode());
-            get.expectedSalt(item.salt().length == 0 ? null : item.salt());
-            get.setValueConsumer(found -> newestSeq.accumulateAndGet(found.seq(), Math::max));
-            get.addListener(t -> {
+            ItemLookup get = newLookup(server, target, item.publicKey(), item.salt()).onDone(done -> {
                 if (op.isDone()) {
                     return;
                 }
-                if (newestSeq.get() > item.seq()) {
-                    op.fail(new NewerItemException(newestSeq.get(), item.seq()));
+                MutableItem newest = done.best();
+                if (newest != null && newest.seq() > item.seq()) {
+                    op.fail(new NewerItemException(newest.seq(), item.seq()));
                     return;
                 }
-                PutTask put = new PutTask(server, dht.getNode(), get.getTokens(), storageItem);
+                ItemPut put = new ItemPut(server, storageItem, item, done.tokenHolders(), scheduler)
+                        .onDone(p -> op.complete(p.stored()));
                 putTask.set(put);
-                op.track(put);
-                put.addListener(p -> op.complete(p.getRecvResponses()));
-                submit(put);
+                put.start();
             });
-            op.track(get);
-            submit(get);
+            lookup.set(get);
+            get.start(dht);
         });
         return op.future();
+    }
+
+    /**
+     * The mutable item in a {@code get} answer, if it is one of {@code publicKey} and {@code salt}
+     * whose signature verifies; else null (an immutable value, another key's item, a forged or
+     * incomplete one: BEP 44 nodes may hold anything, the answer's other fields still count).
+     */
+    private static MutableItem itemOf(lbms.plugins.mldht.kad.messages.GetResponse answer, byte[] publicKey, byte[] salt) {
+        byte[] key = answer.getPubkey();
+        byte[] signature = answer.getSignature();
+        long seq = answer.getSequenceNumber();
+        if (key == null || signature == null || seq < 0 || answer.getRawValue() == null || !Arrays.equals(key, publicKey)) {
+            return null;
+        }
+        try {
+            MutableItem item = new MutableItem(key, salt, seq, ItemLookup.bytes(answer.getRawValue()), signature);
+            return signatureVerifies(item) ? item : null;
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Ignoring a malformed mutable item from {}: {}", answer.getOrigin(), e.getMessage());
+            return null;
+        }
     }
 
     /** Whether mldht (and so every mldht node) accepts the item's signature. */
@@ -366,30 +399,6 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         request.setSignature(item.signature());
         request.setValue(ByteBuffer.wrap(item.value()));
         return new StorageItem(request);
-    }
-
-    private static Optional<MutableItem> toMutableItem(StorageItem item, byte[] expectedKey) {
-        if (!item.mutable()) {
-            return Optional.empty();
-        }
-        byte[] key = bytes(item.pubKey().orElseThrow());
-        if (!Arrays.equals(key, expectedKey)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new MutableItem(key, item.salt().map(DhtNode::bytes).orElse(null), item.seq(),
-                    bytes(item.getRawValue()), bytes(item.sig().orElseThrow())));
-        } catch (IllegalArgumentException e) {
-            LOG.debug("Ignoring a malformed mutable item from the DHT: {}", e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
     }
 
     /**
@@ -711,6 +720,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         private final CompletableFuture<T> future = new CompletableFuture<>();
         private final AtomicBoolean done = new AtomicBoolean();
         private final List<Task> tasks = new CopyOnWriteArrayList<>();
+        private final List<Runnable> onEnd = new CopyOnWriteArrayList<>();
         private final Supplier<T> soFar;
         private final long deadline;
         private final ScheduledFuture<?> timer;
@@ -740,6 +750,14 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
 
         boolean isDone() {
             return done.get();
+        }
+
+        /** Runs {@code action} when the operation ends, however it ends (to stop the work done for it). */
+        void onEnd(Runnable action) {
+            onEnd.add(action);
+            if (done.get()) {
+                action.run();
+            }
         }
 
         void track(Task task) {
@@ -824,6 +842,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
             pending.remove(this);
             timer.cancel(false);
             tasks.forEach(Task::kill);
+            onEnd.forEach(Runnable::run);
             return true;
         }
     }

@@ -1,0 +1,174 @@
+package org.bitweb.dht;
+
+import lbms.plugins.mldht.kad.GenericStorage.StorageItem;
+import lbms.plugins.mldht.kad.RPCCall;
+import lbms.plugins.mldht.kad.RPCCallListener;
+import lbms.plugins.mldht.kad.RPCServer;
+import lbms.plugins.mldht.kad.RPCState;
+import lbms.plugins.mldht.kad.messages.ErrorMessage;
+import lbms.plugins.mldht.kad.messages.MessageBase;
+import lbms.plugins.mldht.kad.messages.PutRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Stores a signed BEP 44 item on the {@link ItemLookup#K} closest nodes that handed a write token
+ * to the lookup before it ({@link ItemLookup#tokenHolders()}), each with its own token. A node that
+ * refuses, stays silent or is slow is replaced by the next closest token holder. Counts the nodes
+ * that <em>stored</em> it: an answer, not an error, and a node whose {@code get} answer already
+ * held this very item counts even when it refuses the same seq again (bittorrent-dht refuses an
+ * equal seq with error 302; mldht and libtorrent take it and refresh its expiry).
+ */
+final class ItemPut {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemPut.class);
+    /** BEP 44: "sequence number less than current". */
+    static final int SEQ_LESS_THAN_CURRENT = 302;
+
+    private enum State { ASKED, SLOW, STORED, FAILED }
+
+    private final RPCServer server;
+    private final StorageItem item;
+    private final MutableItem mine;
+    private final ScheduledExecutorService executor;
+    private final Deque<ItemLookup.Candidate> waiting;
+    private final Map<ItemLookup.Candidate, State> asked = new HashMap<>();
+    private final Map<ItemLookup.Candidate, Long> sentAt = new HashMap<>();
+    private Consumer<ItemPut> onDone = put -> {
+    };
+    private boolean done;
+
+    ItemPut(RPCServer server, StorageItem item, MutableItem mine, List<ItemLookup.Candidate> tokenHolders,
+            ScheduledExecutorService executor) {
+        this.server = server;
+        this.item = item;
+        this.mine = mine;
+        this.executor = executor;
+        this.waiting = new ArrayDeque<>(tokenHolders);
+    }
+
+    ItemPut onDone(Consumer<ItemPut> onDone) {
+        this.onDone = onDone;
+        return this;
+    }
+
+    synchronized void start() {
+        pump();
+    }
+
+    synchronized void cancel() {
+        done = true;
+    }
+
+    /** Nodes that stored the item (so far). */
+    synchronized int stored() {
+        return (int) asked.values().stream().filter(s -> s == State.STORED).count();
+    }
+
+    /** Nodes sent a put (so far). */
+    synchronized int sent() {
+        return asked.size();
+    }
+
+    private void pump() {
+        if (done) {
+            return;
+        }
+        long stored = asked.values().stream().filter(s -> s == State.STORED).count();
+        long pending = asked.values().stream().filter(s -> s == State.ASKED || s == State.SLOW).count();
+        long active = asked.values().stream().filter(s -> s == State.ASKED).count();
+        // keep K puts going (stored, or on their way) as long as there are token holders left
+        while (stored + active < ItemLookup.K && !waiting.isEmpty()) {
+            send(waiting.poll());
+            active++;
+            pending++;
+        }
+        if (active > 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long waitMs = asked.entrySet().stream().filter(e -> e.getValue() == State.SLOW)
+                .mapToLong(e -> ItemLookup.GRACE_MS - TimeUnit.NANOSECONDS.toMillis(now - sentAt.get(e.getKey())))
+                .filter(left -> left > 0).max().orElse(0);
+        if (pending > 0 && waitMs > 0) {
+            executor.schedule(this::recheck, waitMs, TimeUnit.MILLISECONDS);
+            return;
+        }
+        done = true;
+        LOG.debug("put {} seq {}: stored on {} of {} nodes asked", item.fingerprint().toString(false), mine.seq(), stored, asked.size());
+        onDone.accept(this);
+    }
+
+    private synchronized void recheck() {
+        guarded(this::pump);
+    }
+
+    private void send(ItemLookup.Candidate c) {
+        PutRequest request = new PutRequest();
+        request.populateFromStorage(item);
+        request.setToken(c.token);
+        request.setDestination(c.address);
+        RPCCall call = new RPCCall(request).setExpectedID(c.id).setExpectedRTT(ItemLookup.SLOW_MS);
+        call.addListener(new RPCCallListener() {
+            @Override
+            public void stateTransition(RPCCall rpc, RPCState from, RPCState to) {
+                executor.execute(() -> event(c, rpc, to));
+            }
+        });
+        asked.put(c, State.ASKED);
+        sentAt.put(c, System.nanoTime());
+        server.doCall(call);
+    }
+
+    private synchronized void event(ItemLookup.Candidate c, RPCCall call, RPCState to) {
+        guarded(() -> {
+            State now = asked.get(c);
+            if (now == State.STORED || now == State.FAILED) {
+                return;
+            }
+            switch (to) {
+                case RESPONDED -> asked.put(c, call.getResponse().getType() == MessageBase.Type.RSP_MSG ? State.STORED : State.FAILED);
+                case ERROR -> asked.put(c, alreadyHeld(c, call.getResponse()) ? State.STORED : State.FAILED);
+                case TIMEOUT -> asked.put(c, State.FAILED);
+                case STALLED -> asked.put(c, State.SLOW);
+                default -> {
+                    return;
+                }
+            }
+            pump();
+        });
+    }
+
+    /** A refusal of an equal seq from a node that showed us this very item. */
+    private boolean alreadyHeld(ItemLookup.Candidate c, MessageBase error) {
+        if (!(error instanceof ErrorMessage message)) {
+            return false;
+        }
+        if (message.getCode() != SEQ_LESS_THAN_CURRENT) {
+            LOG.debug("put {}: {} refused with {} {}", item.fingerprint().toString(false), c.address, message.getCode(), message.getMessage());
+        }
+        return message.getCode() == SEQ_LESS_THAN_CURRENT && c.item != null && c.item.seq() == mine.seq()
+                && Arrays.equals(c.item.signature(), mine.signature());
+    }
+
+    private void guarded(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("DHT put {} failed; ending it with what it has", item.fingerprint().toString(false), e);
+            if (!done) {
+                done = true;
+                onDone.accept(this);
+            }
+        }
+    }
+}
