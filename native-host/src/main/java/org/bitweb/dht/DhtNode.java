@@ -652,7 +652,8 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         return parsed == null ? null : parsed.getAddress().getAddress();
     }
 
-    private void ping(InetSocketAddress address) {
+    /** Pings {@code address}; an answer enters it into the routing table (also a test hook: introducing nodes). */
+    void ping(InetSocketAddress address) {
         if (closed) {
             return;
         }

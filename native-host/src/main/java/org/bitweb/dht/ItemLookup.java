@@ -85,7 +85,8 @@ final class ItemLookup {
 
         @Override
         public String toString() {
-            return address + "/" + state;
+            return address.getAddress().getHostAddress() + "/" + state + (token == null ? "" : "+token")
+                    + (item == null ? "" : "+seq" + item.seq());
         }
     }
 
@@ -245,13 +246,17 @@ final class ItemLookup {
 
     private void finish() {
         done = true;
-        LOG.debug("get {}: {} requests, {} answers, {} token holders, best seq {}", target.toString(false), requests, answers,
-                tokenHolders().size(), best == null ? "none" : best.seq());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("get {}: {} requests, {} answers, {} token holders, best seq {}; closest: {}", target.toString(false), requests,
+                    answers, tokenHolders().size(), best == null ? "none" : best.seq(), closest(12));
+        }
         onDone.accept(this);
     }
 
     private void ask(Candidate c) {
         GetRequest request = new GetRequest(target);
+        // mldht always sends "want" (BEP 32), and an mldht node answers an empty one without nodes
+        request.setWant4(true);
         request.setDestination(c.address);
         RPCCall call = new RPCCall(request).setExpectedID(c.id).setExpectedRTT(SLOW_MS);
         call.addListener(new RPCCallListener() {
@@ -335,10 +340,14 @@ final class ItemLookup {
         return bytes;
     }
 
-    @Override
-    public synchronized String toString() {
+    private String closest(int n) {
         List<Candidate> sorted = new ArrayList<>(candidates.values());
         sorted.sort(closestFirst);
-        return "ItemLookup[" + target.toString(false) + " " + Arrays.toString(sorted.toArray()) + "]";
+        return Arrays.toString(sorted.stream().limit(n).toArray());
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "ItemLookup[" + target.toString(false) + " " + closest(Integer.MAX_VALUE) + "]";
     }
 }

@@ -28,11 +28,18 @@ import java.util.function.Consumer;
  * that <em>stored</em> it: an answer, not an error, and a node whose {@code get} answer already
  * held this very item counts even when it refuses the same seq again (bittorrent-dht refuses an
  * equal seq with error 302; mldht and libtorrent take it and refresh its expiry).
+ *
+ * <p>A put that is not answered within {@link ItemLookup#SLOW_MS} is sent once more, {@link
+ * #RETRY_MS} after the first: UDP loses packets, and an mldht node drops requests from an address
+ * that sent it more than ten in the last few seconds (2 a second after that), which one publisher
+ * doing a get and a put per version to the same closest nodes reaches on a small network.
  */
 final class ItemPut {
     private static final Logger LOG = LoggerFactory.getLogger(ItemPut.class);
     /** BEP 44: "sequence number less than current". */
     static final int SEQ_LESS_THAN_CURRENT = 302;
+    /** When an unanswered put is sent again, after the first. */
+    static final long RETRY_MS = 1_250;
 
     private enum State { ASKED, SLOW, STORED, FAILED }
 
@@ -43,6 +50,7 @@ final class ItemPut {
     private final Deque<ItemLookup.Candidate> waiting;
     private final Map<ItemLookup.Candidate, State> asked = new HashMap<>();
     private final Map<ItemLookup.Candidate, Long> sentAt = new HashMap<>();
+    private final Map<ItemLookup.Candidate, Integer> attempts = new HashMap<>();
     private Consumer<ItemPut> onDone = put -> {
     };
     private boolean done;
@@ -104,7 +112,10 @@ final class ItemPut {
             return;
         }
         done = true;
-        LOG.debug("put {} seq {}: stored on {} of {} nodes asked", item.fingerprint().toString(false), mine.seq(), stored, asked.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("put {} seq {}: stored on {} of {} nodes asked: {}", item.fingerprint().toString(false), mine.seq(), stored,
+                    asked.size(), asked.entrySet().stream().map(e -> e.getKey().address.getAddress().getHostAddress() + "=" + e.getValue()).toList());
+        }
         onDone.accept(this);
     }
 
@@ -113,6 +124,20 @@ final class ItemPut {
     }
 
     private void send(ItemLookup.Candidate c) {
+        asked.put(c, State.ASKED);
+        call(c);
+    }
+
+    /** Sends the put again to a node that has not answered yet. */
+    private synchronized void retry(ItemLookup.Candidate c) {
+        guarded(() -> {
+            if (!done && asked.get(c) == State.SLOW) {
+                call(c);
+            }
+        });
+    }
+
+    private void call(ItemLookup.Candidate c) {
         PutRequest request = new PutRequest();
         request.populateFromStorage(item);
         request.setToken(c.token);
@@ -124,8 +149,8 @@ final class ItemPut {
                 executor.execute(() -> event(c, rpc, to));
             }
         });
-        asked.put(c, State.ASKED);
         sentAt.put(c, System.nanoTime());
+        attempts.merge(c, 1, Integer::sum);
         server.doCall(call);
     }
 
@@ -138,8 +163,23 @@ final class ItemPut {
             switch (to) {
                 case RESPONDED -> asked.put(c, call.getResponse().getType() == MessageBase.Type.RSP_MSG ? State.STORED : State.FAILED);
                 case ERROR -> asked.put(c, alreadyHeld(c, call.getResponse()) ? State.STORED : State.FAILED);
-                case TIMEOUT -> asked.put(c, State.FAILED);
-                case STALLED -> asked.put(c, State.SLOW);
+                case TIMEOUT -> {
+                    if (attempts.get(c) == 1) {
+                        asked.put(c, State.FAILED);
+                    } else {
+                        return; // the retry may still be answered
+                    }
+                }
+                case STALLED -> {
+                    if (now == State.SLOW) {
+                        return; // the retry stalled too: its grace runs from its own sending
+                    }
+                    asked.put(c, State.SLOW);
+                    if (attempts.get(c) == 1) {
+                        long delay = RETRY_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt.get(c));
+                        executor.schedule(() -> retry(c), Math.max(0, delay), TimeUnit.MILLISECONDS);
+                    }
+                }
                 default -> {
                     return;
                 }

@@ -71,7 +71,8 @@ public final class Tools {
         }
     }
 
-    private static void require(String what, java.util.function.Supplier<Optional<String>> probe) {
+    /** Skips (or fails, see the class comment) when {@code probe} names something missing. */
+    static void require(String what, java.util.function.Supplier<Optional<String>> probe) {
         Optional<String> missing = PROBES.computeIfAbsent(what, k -> probe.get());
         if (missing.isEmpty()) {
             return;

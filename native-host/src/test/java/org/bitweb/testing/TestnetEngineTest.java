@@ -18,14 +18,18 @@ public abstract class TestnetEngineTest {
     public Path temp;
     public TestnetEngines testnet;
 
-    /** Skips the test (an assumption) when a tool it needs is missing; before the testnet starts. */
+    /**
+     * Skips the test (an assumption) when a tool it needs is missing, or fails it under
+     * BITWEB_INTEROP_REQUIRED=1; checked before the testnet, so a missing tool is reported as such
+     * even where the testnet is unavailable too.
+     */
     protected void assumeTools() throws Exception {
     }
 
     @BeforeEach
     final void startTestnet() throws Exception {
-        Testnet.assumeAvailable();
         assumeTools();
+        Testnet.assumeAvailable();
         testnet = TestnetEngines.start(temp);
     }
 
