@@ -15,6 +15,7 @@ import lbms.plugins.mldht.kad.tasks.NodeLookup;
 import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
 import lbms.plugins.mldht.kad.tasks.Task;
 import lbms.plugins.mldht.kad.utils.AddressUtils;
+import org.bitweb.log.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +39,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -113,10 +111,11 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         // One thread: mldht matches a response to its request only if the request was marked sent
         // first, and with two threads a fast answer (LAN, the testnet) can overtake that mark; the
         // call then idles until mldht's 10 s timeout. On one thread the send finishes first.
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads(name));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.events = Executors.newSingleThreadExecutor(daemonThreads(name + "-events"));
-        this.resolver = Executors.newSingleThreadExecutor(daemonThreads(name + "-dns"));
+        // Threads: what mldht's tasks throw on this scheduler (and so inside futures nobody reads)
+        // is logged, not lost
+        this.scheduler = Threads.scheduler(name, 1);
+        this.events = Threads.singleThread(name + "-events");
+        this.resolver = Threads.singleThread(name + "-dns");
         this.savedNodes = config.stateFile() == null ? List.of() : DhtStateFile.read(config.stateFile());
     }
 
@@ -297,7 +296,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     }
 
     /** {@link #getMutable}, with what the lookup cost (for figures and logs). */
-    CompletableFuture<ItemResult> getMutableTraced(byte[] publicKey, byte[] salt, Duration timeout) {
+    public CompletableFuture<ItemResult> getMutableTraced(byte[] publicKey, byte[] salt, Duration timeout) {
         checkLength(publicKey, 32, "public key");
         byte[] saltOrEmpty = salt == null ? new byte[0] : salt.clone();
         Key target = new Key(MutableItem.target(publicKey, saltOrEmpty));
@@ -321,7 +320,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     }
 
     /** What a lookup found and what it cost. */
-    record ItemResult(Optional<MutableItem> item, int requests, int answers) {
+    public record ItemResult(Optional<MutableItem> item, int requests, int answers) {
     }
 
     /**
@@ -849,16 +848,6 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Uncaught in {}", t.getName(), e));
-            return thread;
-        };
-    }
 
     private static void checkTwentyBytes(byte[] bytes, String what) {
         checkLength(bytes, 20, what);
