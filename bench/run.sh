@@ -15,6 +15,9 @@
 #   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
 #   bench/run.sh traffic DHT and LAN-discovery packets and bytes per minute with 0 / 10 / 100 sites (DHT testnet)
 #   (open/host/sites/storage/rates/traffic take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
+#   bench/run.sh dht [--trials 30]   BEP 44 resolves and puts on the mixed DHT testnet: BitWeb vs
+#                        libtorrent vs bittorrent-dht vs stock mldht (needs the testnet namespace,
+#                        python3-libtorrent, node and npm ci in native-host/src/test/node)
 # Needs /usr/bin/python3 with python3-libtorrent (apt-get install python3-libtorrent); gateway and
 # slow need Debian's nginx and wrk (apt-get install nginx-light wrk).
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
@@ -28,6 +31,16 @@ cd "$root"
 mvn -B -q -pl native-host package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile="$out/deps.txt" -Dmdep.includeScope=test >&2
 cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
+if [[ "${1:-}" == dht ]]; then
+  # compiled alone, and run inside the testnet's network namespace (docs/DHT.md)
+  javac -d "$out/classes" -cp "$cp" "$root/bench/src/org/bitweb/bench/DhtBench.java" "$root/bench/src/org/bitweb/bench/Table.java"
+  shift
+  cd "$root/native-host" # the fixtures find src/test/node from here
+  BITWEB_REAL_JAVA="$(command -v java)" sh "$root/native-host/src/test/netns/bin/java" -Xmx1g \
+      -Djdk.net.hosts.file="$root/native-host/src/test/netns/hosts" ${BENCH_JAVA_OPTS:-} \
+      -cp "$out/classes:$cp" org.bitweb.bench.DhtBench "$@"
+  exit
+fi
 javac -d "$out/classes" -cp "$cp" $(find "$root/bench/src" -name '*.java')
 # the engine of the gateway benchmarks runs from jars only, as users run it: class-data sharing
 # archives classes from jars, not from folders

@@ -9,6 +9,7 @@ asks over stdin, one JSON object a line, and answers one JSON line on stdout car
 request's "id" (dht_node.mjs speaks the same):
 
   {"id":1,"op":"nodes"}                                          -> {"id":1,"nodes":<routing table size>}
+  {"id":6,"op":"stats"}                                          -> {"id":6,"messagesOut":n,"getOut":n,"putOut":n}
   {"id":2,"op":"put","secret":hex64,"public":hex,"salt":hex,"text":s}
                                                                   -> {"id":2,"nodes":<took it>,"seq":n}
   {"id":3,"op":"get","key":hex,"salt":hex}                       -> {"id":3,"found":bool,"seq":n,"ih":hex,"text":s}
@@ -55,7 +56,7 @@ def main():
         'dht_prefer_verified_node_ids': False,
         'alert_mask': lt.alert.category_t.dht_notification | lt.alert.category_t.dht_operation_notification
                       | lt.alert.category_t.error_notification
-                      | lt.alert.category_t.status_notification,
+                      | lt.alert.category_t.status_notification | lt.alert.category_t.stats_notification,
     })
     # the nodes to join through, as ordinary nodes: pinged, and kept in the table once they answer
     for node in filter(None, bootstrap.split(',')):
@@ -85,6 +86,9 @@ def main():
             if op == 'nodes':
                 ses.post_dht_stats()
                 pending.append(('nodes', None, m, deadline, {}))
+            elif op == 'stats':
+                ses.post_session_stats()
+                pending.append(('stats', None, m, deadline, {}))
             elif op == 'put':
                 public = bytes.fromhex(m['public'])
                 salt = bytes.fromhex(m.get('salt') or '')
@@ -142,6 +146,12 @@ def handle(a, pending):
         for p in [p for p in pending if p[0] == 'nodes']:
             pending.remove(p)
             out({'id': p[2].get('id'), 'nodes': nodes})
+    elif isinstance(a, lt.session_stats_alert):
+        values = a.values
+        for p in [p for p in pending if p[0] == 'stats']:
+            pending.remove(p)
+            out({'id': p[2].get('id'), 'messagesOut': values.get('dht.dht_messages_out', 0),
+                 'getOut': values.get('dht.dht_get_out', 0), 'putOut': values.get('dht.dht_put_out', 0)})
     elif isinstance(a, lt.dht_put_alert):
         for p in [p for p in pending if p[0] == 'put' and p[1] == (bytes_of(a.public_key), bytes_of(a.salt))]:
             pending.remove(p)
