@@ -44,6 +44,7 @@ import java.util.function.Predicate;
 public final class DhtBench {
     private static final Duration OP = Duration.ofSeconds(20);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.concurrent.atomic.AtomicReference<InetAddress> STOCK = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** One implementation's resolves: times, what they found, and messages sent per resolve. */
     private static final class Resolves {
@@ -87,6 +88,7 @@ public final class DhtBench {
             InetAddress aliceAddress = Testnet.allocateAddress();
             InetAddress bobAddress = Testnet.allocateAddress();
             InetAddress stockAddress = Testnet.allocateAddress();
+            STOCK.set(stockAddress);
             addresses.addAll(List.of(aliceAddress, bobAddress, stockAddress));
             try (DhtNode alice = DhtNode.start(Testnet.config(aliceAddress, via, null));
                  DhtNode bob = DhtNode.start(Testnet.config(bobAddress, via, null));
@@ -95,6 +97,10 @@ public final class DhtBench {
                     Testnet.await(node + " to join", MixedTestnet.STARTUP, () -> node.stats().routingTable() >= DhtNode.HEALTHY_TABLE);
                 }
                 Testnet.await("stock mldht to join", MixedTestnet.STARTUP, () -> stock.tableSize() >= DhtNode.HEALTHY_TABLE);
+                // they are DHT nodes too: among the closest of a target, they count
+                net.countAlso(alice.localAddress());
+                net.countAlso(bob.localAddress());
+                net.countAlso(new InetSocketAddress(stockAddress, Testnet.DHT_PORT));
                 run(net, alice, bob, stock, trials);
             }
         } finally {
@@ -103,6 +109,7 @@ public final class DhtBench {
     }
 
     private static void run(MixedTestnet net, DhtNode alice, DhtNode bob, StockMldht stock, int trials) throws Exception {
+        // "the 8 closest" of a put are the 8 closest nodes other than the publisher itself
         ExternalNode ltPublisher = net.libtorrent.get(0);
         ExternalNode ltReader = net.libtorrent.get(1);
         ExternalNode jsReader = net.bittorrentDht.get(0);
@@ -125,7 +132,7 @@ public final class DhtBench {
             long t0 = System.nanoTime();
             alice.putMutable(item, OP).get(OP.toSeconds() + 5, TimeUnit.SECONDS);
             bitwebPuts.nanos.add(System.nanoTime() - t0);
-            count(net, bitwebPuts, item.target(), 1);
+            count(net, bitwebPuts, item.target(), 1, alice.localAddress());
 
             t0 = System.nanoTime();
             DhtNode.ItemResult result = bob.getMutableTraced(publicKey, new byte[0], OP).get(OP.toSeconds() + 5, TimeUnit.SECONDS);
@@ -157,7 +164,7 @@ public final class DhtBench {
             JsonNode put = ltPublisher.call(ExternalNode.request("put").put("secret", Hex.encode(expanded)).put("public", Hex.encode(ltKey))
                     .put("salt", "").put("text", "trial " + trial).put("timeout", OP.toSeconds()), OP.plusSeconds(5));
             libtorrentPuts.nanos.add(System.nanoTime() - t0);
-            count(net, libtorrentPuts, MutableItem.target(ltKey, new byte[0]), put.path("seq").asLong(1));
+            count(net, libtorrentPuts, MutableItem.target(ltKey, new byte[0]), put.path("seq").asLong(1), ltPublisher.address());
             System.err.printf(Locale.ROOT, "trial %d: BitWeb put on %d/8 closest, resolve %.0f ms; libtorrent resolve %.0f ms, put on %d/8%n",
                     trial + 1, bitwebPuts.closestHolding.get(trial), bitweb.nanos.get(trial) / 1e6, ltNanos / 1e6,
                     libtorrentPuts.closestHolding.get(trial));
@@ -180,20 +187,24 @@ public final class DhtBench {
                     p.closestHolding.stream().mapToInt(Integer::intValue).min().orElse(0),
                     Table.percentile(p.nanos, 50), Table.percentile(p.nanos, 95), p.missedBy.isEmpty() ? "-" : p.missedBy.toString());
         }
-        puts.print("Puts: where the item is afterwards (each of the 8 nodes closest to the target asked directly)");
+        puts.print("Puts: where the item is afterwards (each of the 8 nodes closest to the target, other than the publisher, asked directly)");
     }
 
     /** Asks each of the 8 closest nodes whether it holds {@code seq}; notes who did not. */
-    private static void count(MixedTestnet net, Puts p, byte[] target, long seq) {
+    private static void count(MixedTestnet net, Puts p, byte[] target, long seq, InetSocketAddress publisher) {
         int holding = 0;
-        for (var e : net.storedSeqs(net.closest(target, 8), target).entrySet()) {
+        for (var e : net.storedSeqs(net.closest(target, 8, publisher), target).entrySet()) {
             if (e.getValue() >= seq) {
                 holding++;
             } else {
-                p.missedBy.merge(net.implementation(e.getKey()), 1, Integer::sum);
+                String who = e.getKey().getAddress().equals(STOCK.get()) ? "stock mldht" : net.implementation(e.getKey());
+                p.missedBy.merge(who, 1, Integer::sum);
             }
         }
         p.closestHolding.add(holding);
+        if (holding < 8) {
+            System.err.println(p.who + " put missed some of the 8 closest: " + net.describe(target, 8, publisher));
+        }
     }
 
     private static void record(Resolves r, long nanos, boolean found, long messages) {

@@ -70,7 +70,7 @@ final class ItemLookup {
 
     /** One node the lookup heard of: its id and address, and what it answered. */
     static final class Candidate {
-        final Key id;
+        Key id;
         final InetSocketAddress address;
         State state = State.NEW;
         long sentAt;
@@ -296,6 +296,14 @@ final class ItemLookup {
             return;
         }
         c.state = State.ANSWERED;
+        Key answeredId = answer.getID();
+        if (answeredId != null && !answeredId.equals(c.id) && ids.add(answeredId)) {
+            // a node's id is the one it answers with; others' tables may hold an older one (libtorrent
+            // takes a new id once it learns its external address, BEP 42), and the distance is what
+            // decides whether it is among the closest
+            ids.remove(c.id);
+            c.id = answeredId;
+        }
         answers++;
         byte[] token = answer.getToken();
         if (token != null && token.length > 0) {

@@ -19,9 +19,10 @@ import java.util.Optional;
  * which nodes of a testnet hold an item whatever their implementation, by asking each of them.
  * Each question is sent up to three times, 700 ms apart; no answer means empty.
  *
- * <p>Its questions say "read-only" (BEP 43), but mldht and bittorrent-dht ignore that and hand its
- * address to others as a node; so it answers every question it is asked, as a node that knows no
- * other and stores nothing, rather than be a dead node that costs everyone else timeouts.
+ * <p>Its questions say "read-only" (BEP 43), but mldht and bittorrent-dht ignore that and may hand
+ * its address to others as a node; so it answers every question it is asked at once, with an
+ * error (a dead node would cost everyone's lookups timeouts, and a node that answers a put would
+ * count as holding an item it does not keep).
  */
 public final class Krpc implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -103,9 +104,9 @@ public final class Krpc implements AutoCloseable {
                         answer.complete((Map<String, Object>) r);
                     }
                 } else if (message.get("q") != null) {
-                    // a node that knows no other node and stores nothing
-                    byte[] reply = Bencode.encode(Map.of("t", transaction, "y", "r",
-                            "r", Map.of("id", id, "nodes", new byte[0], "token", id)));
+                    // not a node: refuse at once (201 Generic Error), so nobody waits for it or counts on it
+                    byte[] reply = Bencode.encode(Map.of("t", transaction, "y", "e",
+                            "e", java.util.List.of(201L, "a read-only test probe, not a DHT node")));
                     socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
                 }
             } catch (RuntimeException | IOException malformed) {

@@ -38,6 +38,7 @@ public final class MixedTestnet implements AutoCloseable {
     private final List<InetAddress> addresses = new ArrayList<>();
     private final Krpc probe;
     private final Map<InetSocketAddress, byte[]> ids = new ConcurrentHashMap<>();
+    private final List<InetSocketAddress> alsoNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private MixedTestnet(Testnet mldht, InetAddress probeAddress) throws IOException {
         this.mldht = mldht;
@@ -126,15 +127,34 @@ public final class MixedTestnet implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Nodes the caller runs on this net (BitWeb's own): they are DHT nodes like any other, so they
+     * count among the closest nodes of a target ({@link #closest}).
+     */
+    public void countAlso(InetSocketAddress node) {
+        alsoNodes.add(node);
+    }
+
     /** "mldht", "libtorrent" or "bittorrent-dht". */
     public String implementation(InetSocketAddress node) {
+        if (alsoNodes.contains(node)) {
+            return "bitweb";
+        }
         return externals().stream().filter(n -> n.address().equals(node)).findFirst().map(n -> n.kind().label).orElse("mldht");
     }
 
     /** The {@code k} nodes of this net whose ids are closest to {@code target} (ids asked once, by ping). */
     public List<InetSocketAddress> closest(byte[] target, int k) {
+        return closest(target, k, null);
+    }
+
+    /** The same, leaving out {@code publisher} (a node stores nothing for itself: its put goes to the others). */
+    public List<InetSocketAddress> closest(byte[] target, int k, InetSocketAddress publisher) {
         Map<InetSocketAddress, byte[]> known = new LinkedHashMap<>();
-        for (InetSocketAddress node : allNodes()) {
+        List<InetSocketAddress> counted = new ArrayList<>(allNodes());
+        counted.addAll(alsoNodes);
+        counted.remove(publisher);
+        for (InetSocketAddress node : counted) {
             byte[] id = ids.computeIfAbsent(node, n -> {
                 try {
                     return probe.ping(n).orElse(null);
@@ -172,14 +192,14 @@ public final class MixedTestnet implements AutoCloseable {
         return seqs;
     }
 
-    /** How many of the {@code k} closest nodes store {@code seq} (or newer) under {@code target}. */
-    public int closestHolding(byte[] target, long seq, int k) {
-        return (int) storedSeqs(closest(target, k), target).values().stream().filter(s -> s >= seq).count();
+    /** How many of the {@code k} closest nodes (other than {@code publisher}) store {@code seq} (or newer) under {@code target}. */
+    public int closestHolding(byte[] target, long seq, int k, InetSocketAddress publisher) {
+        return (int) storedSeqs(closest(target, k, publisher), target).values().stream().filter(s -> s >= seq).count();
     }
 
     /** Readable: which of the closest nodes hold what, with their implementations. */
-    public String describe(byte[] target, int k) {
-        return storedSeqs(closest(target, k), target).entrySet().stream()
+    public String describe(byte[] target, int k, InetSocketAddress publisher) {
+        return storedSeqs(closest(target, k, publisher), target).entrySet().stream()
                 .map(e -> implementation(e.getKey()) + "@" + e.getKey().getAddress().getHostAddress() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
     }

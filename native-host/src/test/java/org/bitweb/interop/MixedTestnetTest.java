@@ -54,6 +54,8 @@ class MixedTestnetTest {
                 .map(a -> new org.bitweb.dht.BootstrapNode(a.getAddress().getHostAddress(), a.getPort())).toList();
         alice = bitwebNode(via);
         bob = bitwebNode(via);
+        net.countAlso(alice.localAddress());
+        net.countAlso(bob.localAddress());
         for (DhtNode node : List.of(alice, bob)) {
             Testnet.await(node + " to join", MixedTestnet.STARTUP, () -> node.stats().routingTable() >= DhtNode.HEALTHY_TABLE,
                     () -> node.stats().toString());
@@ -121,8 +123,8 @@ class MixedTestnetTest {
 
     private void storedOnTheClosest(MutableItem item) {
         byte[] target = item.target();
-        int holding = net.closestHolding(target, item.seq(), 8);
-        assertTrue(holding >= 6, "seq " + item.seq() + " on " + holding + " of the 8 closest nodes: " + net.describe(target, 8));
+        int holding = net.closestHolding(target, item.seq(), 8, alice.localAddress());
+        assertTrue(holding >= 6, "seq " + item.seq() + " on " + holding + " of the 8 closest nodes: " + net.describe(target, 8, alice.localAddress()));
     }
 
     @Test
@@ -223,7 +225,7 @@ class MixedTestnetTest {
     void nothingHereIsEverStoredUnderAnyOtherImplementationsKeyByBitweb() throws Exception {
         // a control for the counting above: a target nobody put is held by none of the closest nodes
         byte[] target = MutableItem.target(Ed25519.publicKey(Ed25519.newSeed()), new byte[0]);
-        assertEquals(0, net.closestHolding(target, 0, 8), net.describe(target, 8));
+        assertEquals(0, net.closestHolding(target, 0, 8, null), net.describe(target, 8, null));
         Optional<MutableItem> none = join(bob.getMutable(Ed25519.publicKey(Ed25519.newSeed()), new byte[0], OP));
         assertTrue(none.isEmpty());
     }
