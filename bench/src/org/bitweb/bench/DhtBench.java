@@ -183,7 +183,7 @@ public final class DhtBench {
         for (Puts p : List.of(bitwebPuts, libtorrentPuts)) {
             long atLeastSix = p.closestHolding.stream().filter(n -> n >= 6).count();
             double share = p.closestHolding.stream().mapToInt(Integer::intValue).average().orElse(0) / 8.0;
-            puts.row(p.who, p.closestHolding.size(), atLeastSix, String.format(Locale.ROOT, "%.0f %%", share * 100),
+            puts.row(p.who, p.closestHolding.size(), atLeastSix, String.format(Locale.ROOT, "%.1f %%", share * 100),
                     p.closestHolding.stream().mapToInt(Integer::intValue).min().orElse(0),
                     Table.percentile(p.nanos, 50), Table.percentile(p.nanos, 95), p.missedBy.isEmpty() ? "-" : p.missedBy.toString());
         }
