@@ -9,8 +9,8 @@ import lbms.plugins.mldht.kad.Key;
 import lbms.plugins.mldht.kad.Node;
 import lbms.plugins.mldht.kad.PeerAddressDBItem;
 import lbms.plugins.mldht.kad.RPCServer;
+import lbms.plugins.mldht.kad.messages.AnnounceRequest;
 import lbms.plugins.mldht.kad.messages.PutRequest;
-import lbms.plugins.mldht.kad.tasks.AnnounceTask;
 import lbms.plugins.mldht.kad.tasks.NodeLookup;
 import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
 import lbms.plugins.mldht.kad.tasks.Task;
@@ -240,9 +240,9 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         Key key = new Key(infohash);
         Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
         List<InetSocketAddress> inOrder = new CopyOnWriteArrayList<>();
-        AtomicReference<Task> announceTask = new AtomicReference<>();
+        AtomicReference<StoreRequests> announceTask = new AtomicReference<>();
         Supplier<AnnounceResult> soFar = () -> new AnnounceResult(inOrder,
-                Optional.ofNullable(announceTask.get()).map(Task::getRecvResponses).orElse(0));
+                Optional.ofNullable(announceTask.get()).map(StoreRequests::stored).orElse(0));
         String what = (announcePort == 0 ? "get_peers " : "announce ") + key.toString(false);
         Operation<AnnounceResult> op = new Operation<>(what, timeout, soFar);
         op.whenNodesKnown(server -> {
@@ -261,15 +261,22 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                     op.complete(soFar.get());
                     return;
                 }
-                AnnounceTask announce = dht.announce(lookup, false, announcePort);
-                if (announce == null) {
-                    op.complete(soFar.get());
-                    return;
-                }
+                // BitWeb's own announce_peer round (StoreRequests): counts the nodes that took it, not
+                // every answer, replaces refusals and asks a silent node once more, as for puts
+                List<ItemLookup.Candidate> holders = lookup.getAnnounceCanidates().entrySet().stream()
+                        .map(e -> {
+                            ItemLookup.Candidate c = new ItemLookup.Candidate(e.getKey().getID(), e.getKey().getAddress());
+                            c.token = e.getValue();
+                            return c;
+                        })
+                        .sorted((a, b) -> ItemLookup.compareDistance(a.id, b.id, key))
+                        .toList();
+                StoreRequests announce = new StoreRequests(lookup.getRPC(), what, holders,
+                        holder -> new AnnounceRequest(key, announcePort, holder.token), (holder, error) -> false, scheduler)
+                        .onDone(a -> op.complete(soFar.get()));
                 announceTask.set(announce);
-                op.track(announce);
-                announce.addListener(t -> op.complete(soFar.get()));
-                dht.getTaskManager().dequeue(announce.getRPC()); // dht.announce only queues it
+                op.onEnd(announce::cancel);
+                announce.start();
             });
             op.track(lookup);
             submit(lookup);
@@ -335,12 +342,12 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         }
         Key target = new Key(item.target());
         AtomicReference<ItemLookup> lookup = new AtomicReference<>();
-        AtomicReference<ItemPut> putTask = new AtomicReference<>();
+        AtomicReference<StoreRequests> putTask = new AtomicReference<>();
         Operation<Integer> op = new Operation<>("put " + target.toString(false), timeout,
-                () -> Optional.ofNullable(putTask.get()).map(ItemPut::stored).orElse(0));
+                () -> Optional.ofNullable(putTask.get()).map(StoreRequests::stored).orElse(0));
         op.onEnd(() -> {
             Optional.ofNullable(lookup.get()).ifPresent(ItemLookup::cancel);
-            Optional.ofNullable(putTask.get()).ifPresent(ItemPut::cancel);
+            Optional.ofNullable(putTask.get()).ifPresent(StoreRequests::cancel);
         });
         op.whenNodesKnown(server -> {
             ItemLookup get = newLookup(server, target, item.publicKey(), item.salt()).onDone(done -> {
@@ -352,7 +359,17 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                     op.fail(new NewerItemException(newest.seq(), item.seq()));
                     return;
                 }
-                ItemPut put = new ItemPut(server, storageItem, item, done.tokenHolders(), scheduler)
+                StoreRequests put = new StoreRequests(server, "put " + target.toString(false) + " seq " + item.seq(), done.tokenHolders(),
+                        holder -> {
+                            PutRequest request = new PutRequest();
+                            request.populateFromStorage(storageItem);
+                            request.setToken(holder.token);
+                            return request;
+                        },
+                        // bittorrent-dht refuses an equal seq (302); a node that showed us this very item holds it
+                        (holder, error) -> error.getCode() == StoreRequests.SEQ_LESS_THAN_CURRENT && holder.item != null
+                                && holder.item.seq() == item.seq() && Arrays.equals(holder.item.signature(), item.signature()),
+                        scheduler)
                         .onDone(p -> op.complete(p.stored()));
                 putTask.set(put);
                 put.start();

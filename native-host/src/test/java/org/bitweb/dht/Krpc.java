@@ -56,6 +56,21 @@ public final class Krpc implements AutoCloseable {
                 .map(r -> (Long) r.get("seq"));
     }
 
+    /** The peers the node stores for {@code infohash} (BEP 5 compact "values"); empty when none or no answer. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<InetSocketAddress> storedPeers(InetSocketAddress node, byte[] infohash) throws IOException {
+        java.util.List<InetSocketAddress> peers = new java.util.ArrayList<>();
+        Object values = ask(node, "get_peers", Map.of("info_hash", infohash)).map(r -> r.get("values")).orElse(null);
+        if (values instanceof java.util.List<?> list) {
+            for (Object value : list) {
+                if (value instanceof byte[] v && v.length == 6) {
+                    peers.add(new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOf(v, 4)), ((v[4] & 0xff) << 8) | (v[5] & 0xff)));
+                }
+            }
+        }
+        return peers;
+    }
+
     private Optional<Map<String, Object>> ask(InetSocketAddress node, String method, Map<String, Object> args) throws IOException {
         byte[] transaction = new byte[4];
         RANDOM.nextBytes(transaction);

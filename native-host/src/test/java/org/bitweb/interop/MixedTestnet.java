@@ -192,6 +192,21 @@ public final class MixedTestnet implements AutoCloseable {
         return seqs;
     }
 
+    /** Which of {@code nodes} store {@code peer} for {@code infohash} (asked with get_peers, directly). */
+    public List<InetSocketAddress> storing(List<InetSocketAddress> nodes, byte[] infohash, InetSocketAddress peer) {
+        List<InetSocketAddress> storing = new ArrayList<>();
+        for (InetSocketAddress node : nodes) {
+            try {
+                if (probe.storedPeers(node, infohash).contains(peer)) {
+                    storing.add(node);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return storing;
+    }
+
     /** How many of the {@code k} closest nodes (other than {@code publisher}) store {@code seq} (or newer) under {@code target}. */
     public int closestHolding(byte[] target, long seq, int k, InetSocketAddress publisher) {
         return (int) storedSeqs(closest(target, k, publisher), target).values().stream().filter(s -> s >= seq).count();

@@ -222,6 +222,36 @@ class MixedTestnetTest {
     }
 
     @Test
+    void eightSitesAnnouncedAtOnceReachTheClosestNodesOfEveryImplementation() throws Exception {
+        // issue 14: with 8 sites seeded at start, some announces had reached no bittorrent-dht node after 30 s
+        int port = 42_000 + RANDOM.nextInt(1000);
+        InetSocketAddress peer = new InetSocketAddress(alice.localAddress().getAddress(), port);
+        List<byte[]> sites = new ArrayList<>();
+        List<CompletableFuture<org.bitweb.dht.AnnounceResult>> announces = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 8; i++) {
+            byte[] ih = random(20);
+            sites.add(ih);
+            announces.add(alice.announce(ih, port, Duration.ofSeconds(30)));
+        }
+        for (CompletableFuture<org.bitweb.dht.AnnounceResult> announce : announces) {
+            org.bitweb.dht.AnnounceResult result = join(announce);
+            System.err.println("announce stored on " + result.storedOn() + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+            assertTrue(result.storedOn() > 0);
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        List<String> short_ = new ArrayList<>();
+        for (byte[] ih : sites) {
+            List<InetSocketAddress> closest = net.closest(ih, 8, alice.localAddress());
+            List<InetSocketAddress> storing = net.storing(closest, ih, peer);
+            if (storing.size() < 6) {
+                short_.add(Hex.encode(ih) + " on " + storing.size() + " of " + closest.stream().map(net::implementation).toList());
+            }
+        }
+        assertTrue(short_.isEmpty(), "announces stored on fewer than 6 of the 8 closest after " + seconds + " s: " + short_);
+    }
+
+    @Test
     void nothingHereIsEverStoredUnderAnyOtherImplementationsKeyByBitweb() throws Exception {
         // a control for the counting above: a target nobody put is held by none of the closest nodes
         byte[] target = MutableItem.target(Ed25519.publicKey(Ed25519.newSeed()), new byte[0]);

@@ -1,41 +1,41 @@
 package org.bitweb.dht;
 
-import lbms.plugins.mldht.kad.GenericStorage.StorageItem;
 import lbms.plugins.mldht.kad.RPCCall;
 import lbms.plugins.mldht.kad.RPCCallListener;
 import lbms.plugins.mldht.kad.RPCServer;
 import lbms.plugins.mldht.kad.RPCState;
 import lbms.plugins.mldht.kad.messages.ErrorMessage;
 import lbms.plugins.mldht.kad.messages.MessageBase;
-import lbms.plugins.mldht.kad.messages.PutRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Stores a signed BEP 44 item on the {@link ItemLookup#K} closest nodes that handed a write token
- * to the lookup before it ({@link ItemLookup#tokenHolders()}), each with its own token. A node that
- * refuses, stays silent or is slow is replaced by the next closest token holder. Counts the nodes
- * that <em>stored</em> it: an answer, not an error, and a node whose {@code get} answer already
- * held this very item counts even when it refuses the same seq again (bittorrent-dht refuses an
- * equal seq with error 302; mldht and libtorrent take it and refresh its expiry).
+ * Asks the {@link ItemLookup#K} closest nodes that handed out a write token to store something,
+ * each with its own token: a signed BEP 44 item ({@code put}) or this node as a peer of a torrent
+ * ({@code announce_peer}). A node that refuses, stays silent or is slow is replaced by the next
+ * closest token holder. Counts the nodes that <em>stored</em> it: an answer, not an error (mldht's
+ * {@code PutTask} and {@code AnnounceTask} count errors too), plus nodes whose refusal says they
+ * hold it already ({@code alreadyHeld}: bittorrent-dht refuses a put of an equal seq with error
+ * 302, where mldht and libtorrent take it and refresh its expiry).
  *
- * <p>A put that is not answered within {@link ItemLookup#SLOW_MS} is sent once more, {@link
+ * <p>A request that is not answered within {@link ItemLookup#SLOW_MS} is sent once more, {@link
  * #RETRY_MS} after the first: UDP loses packets, and an mldht node drops requests from an address
- * that sent it more than ten in the last few seconds (2 a second after that), which one publisher
- * doing a get and a put per version to the same closest nodes reaches on a small network.
+ * that sent it more than ten in the last few seconds (2 a second after that), which one node
+ * publishing or announcing several things to the same closest nodes reaches on a small network.
  */
-final class ItemPut {
-    private static final Logger LOG = LoggerFactory.getLogger(ItemPut.class);
+final class StoreRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRequests.class);
     /** BEP 44: "sequence number less than current". */
     static final int SEQ_LESS_THAN_CURRENT = 302;
     /** When an unanswered put is sent again, after the first. */
@@ -44,27 +44,36 @@ final class ItemPut {
     private enum State { ASKED, SLOW, STORED, FAILED }
 
     private final RPCServer server;
-    private final StorageItem item;
-    private final MutableItem mine;
+    private final String what;
+    private final Function<ItemLookup.Candidate, MessageBase> request;
+    private final BiPredicate<ItemLookup.Candidate, ErrorMessage> alreadyHeld;
     private final ScheduledExecutorService executor;
     private final Deque<ItemLookup.Candidate> waiting;
     private final Map<ItemLookup.Candidate, State> asked = new HashMap<>();
     private final Map<ItemLookup.Candidate, Long> sentAt = new HashMap<>();
     private final Map<ItemLookup.Candidate, Integer> attempts = new HashMap<>();
-    private Consumer<ItemPut> onDone = put -> {
+    private Consumer<StoreRequests> onDone = put -> {
     };
     private boolean done;
 
-    ItemPut(RPCServer server, StorageItem item, MutableItem mine, List<ItemLookup.Candidate> tokenHolders,
-            ScheduledExecutorService executor) {
+    /**
+     * @param what         for logs, e.g. "put 1A2B... seq 3"
+     * @param tokenHolders closest first, each with its token
+     * @param request      the request to send one of them (destination and token set)
+     * @param alreadyHeld  whether an error answer means the node holds it already
+     */
+    StoreRequests(RPCServer server, String what, List<ItemLookup.Candidate> tokenHolders,
+                  Function<ItemLookup.Candidate, MessageBase> request, BiPredicate<ItemLookup.Candidate, ErrorMessage> alreadyHeld,
+                  ScheduledExecutorService executor) {
         this.server = server;
-        this.item = item;
-        this.mine = mine;
+        this.what = what;
+        this.request = request;
+        this.alreadyHeld = alreadyHeld;
         this.executor = executor;
         this.waiting = new ArrayDeque<>(tokenHolders);
     }
 
-    ItemPut onDone(Consumer<ItemPut> onDone) {
+    StoreRequests onDone(Consumer<StoreRequests> onDone) {
         this.onDone = onDone;
         return this;
     }
@@ -77,7 +86,7 @@ final class ItemPut {
         done = true;
     }
 
-    /** Nodes that stored the item (so far). */
+    /** Nodes that stored it (so far). */
     synchronized int stored() {
         return (int) asked.values().stream().filter(s -> s == State.STORED).count();
     }
@@ -113,8 +122,7 @@ final class ItemPut {
         }
         done = true;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("put {} seq {}: stored on {} of {} nodes asked: {}", item.fingerprint().toString(false), mine.seq(), stored,
-                    asked.size(), asked.entrySet().stream().map(e -> e.getKey().address.getAddress().getHostAddress() + "=" + e.getValue()).toList());
+            LOG.debug("{}: stored on {} of {} nodes asked: {}", what, stored, asked.size(), asked.entrySet().stream().map(e -> e.getKey().address.getAddress().getHostAddress() + "=" + e.getValue()).toList());
         }
         onDone.accept(this);
     }
@@ -138,11 +146,9 @@ final class ItemPut {
     }
 
     private void call(ItemLookup.Candidate c) {
-        PutRequest request = new PutRequest();
-        request.populateFromStorage(item);
-        request.setToken(c.token);
-        request.setDestination(c.address);
-        RPCCall call = new RPCCall(request).setExpectedID(c.id).setExpectedRTT(ItemLookup.SLOW_MS);
+        MessageBase message = request.apply(c);
+        message.setDestination(c.address);
+        RPCCall call = new RPCCall(message).setExpectedID(c.id).setExpectedRTT(ItemLookup.SLOW_MS);
         call.addListener(new RPCCallListener() {
             @Override
             public void stateTransition(RPCCall rpc, RPCState from, RPCState to) {
@@ -188,23 +194,22 @@ final class ItemPut {
         });
     }
 
-    /** A refusal of an equal seq from a node that showed us this very item. */
     private boolean alreadyHeld(ItemLookup.Candidate c, MessageBase error) {
         if (!(error instanceof ErrorMessage message)) {
             return false;
         }
-        if (message.getCode() != SEQ_LESS_THAN_CURRENT) {
-            LOG.debug("put {}: {} refused with {} {}", item.fingerprint().toString(false), c.address, message.getCode(), message.getMessage());
+        boolean held = alreadyHeld.test(c, message);
+        if (!held) {
+            LOG.debug("{}: {} refused with {} {}", what, c.address, message.getCode(), message.getMessage());
         }
-        return message.getCode() == SEQ_LESS_THAN_CURRENT && c.item != null && c.item.seq() == mine.seq()
-                && Arrays.equals(c.item.signature(), mine.signature());
+        return held;
     }
 
     private void guarded(Runnable action) {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.warn("DHT put {} failed; ending it with what it has", item.fingerprint().toString(false), e);
+            LOG.warn("DHT {} failed; ending it with what it has", what, e);
             if (!done) {
                 done = true;
                 onDone.accept(this);
