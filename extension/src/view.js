@@ -81,6 +81,8 @@ export function siteRow(site, { petNames = {} } = {}) {
   if (site?.published === true) badges.push('published');
   if (site?.seeding === true) badges.push('seeding');
   else if (site?.seeding === false) badges.push('not seeding');
+  // a key site whose newest version the engine is looking up in the DHT now
+  if (site?.checkingForUpdates === true) badges.push('checking for updates');
   const percent = progressPercent(site?.progress);
   // Issue 7: say which sites reveal the person to others, and why
   const privacy = site?.published === true

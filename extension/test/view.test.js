@@ -68,6 +68,13 @@ test('siteRow of a visited site still downloading', () => {
   assert.equal(row.progressText, '42% downloaded');
 });
 
+test('siteRow of a key site whose newest version is being looked up says so', () => {
+  const checking = siteRow({ address: ADDRESS, name: 'x', seeding: false, seq: 3, checkingForUpdates: true });
+  assert.deepEqual(checking.badges, ['not seeding', 'checking for updates']);
+  const idle = siteRow({ address: ADDRESS, name: 'x', seeding: false, seq: 3, checkingForUpdates: false, checkedAt: 1 });
+  assert.deepEqual(idle.badges, ['not seeding']);
+});
+
 test('progressPercent and formatTransfer', () => {
   assert.equal(progressPercent(0.999), 99);
   assert.equal(progressPercent(1), 100);

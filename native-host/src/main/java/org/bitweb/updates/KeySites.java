@@ -61,7 +61,7 @@ public final class KeySites implements AutoCloseable {
         });
         this.seeding = new VersionSeeding(torrents);
         this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
-        this.list = new SiteList(store, torrents);
+        this.list = new SiteList(store, torrents, resolver);
         this.publishing = new Publishing(torrents, store, new VersionSigner(ring), dht, resolver, list, this::timing);
         this.keepAlive = new KeepAlive(store, dht, seeding, publishing, resolver, executor, this::timing);
         this.oldVersions = new OldVersions(store, torrents, resolver, executor, this::timing);
@@ -75,6 +75,7 @@ public final class KeySites implements AutoCloseable {
             }
         }
         keepAlive.schedule();
+        resolver.start();
         // older versions may go at any time: the grace runs out, or a copy of the new one appears
         oldVersions.start();
     }

@@ -30,9 +30,10 @@ import java.util.function.Supplier;
  * or from a peer through {@link ItemExchange}).
  *
  * <p>Resolution is stale-while-revalidate: a site with a cached item is served from it at once,
- * and the DHT is asked again in the background at most every {@link UpdateTiming#recheck()}. A
- * newer item switches the site to its torrent as soon as that torrent's file list is here, so a
- * reader never waits for an update: the next navigation after that shows the new version.
+ * and the DHT is asked again in the background at most every {@link UpdateTiming#recheck()}; a
+ * site a tab shows is asked for more often, on a schedule of its own ({@link Watching}). A newer
+ * item switches the site to its torrent as soon as that torrent's file list is here, so a reader
+ * never waits for an update: the next navigation after that shows the new version.
  */
 final class Resolver {
     private static final Logger log = LoggerFactory.getLogger(Resolver.class);
@@ -47,6 +48,9 @@ final class Resolver {
     private final Supplier<UpdateTiming> timing;
     private final Map<SiteAddress, CompletableFuture<Optional<KeySiteRecord>>> inflight = new ConcurrentHashMap<>();
     private final Map<SiteAddress, Long> lastCheck = new ConcurrentHashMap<>();
+    /** When the last lookup of a site ended, for the site's status. */
+    private final Map<SiteAddress, Long> checkedAt = new ConcurrentHashMap<>();
+    private final Watching watching = new Watching();
     /** The version last served per site, served on while a newer one's file list is on its way. */
     private final Map<SiteAddress, String> served = new ConcurrentHashMap<>();
     private final List<Consumer<KeySiteRecord>> listeners = new CopyOnWriteArrayList<>();
@@ -74,6 +78,32 @@ final class Resolver {
         this.timing = timing;
     }
 
+    /** Starts the rechecks of the sites tabs show ({@link Watching}); once a second it sees which are due. */
+    void start() {
+        if (dht != null) {
+            executor.scheduleWithFixedDelay(this::recheckWatched, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void recheckWatched() {
+        long now = System.currentTimeMillis();
+        for (SiteAddress site : watching.due(now, timing.get(), lastCheck::get)) {
+            if (store.get(site).isPresent()) {
+                revalidate(site);
+            }
+        }
+    }
+
+    /** Whether a lookup of the site's newest version is running now. */
+    boolean checking(SiteAddress site) {
+        return inflight.containsKey(site);
+    }
+
+    /** When the last lookup of the site's newest version ended (epoch millis), if one did since the engine started. */
+    Optional<Long> checkedAt(SiteAddress site) {
+        return Optional.ofNullable(checkedAt.get(site));
+    }
+
     /** How long to keep looking up a site no lookup found before giving up (tests shorten it). */
     void lookupPatience(Duration patience) {
         this.lookupPatience = patience;
@@ -98,6 +128,7 @@ final class Resolver {
     /** What the gateway and {@code site.fetch} get for a key address. */
     SiteSource.Lookup fetch(SiteAddress site, List<InetSocketAddress> peers, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
+        watching.read(site, System.currentTimeMillis());
         Optional<KeySiteRecord> cached = store.get(site);
         if (cached.isEmpty()) {
             if (dht == null) {
@@ -208,6 +239,7 @@ final class Resolver {
                     found.ifPresent(item -> offer(site, item, "the DHT", false));
                 }
             } finally {
+                checkedAt.put(site, System.currentTimeMillis());
                 inflight.remove(site, mine);
                 mine.complete(store.get(site));
             }

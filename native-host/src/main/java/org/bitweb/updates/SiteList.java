@@ -15,22 +15,25 @@ import java.util.Set;
 final class SiteList {
     private final MutableStore store;
     private final Torrents torrents;
+    private final Resolver resolver;
 
-    SiteList(MutableStore store, Torrents torrents) {
+    SiteList(MutableStore store, Torrents torrents, Resolver resolver) {
         this.store = store;
         this.torrents = torrents;
+        this.resolver = resolver;
     }
 
-    /** A key site's entry: its current version's status, under the key. */
+    /** A key site's entry: its current version's status, under the key, and whether its newest version is being looked up. */
     SiteStatus status(KeySiteRecord record) {
         SiteStatus version = torrents.site(record.infohash()).orElseGet(() -> placeholder(record.infohash()));
-        return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName());
+        return version.asKeySite(record.site(), record.seq(), record.seeding(), record.keyName())
+                .withUpdateCheck(resolver.checking(record.site()), resolver.checkedAt(record.site()).orElse(null));
     }
 
     /** A version not (yet) in the engine's store: nothing known but its infohash. */
     private static SiteStatus placeholder(String infohash) {
         SiteAddress address = new SiteAddress(SiteAddress.Kind.INFOHASH, infohash);
-        return new SiteStatus(address.label(), address.url(), "", 0, 0, 0, false, false, 0, 0, 0.0, null, infohash, null, null);
+        return new SiteStatus(address.label(), address.url(), "", 0, 0, 0, false, false, 0, 0, 0.0, null, infohash, null, null, null, null);
     }
 
     /** The engine's torrents, less the versions of key sites, then each key site once. */
