@@ -39,7 +39,14 @@ import java.util.function.Predicate;
  * landed is counted by asking each of the 8 nodes closest to the target. Runs inside the testnet
  * namespace (bench/run.sh dht starts it through src/test/netns/bin/java).
  *
- * <pre>bench/run.sh dht [--trials 30] [--mldht 16] [--libtorrent 4] [--bittorrent-dht 4]</pre>
+ * <p>Then, on the same net, updates as readers see them (BitWeb engines with their default
+ * timing): a publisher and two readers that read the site through their gateways. Per trial the
+ * publisher publishes a new version (its connected readers hear of it over BEP 10), and then a
+ * key holder elsewhere puts a newer one that no peer of the readers knows (they can learn it only
+ * from the DHT, by the rechecks of a site a tab shows). Times run from the end of the publish or
+ * put to the reader's engine holding the new seq, and to its next page showing it.
+ *
+ * <pre>bench/run.sh dht [--trials 30] [--update-trials 30] [--mldht 16] [--libtorrent 4] [--bittorrent-dht 4]</pre>
  */
 public final class DhtBench {
     private static final Duration OP = Duration.ofSeconds(20);
@@ -102,6 +109,15 @@ public final class DhtBench {
                 net.countAlso(bob.localAddress());
                 net.countAlso(new InetSocketAddress(stockAddress, Testnet.DHT_PORT));
                 run(net, alice, bob, stock, trials);
+            }
+            int updateTrials = intArg(args, "--update-trials", trials);
+            if (updateTrials > 0) {
+                Path root = java.nio.file.Files.createTempDirectory("bitweb-dhtbench");
+                try {
+                    updates(net, root, updateTrials, addresses);
+                } finally {
+                    deleteTree(root);
+                }
             }
         } finally {
             addresses.forEach(Testnet::releaseAddress);
@@ -204,6 +220,125 @@ public final class DhtBench {
         p.closestHolding.add(holding);
         if (holding < 8) {
             System.err.println(p.who + " put missed some of the 8 closest: " + net.describe(target, 8, publisher));
+        }
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    private static org.bitweb.engine.Engine engine(MixedTestnet net, Path root, String name, List<InetAddress> addresses) throws Exception {
+        InetAddress address = Testnet.allocateAddress();
+        addresses.add(address);
+        List<BootstrapNode> via = net.allNodes().stream().limit(4)
+                .map(a -> new BootstrapNode(a.getAddress().getHostAddress(), a.getPort())).toList();
+        return org.bitweb.engine.Engine.start(new org.bitweb.store.StateDir(root.resolve(name)),
+                new org.bitweb.engine.EngineOptions(0, 0, address)
+                        .withDht(new org.bitweb.dht.DhtConfig(address, Testnet.DHT_PORT, via, null))
+                        .withLanDiscovery(false));
+    }
+
+    private static Path version(Path root, String text) throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(root);
+        java.nio.file.Files.writeString(folder.resolve("index.html"), text);
+        java.nio.file.Files.write(folder.resolve("logo.bin"), new byte[50_000]);
+        return folder;
+    }
+
+    /** GETs the page through the gateway until it contains {@code text} (bounded); false if it never did. */
+    private static boolean pageShows(org.bitweb.engine.Engine reader, org.bitweb.address.SiteAddress site, String text, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            org.bitweb.testing.Http.Reply reply = org.bitweb.testing.Http.proxyGet(reader.gatewayPort(), site.host(), "/");
+            if (reply.status() == 200 && reply.text().contains(text)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** When the reader's engine holds {@code seq} (nanoTime), or -1 after {@code timeout}. */
+    private static long awaitSeq(org.bitweb.engine.Engine reader, org.bitweb.address.SiteAddress site, long seq, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (reader.keySites().record(site).map(r -> r.seq() >= seq).orElse(false)) {
+                return System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+        return -1;
+    }
+
+    private static void updates(MixedTestnet net, Path root, int trials, List<InetAddress> addresses) throws Exception {
+        Duration limit = Duration.ofSeconds(60);
+        List<Long> connectedLearned = new ArrayList<>();
+        List<Long> connectedShown = new ArrayList<>();
+        List<Long> dhtLearned = new ArrayList<>();
+        List<Long> dhtShown = new ArrayList<>();
+        int missed = 0;
+        try (org.bitweb.engine.Engine publisher = engine(net, root, "publisher", addresses);
+             org.bitweb.engine.Engine elsewhere = engine(net, root, "elsewhere", addresses);
+             org.bitweb.engine.Engine reader = engine(net, root, "reader", addresses)) {
+            var published = publisher.keySites().publish(version(root.resolve("v0"), "<h1>version 0</h1>"), "bench", new byte[0],
+                    org.bitweb.site.Publisher.Progress.NONE);
+            org.bitweb.address.SiteAddress site = org.bitweb.address.SiteAddress.parseHostPart(published.site().address());
+            if (!pageShows(reader, site, "version 0", limit)) {
+                throw new IllegalStateException("the reader never showed the first version");
+            }
+            var key = org.bitweb.keys.KeyRing.of(publisher.stateDir()).load("bench");
+            long seq = published.seq();
+            for (int trial = 1; trial <= trials; trial++) {
+                // the publisher publishes: its connected reader hears of it over BEP 10
+                String text = "version " + trial + "a";
+                var p = publisher.keySites().publish(version(root.resolve("v" + trial + "a"), "<h1>" + text + "</h1>"), "bench",
+                        new byte[0], org.bitweb.site.Publisher.Progress.NONE);
+                long t0 = System.nanoTime();
+                seq = p.seq();
+                long learned = awaitSeq(reader, site, seq, limit);
+                boolean shown = learned > 0 && pageShows(reader, site, text, limit);
+                if (learned < 0 || !shown) {
+                    missed++;
+                } else {
+                    connectedLearned.add(learned - t0);
+                    connectedShown.add(System.nanoTime() - t0);
+                }
+                // a key holder elsewhere puts a newer version no peer of the reader knows
+                text = "version " + trial + "b";
+                String ih = elsewhere.publish(version(root.resolve("v" + trial + "b"), "<h1>" + text + "</h1>"),
+                        org.bitweb.site.Publisher.Progress.NONE).infohash();
+                seq++;
+                MutableItem item = key.signItem(new byte[0], seq, org.bitweb.updates.SiteValue.encode(ih));
+                elsewhere.dht().orElseThrow().putMutable(item, OP).get(OP.toSeconds() + 5, TimeUnit.SECONDS);
+                t0 = System.nanoTime();
+                learned = awaitSeq(reader, site, seq, limit);
+                shown = learned > 0 && pageShows(reader, site, text, limit);
+                if (learned < 0 || !shown) {
+                    missed++;
+                } else {
+                    dhtLearned.add(learned - t0);
+                    dhtShown.add(System.nanoTime() - t0);
+                }
+                System.err.printf(Locale.ROOT, "update trial %d: connected %s ms, DHT only %s ms%n", trial,
+                        connectedShown.isEmpty() ? "-" : connectedShown.get(connectedShown.size() - 1) / 1_000_000,
+                        dhtShown.isEmpty() ? "-" : dhtShown.get(dhtShown.size() - 1) / 1_000_000);
+            }
+        }
+        Table table = new Table("reader", "updates", "learned p50 ms", "learned p95 ms", "page shows it p50 ms", "page shows it p95 ms", "max ms");
+        table.row("connected to the publisher (BEP 10)", connectedShown.size(), Table.percentile(connectedLearned, 50),
+                Table.percentile(connectedLearned, 95), Table.percentile(connectedShown, 50), Table.percentile(connectedShown, 95),
+                Table.percentile(connectedShown, 100));
+        table.row("told by no peer (DHT rechecks)", dhtShown.size(), Table.percentile(dhtLearned, 50), Table.percentile(dhtLearned, 95),
+                Table.percentile(dhtShown, 50), Table.percentile(dhtShown, 95), Table.percentile(dhtShown, 100));
+        table.print("Updates as a reader with the site open sees them (engine defaults), from the end of the publish or put; "
+                + missed + " of " + (2 * trials) + " not seen within " + limit.toSeconds() + " s");
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
         }
     }
 
