@@ -4,6 +4,7 @@ import bt.net.DataReceiver;
 import bt.net.pipeline.ChannelHandlerContext;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder;
+import org.bitweb.log.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +80,7 @@ final class ReceiveLoop implements DataReceiver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot open a selector for peer connections", e);
         }
-        this.thread = new Thread(this::run, config.getAcceptorPort() + ".bitweb.receive");
-        thread.setDaemon(true);
+        this.thread = Threads.thread(config.getAcceptorPort() + ".bitweb.receive", true, this::run);
         lifecycle.onStartup("Start receiving peer data", thread::start);
         lifecycle.onShutdown("Stop receiving peer data", this::stop);
     }

@@ -6,6 +6,7 @@ import bt.net.Peer;
 import bt.peer.PeerSource;
 import bt.peer.PeerSourceFactory;
 import org.bitweb.address.Hex;
+import org.bitweb.log.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -99,11 +99,7 @@ public final class LanDiscovery implements PeerSourceFactory, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong datagramsSent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
     private final Heard heard = new Heard(MAX_TORRENTS, MAX_PEERS, PEER_TTL.toMillis());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lan-discovery");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Threads.scheduler("lan-discovery", 1);
     private final List<Link> links = new ArrayList<>();
     private ScheduledFuture<?> ticking;
     private long lastRefresh;
@@ -387,9 +383,7 @@ public final class LanDiscovery implements PeerSourceFactory, AutoCloseable {
         }
 
         void listen() {
-            Thread thread = new Thread(this::receive, "lan-discovery-" + group.name());
-            thread.setDaemon(true);
-            thread.start();
+            Threads.thread("lan-discovery-" + group.name(), true, this::receive).start();
         }
 
         private void receive() {

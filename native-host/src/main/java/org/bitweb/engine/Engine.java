@@ -12,6 +12,7 @@ import org.bitweb.gateway.Gateway;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.keys.KeyRing;
+import org.bitweb.log.Threads;
 import org.bitweb.site.LocalSites;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteFiles;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -72,11 +72,7 @@ public final class Engine implements AutoCloseable, Torrents {
     private final StorageLimit storageLimit;
     private final Gateway gateway;
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "maintenance");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService maintenance = Threads.scheduler("maintenance", 1);
 
     private Engine(StateDir dir, SiteStore store, EngineOptions options, PeerListener listener, Optional<DhtNode> dht,
                    Swarm swarm) throws IOException {

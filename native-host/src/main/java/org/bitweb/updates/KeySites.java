@@ -5,6 +5,7 @@ import org.bitweb.dht.DhtNode;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.keys.KeyRing;
+import org.bitweb.log.Threads;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteStatus;
 
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -54,11 +54,7 @@ public final class KeySites implements AutoCloseable {
     public KeySites(Torrents torrents, MutableStore store, KeyRing ring, DhtNode dht) {
         this.torrents = torrents;
         this.store = store;
-        this.executor = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "key-sites");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Threads.scheduler("key-sites", 2);
         this.seeding = new VersionSeeding(torrents);
         this.resolver = new Resolver(store, dht, torrents, seeding, executor, this::timing);
         this.list = new SiteList(store, torrents, resolver);

@@ -2,6 +2,7 @@ package org.bitweb.updates;
 
 import org.bitweb.address.SiteAddress;
 import org.bitweb.gateway.SiteSource;
+import org.bitweb.log.Threads;
 import org.bitweb.site.SiteStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Gets the current version of a kept key site here in full and seeds it: how a seeder follows
@@ -24,11 +24,7 @@ final class VersionSeeding implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VersionSeeding.class);
 
     private final Torrents torrents;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "key-sites-seeding");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Threads.singleThread("key-sites-seeding");
     /** Versions queued or being fetched: each one is on its way once at a time. */
     private final Set<String> underway = ConcurrentHashMap.newKeySet();
 
