@@ -21,13 +21,15 @@ import libtorrent as lt
 
 
 def session(bind, bootstrap):
-    return lt.session({
+    ses = lt.session({
         'listen_interfaces': bind + ':6881',
         'enable_dht': True,
         'enable_lsd': False,
         'enable_upnp': False,
         'enable_natpmp': False,
-        'dht_bootstrap_nodes': bootstrap,
+        # no routers: libtorrent never enters a router into its routing table, and on the testnet
+        # every node there is would be one; they are added as ordinary nodes below instead
+        'dht_bootstrap_nodes': '',
         # every testnet node lives in 198.18.0.0/24, a benchmarking range
         'dht_restrict_routing_ips': False,
         'dht_restrict_search_ips': False,
@@ -35,6 +37,10 @@ def session(bind, bootstrap):
         'alert_mask': lt.alert.category_t.dht_notification | lt.alert.category_t.error_notification
                       | lt.alert.category_t.status_notification,
     })
+    for node in filter(None, bootstrap.split(',')):
+        host, port = node.rsplit(':', 1)
+        ses.add_dht_node((host, int(port)))
+    return ses
 
 
 def wait_for_nodes(ses, deadline, wanted=5):
