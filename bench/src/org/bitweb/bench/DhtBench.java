@@ -108,7 +108,9 @@ public final class DhtBench {
                 net.countAlso(alice.localAddress());
                 net.countAlso(bob.localAddress());
                 net.countAlso(new InetSocketAddress(stockAddress, Testnet.DHT_PORT));
-                run(net, alice, bob, stock, trials);
+                if (trials > 0) {
+                    run(net, alice, bob, stock, trials);
+                }
             }
             int updateTrials = intArg(args, "--update-trials", trials);
             if (updateTrials > 0) {

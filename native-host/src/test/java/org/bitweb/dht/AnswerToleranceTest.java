@@ -249,6 +249,50 @@ class AnswerToleranceTest {
     }
 
     @Test
+    void lookupsAndAnnouncesDoNotWaitForNodesThatNeverAnswer() throws Exception {
+        // two dead nodes, named by every live one as its neighbours: a lookup that waited for them
+        // would take mldht's 10 s
+        List<ScriptedNode> dead = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            InetAddress address = Testnet.allocateAddress();
+            addresses.add(address);
+            ScriptedNode node = new ScriptedNode(address, ScriptedNode.randomId());
+            node.script(q -> new byte[0]);
+            dead.add(node);
+        }
+        nodes.forEach(n -> n.neighbours.addAll(dead));
+        byte[] infohash = ScriptedNode.randomId();
+        for (int i = 0; i < nodes.size(); i++) {
+            ScriptedNode n = nodes.get(i);
+            String token = token(i);
+            n.script(q -> switch (q.method()) {
+                case "get_peers" -> n.response(q, "5:nodes", str(ScriptedNode.compact(n.neighbours)),
+                        "5:token", str(token.getBytes(StandardCharsets.US_ASCII)));
+                case "announce_peer" -> n.response(q);
+                case "get" -> n.response(q, "5:token", str(token.getBytes(StandardCharsets.US_ASCII)));
+                default -> null;
+            });
+        }
+        // a node learns how long answers take from the answers it gets (mldht's timeout filter);
+        // until then it calls a request stalled only after seconds: a few lookups first, as any
+        // node that has been running a while has made
+        for (int i = 0; i < 4; i++) {
+            dht.getMutable(publicKey, salt, TIMEOUT).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        }
+        try {
+            assertEquals(List.of(), timed("get_peers", dht.getPeers(infohash, TIMEOUT)));
+            AnnounceResult announced = timed("announce", dht.announce(infohash, 6881, TIMEOUT));
+            assertEquals(8, announced.storedOn(), "every live node took the announce");
+            for (ScriptedNode n : nodes) {
+                assertEquals(1, n.received("announce_peer").size(), n.toString());
+            }
+        } finally {
+            nodes.forEach(n -> n.neighbours.removeAll(dead));
+            dead.forEach(ScriptedNode::close);
+        }
+    }
+
+    @Test
     void aPutCountsTheNodesThatStoredItNotTheAnswers() throws Exception {
         scriptAll(i -> q -> nodesAnswer(nodes.get(i), q, token(i)));
         for (int i = 0; i < nodes.size(); i++) {
