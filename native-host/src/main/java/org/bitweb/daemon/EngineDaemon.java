@@ -6,6 +6,7 @@ import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.json.Json;
+import org.bitweb.log.Threads;
 import org.bitweb.messaging.ControlServer;
 import org.bitweb.messaging.Dispatcher;
 import org.bitweb.messaging.RequestPools;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +46,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final ControlServer control;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "idle-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService idle = Threads.scheduler("idle-check", 1);
     private ScheduledFuture<?> idleStop;
 
     private EngineDaemon(StateDir dir, EngineLock lock, Engine engine, Settings settings, boolean lanAllowed,

@@ -56,9 +56,17 @@ public final class Threads {
         return pool(name, 1, 1, Duration.ZERO);
     }
 
-    /** A pool of {@code core} to {@code max} daemon threads (idle ones above core end after {@code keepAlive}), unbounded queue. */
+    /**
+     * A pool of {@code core} to {@code max} daemon threads and an unbounded queue (so it never grows
+     * past {@code core}: give both the same number). Threads idle for {@code keepAlive} end, core
+     * ones too; {@link Duration#ZERO} keeps them.
+     */
     public static ExecutorService pool(String name, int core, int max, Duration keepAlive) {
-        return new LoggingPool(name, core, max, keepAlive);
+        LoggingPool pool = new LoggingPool(name, core, max, keepAlive);
+        if (!keepAlive.isZero()) {
+            pool.allowCoreThreadTimeOut(true);
+        }
+        return pool;
     }
 
     /** A scheduler with {@code threads} daemon threads; cancelled tasks are removed from its queue at once. */

@@ -1,5 +1,6 @@
 package org.bitweb.messaging;
 
+import org.bitweb.log.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +51,7 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw new IOException("cannot open the control socket " + path + ": " + e.getMessage(), e);
         }
-        acceptor = new Thread(this::acceptLoop, "control-accept");
-        acceptor.setDaemon(true);
+        acceptor = Threads.thread("control-accept", true, this::acceptLoop);
         acceptor.start();
     }
 
@@ -103,7 +103,7 @@ public final class ControlServer implements AutoCloseable {
             String name = "client-" + (++counter);
             Session session = new Session(name, ChannelStreams.in(channel), ChannelStreams.out(channel),
                     dispatcher, pools, Frames.DEFAULT_MAX_INCOMING);
-            Thread thread = new Thread(() -> {
+            Thread thread = Threads.thread("session-" + name, true, () -> {
                 sessions.add(session);
                 onSessionCountChange.accept(sessions.size());
                 try {
@@ -117,8 +117,7 @@ public final class ControlServer implements AutoCloseable {
                     }
                     onSessionCountChange.accept(sessions.size());
                 }
-            }, "session-" + name);
-            thread.setDaemon(true);
+            });
             thread.start();
         }
     }

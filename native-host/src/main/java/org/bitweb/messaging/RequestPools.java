@@ -1,14 +1,9 @@
 package org.bitweb.messaging;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.bitweb.log.Threads;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where requests run, off the sessions' reading threads: one pool per {@link Action.Lane}, so a
@@ -19,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads, and {@code sites.list} waited 29.7 s behind slow calls, issue 12.)
  */
 public final class RequestPools implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(RequestPools.class);
     /** Quick actions answer from memory in well under a millisecond; a few threads serve many clients. */
     public static final int QUICK_THREADS = 4;
     /** Publishing, waiting for a site's file list (up to 30 s), a folder dialog, deleting a site: at once, up to this many. */
@@ -57,16 +51,7 @@ public final class RequestPools implements AutoCloseable {
     }
 
     private static ExecutorService pool(String name, int threads) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    // Session answers every failure itself; anything that still escapes is a bug to see
-                    thread.setUncaughtExceptionHandler((t, e) -> log.error("uncaught on {}", t.getName(), e));
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        // Session answers every failure itself; anything that still escapes is logged by Threads
+        return Threads.pool(name, threads, threads, java.time.Duration.ofSeconds(IDLE_SECONDS));
     }
 }
