@@ -54,6 +54,7 @@ final class StoreRequests {
     private final Map<ItemLookup.Candidate, Integer> attempts = new HashMap<>();
     private Consumer<StoreRequests> onDone = put -> {
     };
+    private final java.util.concurrent.CompletableFuture<StoreRequests> finished = new java.util.concurrent.CompletableFuture<>();
     private boolean done;
 
     /**
@@ -76,6 +77,11 @@ final class StoreRequests {
     StoreRequests onDone(Consumer<StoreRequests> onDone) {
         this.onDone = onDone;
         return this;
+    }
+
+    /** Completes (with this) once the round is done, however it ended; never on cancel. */
+    java.util.concurrent.CompletableFuture<StoreRequests> finished() {
+        return finished;
     }
 
     synchronized void start() {
@@ -125,6 +131,7 @@ final class StoreRequests {
             LOG.debug("{}: stored on {} of {} nodes asked: {}", what, stored, asked.size(), asked.entrySet().stream().map(e -> e.getKey().address.getAddress().getHostAddress() + "=" + e.getValue()).toList());
         }
         onDone.accept(this);
+        finished.complete(this);
     }
 
     private synchronized void recheck() {
@@ -213,6 +220,7 @@ final class StoreRequests {
             if (!done) {
                 done = true;
                 onDone.accept(this);
+                finished.complete(this);
             }
         }
     }
