@@ -40,6 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MixedTestnetTest {
     private static final Duration OP = Duration.ofSeconds(15);
+    /**
+     * libtorrent reports a put only once its whole traversal has ended, and it waits 15 s for a
+     * node that does not answer (one that dropped its request under mldht's throttle, say).
+     */
+    private static final Duration LIBTORRENT_PUT = Duration.ofSeconds(40);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private MixedTestnet net;
@@ -176,8 +181,8 @@ class MixedTestnetTest {
         expanded[31] &= 127;
         expanded[31] |= 64;
         ObjectNode put = ExternalNode.request("put").put("secret", Hex.encode(expanded)).put("public", Hex.encode(publicKey))
-                .put("salt", "").put("text", "from libtorrent").put("timeout", OP.toSeconds());
-        JsonNode putBy = net.libtorrent.get(0).call(put, OP.plusSeconds(5));
+                .put("salt", "").put("text", "from libtorrent").put("timeout", LIBTORRENT_PUT.toSeconds());
+        JsonNode putBy = net.libtorrent.get(0).call(put, LIBTORRENT_PUT.plusSeconds(5));
         assertTrue(putBy.path("nodes").asInt() > 0, putBy.toString());
 
         MutableItem found = join(bob.getMutable(publicKey, new byte[0], OP)).orElseThrow(() -> new AssertionError("BitWeb found no item libtorrent put"));
