@@ -25,21 +25,35 @@ import java.util.Map;
  * </pre>
  */
 public final class KeyArmor {
-    static final String BEGIN = "-----BEGIN BITWEB SITE KEY-----";
-    static final String END = "-----END BITWEB SITE KEY-----";
+    private static final String SITE_KEY = "SITE KEY";
+    static final String BEGIN = "-----BEGIN BITWEB " + SITE_KEY + "-----";
+    static final String END = "-----END BITWEB " + SITE_KEY + "-----";
 
     private KeyArmor() {
     }
 
     public static String armor(SiteKey key) {
-        return BEGIN + "\n"
-                + "Name: " + key.name() + "\n"
-                + "Site: " + key.address().url() + "\n"
-                + "Public-Key: " + Hex.encode(key.publicKey()) + "\n"
-                + "Warning: anyone holding this text can publish as this site\n"
-                + "\n"
-                + Base64.getEncoder().encodeToString(key.seed()) + "\n"
-                + END + "\n";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Name", key.name());
+        headers.put("Site", key.address().url());
+        headers.put("Public-Key", Hex.encode(key.publicKey()));
+        headers.put("Warning", "anyone holding this text can publish as this site");
+        return armorSeed(SITE_KEY, headers, key.seed());
+    }
+
+    /**
+     * The same text form for any BitWeb ed25519 seed: {@code -----BEGIN BITWEB <kind>-----},
+     * {@code Header: value} lines, a blank line, the base64 seed, the end line.
+     */
+    public static String armorSeed(String kind, Map<String, String> headers, byte[] seed) {
+        StringBuilder text = new StringBuilder("-----BEGIN BITWEB " + kind + "-----\n");
+        headers.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+        return text.append('\n').append(Base64.getEncoder().encodeToString(seed)).append('\n')
+                .append("-----END BITWEB ").append(kind).append("-----\n").toString();
+    }
+
+    /** An armored seed read back: its headers (names in lower case) and the 32-byte seed. */
+    public record Armored(Map<String, String> headers, byte[] seed) {
     }
 
     /**
@@ -48,12 +62,32 @@ public final class KeyArmor {
      * @param source where the text came from, for messages
      */
     public static SiteKey read(String name, String text, String source) throws KeyException {
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new KeyException(source + " is not a BitWeb site key (no " + BEGIN + " ... " + END + " block)");
+        Armored armored = readSeed(SITE_KEY, text, source);
+        byte[] seed = armored.seed();
+        SiteKey key = SiteKey.fromSeed(name, seed);
+        Arrays.fill(seed, (byte) 0);
+        String expected = armored.headers().get("public-key");
+        if (expected != null && !expected.equalsIgnoreCase(Hex.encode(key.publicKey()))) {
+            throw new KeyException(source + " is damaged: its key does not match its Public-Key line " + expected);
         }
-        String[] lines = text.substring(begin + BEGIN.length(), end).split("\\r?\\n");
+        return key;
+    }
+
+    /**
+     * Reads the seed out of the text of {@link #armorSeed}; checks its form and length only.
+     *
+     * @param source where the text came from, for messages
+     */
+    public static Armored readSeed(String kind, String text, String source) throws KeyException {
+        String begin = "-----BEGIN BITWEB " + kind + "-----";
+        String end = "-----END BITWEB " + kind + "-----";
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new KeyException(source + " is not a BitWeb " + kind.toLowerCase(java.util.Locale.ROOT) + " (no "
+                    + begin + " ... " + end + " block)");
+        }
+        String[] lines = text.substring(from + begin.length(), to).split("\\r?\\n");
         Map<String, String> headers = new LinkedHashMap<>();
         StringBuilder body = new StringBuilder();
         for (String raw : lines) {
@@ -77,12 +111,6 @@ public final class KeyArmor {
         if (seed.length != Ed25519.SEED_BYTES) {
             throw new KeyException(source + " is damaged: its key is " + seed.length + " bytes, not " + Ed25519.SEED_BYTES);
         }
-        SiteKey key = SiteKey.fromSeed(name, seed);
-        Arrays.fill(seed, (byte) 0);
-        String expected = headers.get("public-key");
-        if (expected != null && !expected.equalsIgnoreCase(Hex.encode(key.publicKey()))) {
-            throw new KeyException(source + " is damaged: its key does not match its Public-Key line " + expected);
-        }
-        return key;
+        return new Armored(headers, seed);
     }
 }
