@@ -56,6 +56,10 @@ public final class CommentStore implements AutoCloseable {
     private final List<SiteState> sitesByIndex = new ArrayList<>();
     private final List<Bytes32> authors = new ArrayList<>();
     private final Map<Bytes32, Integer> authorIndex = new HashMap<>();
+    /** Every entry by its id (ids differ across sites: the target is part of what is hashed). */
+    private final HashMap<Entry, Entry> byId = new HashMap<>();
+    /** Records per (site, author, UTC hour) and per (site, author): one map, not one per site (10,000 sites cost too much). */
+    private final LongIntMap counts = new LongIntMap();
     private long deadBytes;
 
     /** What happened to one offered record. */
@@ -146,8 +150,16 @@ public final class CommentStore implements AutoCloseable {
             }
             sitesByIndex.set(index, state);
         });
-        for (SiteState state : sites.values()) {
-            state.moderation = readModeration(state.site);
+        // only moderated sites have a file: reading the folder once beats asking for each site
+        try (var files = Files.list(dir.resolve("moderation"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                readModeration(file).ifPresent(list -> {
+                    SiteState state = sites.get(list.site());
+                    if (state != null) {
+                        state.moderation = list;
+                    }
+                });
+            }
         }
         int dropped = 0;
         for (RecordLog.Frame frame : frames) {
@@ -161,12 +173,12 @@ public final class CommentStore implements AutoCloseable {
             }
             SiteState state = sitesByIndex.get(entry.site);
             // lists may hide what was held before they came (a crash between the two writes)
-            if (state.entries.containsKey(entry) || hiddenAndDropped(state, entry)) {
+            if (byId.containsKey(entry) || hiddenAndDropped(state, entry)) {
                 deadBytes += entry.length;
                 dropped++;
                 continue;
             }
-            state.insert(entry);
+            insert(state, entry);
         }
         for (SiteState state : sites.values()) {
             enforceCap(state);
@@ -230,9 +242,11 @@ public final class CommentStore implements AutoCloseable {
 
     /** A batch that could not be written leaves nothing behind in memory either. */
     private void forgetBatch(List<Entry> added, int sitesBefore, int authorsBefore) {
+        long dead = deadBytes;
         for (Entry entry : added) {
-            sitesByIndex.get(entry.site).remove(entry);
+            remove(sitesByIndex.get(entry.site), List.of(entry));
         }
+        deadBytes = dead; // they never reached the file
         while (sitesByIndex.size() > sitesBefore) {
             sites.remove(sitesByIndex.remove(sitesByIndex.size() - 1).site);
         }
@@ -244,15 +258,14 @@ public final class CommentStore implements AutoCloseable {
     private Entry admit(CommentRecord record, Bytes32 id, long now, List<byte[]> frames) {
         record.checkTime(now);
         SiteState state = sites.get(record.site());
-        Entry probe = Entry.probe(id);
-        if (state != null && state.entries.containsKey(probe)) {
+        if (byId.containsKey(Entry.probe(id))) {
             throw new RecordException(Refusal.DUPLICATE, "held already");
         }
-        if (state != null && state.moderation.hides(id, record.author()) && !owned.test(state.site)) {
+        if (state != null && state.hides(id, record.author()) && !owned.test(state.site)) {
             throw new RecordException(Refusal.HIDDEN, "the site's owner hid " + (state.moderation.hidden().contains(id)
                     ? "this record" : "this author"));
         }
-        if (state != null && record.time() < state.floor && !(state.moderation.keeps(id))) {
+        if (state != null && record.time() < state.floor && !state.keeps(id)) {
             throw new RecordException(Refusal.SITE_FULL, "older than the records dropped to make room");
         }
         record.verifySeal();
@@ -261,25 +274,25 @@ public final class CommentStore implements AutoCloseable {
         }
         Integer authorAt = authorIndex.get(record.author());
         int author = authorAt != null ? authorAt : newAuthor(record.author(), frames);
-        if (state.count(author, SiteState.TOTAL) >= limits.perAuthorPerSite()) {
+        if (counts.get(counterKey(state.index, author, TOTAL)) >= limits.perAuthorPerSite()) {
             throw new RecordException(Refusal.AUTHOR_LIMIT, "the author holds " + limits.perAuthorPerSite()
                     + " records for this site already");
         }
-        if (record.kind() != Kind.LINK && state.count(author, hour(record.time())) >= limits.perAuthorPerHour()) {
+        if (record.kind() != Kind.LINK && counts.get(counterKey(state.index, author, bucket(record.time()))) >= limits.perAuthorPerHour()) {
             throw new RecordException(Refusal.RATE_LIMITED, "the author wrote " + limits.perAuthorPerHour()
                     + " records for this site in that hour already");
         }
-        byte[] payload = Entry.write(record, state.index, author);
-        Entry entry = Entry.of(id, record, state.index, author, payload.length, state);
+        byte[] payload = Entry.write(record, id, state.index, author);
+        Entry entry = Entry.of(id, record, state.index, author, payload.length);
         if (state.full(entry.length)) {
             Entry oldest = state.oldestDroppable();
-            if (oldest == null || oldest.time > record.time() && !state.moderation.keeps(id)) {
+            if (oldest == null || oldest.time > record.time() && !state.keeps(id)) {
                 throw new RecordException(Refusal.SITE_FULL, "the site holds " + state.entries.size()
                         + " newer records, its most");
             }
         }
         frames.add(RecordLog.frame(RECORD, payload));
-        state.insert(entry);
+        insert(state, entry);
         if (state.overCap()) {
             enforceCap(state);
         }
@@ -319,23 +332,27 @@ public final class CommentStore implements AutoCloseable {
             return;
         }
         List<Entry> candidates = new ArrayList<>();
-        for (Entry entry : state.entries.values()) {
-            if (!state.moderation.keeps(entry.id())) {
+        for (Entry entry : state.entries) {
+            if (!state.keeps(entry.id())) {
                 candidates.add(entry);
             }
         }
         candidates.sort((a, b) -> Long.compare(a.time, b.time));
         long floor = state.floor;
-        int dropped = 0;
+        int count = state.entries.size();
+        long bytes = state.bytes;
+        List<Entry> drop = new ArrayList<>();
         for (Entry entry : candidates) {
-            if (state.entries.size() <= limits.siteMaxRecords() * DROP_TO && state.bytes <= limits.siteMaxBytes() * DROP_TO) {
+            if (count <= limits.siteMaxRecords() * DROP_TO && bytes <= limits.siteMaxBytes() * DROP_TO) {
                 break;
             }
-            state.remove(entry);
-            deadBytes += entry.length;
+            drop.add(entry);
+            count--;
+            bytes -= entry.length;
             floor = Math.max(floor, entry.time + 1);
-            dropped++;
         }
+        remove(state, drop);
+        int dropped = drop.size();
         if (floor > state.floor) {
             state.floor = floor;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -350,6 +367,55 @@ public final class CommentStore implements AutoCloseable {
         log.info("comments of {}: storage full, dropped the {} oldest records", state.site.host(), dropped);
     }
 
+    private static final long TOTAL = (1L << 20) - 1;
+
+    /**
+     * The counter of (site, author, bucket): 21 bits of site index, 23 of author index, 20 of
+     * bucket (a UTC hour since the epoch of BitWeb comments, 119 years of them; {@link #TOTAL} for
+     * all of the author's records on the site).
+     */
+    private static long counterKey(int site, int author, long bucket) {
+        if (site >= 1 << 21 || author >= 1 << 23) {
+            throw new IllegalStateException("more sites or authors than the comment store can count");
+        }
+        return (long) site << 43 | (long) author << 20 | bucket;
+    }
+
+    private static long bucket(long time) {
+        return Math.max(0, Math.min(TOTAL - 1, hour(time) - hour(Limits.EPOCH_SECONDS)));
+    }
+
+    private void insert(SiteState state, Entry entry) {
+        byId.put(entry, entry);
+        state.entries.add(entry);
+        state.bytes += entry.length;
+        counts.add(counterKey(state.index, entry.author, TOTAL), 1);
+        if (entry.kind != Kind.LINK.ordinal()) {
+            counts.add(counterKey(state.index, entry.author, bucket(entry.time)), 1);
+        }
+    }
+
+    /** Removes entries of one site (a batch: the site's list is filtered once). */
+    private void remove(SiteState state, java.util.Collection<Entry> drop) {
+        if (drop.isEmpty()) {
+            return;
+        }
+        java.util.Set<Entry> gone = new java.util.HashSet<>();
+        for (Entry entry : drop) {
+            if (byId.remove(entry) != null) {
+                gone.add(entry);
+                state.bytes -= entry.length;
+                deadBytes += entry.length;
+                counts.add(counterKey(state.index, entry.author, TOTAL), -1);
+                if (entry.kind != Kind.LINK.ordinal()) {
+                    counts.add(counterKey(state.index, entry.author, bucket(entry.time)), -1);
+                }
+            }
+        }
+        state.entries.removeIf(gone::contains);
+        state.entries.trimToSize();
+    }
+
     // ---------------------------------------------------------------- moderation
 
     /** The owner's list for an updatable site (an empty one if none arrived); none for an immutable site. */
@@ -358,7 +424,8 @@ public final class CommentStore implements AutoCloseable {
             return Optional.empty();
         }
         SiteState state = sites.get(site);
-        return Optional.of(state != null ? state.moderation : readModeration(site));
+        ModerationList list = state != null ? state.moderation : readModeration(moderationFile(site)).orElse(null);
+        return Optional.of(list != null ? list : ModerationList.empty(site));
     }
 
     /**
@@ -370,8 +437,8 @@ public final class CommentStore implements AutoCloseable {
      */
     public synchronized void offerModeration(ModerationList list) throws IOException {
         SiteState state = sites.get(list.site());
-        ModerationList held = state != null ? state.moderation : readModeration(list.site());
-        if (list.seq() <= held.seq()) {
+        ModerationList held = state != null ? state.moderation : readModeration(moderationFile(list.site())).orElse(null);
+        if (held != null && list.seq() <= held.seq()) {
             throw new RecordException(Refusal.STALE, "seq " + list.seq() + " is not newer than " + held.seq());
         }
         AtomicFiles.write(moderationFile(list.site()), list.encode());
@@ -382,32 +449,35 @@ public final class CommentStore implements AutoCloseable {
         }
         state.moderation = list;
         if (!owned.test(state.site)) {
-            for (Entry entry : List.copyOf(state.entries.values())) {
+            List<Entry> drop = new ArrayList<>();
+            for (Entry entry : state.entries) {
                 if (hiddenAndDropped(state, entry)) {
-                    state.remove(entry);
-                    deadBytes += entry.length;
+                    drop.add(entry);
                 }
             }
+            remove(state, drop);
         }
         rewriteIfWasteful();
     }
 
     private boolean hiddenAndDropped(SiteState state, Entry entry) {
-        return !owned.test(state.site) && state.moderation.hides(entry.id(), authors.get(entry.author));
+        return state.moderation != null && !owned.test(state.site) && state.hides(entry.id(), authors.get(entry.author));
     }
 
-    private ModerationList readModeration(SiteAddress site) {
-        if (site.kind() != SiteAddress.Kind.PUBLIC_KEY) {
-            return NONE;
-        }
+    private static Optional<ModerationList> readModeration(Path file) {
         try {
-            return ModerationList.decode(Files.readAllBytes(moderationFile(site)));
+            return Optional.of(ModerationList.decode(Files.readAllBytes(file)));
         } catch (NoSuchFileException e) {
-            return ModerationList.empty(site);
+            return Optional.empty();
         } catch (IOException | RecordException e) {
-            log.warn("ignoring the unreadable moderation list of {}: {}", site.host(), e.getMessage());
-            return ModerationList.empty(site);
+            log.warn("ignoring the unreadable moderation list {}: {}", file, e.getMessage());
+            return Optional.empty();
         }
+    }
+
+    /** Whether the owner's list hides an entry: no key objects are made for a site without a list. */
+    private boolean hidden(SiteState state, Entry entry) {
+        return state.moderation != null && state.hides(entry.id(), authors.get(entry.author));
     }
 
     private Path moderationFile(SiteAddress site) {
@@ -419,14 +489,15 @@ public final class CommentStore implements AutoCloseable {
     /** One record held for a site, hidden or not. */
     public synchronized Optional<CommentRecord> get(SiteAddress site, Bytes32 id) throws IOException {
         SiteState state = sites.get(site);
-        Entry entry = state == null ? null : state.entries.get(Entry.probe(id));
+        Entry entry = state == null ? null : byId.get(Entry.probe(id));
+        entry = entry != null && entry.site == state.index ? entry : null;
         return entry == null ? Optional.empty() : Optional.of(read(entry));
     }
 
     /** Whether the owner's list hides a held record (on the owner's engine; others hold none). */
     public synchronized boolean hidden(SiteAddress site, Bytes32 id, Bytes32 author) {
         SiteState state = sites.get(site);
-        return state != null && state.moderation.hides(id, author);
+        return state != null && state.hides(id, author);
     }
 
     /** The sites with records or a moderation list held here. */
@@ -450,17 +521,22 @@ public final class CommentStore implements AutoCloseable {
             return List.of();
         }
         List<Indexed> out = new ArrayList<>();
-        for (Entry entry : state.entries.values()) {
-            if (pathOrNull == null || pathOrNull.equals(entry.path)) {
+        long path = pathOrNull == null ? 0 : Entry.pathKey(pathOrNull);
+        for (Entry entry : state.entries) {
+            if (pathOrNull == null || path == entry.path) {
                 Bytes32 author = authors.get(entry.author);
-                out.add(new Indexed(entry, entry.id(), author, state.moderation.hides(entry.id(), author)));
+                out.add(new Indexed(entry, author, state.moderation != null && state.hides(entry.id(), author)));
             }
         }
         return out;
     }
 
     /** An index entry as listings see it. */
-    record Indexed(Entry entry, Bytes32 id, Bytes32 author, boolean hidden) {
+    record Indexed(Entry entry, Bytes32 author, boolean hidden) {
+        Bytes32 id() {
+            return entry.id();
+        }
+
         long time() {
             return entry.time;
         }
@@ -491,8 +567,9 @@ public final class CommentStore implements AutoCloseable {
         if (state == null) {
             return days;
         }
-        for (Entry entry : state.entries.values()) {
-            if ((pathOrNull == null || pathOrNull.equals(entry.path)) && !state.moderation.hides(entry.id(), authors.get(entry.author))) {
+        long path = pathOrNull == null ? 0 : Entry.pathKey(pathOrNull);
+        for (Entry entry : state.entries) {
+            if ((pathOrNull == null || path == entry.path) && !hidden(state, entry)) {
                 long[] day = days.computeIfAbsent(Math.floorDiv(entry.time, 86_400), d -> new long[2]);
                 day[0]++;
                 day[1] ^= entry.id0;
@@ -508,9 +585,10 @@ public final class CommentStore implements AutoCloseable {
             return List.of();
         }
         List<Entry> chosen = new ArrayList<>();
-        for (Entry entry : state.entries.values()) {
-            if ((pathOrNull == null || pathOrNull.equals(entry.path)) && days.contains(Math.floorDiv(entry.time, 86_400))
-                    && !state.moderation.hides(entry.id(), authors.get(entry.author))) {
+        long path = pathOrNull == null ? 0 : Entry.pathKey(pathOrNull);
+        for (Entry entry : state.entries) {
+            if ((pathOrNull == null || path == entry.path) && days.contains(Math.floorDiv(entry.time, 86_400))
+                    && !hidden(state, entry)) {
                 chosen.add(entry);
             }
         }
@@ -529,8 +607,8 @@ public final class CommentStore implements AutoCloseable {
             return List.of();
         }
         List<CommentRecord> out = new ArrayList<>();
-        for (Entry entry : state.entries.values()) {
-            if (keys.contains(authors.get(entry.author)) && !state.moderation.hides(entry.id(), authors.get(entry.author))) {
+        for (Entry entry : state.entries) {
+            if (keys.contains(authors.get(entry.author)) && !hidden(state, entry)) {
                 out.add(read(entry));
             }
         }
@@ -547,6 +625,7 @@ public final class CommentStore implements AutoCloseable {
             return;
         }
         sitesByIndex.set(state.index, null);
+        remove(state, List.copyOf(state.entries));
         rewrite();
     }
 
@@ -575,7 +654,7 @@ public final class CommentStore implements AutoCloseable {
         java.util.BitSet usedAuthors = new java.util.BitSet();
         for (SiteState state : sitesByIndex) {
             if (state != null) {
-                state.entries.values().forEach(e -> usedAuthors.set(e.author));
+                state.entries.forEach(e -> usedAuthors.set(e.author));
             }
         }
         for (int i = usedAuthors.nextSetBit(0); i >= 0; i = usedAuthors.nextSetBit(i + 1)) {
@@ -598,7 +677,7 @@ public final class CommentStore implements AutoCloseable {
                 Bin.varint(floor, state.floor);
                 copies.add(RecordLog.Copy.of(FLOOR, floor.toByteArray()));
             }
-            for (Entry entry : state.entries.values()) {
+            for (Entry entry : state.entries) {
                 copies.add(RecordLog.Copy.existing(RECORD, entry.offset, entry.length));
                 order.add(entry);
             }
@@ -641,53 +720,28 @@ public final class CommentStore implements AutoCloseable {
 
     /** One site's records, counters and list. */
     static final class SiteState {
-        static final long TOTAL = 0xFFFF_FFFFL;
-
         final SiteAddress site;
         final int index;
         final Limits.Holding limits;
-        final HashMap<Entry, Entry> entries = new HashMap<>();
-        final Map<String, String> paths = new HashMap<>();
-        /** (author index << 32 | UTC hour) -> records; (author << 32 | TOTAL) -> all the author's records. */
-        final LongIntMap counts = new LongIntMap();
+        final ArrayList<Entry> entries = new ArrayList<>(2);
         long bytes;
         /** Records older than this were dropped to make room; older ones are refused (they would be dropped first). */
         long floor;
+        /** The owner's list, null while none arrived (and always for an immutable site). */
         ModerationList moderation;
 
         SiteState(SiteAddress site, int index, Limits.Holding limits) {
             this.site = site;
             this.index = index;
             this.limits = limits;
-            this.moderation = site.kind() == SiteAddress.Kind.PUBLIC_KEY ? ModerationList.empty(site) : NONE;
         }
 
-        int count(int author, long bucket) {
-            return counts.get((long) author << 32 | (bucket & TOTAL));
+        boolean hides(Bytes32 id, Bytes32 author) {
+            return moderation != null && moderation.hides(id, author);
         }
 
-        String path(String path) {
-            return paths.computeIfAbsent(path, p -> p);
-        }
-
-        void insert(Entry entry) {
-            entries.put(entry, entry);
-            bytes += entry.length;
-            counts.add((long) entry.author << 32 | TOTAL, 1);
-            if (entry.kind != Kind.LINK.ordinal()) {
-                counts.add((long) entry.author << 32 | (hour(entry.time) & TOTAL), 1);
-            }
-        }
-
-        void remove(Entry entry) {
-            if (entries.remove(entry) == null) {
-                return;
-            }
-            bytes -= entry.length;
-            counts.add((long) entry.author << 32 | TOTAL, -1);
-            if (entry.kind != Kind.LINK.ordinal()) {
-                counts.add((long) entry.author << 32 | (hour(entry.time) & TOTAL), -1);
-            }
+        boolean keeps(Bytes32 id) {
+            return moderation != null && moderation.keeps(id);
         }
 
         boolean full(int moreBytes) {
@@ -700,17 +754,14 @@ public final class CommentStore implements AutoCloseable {
 
         Entry oldestDroppable() {
             Entry oldest = null;
-            for (Entry entry : entries.values()) {
-                if ((oldest == null || entry.time < oldest.time) && !moderation.keeps(entry.id())) {
+            for (Entry entry : entries) {
+                if ((oldest == null || entry.time < oldest.time) && !keeps(entry.id())) {
                     oldest = entry;
                 }
             }
             return oldest;
         }
     }
-
-    /** The list of a site nobody can moderate (an immutable site): hides nothing, keeps nothing. */
-    private static final ModerationList NONE = ModerationList.empty(SiteAddress.publicKey(new byte[32]));
 
     // ---------------------------------------------------------------- index entries
 
@@ -728,12 +779,13 @@ public final class CommentStore implements AutoCloseable {
         final int length;
         final int site;
         final int author;
-        final String path;
+        /** The first 8 bytes of SHA-256 of the page's path: a page's records without a string per site and page. */
+        final long path;
         final byte kind;
         /** The parent's id as 4 words, for replies only. */
         final long[] parent;
 
-        private Entry(Bytes32 id, long time, int length, int site, int author, String path, byte kind, long[] parent) {
+        private Entry(Bytes32 id, long time, int length, int site, int author, long path, byte kind, long[] parent) {
             this.id0 = id.word(0);
             this.id1 = id.word(1);
             this.id2 = id.word(2);
@@ -748,12 +800,44 @@ public final class CommentStore implements AutoCloseable {
         }
 
         static Entry probe(Bytes32 id) {
-            return new Entry(id, 0, 0, -1, -1, null, (byte) 0, null);
+            return new Entry(id, 0, 0, -1, -1, 0, (byte) 0, null);
         }
 
-        static Entry of(Bytes32 id, CommentRecord record, int site, int author, int length, SiteState state) {
+        /** An entry to look up the parent of this one by, or null for a record without one. */
+        Entry parentProbe() {
+            return parent == null ? null : new Entry(parent[0], parent[1], parent[2], parent[3]);
+        }
+
+        private Entry(long id0, long id1, long id2, long id3) {
+            this.id0 = id0;
+            this.id1 = id1;
+            this.id2 = id2;
+            this.id3 = id3;
+            this.time = 0;
+            this.length = 0;
+            this.site = -1;
+            this.author = -1;
+            this.path = 0;
+            this.kind = 0;
+            this.parent = null;
+        }
+
+        /** Orders by id, as unsigned bytes: for ties, without making keys. */
+        static int compareIds(Entry a, Entry b) {
+            int c = Long.compareUnsigned(a.id0, b.id0);
+            c = c != 0 ? c : Long.compareUnsigned(a.id1, b.id1);
+            c = c != 0 ? c : Long.compareUnsigned(a.id2, b.id2);
+            return c != 0 ? c : Long.compareUnsigned(a.id3, b.id3);
+        }
+
+        static long pathKey(String path) {
+            byte[] hash = CommentRecord.sha256(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(hash).getLong();
+        }
+
+        static Entry of(Bytes32 id, CommentRecord record, int site, int author, int length) {
             Bytes32 parent = record.parent();
-            return new Entry(id, record.time(), length, site, author, state.path(record.target().path()),
+            return new Entry(id, record.time(), length, site, author, pathKey(record.target().path()),
                     (byte) record.kind().ordinal(),
                     parent == null ? null : new long[] {parent.word(0), parent.word(1), parent.word(2), parent.word(3)});
         }
@@ -778,11 +862,16 @@ public final class CommentStore implements AutoCloseable {
         private static final int FROM = 4;
         private static final int BODY = 8;
 
-        /** site, author, kind, flags, time, work, signature, path, [parent], [from], [name], [body] */
-        static byte[] write(CommentRecord record, int site, int author) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(160 + record.body().length());
+        /**
+         * site, author, id, kind, flags, time, work, signature, path, [parent], [from], [name],
+         * [body]. The id is there so that opening the store reads the index fields without
+         * rebuilding and hashing each record.
+         */
+        static byte[] write(CommentRecord record, Bytes32 id, int site, int author) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(192 + record.body().length());
             Bin.varint(out, site);
             Bin.varint(out, author);
+            out.writeBytes(id.bytes());
             out.write(record.kind().ordinal());
             int flags = (record.name() != null ? NAME : 0) | (record.parent() != null ? PARENT : 0)
                     | (record.from() != null ? FROM : 0) | (!record.body().isEmpty() ? BODY : 0);
@@ -808,11 +897,31 @@ public final class CommentStore implements AutoCloseable {
         }
 
         /** The index entry of a compact record, reading no more than it needs; the id is rebuilt from the whole. */
+        /** The index entry of a compact record: reads the fields up to the parent and nothing after. */
         static Entry read(byte[] payload, long offset, List<SiteState> sites, List<Bytes32> authors) {
-            CommentRecord record = decode(payload, sites, authors);
             Bin.In in = new Bin.In(payload);
-            SiteState state = sites.get((int) in.varint());
-            Entry entry = of(record.id(), record, state.index, (int) in.varint(), payload.length, state);
+            int siteIndex = (int) in.varint();
+            int authorIndex = (int) in.varint();
+            if (siteIndex >= sites.size() || sites.get(siteIndex) == null || authorIndex >= authors.size()
+                    || authors.get(authorIndex) == null) {
+                throw new IllegalArgumentException("a record names a site or author the log does not define");
+            }
+            Bytes32 id = Bytes32.of(in.fixed(32));
+            int kind = in.u8();
+            int flags = in.u8();
+            long time = in.varint();
+            in.varint(); // work
+            in.skip(64); // signature
+            String path = in.text();
+            long[] parent = null;
+            if ((flags & PARENT) != 0) {
+                Bytes32 p = Bytes32.of(in.fixed(32));
+                parent = new long[] {p.word(0), p.word(1), p.word(2), p.word(3)};
+            }
+            if (kind >= Kind.values().length) {
+                throw new IllegalArgumentException("not a compact record");
+            }
+            Entry entry = new Entry(id, time, payload.length, siteIndex, authorIndex, pathKey(path), (byte) kind, parent);
             entry.offset = offset;
             return entry;
         }
@@ -825,6 +934,7 @@ public final class CommentStore implements AutoCloseable {
                     || authors.get(authorIndex) == null) {
                 throw new IllegalArgumentException("a record names a site or author the log does not define");
             }
+            in.skip(32); // the id, which the record's own bytes give
             int kind = in.u8();
             int flags = in.u8();
             long time = in.varint();

@@ -128,7 +128,7 @@ public final class Comments implements AutoCloseable {
     public int count(Page page) {
         int count = 0;
         for (CommentStore.Indexed indexed : store.indexed(page.site(), page.path())) {
-            if (!indexed.kind().isBacklink() && !indexed.hidden() && !mutes.mutes(indexed.id(), indexed.author())) {
+            if (!indexed.kind().isBacklink() && !indexed.hidden() && (mutes.isEmpty() || !mutes.mutes(indexed.id(), indexed.author()))) {
                 count++;
             }
         }

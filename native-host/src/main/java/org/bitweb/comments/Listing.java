@@ -54,18 +54,18 @@ public record Listing(Page page, int total, int threads, int pageNo, int pages, 
             throw new IllegalArgumentException("pages are 1.." + MAX_PAGE_SIZE + " items, numbered from 0");
         }
         List<CommentStore.Indexed> all = store.indexed(page.site(), page.path());
-        Map<Bytes32, Node> nodes = new HashMap<>();
+        Map<CommentStore.Entry, Node> nodes = new HashMap<>();
         List<CommentStore.Indexed> backlinks = new ArrayList<>();
         for (CommentStore.Indexed indexed : all) {
             if (indexed.kind().isBacklink()) {
                 backlinks.add(indexed);
             } else {
-                nodes.put(indexed.id(), new Node(indexed));
+                nodes.put(indexed.entry(), new Node(indexed));
             }
         }
         List<Node> roots = new ArrayList<>();
         for (Node node : nodes.values()) {
-            Bytes32 parent = node.indexed.parent();
+            CommentStore.Entry parent = node.indexed.entry().parentProbe();
             Node up = parent == null ? null : nodes.get(parent);
             if (up == null) {
                 roots.add(node);
@@ -73,13 +73,14 @@ public record Listing(Page page, int total, int threads, int pageNo, int pages, 
                 up.children.add(node);
             }
         }
-        Comparator<Node> oldestFirst = Comparator.comparingLong((Node n) -> n.indexed.time()).thenComparing(n -> n.indexed.id());
+        Comparator<Node> byId = (a, b) -> CommentStore.Entry.compareIds(a.indexed.entry(), b.indexed.entry());
+        Comparator<Node> oldestFirst = Comparator.comparingLong((Node n) -> n.indexed.time()).thenComparing(byId);
         for (Node root : roots) {
             root.activity = activity(root, oldestFirst);
         }
         roots.sort(Comparator.comparingLong((Node n) -> n.activity).reversed()
                 .thenComparing(Comparator.comparingLong((Node n) -> n.indexed.time()).reversed())
-                .thenComparing(n -> n.indexed.id()));
+                .thenComparing(byId));
         List<Node> flat = new ArrayList<>(nodes.size());
         List<Integer> depths = new ArrayList<>(nodes.size());
         for (Node root : roots) {
@@ -103,7 +104,8 @@ public record Listing(Page page, int total, int threads, int pageNo, int pages, 
         for (int i = pageNo * pageSize; i < Math.min(flat.size(), (pageNo + 1) * pageSize); i++) {
             items.add(item(store, flat.get(i).indexed, depths.get(i), viewer));
         }
-        backlinks.sort(Comparator.comparingLong(CommentStore.Indexed::time).reversed().thenComparing(CommentStore.Indexed::id));
+        backlinks.sort(Comparator.comparingLong(CommentStore.Indexed::time).reversed()
+                .thenComparing((a, b) -> CommentStore.Entry.compareIds(a.entry(), b.entry())));
         List<Item> linkedFrom = new ArrayList<>();
         for (CommentStore.Indexed indexed : backlinks.subList(0, Math.min(MAX_LINKED_FROM, backlinks.size()))) {
             linkedFrom.add(item(store, indexed, 0, viewer));
@@ -127,7 +129,8 @@ public record Listing(Page page, int total, int threads, int pageNo, int pages, 
 
     private static Item item(CommentStore store, CommentStore.Indexed indexed, int depth, Viewer viewer) throws IOException {
         CommentRecord record = store.read(indexed.entry());
-        return new Item(record, indexed.id(), depth, indexed.hidden(), viewer.mutes().mutes(indexed.id(), indexed.author()),
+        Bytes32 id = indexed.id();
+        return new Item(record, id, depth, indexed.hidden(), viewer.mutes().mutes(id, indexed.author()),
                 viewer.keys().contains(indexed.author()));
     }
 

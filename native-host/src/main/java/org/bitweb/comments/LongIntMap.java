@@ -10,8 +10,8 @@ import java.util.Arrays;
 final class LongIntMap {
     private static final long FREE = Long.MIN_VALUE;
 
-    private long[] keys = new long[16];
-    private int[] values = new int[16];
+    private long[] keys = new long[4];
+    private int[] values = new int[4];
     private int size;
 
     LongIntMap() {

@@ -47,6 +47,10 @@ public final class MuteList {
         return records.contains(id) || authors.contains(author);
     }
 
+    public synchronized boolean isEmpty() {
+        return authors.isEmpty() && records.isEmpty();
+    }
+
     public synchronized boolean mutesAuthor(Bytes32 author) {
         return authors.contains(author);
     }
