@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * <pre>
  * get   {t: "get", s: site, salt?, p?: path, d: [day, count, xor, ...], m: moderation seq}
  *       "this is what I hold (of this page, or of the whole site without p): send what differs"
- * recs  {t: "recs", s: site, salt?, r: [record, ...]}     records of that site, each as signed
+ * recs  {t: "recs", s: site, salt?, r: [record, ...], e?: 1}
+ *       records of that site, each as signed; e: 1 ends an answer to a get (r may be empty)
  * mod   {t: "mod", m: moderation list}                     the owner's signed list of a site
  * </pre>
  *
@@ -53,10 +54,17 @@ public final class CommentMessage extends ExtendedMessage {
     private final long moderationSeq;
     private final List<byte[]> records;
     private final byte[] moderation;
+    private final boolean last;
     private final String problem;
 
     private CommentMessage(Type type, SiteAddress site, String path, Map<Long, long[]> digest, long moderationSeq,
                            List<byte[]> records, byte[] moderation, String problem) {
+        this(type, site, path, digest, moderationSeq, records, moderation, false, problem);
+    }
+
+    private CommentMessage(Type type, SiteAddress site, String path, Map<Long, long[]> digest, long moderationSeq,
+                           List<byte[]> records, byte[] moderation, boolean last, String problem) {
+        this.last = last;
         this.type = type;
         this.site = site;
         this.path = path;
@@ -77,7 +85,17 @@ public final class CommentMessage extends ExtendedMessage {
     }
 
     public static CommentMessage records(SiteAddress site, List<byte[]> records) {
-        return new CommentMessage(Type.RECORDS, site, null, Map.of(), 0, List.copyOf(records), null, null);
+        return records(site, records, false);
+    }
+
+    /** @param last this batch ends an answer to a {@code get} */
+    public static CommentMessage records(SiteAddress site, List<byte[]> records, boolean last) {
+        return new CommentMessage(Type.RECORDS, site, null, Map.of(), 0, List.copyOf(records), null, last, null);
+    }
+
+    /** Whether these records end an answer to a {@code get}. */
+    public boolean last() {
+        return last;
     }
 
     public static CommentMessage moderation(ModerationList list) {
@@ -139,6 +157,9 @@ public final class CommentMessage extends ExtendedMessage {
             case RECORDS -> {
                 putSite(dict, site);
                 dict.put("r", new ArrayList<Object>(records));
+                if (last) {
+                    dict.put("e", 1L);
+                }
             }
             case MODERATION -> dict.put("m", moderation);
         }
@@ -180,7 +201,11 @@ public final class CommentMessage extends ExtendedMessage {
                     }
                     records.add(bytes);
                 }
-                return new CommentMessage(Type.RECORDS, site, null, Map.of(), 0, records, null, null);
+                Object end = dict.get("e");
+                if (end != null && !(end instanceof Long)) {
+                    return malformed("e is an integer");
+                }
+                return new CommentMessage(Type.RECORDS, site, null, Map.of(), 0, records, null, Long.valueOf(1).equals(end), null);
             }
             if (wire.equals(Type.GET.wire)) {
                 String path = null;

@@ -191,9 +191,17 @@ public final class CommentStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- adding
 
-    /** Offers one record; see {@link #addAll}. */
+    /** Offers one record from a peer; see {@link #addAll}. */
     public synchronized Outcome add(CommentRecord record, long nowSeconds) throws IOException {
         return addAll(List.of(record), nowSeconds).get(0);
+    }
+
+    /**
+     * Offers one record written on this machine: the same rules, and it is marked as this
+     * engine's own, to be handed to every peer of its site that connects ({@link #local}).
+     */
+    public synchronized Outcome addLocal(CommentRecord record, long nowSeconds) throws IOException {
+        return addAll(List.of(record), nowSeconds, true).get(0);
     }
 
     /**
@@ -205,6 +213,10 @@ public final class CommentStore implements AutoCloseable {
      * @return one outcome per record, in order
      */
     public synchronized List<Outcome> addAll(List<CommentRecord> records, long nowSeconds) throws IOException {
+        return addAll(records, nowSeconds, false);
+    }
+
+    private List<Outcome> addAll(List<CommentRecord> records, long nowSeconds, boolean local) throws IOException {
         List<Outcome> outcomes = new ArrayList<>(records.size());
         List<byte[]> frames = new ArrayList<>();
         List<Entry> added = new ArrayList<>();
@@ -214,7 +226,7 @@ public final class CommentStore implements AutoCloseable {
             byte[] unsigned = record.unsignedBytes();
             Bytes32 id = Bytes32.of(CommentRecord.sha256(unsigned));
             try {
-                Entry entry = admit(record, id, nowSeconds, frames);
+                Entry entry = admit(record, id, nowSeconds, frames, local);
                 added.add(entry);
                 outcomes.add(Outcome.added(id));
             } catch (RecordException e) {
@@ -255,7 +267,7 @@ public final class CommentStore implements AutoCloseable {
         }
     }
 
-    private Entry admit(CommentRecord record, Bytes32 id, long now, List<byte[]> frames) {
+    private Entry admit(CommentRecord record, Bytes32 id, long now, List<byte[]> frames, boolean local) {
         record.checkTime(now);
         SiteState state = sites.get(record.site());
         if (byId.containsKey(Entry.probe(id))) {
@@ -282,8 +294,8 @@ public final class CommentStore implements AutoCloseable {
             throw new RecordException(Refusal.RATE_LIMITED, "the author wrote " + limits.perAuthorPerHour()
                     + " records for this site in that hour already");
         }
-        byte[] payload = Entry.write(record, id, state.index, author);
-        Entry entry = Entry.of(id, record, state.index, author, payload.length);
+        byte[] payload = Entry.write(record, id, state.index, author, local);
+        Entry entry = Entry.of(id, record, state.index, author, payload.length, local);
         if (state.full(entry.length)) {
             Entry oldest = state.oldestDroppable();
             if (oldest == null || oldest.time > record.time() && !state.keeps(id)) {
@@ -600,16 +612,39 @@ public final class CommentStore implements AutoCloseable {
         return out;
     }
 
-    /** Records of a site written by one of {@code keys} (this engine's own, to hand to every new peer). */
-    public synchronized List<CommentRecord> authoredBy(SiteAddress site, Collection<Bytes32> keys) throws IOException {
+    /**
+     * The records of a site written on this machine since {@code sinceSeconds}, oldest first, at
+     * most {@code max} (the newest): handed to each peer of the site that connects, so what a
+     * visitor wrote reaches the site's holders even if none was connected when it was written.
+     */
+    public synchronized List<CommentRecord> local(SiteAddress site, long sinceSeconds, int max) throws IOException {
         SiteState state = sites.get(site);
         if (state == null) {
             return List.of();
         }
-        List<CommentRecord> out = new ArrayList<>();
+        List<Entry> mine = new ArrayList<>();
         for (Entry entry : state.entries) {
-            if (keys.contains(authors.get(entry.author)) && !hidden(state, entry)) {
-                out.add(read(entry));
+            if (entry.local && entry.time >= sinceSeconds && !hidden(state, entry)) {
+                mine.add(entry);
+            }
+        }
+        mine.sort((a, b) -> Long.compare(a.time, b.time));
+        List<CommentRecord> out = new ArrayList<>();
+        for (Entry entry : mine.subList(Math.max(0, mine.size() - max), mine.size())) {
+            out.add(read(entry));
+        }
+        return out;
+    }
+
+    /** The sites for which this machine wrote records since {@code sinceSeconds}. */
+    public synchronized List<SiteAddress> sitesWithLocal(long sinceSeconds) {
+        List<SiteAddress> out = new ArrayList<>();
+        for (SiteState state : sites.values()) {
+            for (Entry entry : state.entries) {
+                if (entry.local && entry.time >= sinceSeconds) {
+                    out.add(state.site);
+                    break;
+                }
             }
         }
         return out;
@@ -784,8 +819,11 @@ public final class CommentStore implements AutoCloseable {
         final byte kind;
         /** The parent's id as 4 words, for replies only. */
         final long[] parent;
+        /** Written on this machine. */
+        final boolean local;
 
-        private Entry(Bytes32 id, long time, int length, int site, int author, long path, byte kind, long[] parent) {
+        private Entry(Bytes32 id, long time, int length, int site, int author, long path, byte kind, long[] parent,
+                      boolean local) {
             this.id0 = id.word(0);
             this.id1 = id.word(1);
             this.id2 = id.word(2);
@@ -797,10 +835,11 @@ public final class CommentStore implements AutoCloseable {
             this.path = path;
             this.kind = kind;
             this.parent = parent;
+            this.local = local;
         }
 
         static Entry probe(Bytes32 id) {
-            return new Entry(id, 0, 0, -1, -1, 0, (byte) 0, null);
+            return new Entry(id, 0, 0, -1, -1, 0, (byte) 0, null, false);
         }
 
         /** An entry to look up the parent of this one by, or null for a record without one. */
@@ -820,6 +859,7 @@ public final class CommentStore implements AutoCloseable {
             this.path = 0;
             this.kind = 0;
             this.parent = null;
+            this.local = false;
         }
 
         /** Orders by id, as unsigned bytes: for ties, without making keys. */
@@ -835,11 +875,11 @@ public final class CommentStore implements AutoCloseable {
             return java.nio.ByteBuffer.wrap(hash).getLong();
         }
 
-        static Entry of(Bytes32 id, CommentRecord record, int site, int author, int length) {
+        static Entry of(Bytes32 id, CommentRecord record, int site, int author, int length, boolean local) {
             Bytes32 parent = record.parent();
             return new Entry(id, record.time(), length, site, author, pathKey(record.target().path()),
                     (byte) record.kind().ordinal(),
-                    parent == null ? null : new long[] {parent.word(0), parent.word(1), parent.word(2), parent.word(3)});
+                    parent == null ? null : new long[] {parent.word(0), parent.word(1), parent.word(2), parent.word(3)}, local);
         }
 
         Bytes32 id() {
@@ -861,20 +901,22 @@ public final class CommentStore implements AutoCloseable {
         private static final int PARENT = 2;
         private static final int FROM = 4;
         private static final int BODY = 8;
+        /** Written on this machine (not part of the record: the signature does not cover it). */
+        private static final int LOCAL = 16;
 
         /**
          * site, author, id, kind, flags, time, work, signature, path, [parent], [from], [name],
          * [body]. The id is there so that opening the store reads the index fields without
          * rebuilding and hashing each record.
          */
-        static byte[] write(CommentRecord record, Bytes32 id, int site, int author) {
+        static byte[] write(CommentRecord record, Bytes32 id, int site, int author, boolean local) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(192 + record.body().length());
             Bin.varint(out, site);
             Bin.varint(out, author);
             out.writeBytes(id.bytes());
             out.write(record.kind().ordinal());
             int flags = (record.name() != null ? NAME : 0) | (record.parent() != null ? PARENT : 0)
-                    | (record.from() != null ? FROM : 0) | (!record.body().isEmpty() ? BODY : 0);
+                    | (record.from() != null ? FROM : 0) | (!record.body().isEmpty() ? BODY : 0) | (local ? LOCAL : 0);
             out.write(flags);
             Bin.varint(out, record.time());
             Bin.varint(out, record.work());
@@ -921,7 +963,8 @@ public final class CommentStore implements AutoCloseable {
             if (kind >= Kind.values().length) {
                 throw new IllegalArgumentException("not a compact record");
             }
-            Entry entry = new Entry(id, time, payload.length, siteIndex, authorIndex, pathKey(path), (byte) kind, parent);
+            Entry entry = new Entry(id, time, payload.length, siteIndex, authorIndex, pathKey(path), (byte) kind, parent,
+                    (flags & LOCAL) != 0);
             entry.offset = offset;
             return entry;
         }

@@ -32,8 +32,15 @@ public final class Comments implements AutoCloseable {
         Optional<Signer> keyOf(SiteAddress site) throws IOException;
     }
 
-    /** Something peers should hear about: new records of a site, or its newer moderation list. */
-    public record Change(SiteAddress site, List<CommentRecord> records, ModerationList moderation) {
+    /**
+     * Something peers should hear about: new records of a site, or its newer moderation list.
+     *
+     * @param origin the peer it came from (not to be sent back there), or null for what this machine wrote
+     */
+    public record Change(SiteAddress site, List<CommentRecord> records, ModerationList moderation, Object origin) {
+        public boolean local() {
+            return origin == null;
+        }
     }
 
     private final CommentStore store;
@@ -174,11 +181,11 @@ public final class Comments implements AutoCloseable {
         if (record == null) {
             return Optional.empty();
         }
-        CommentStore.Outcome outcome = store.add(record, now());
+        CommentStore.Outcome outcome = store.addLocal(record, now());
         if (!outcome.added() && outcome.refusal() != Refusal.DUPLICATE) {
             throw new RecordException(outcome.refusal(), outcome.message());
         }
-        changed(new Change(record.site(), List.of(record), null));
+        changed(new Change(record.site(), List.of(record), null, null));
         return Optional.of(record);
     }
 
@@ -204,10 +211,10 @@ public final class Comments implements AutoCloseable {
             if (record == null) {
                 break;
             }
-            CommentStore.Outcome outcome = store.add(record, now);
+            CommentStore.Outcome outcome = store.addLocal(record, now);
             if (outcome.added()) {
                 made.add(record);
-                changed(new Change(record.site(), List.of(record), null));
+                changed(new Change(record.site(), List.of(record), null, null));
             } else {
                 log.info("link from {} to {} not kept: {}", link.from(), link.target(), outcome.message());
             }
@@ -273,7 +280,7 @@ public final class Comments implements AutoCloseable {
                 }
             }
         }
-        changed(new Change(site, back, list));
+        changed(new Change(site, back, list, null));
         return list;
     }
 
@@ -281,6 +288,11 @@ public final class Comments implements AutoCloseable {
 
     /** Records from a peer: kept if they pass; what was kept goes on to the other peers. */
     public List<CommentStore.Outcome> receive(List<CommentRecord> records) throws IOException {
+        return receive(records, "a peer");
+    }
+
+    /** @param origin the peer they came from (listeners do not send them back there) */
+    public List<CommentStore.Outcome> receive(List<CommentRecord> records, Object origin) throws IOException {
         List<CommentStore.Outcome> outcomes = store.addAll(records, now());
         Map<SiteAddress, List<CommentRecord>> kept = new java.util.LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
@@ -288,18 +300,22 @@ public final class Comments implements AutoCloseable {
                 kept.computeIfAbsent(records.get(i).site(), s -> new ArrayList<>()).add(records.get(i));
             }
         }
-        kept.forEach((site, list) -> changed(new Change(site, list, null)));
+        kept.forEach((site, list) -> changed(new Change(site, list, null, origin)));
         return outcomes;
     }
 
     /** A moderation list from a peer, checked already by its decoding: kept and passed on if newer. */
     public boolean receive(ModerationList list) throws IOException {
+        return receive(list, "a peer");
+    }
+
+    public boolean receive(ModerationList list, Object origin) throws IOException {
         try {
             store.offerModeration(list);
         } catch (RecordException e) {
             return false;
         }
-        changed(new Change(list.site(), List.of(), list));
+        changed(new Change(list.site(), List.of(), list, origin));
         return true;
     }
 

@@ -4,6 +4,7 @@ import bt.metainfo.TorrentId;
 import org.bitweb.address.Hex;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.bt.PeerListener;
+import org.bitweb.comments.CommentNetwork;
 import org.bitweb.dht.DhtConfig;
 import org.bitweb.dht.DhtNode;
 import org.bitweb.fetch.RemoteSite;
@@ -72,6 +73,7 @@ public final class Engine implements AutoCloseable, Torrents {
     private final StorageLimit storageLimit;
     private final Gateway gateway;
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
+    private CommentNetwork comments;
     private final ScheduledExecutorService maintenance = Threads.scheduler("maintenance", 1);
 
     private Engine(StateDir dir, SiteStore store, EngineOptions options, PeerListener listener, Optional<DhtNode> dht,
@@ -134,9 +136,15 @@ public final class Engine implements AutoCloseable, Torrents {
             started.push(listener);
             Optional<DhtNode> dht = startDht(dir, options);
             dht.ifPresent(started::push);
-            Swarm swarm = Swarm.start(options, bind, listener, dht.orElse(null));
+            // comments and backlinks ride on the sites' connections (BEP 10, docs/COMMENTS.md)
+            CommentNetwork comments = CommentNetwork.open(dir.root().resolve("comments"), KeyRing.of(dir));
+            started.push(comments);
+            Swarm swarm = Swarm.start(options, bind, listener, dht.orElse(null), comments.module());
             started.push(swarm);
             Engine engine = new Engine(dir, store, options, listener, dht, swarm);
+            engine.comments = comments;
+            comments.attach(engine.commentHost(), dht.orElse(null), listener.port());
+            swarm.runtime.getEventSource().onPeerDisconnected(null, e -> comments.disconnected(e.getConnectionKey()));
             engine.startGateway();
             engine.swarm.items.attach(engine.keySites);
             engine.keySites.watch(engine.swarm.copies);
@@ -291,6 +299,43 @@ public final class Engine implements AutoCloseable, Torrents {
     /** Updatable sites: publishing under a key, resolving, keeping items alive (docs/UPDATES.md). */
     public KeySites keySites() {
         return keySites;
+    }
+
+    /** Comments and backlinks (docs/COMMENTS.md). */
+    public CommentNetwork comments() {
+        return comments;
+    }
+
+    /** What comments need of the engine: which torrents it serves, which sites a torrent is, reaching a swarm. */
+    private CommentNetwork.Host commentHost() {
+        return new CommentNetwork.Host() {
+            @Override
+            public boolean serves(TorrentId torrent) {
+                return swarm.sharing.shares(torrent);
+            }
+
+            @Override
+            public List<SiteAddress> sitesOf(TorrentId torrent) {
+                String ih = Hex.encode(torrent.getBytes());
+                List<SiteAddress> sites = new ArrayList<>(List.of(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
+                for (SiteStatus status : sites()) {
+                    if (status.seq() != null && (ih.equals(status.infohash()) || keySites.olderVersions(status.infohash()).contains(ih))) {
+                        sites.add(SiteAddress.parseHostPart(status.address()));
+                    }
+                }
+                return sites;
+            }
+
+            @Override
+            public java.util.Collection<SiteAddress> held() {
+                return sites().stream().filter(SiteStatus::seeding).map(s -> SiteAddress.parseHostPart(s.address())).toList();
+            }
+
+            @Override
+            public void connect(SiteAddress site, List<InetSocketAddress> peers) {
+                fetch(site, peers, Duration.ZERO);
+            }
+        };
     }
 
     public Duration metadataTimeout() {
@@ -572,6 +617,11 @@ public final class Engine implements AutoCloseable, Torrents {
         }
         maintenance.shutdownNow();
         keySites.close();
+        try {
+            comments.close();
+        } catch (IOException e) {
+            log.warn("comments did not close cleanly: {}", e.toString());
+        }
         dht.ifPresent(DhtNode::close);
         remote.close();
         local.close();

@@ -7,6 +7,7 @@ import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
 import bt.peer.IPeerRegistry;
 import bt.processor.ProcessorFactory;
+import com.google.inject.Module;
 import com.google.inject.Singleton;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
@@ -77,9 +78,10 @@ final class Swarm implements AutoCloseable {
      * Builds the runtime and starts it, so peers are accepted from now on, not only once the first
      * site starts.
      *
-     * @param dht the engine's DHT node, or null without one
+     * @param dht   the engine's DHT node, or null without one
+     * @param extra features that ride on the runtime too (comments)
      */
-    static Swarm start(EngineOptions options, InetAddress bind, PeerListener listener, DhtNode dht) {
+    static Swarm start(EngineOptions options, InetAddress bind, PeerListener listener, DhtNode dht, Module... extra) {
         Config config = new Config();
         config.setAcceptorAddress(bind);
         config.setAcceptorPort(listener.port());
@@ -133,6 +135,9 @@ final class Swarm implements AutoCloseable {
                     binder.bind(ProcessorFactory.class).to(SiteProcessing.class).in(Singleton.class);
                 });
         dhtPeers.ifPresent(peers -> builder.module(peers.module()));
+        for (Module module : extra) {
+            builder.module(module);
+        }
         if (options.socks5Proxy() != null) {
             builder.module(new ProxyModule(options.socks5Proxy()));
         }

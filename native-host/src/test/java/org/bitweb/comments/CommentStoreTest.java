@@ -305,7 +305,8 @@ class CommentStoreTest {
         try (CommentStore store = open()) {
             CommentRecord today = comment(alice, page("/"), "today", NOW);
             CommentRecord yesterday = comment(alice, page("/a.html"), "yesterday", NOW - 86_400);
-            store.addAll(List.of(today, yesterday), NOW);
+            store.addLocal(today, NOW);
+            store.add(yesterday, NOW);
             Map<Long, long[]> digest = store.digest(Fixtures.SITE, null);
             assertEquals(2, digest.size());
             long day = Math.floorDiv(NOW, 86_400);
@@ -313,9 +314,13 @@ class CommentStoreTest {
             assertEquals(today.id().word(0), digest.get(day)[1]);
             assertEquals(List.of(yesterday), store.servable(Fixtures.SITE, null, List.of(day - 1)));
             assertEquals(1, store.digest(Fixtures.SITE, "/a.html").size());
-            assertEquals(List.of(today), store.authoredBy(Fixtures.SITE, List.of(Bytes32.of(alice.publicKey()))).stream()
-                    .filter(r -> r.target().path().equals("/")).toList());
+            assertEquals(List.of(today), store.local(Fixtures.SITE, 0, 10), "what this machine wrote, to hand to new peers");
+            assertEquals(List.of(), store.local(Fixtures.SITE, NOW + 1, 10));
+            assertEquals(List.of(Fixtures.SITE), store.sitesWithLocal(0));
             assertNull(store.digest(SiteAddress.infohash(new byte[20]), null).get(day));
+        }
+        try (CommentStore store = open()) {
+            assertEquals(1, store.local(Fixtures.SITE, 0, 10).size(), "which records this machine wrote outlives a restart");
         }
     }
 
