@@ -57,7 +57,7 @@ public final class CommentStore implements AutoCloseable {
     private final List<Bytes32> authors = new ArrayList<>();
     private final Map<Bytes32, Integer> authorIndex = new HashMap<>();
     /** Every entry by its id (ids differ across sites: the target is part of what is hashed). */
-    private final HashMap<Entry, Entry> byId = new HashMap<>();
+    private final EntrySet byId = new EntrySet();
     /** Records per (site, author, UTC hour) and per (site, author): one map, not one per site (10,000 sites cost too much). */
     private final LongIntMap counts = new LongIntMap();
     private long deadBytes;
@@ -173,7 +173,7 @@ public final class CommentStore implements AutoCloseable {
             }
             SiteState state = sitesByIndex.get(entry.site);
             // lists may hide what was held before they came (a crash between the two writes)
-            if (byId.containsKey(entry) || hiddenAndDropped(state, entry)) {
+            if (byId.contains(entry) || hiddenAndDropped(state, entry)) {
                 deadBytes += entry.length;
                 dropped++;
                 continue;
@@ -270,7 +270,7 @@ public final class CommentStore implements AutoCloseable {
     private Entry admit(CommentRecord record, Bytes32 id, long now, List<byte[]> frames, boolean local) {
         record.checkTime(now);
         SiteState state = sites.get(record.site());
-        if (byId.containsKey(Entry.probe(id))) {
+        if (byId.contains(Entry.probe(id))) {
             throw new RecordException(Refusal.DUPLICATE, "held already");
         }
         if (state != null && state.hides(id, record.author()) && !owned.test(state.site)) {
@@ -398,7 +398,7 @@ public final class CommentStore implements AutoCloseable {
     }
 
     private void insert(SiteState state, Entry entry) {
-        byId.put(entry, entry);
+        byId.add(entry);
         state.entries.add(entry);
         state.bytes += entry.length;
         counts.add(counterKey(state.index, entry.author, TOTAL), 1);
@@ -891,9 +891,10 @@ public final class CommentStore implements AutoCloseable {
             return o instanceof Entry e && e.id0 == id0 && e.id1 == id1 && e.id2 == id2 && e.id3 == id3;
         }
 
+        /** From the id's second word: the first starts with the proof of work's zero bits. */
         @Override
         public int hashCode() {
-            return Long.hashCode(id0);
+            return Long.hashCode(id1);
         }
 
         // ---- the compact form in the log

@@ -3,7 +3,7 @@ package org.bitweb.comments;
 import java.util.Arrays;
 
 /**
- * Counters by a long key, in two arrays (open addressing, linear probing): the per-author counts
+ * Counters by a long key, in two arrays (open addressing, linear probing, at most three quarters full): the per-author counts
  * of a store holding 100,000 records would cost megabytes as boxed map entries. A count that
  * falls to zero is removed.
  */
@@ -35,7 +35,7 @@ final class LongIntMap {
             }
             keys[slot] = key;
             values[slot] = delta;
-            if (++size * 2 > keys.length) {
+            if (++size * 4 > keys.length * 3) {
                 grow();
             }
             return delta;
