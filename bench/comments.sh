@@ -13,7 +13,10 @@ trap 'rm -rf "$out"' EXIT
 cd "$root"
 mvn -B -q -o -pl native-host test-compile dependency:build-classpath \
     -Dmdep.outputFile="$out/deps.txt" -Dmdep.includeScope=test >&2
-cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
+# a copy, so that a build in the same tree while the benchmark runs cannot pull classes from under it
+cp -r "$root/native-host/target/classes" "$out/host-classes"
+cp -r "$root/native-host/target/test-classes" "$out/host-test-classes"
+cp="$out/host-classes:$out/host-test-classes:$(cat "$out/deps.txt")"
 src="$root/bench/src/org/bitweb/bench"
 case "${1:-}" in
   network)
