@@ -81,6 +81,9 @@ export function referencedFiles(manifest) {
   const files = new Set(Object.values(manifest.icons ?? {}));
   for (const icon of Object.values(manifest.action?.default_icon ?? {})) files.add(icon);
   if (manifest.action?.default_popup) files.add(manifest.action.default_popup);
+  if (manifest.side_panel?.default_path) files.add(manifest.side_panel.default_path);
+  if (manifest.sidebar_action?.default_panel) files.add(manifest.sidebar_action.default_panel);
+  for (const icon of Object.values(manifest.sidebar_action?.default_icon ?? {})) files.add(icon);
   if (manifest.background?.service_worker) files.add(manifest.background.service_worker);
   for (const script of manifest.background?.scripts ?? []) files.add(script);
   for (const entry of manifest.content_scripts ?? []) {

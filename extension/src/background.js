@@ -69,6 +69,9 @@ host.onState((snapshot) => {
 });
 
 host.onEvent(({ event, data }) => {
+  if (event === 'comments.changed' && typeof data?.site === 'string') {
+    refreshCounts(data.site);
+  }
   if (event === 'site.update' && typeof data?.address === 'string') {
     siteCache.set(data.address, data);
     for (const [tabId, entry] of tabSites) if (entry.label === data.address) paintBadge(tabId);
@@ -157,6 +160,18 @@ function ownPageMessage(message) {
       return local(async () => ({ routing: await router.setPreference(params.preference) }));
     case 'open-link':
       return local(async () => ({ url: await openLink(params.link, null) }));
+    case 'comments.list':
+    case 'comments.post':
+    case 'comments.moderate':
+    case 'comments.mute':
+    case 'identity.get':
+    case 'identity.set':
+    case 'identity.export':
+    case 'identity.import':
+      return reply(() => comments(params));
+    case 'comments.open':
+      // a bitweb link clicked in the sidebar opens in the tab the sidebar follows
+      return local(async () => ({ url: await openLink(params.url, Number.isInteger(params.tabId) ? params.tabId : null) }));
     default:
       return { ok: false, error: { kind: 'bad-request', message: `unknown message type ${JSON.stringify(params.type)}` } };
   }
@@ -308,6 +323,56 @@ async function removePetName(nameInput) {
   return names;
 }
 
+// ---- comments (the sidebar; docs/COMMENTS.md) ----
+
+const text = (value) => (typeof value === 'string' ? value : undefined);
+
+/** Passes one sidebar request on to the host, with only the fields each action takes. */
+async function comments(params) {
+  switch (params.type) {
+    case 'comments.list': {
+      const wait = Number.isInteger(params.wait) ? Math.max(0, Math.min(10_000, params.wait)) : 0;
+      const listing = await host.request('comments.list', {
+        url: text(params.url), page: Number.isInteger(params.page) ? params.page : 0,
+        pageSize: Number.isInteger(params.pageSize) ? params.pageSize : 50, refresh: params.refresh === true, wait,
+      }, { timeoutMs: wait + 15_000 });
+      return { listing };
+    }
+    case 'comments.post': {
+      // about a second of proof of work, longer on a slow or busy machine
+      const posted = await host.request('comments.post', { url: text(params.url), body: text(params.body), replyTo: text(params.replyTo) },
+        { timeoutMs: 5 * 60 * 1000 });
+      refreshCounts();
+      return { posted };
+    }
+    case 'comments.moderate':
+      return { moderation: await host.request('comments.moderate', { url: text(params.url), action: text(params.action), id: text(params.id), author: text(params.author) }) };
+    case 'comments.mute':
+      return { mute: await host.request('comments.mute', { author: text(params.author), id: text(params.id), muted: params.muted !== false }) };
+    case 'identity.get':
+      return { identity: await host.request('identity.get', {}) };
+    case 'identity.set': {
+      const patch = {};
+      if (typeof params.name === 'string') patch.name = params.name;
+      if (typeof params.perSite === 'boolean') patch.perSite = params.perSite;
+      return { identity: await host.request('identity.set', patch) };
+    }
+    case 'identity.export':
+      return { text: (await host.request('identity.export', {}))?.text ?? '' };
+    case 'identity.import':
+      return { identity: await host.request('identity.import', { text: text(params.text), replace: params.replace === true }) };
+    default:
+      throw new RangeError(`unknown comments request ${params.type}`);
+  }
+}
+
+/** The comment counts on the badges of BitWeb tabs, asked again (after a post or news from the host). */
+function refreshCounts(site = null) {
+  for (const [tabId, entry] of tabSites) {
+    if (!site || entry.label === site) paintBadge(tabId, { count: true });
+  }
+}
+
 // ---- links: magnet:, web+bitweb:, and leaving BitWeb ----
 
 /**
@@ -352,25 +417,28 @@ function tabUpdated(tabId, change, tab) {
     return;
   }
   const previous = tabSites.get(tabId);
-  tabSites.set(tabId, { label, loading: (change.status ?? tab?.status) === 'loading' });
+  const url = change.url ?? tab?.url ?? previous?.url;
+  tabSites.set(tabId, { label, url, loading: (change.status ?? tab?.status) === 'loading', comments: previous?.url === url ? previous.comments : 0 });
   // Ask the host when the tab came to another site, or a page finished loading; between those,
   // site.update events keep the cache fresh (a navigation fires several of these changes).
-  paintBadge(tabId, { ask: previous?.label !== label || !siteCache.has(label) || change.status === 'complete' });
+  const complete = change.status === 'complete';
+  paintBadge(tabId, { ask: previous?.label !== label || !siteCache.has(label) || complete, count: complete });
 }
 
 async function rememberOpenTabs() {
   for (const tab of await platform.queryTabs(PAGE_PATTERNS)) {
     const label = labelOfPage(tab.url);
     if (label && Number.isInteger(tab.id)) {
-      tabSites.set(tab.id, { label, loading: tab.status === 'loading' });
-      paintBadge(tab.id, { ask: true });
+      tabSites.set(tab.id, { label, url: tab.url, loading: tab.status === 'loading', comments: 0 });
+      paintBadge(tab.id, { ask: true, count: true });
     }
   }
 }
 
-async function paintBadge(tabId, { ask = false } = {}) {
+async function paintBadge(tabId, { ask = false, count = false } = {}) {
   const entry = tabSites.get(tabId);
   if (!entry) return;
+  if (count && entry.url) countComments(tabId, entry); // painted again when the count is in
   let site = siteCache.get(entry.label) ?? null;
   if (ask || !site) {
     try {
@@ -382,13 +450,27 @@ async function paintBadge(tabId, { ask = false } = {}) {
     }
   }
   if (tabSites.get(tabId) !== entry && tabSites.get(tabId)?.label !== entry.label) return; // moved on meanwhile
-  await platform.setBadge(tabId, badgeFor(site, { loading: tabSites.get(tabId)?.loading ?? false })).catch(() => {});
+  await platform.setBadge(tabId, badgeFor(site, { loading: tabSites.get(tabId)?.loading ?? false, comments: entry.comments ?? 0 }))
+    .catch(() => {});
+}
+
+/** The page's comments this engine holds (counted by the engine, the swarm is not asked), then the badge again. */
+async function countComments(tabId, entry) {
+  let comments = 0;
+  try {
+    comments = (await host.request('comments.count', { url: entry.url }))?.count ?? 0;
+  } catch {
+    comments = 0; // an older host, or not a page: no count
+  }
+  if (tabSites.get(tabId) !== entry || entry.comments === comments) return;
+  entry.comments = comments;
+  paintBadge(tabId);
 }
 
 // ---- pushing events to open popups ----
 
 function handlePort(port) {
-  if (port.name !== 'popup' || !platform.isOwnPage(port.sender)) return;
+  if ((port.name !== 'popup' && port.name !== 'sidebar') || !platform.isOwnPage(port.sender)) return;
   popupPorts.add(port);
   port.onDisconnect(() => popupPorts.delete(port));
   port.post({ event: 'hello', data: context() });

@@ -6,17 +6,23 @@
 //   the site has a newer version   -> "new" (blue)    (when the host reports `updated`)
 //   seeding                        -> "seed" (green)  this browser shares the site: it reveals you
 //   otherwise                      -> ""               a visit that shares nothing
+// Once the page is complete, its comment count replaces "seed" and "": "12" in green when
+// seeding (the colour still says it is shared), in purple otherwise; "999+" above 999.
 
-export const BADGE_COLORS = Object.freeze({ loading: '#9a6700', seeding: '#1a7f37', updated: '#1d5f9e', none: '#59636e' });
+export const BADGE_COLORS = Object.freeze({ loading: '#9a6700', seeding: '#1a7f37', updated: '#1d5f9e', none: '#59636e', comments: '#6f42c1' });
+
+const countText = (n) => (n > 999 ? '999+' : String(n));
+const commentsTitle = (n) => (n === 1 ? '1 comment' : `${countText(n)} comments`);
 
 const percent = (progress) => `${Math.max(0, Math.min(99, Math.floor(progress * 100)))}%`;
 
 /**
  * @param {object|null} site a Site from the host, or null when the engine does not know it
- * @param {{loading?: boolean}} [tab]
+ * @param {{loading?: boolean, comments?: number}} [tab] comments: the page's comments this engine holds
  * @returns {{text: string, color: string, title: string, state: 'loading'|'seeding'|'updated'|'visiting'|'none'}}
  */
-export function badgeFor(site, { loading = false } = {}) {
+export function badgeFor(site, { loading = false, comments = 0 } = {}) {
+  const count = Number.isInteger(comments) && comments > 0 ? comments : 0;
   if (!site || typeof site !== 'object') {
     return loading
       ? { text: '…', color: BADGE_COLORS.loading, title: 'BitWeb: looking for this site', state: 'loading' }
@@ -38,7 +44,11 @@ export function badgeFor(site, { loading = false } = {}) {
     return { text: 'new', color: BADGE_COLORS.updated, title: `BitWeb: a newer version of ${name} is available`, state: 'updated' };
   }
   if (site.seeding === true) {
-    return { text: 'seed', color: BADGE_COLORS.seeding, title: `BitWeb: you seed ${name} (${peerText})`, state: 'seeding' };
+    return count
+      ? { text: countText(count), color: BADGE_COLORS.seeding, title: `BitWeb: you seed ${name} (${peerText}); ${commentsTitle(count)} on this page`, state: 'seeding' }
+      : { text: 'seed', color: BADGE_COLORS.seeding, title: `BitWeb: you seed ${name} (${peerText})`, state: 'seeding' };
   }
-  return { text: '', color: BADGE_COLORS.none, title: `BitWeb: ${name} (you do not share it)`, state: 'visiting' };
+  return count
+    ? { text: countText(count), color: BADGE_COLORS.comments, title: `BitWeb: ${name} (you do not share it); ${commentsTitle(count)} on this page`, state: 'visiting' }
+    : { text: '', color: BADGE_COLORS.none, title: `BitWeb: ${name} (you do not share it)`, state: 'visiting' };
 }

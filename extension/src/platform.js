@@ -163,6 +163,36 @@ export function updateTab(tabId, properties) {
   return api.tabs.update(tabId, properties);
 }
 
+/** The active tab of the window this page is in (the sidebar's), or null. */
+export async function activeTab() {
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab ?? null;
+}
+
+/** One tab by id, or null if it is gone. */
+export async function getTab(tabId) {
+  try {
+    return await api.tabs.get(tabId);
+  } catch {
+    return null;
+  }
+}
+
+/** `listener({tabId, windowId})` when another tab becomes active. */
+export function onTabActivated(listener) {
+  api.tabs.onActivated.addListener(listener);
+}
+
+/**
+ * Opens the comments sidebar of the current window: Firefox's sidebar_action, Chrome's
+ * side panel. Both must be called from a user gesture (a click in the popup).
+ */
+export async function openSidebar(windowId) {
+  if (api.sidebarAction?.open) return api.sidebarAction.open();
+  if (api.sidePanel?.open) return api.sidePanel.open(Number.isInteger(windowId) ? { windowId } : {});
+  throw new Error('this browser has no sidebar for extensions');
+}
+
 // ---- long-lived ports between the popup and the background ----
 
 /** Background: `listener(port)` with port.name, post(message), onDisconnect(fn), sender. */

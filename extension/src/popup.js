@@ -537,6 +537,14 @@ function listen() {
   });
 }
 
+// The sidebar must be opened in the click itself (a user gesture), before anything is awaited.
+let windowId = null;
+platform.activeTab().then((tab) => { windowId = tab?.windowId ?? null; }, () => {});
+$('open-comments').addEventListener('click', () => {
+  platform.openSidebar(windowId).then(() => window.close(), (error) => {
+    say($('site-message'), `Cannot open the sidebar: ${error.message}`, 'error');
+  });
+});
 $('retry').addEventListener('click', refresh);
 $('copy').addEventListener('click', () => copyText($('problem-command').textContent, $('copy'), 'Copy'));
 $('grant').addEventListener('click', async () => {

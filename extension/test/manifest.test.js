@@ -45,12 +45,26 @@ test('firefox manifest: background scripts and gecko id, no service worker or ke
 test('both manifests ask for the permissions routing and the host need', async () => {
   for (const browser of ['chrome', 'firefox']) {
     const m = await manifestFor(browser);
-    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest'], browser);
+    const sidebar = browser === 'chrome' ? ['sidePanel'] : []; // Firefox's sidebar_action needs no permission
+    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', ...sidebar], browser);
     assert.deepEqual(m.optional_permissions, ['privacy'], `${browser}: WebRTC browser-wide only when asked`);
     assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
     assert.deepEqual(m.host_permissions, PAGE_PATTERNS, `${browser}: the namespace of src/hosts.js`);
     assert.equal(m.action.default_popup, 'src/popup.html');
   }
+});
+
+test('the comments sidebar: Chrome side_panel and Firefox sidebar_action, one page from the one source tree', async () => {
+  const chrome = await manifestFor('chrome');
+  assert.equal(chrome.side_panel.default_path, 'src/sidebar.html');
+  assert.ok(Number(chrome.minimum_chrome_version) >= 116, 'sidePanel.open came with Chrome 116');
+  assert.equal(chrome.sidebar_action, undefined);
+  const firefox = await manifestFor('firefox');
+  assert.equal(firefox.sidebar_action.default_panel, 'src/sidebar.html');
+  assert.equal(firefox.sidebar_action.open_at_install, false, 'the sidebar opens when the person asks for it');
+  assert.equal(firefox.side_panel, undefined);
+  assert.ok(referencedFiles(chrome).includes('src/sidebar.html'));
+  assert.ok(referencedFiles(firefox).includes('src/sidebar.html'));
 });
 
 test('the isolation ruleset is static and on from install; content scripts cover BitWeb pages only', async () => {
