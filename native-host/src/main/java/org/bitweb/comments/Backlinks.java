@@ -45,14 +45,17 @@ public final class Backlinks {
     }
 
     /**
-     * The links of every {@code .html}/{@code .htm} file under {@code data} (the site's files as
-     * published), from the pages of {@code self}, to other sites than {@code self}.
+     * The links of every {@code .html}/{@code .htm} file under {@code data} (the folder as
+     * published, hidden files left out as publishing does), from the pages of {@code self}, to
+     * other sites than {@code self}.
      */
     public static List<Link> of(SiteAddress self, Path data) throws IOException {
         Map<String, Link> links = new LinkedHashMap<>();
         List<Path> pages;
         try (Stream<Path> files = Files.walk(data)) {
-            pages = files.filter(Files::isRegularFile).filter(Backlinks::isHtml).sorted().toList();
+            // hidden files and folders are not published (docs/DESIGN.md), so they link nowhere
+            pages = files.filter(Files::isRegularFile).filter(Backlinks::isHtml)
+                    .filter(file -> !hidden(data.relativize(file))).sorted().toList();
         }
         for (Path file : pages) {
             if (Files.size(file) > MAX_PAGE_BYTES) {
@@ -73,6 +76,15 @@ public final class Backlinks {
             }
         }
         return List.copyOf(links.values());
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isHtml(Path file) {

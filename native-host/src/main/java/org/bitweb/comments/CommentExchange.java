@@ -420,6 +420,17 @@ public final class CommentExchange implements AutoCloseable {
         return request;
     }
 
+    /** The addresses of the peers connected for a site that speak the extension. */
+    public Set<java.net.InetAddress> peerAddresses(SiteAddress site) {
+        Set<java.net.InetAddress> out = new java.util.HashSet<>();
+        for (Peer peer : peers.values()) {
+            if (peer.sites.contains(site)) {
+                out.add(peer.key.getPeer().getInetAddress());
+            }
+        }
+        return out;
+    }
+
     /** Peers connected for a site that speak the extension. */
     public int peersOf(SiteAddress site) {
         int count = 0;

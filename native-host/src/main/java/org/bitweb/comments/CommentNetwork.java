@@ -33,6 +33,8 @@ public final class CommentNetwork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommentNetwork.class);
     /** A DHT lookup for a site's comment holders gives up after this. */
     static final Duration LOOKUP = Duration.ofSeconds(15);
+    /** How long a publish's links are tried to be delivered before they wait for a peer to connect. */
+    static final Duration DELIVER = Duration.ofSeconds(60);
 
     /** What comments need of the engine. */
     public interface Host {
@@ -50,6 +52,7 @@ public final class CommentNetwork implements AutoCloseable {
     }
 
     private final Comments comments;
+    private final KeyRing ring;
     private final CommentExchange exchange;
     private volatile Host host;
     private volatile CommentTopics topics;
@@ -67,8 +70,9 @@ public final class CommentNetwork implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    private CommentNetwork(Comments comments) {
+    private CommentNetwork(Comments comments, KeyRing ring) {
         this.comments = comments;
+        this.ring = ring;
         this.exchange = new CommentExchange(comments, torrent -> {
             Host h = host;
             return h != null && h.serves(torrent);
@@ -83,7 +87,7 @@ public final class CommentNetwork implements AutoCloseable {
      * {@code ring} are this machine's to moderate. Nothing is sent or served before {@link #attach}.
      */
     public static CommentNetwork open(Path dir, KeyRing ring) throws IOException {
-        return new CommentNetwork(Comments.open(dir, site -> ring.find(site.bytes()).map(Signer::of)));
+        return new CommentNetwork(Comments.open(dir, site -> ring.find(site.bytes()).map(Signer::of)), ring);
     }
 
     /** What bt needs: the exchange as a messaging agent and the message's codec, under its BEP 10 name. */
@@ -136,51 +140,82 @@ public final class CommentNetwork implements AutoCloseable {
      * comment holders).
      */
     public Refresh refresh(Page page, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         try (CommentExchange.Request request = exchange.request(page)) {
-            if (exchange.peersOf(page.site()) == 0) {
-                reach(page.site());
-            }
-            int answered = request.await(wait);
+            reachUntilConnected(page.site(), deadline, request::await);
+            int answered = request.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             return new Refresh(request.asked(), answered);
         }
     }
 
-    private void reach(SiteAddress site) {
+    /** Waits up to a time, returning early when there is news: a request's answers, or just the time. */
+    private interface Pause {
+        int await(Duration at) throws InterruptedException;
+    }
+
+    /**
+     * With no peer of the site connected, reaches its swarm: the site's own lookup (for an
+     * updatable site, its current version first) and the holders announced under its comment
+     * topic, asked again every {@link #RETRY} until a peer speaking the extension is connected
+     * or the deadline passes (a version being resolved takes the peers found so far once it is).
+     */
+    private void reachUntilConnected(SiteAddress site, long deadline, Pause pause) throws InterruptedException {
         Host h = host;
-        if (h == null) {
+        if (h == null || exchange.peersOf(site) > 0) {
             return;
         }
-        try {
-            h.connect(site, List.of());
-        } catch (RuntimeException e) {
-            log.debug("cannot reach the swarm of {}: {}", site.host(), e.toString());
-        }
+        Set<InetSocketAddress> found = java.util.concurrent.ConcurrentHashMap.newKeySet();
         CommentTopics t = topics;
         if (t != null) {
             try {
-                t.lookup(site, LOOKUP, peer -> h.connect(site, List.of(peer)));
+                t.lookup(site, LOOKUP, found::add);
             } catch (RuntimeException e) {
                 log.debug("cannot look up the comment holders of {}: {}", site.host(), e.toString());
             }
         }
+        while (exchange.peersOf(site) == 0 && System.nanoTime() < deadline) {
+            try {
+                h.connect(site, List.copyOf(found));
+            } catch (RuntimeException e) {
+                log.debug("cannot reach the swarm of {}: {}", site.host(), e.toString());
+            }
+            pause.await(RETRY);
+        }
+    }
+
+    private static final Duration RETRY = Duration.ofMillis(250);
+
+    /**
+     * A folder was published here as a version of the site that key {@code keyName} signs: see
+     * {@link #published(Signer, SiteAddress, Path)}.
+     */
+    public Future<List<CommentRecord>> published(SiteAddress site, String keyName, Path folder) throws IOException {
+        return published(Signer.of(ring.load(keyName)), site, folder);
     }
 
     /**
-     * A site was published here under its key: the links its HTML pages make to other sites
-     * become link records (each a second of work, in the background, in order) and go to those
-     * sites' holders, reached through the DHT when none is connected.
+     * A site was published here under its key: the links its HTML pages (in {@code folder}, as
+     * published) make to other sites become link records (each a second of work, in the
+     * background, in order) and go to those sites' holders, reached through the DHT when none is
+     * connected.
      *
      * @return the records made, when done
      */
-    public Future<List<CommentRecord>> published(Signer siteKey, SiteAddress site, Path data) {
+    public Future<List<CommentRecord>> published(Signer siteKey, SiteAddress site, Path folder) {
+        Path data = folder;
         return background.submit(() -> {
             List<Backlinks.Link> links = Backlinks.of(site, data);
             List<CommentRecord> made = comments.links(siteKey, links, () -> closed);
             Set<SiteAddress> targets = new LinkedHashSet<>();
             made.forEach(record -> targets.add(record.site()));
             for (SiteAddress target : targets) {
+                // on connecting, the exchange hands over what this engine wrote for the site
+                reachUntilConnected(target, System.nanoTime() + DELIVER.toNanos(), at -> {
+                    Thread.sleep(at.toMillis());
+                    return 0;
+                });
                 if (exchange.peersOf(target) == 0) {
-                    reach(target); // on connecting, the exchange hands the new records over
+                    log.info("no peer of {} reached: its links go when one connects", target.host());
                 }
             }
             if (!made.isEmpty()) {
