@@ -24,7 +24,7 @@ case "${1:-}" in
     javac -d "$out/classes" -cp "$cp" "$src/CommentsNetworkBench.java" "$src/Table.java"
     # the testnet's addresses exist only inside the namespace the test JVM wrapper makes
     BITWEB_REAL_JAVA="$(command -v java)" "$root/native-host/src/test/netns/bin/java" \
-        -Djdk.net.hosts.file="$root/native-host/src/test/netns/hosts" -Dbitweb.comments.workBits=22 \
+        -Djdk.net.hosts.file="$root/native-host/src/test/netns/hosts" -Dbitweb.comments.workBits=16 \
         ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" org.bitweb.bench.CommentsNetworkBench "$@"
     ;;
   *)
