@@ -116,6 +116,19 @@ public final class CommentNetwork implements AutoCloseable {
         return exchange;
     }
 
+    /**
+     * Drops what this engine holds for a site (records, its moderation list), rewriting the log
+     * at once: a forgotten site leaves nothing on disk that names it. A failure is logged: the
+     * site itself is gone either way.
+     */
+    public void forget(SiteAddress site) {
+        try {
+            comments.forget(site);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot drop the comments of a removed site: {}", e.toString());
+        }
+    }
+
     /** bt closed a connection. */
     public void disconnected(ConnectionKey connection) {
         exchange.disconnected(connection);

@@ -597,6 +597,7 @@ public final class Engine implements AutoCloseable, Torrents {
         swarm.forget(torrentId(ih)); // its lookups, peers found and announce schedule
         local.close(ih);
         store.remove(ih);
+        comments.forget(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)); // nothing in the state folder names it afterwards
         Path siteDir = dir.site(ih);
         long freed = Publisher.sizeOf(siteDir);
         Publisher.deleteTree(siteDir);
