@@ -29,7 +29,7 @@ case "${1:-}" in
     ;;
   *)
     javac -d "$out/classes" -cp "$cp" "$src/CommentsBench.java" "$src/Table.java"
-    # records of the storage part are made at 8 bits; the posting part asks for 22 itself
+    # records of the storage part are made at 8 bits; the posting part asks for 23 itself
     java -Xmx1g -Dbitweb.comments.workBits=8 ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" org.bitweb.bench.CommentsBench "$@"
     ;;
 esac

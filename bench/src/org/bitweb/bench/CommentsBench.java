@@ -29,12 +29,12 @@ import java.util.stream.Stream;
  *
  * <p>Run with {@code -Dbitweb.comments.workBits=8} (bench/comments.sh does) so that the 100,000
  * records of the storage part can be made in seconds; the posting part asks for
- * {@link #REAL_BITS} explicitly. Records hold their nonce either way (a few bytes more at 22
+ * {@link #REAL_BITS} explicitly. Records hold their nonce either way (a few bytes more at 23
  * bits: counted in the table's note).
  */
 public final class CommentsBench {
     /** The difficulty of version 1 (Limits.WORK_BITS without the test property). */
-    static final int REAL_BITS = 22;
+    static final int REAL_BITS = 23;
 
     public static void main(String[] args) throws Exception {
         int posts = Integer.getInteger("bench.posts", 20);

@@ -24,12 +24,12 @@ public final class Limits {
     /** A page path, UTF-8 once percent-decoded. */
     public static final int MAX_PATH_BYTES = 512;
     /**
-     * Leading zero bits the record's id (SHA-256 of its unsigned bytes) must have: 2^22 hashes,
-     * about 0.8 s on one core of the machine it was calibrated on (bench/ CommentsBench). Tests
+     * Leading zero bits the record's id (SHA-256 of its unsigned bytes) must have: 2^23 hashes,
+     * about 0.9 s on one core of the machine it was calibrated on (bench/comments.sh). Tests
      * lower it with the system property {@code bitweb.comments.workBits} (an engine that did so
      * in use would make records every other engine refuses).
      */
-    public static final int WORK_BITS = Integer.getInteger("bitweb.comments.workBits", 22);
+    public static final int WORK_BITS = Integer.getInteger("bitweb.comments.workBits", 23);
     /** Records dated further ahead than this are refused (clocks disagree a little). */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
     /** 2025-01-01T00:00:00Z: no BitWeb record is older; an earlier time is a forgery or a broken clock. */
