@@ -346,9 +346,9 @@ async function comments(params) {
       return { posted };
     }
     case 'comments.moderate':
-      return { moderation: await host.request('comments.moderate', { url: text(params.url), action: text(params.action), id: text(params.id), author: text(params.author) }) };
+      return { moderation: await host.request('comments.moderate', { url: text(params.url), change: text(params.action), record: text(params.id), author: text(params.author) }) };
     case 'comments.mute':
-      return { mute: await host.request('comments.mute', { author: text(params.author), id: text(params.id), muted: params.muted !== false }) };
+      return { mute: await host.request('comments.mute', { author: text(params.author), record: text(params.id), muted: params.muted !== false }) };
     case 'identity.get':
       return { identity: await host.request('identity.get', {}) };
     case 'identity.set': {

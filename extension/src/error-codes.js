@@ -18,4 +18,6 @@ export const ErrorCode = Object.freeze({
   BAD_ADDRESS: 9,
   NOT_READY: 10,
   BAD_SETTING: 11,
+  COMMENT_REFUSED: 12,
+  NOT_OWNER: 13,
 });

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Comments in a running engine: the store and identity ({@link Comments}), the exchange over the
@@ -128,6 +129,34 @@ public final class CommentNetwork implements AutoCloseable {
             log.warn("cannot drop the comments of a removed site: {}", e.toString());
         }
     }
+
+    /**
+     * Told the site whose records or moderation list changed here (written, or learnt from a
+     * peer), at most once per {@link #CHANGED_EVERY} and site, so a sync of thousands of records
+     * is one notice, not thousands.
+     */
+    public void onSiteChanged(Consumer<SiteAddress> listener) {
+        comments.onChange(change -> {
+            if (changedSoon.add(change.site())) {
+                notices.schedule(() -> {
+                    changedSoon.remove(change.site());
+                    try {
+                        listener.accept(change.site());
+                    } catch (RuntimeException e) {
+                        log.warn("a comments listener failed", e);
+                    }
+                }, CHANGED_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    static final Duration CHANGED_EVERY = Duration.ofMillis(200);
+    private final Set<SiteAddress> changedSoon = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService notices = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "comment-notices");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** bt closed a connection. */
     public void disconnected(ConnectionKey connection) {
@@ -242,6 +271,7 @@ public final class CommentNetwork implements AutoCloseable {
     public void close() throws IOException {
         closed = true;
         background.shutdownNow();
+        notices.shutdownNow();
         CommentTopics t = topics;
         if (t != null) {
             t.close();

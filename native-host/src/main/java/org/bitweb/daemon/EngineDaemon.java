@@ -61,6 +61,7 @@ public final class EngineDaemon implements AutoCloseable {
         new SitesHandler(engine).register(dispatcher);
         new PublishHandler(engine).register(dispatcher);
         new FetchHandler(engine).register(dispatcher);
+        new CommentsHandler(engine).register(dispatcher);
         this.settings.register(dispatcher);
         this.control = new ControlServer(dir.socket(), dispatcher, pools, this::clientsChanged);
     }
@@ -107,6 +108,7 @@ public final class EngineDaemon implements AutoCloseable {
             throw e;
         }
         engine.onSiteUpdate(status -> daemon.control.broadcast("site.update", status));
+        engine.comments().onSiteChanged(site -> daemon.control.broadcast("comments.changed", Map.of("site", site.label())));
         return daemon;
     }
 

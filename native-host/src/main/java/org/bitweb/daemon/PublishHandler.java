@@ -1,5 +1,6 @@
 package org.bitweb.daemon;
 
+import org.bitweb.address.SiteAddress;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.bitweb.engine.Engine;
 import org.bitweb.json.Json;
@@ -69,6 +70,8 @@ final class PublishHandler {
                     new TypeReference<Map<String, Object>>() { }));
             data.put("signed", published.newSeq());
             data.put("dhtNodes", published.dhtNodes());
+            // its links to other sites become "linked from" there (in the background: a second of work each)
+            engine.comments().published(SiteAddress.parseHostPart(published.site().address()), keyName.get(), folder);
             return data;
         } catch (IOException e) {
             throw new IOException("could not publish " + folder + ": " + e.getMessage(), e);

@@ -53,7 +53,12 @@ final class SitesHandler {
 
     private Map<String, Long> remove(Request request, Session session) throws Exception {
         SiteAddress site = known(request);
-        return Map.of("freed", isKeySite(site) ? engine.keySites().remove(site) : engine.remove(site.hex()));
+        if (isKeySite(site)) {
+            long freed = engine.keySites().remove(site);
+            engine.comments().forget(site); // its comments go too: nothing left names it
+            return Map.of("freed", freed);
+        }
+        return Map.of("freed", engine.remove(site.hex()));
     }
 
     /** The request's site, which this engine must know. */

@@ -20,7 +20,9 @@ public enum ErrorCode {
     PUBLISH_FAILED(8, "the folder could not be published"),
     BAD_ADDRESS(9, "not a bitweb address or link"),
     NOT_READY(10, "the site's file list had not arrived yet (sent by `fetch`, which protocol 2 removed)"),
-    BAD_SETTING(11, "a setting was given a value it cannot take");
+    BAD_SETTING(11, "a setting was given a value it cannot take"),
+    COMMENT_REFUSED(12, "a comment, reply or moderation was refused by a rule; the message starts with the rule (docs/COMMENTS.md)"),
+    NOT_OWNER(13, "moderating needs the site's key, which this machine does not hold");
 
     private final int code;
     private final String meaning;
