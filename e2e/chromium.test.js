@@ -14,7 +14,7 @@ import { closeOnce, inBrowserSession } from './lib/session.js';
 import { popupText, screenshot } from './lib/steps.js';
 import { waitFor } from './lib/wait.js';
 
-test('chromium: browse, isolation, links and the popup with the real extension and host', { timeout: 110_000 }, (t) => (
+test('chromium: browse, isolation, links and the popup with the real extension and host', { timeout: 170_000 }, (t) => (
   inBrowserSession(t, chromium, async (s) => {
     await runSharedScenarios(t, s);
 

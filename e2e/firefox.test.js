@@ -10,6 +10,6 @@ import { firefox } from './lib/firefox.js';
 import { runSharedScenarios } from './lib/scenarios.js';
 import { inBrowserSession } from './lib/session.js';
 
-test('firefox: browse, isolation, links and the popup with the real extension and host', { timeout: 110_000 }, (t) => (
+test('firefox: browse, isolation, links and the popup with the real extension and host', { timeout: 170_000 }, (t) => (
   inBrowserSession(t, firefox, (s) => runSharedScenarios(t, s))
 ));

@@ -8,7 +8,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CUSTOM_COMMAND, JAR } from './paths.js';
+import { CUSTOM_COMMAND, JAR, TEST_CLASSES } from './paths.js';
 import { waitFor, waitForLine, withDeadline } from './wait.js';
 
 const PUBLISH_TIMEOUT_MS = 60_000;
@@ -27,12 +27,52 @@ process.on('exit', () => {
   }
 });
 
+/**
+ * Options every JVM of the suite runs with. Comment records' proof of work is 2^8 hashes here
+ * instead of 2^23 (a second each), so a page can be filled with 10,000 comments before a test;
+ * every engine of a run must agree on it, or they refuse each other's records.
+ */
+export const JVM_OPTIONS = Object.freeze(['-Dbitweb.comments.workBits=8']);
+
 /** The argv prefix that runs the host: a private copy of the jar, or BITWEB_E2E_CMD. */
 export function hostCommand(tmpDir) {
   if (CUSTOM_COMMAND) return CUSTOM_COMMAND;
   const copy = join(tmpDir, 'bitweb.jar');
   copyFileSync(JAR, copy);
-  return ['java', '-jar', copy];
+  return ['java', ...JVM_OPTIONS, '-jar', copy];
+}
+
+/**
+ * Runs `bitweb --home H ARGS...` and resolves to its stdout; a non-zero exit rejects with
+ * both streams. For the commands a script would run (`get`, `comment`, `comments`).
+ */
+export function runCommand(cmd, home, args, timeoutMs = 60_000) {
+  const argv = [...cmd, '--home', home, ...args];
+  return new Promise((resolve, reject) => {
+    execFile(argv[0], argv.slice(1), { timeout: timeoutMs, maxBuffer: 8 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`${argv.join(' ')} failed (${error.killed ? 'timed out' : `exit ${error.code}`})\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+/**
+ * Fills state dir `home`'s comment store with `count` real comments on page `url` before its
+ * engine starts (org.bitweb.comments.FillComments, from the test classes).
+ */
+export function fillComments(cmd, home, url, count, timeoutMs = 120_000) {
+  const jar = cmd[cmd.length - 1];
+  const argv = ['java', ...JVM_OPTIONS, '-cp', `${jar}:${TEST_CLASSES}`, 'org.bitweb.comments.FillComments',
+    join(home, 'comments'), url, String(count)];
+  return new Promise((resolve, reject) => {
+    execFile(argv[0], argv.slice(1), { timeout: timeoutMs }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`filling comments failed: ${argv.join(' ')}\n${stdout}\n${stderr}`));
+      else resolve(stdout.trim());
+    });
+  });
 }
 
 function tail(file, lines = 40) {

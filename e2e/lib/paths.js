@@ -13,6 +13,9 @@ export const ARTIFACTS = join(E2E_DIR, 'artifacts');
 /** The host jar. BITWEB_E2E_CMD (below) replaces it entirely. */
 export const JAR = join(ROOT, 'native-host', 'target', 'bitweb.jar');
 
+/** The host's test classes: FillComments fills a comment store before an engine starts. */
+export const TEST_CLASSES = join(ROOT, 'native-host', 'target', 'test-classes');
+
 /** Unpacked extension builds; override with BITWEB_E2E_CHROME_EXT / BITWEB_E2E_FIREFOX_EXT. */
 export const EXTENSION_DIRS = {
   chrome: process.env.BITWEB_E2E_CHROME_EXT || join(ROOT, 'extension', 'dist', 'chrome'),
@@ -38,6 +41,9 @@ export function missingPrerequisites(browser) {
   const problems = [];
   if (!CUSTOM_COMMAND && !existsSync(JAR)) {
     problems.push(`the host jar ${JAR} is missing: run \`mvn -q package -DskipTests\` in ${ROOT}`);
+  }
+  if (!CUSTOM_COMMAND && !existsSync(join(TEST_CLASSES, 'org', 'bitweb', 'comments', 'FillComments.class'))) {
+    problems.push(`the host's test classes ${TEST_CLASSES} are missing: run \`mvn -q package -DskipTests\` in ${ROOT}`);
   }
   const ext = EXTENSION_DIRS[browser];
   if (!existsSync(join(ext, 'manifest.json'))) {

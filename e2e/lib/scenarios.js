@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSite, siteFacts } from './checks.js';
+import { commentsInTheSidebar } from './comments.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './site.js';
 import {
   chooseFolder, clickNewLink, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
@@ -38,6 +39,7 @@ export async function runSharedScenarios(t, s) {
   await s.popup.setViewport({ width: 420, height: 900 });
   await s.adapter.openExtensionPage(s.popup, s.popupUrl);
   await t.test('the toolbar badge says the tab\'s site is seeded', (st) => badgeSaysSeed(st, s));
+  await t.test('comments: the sidebar pages 10,000 comments, posts after the privacy note, shows another engine\'s comment and hostile bodies as text, and the badge counts them', (st) => commentsInTheSidebar(st, s));
 
   await t.test('a BitWeb page reaches nothing on the clear web (fetch, img, WebSocket, beacon, XHR, navigation)', (st) => nothingReachesOut(st, s));
   await t.test('a person\'s click on an outside link shows "Leave BitWeb?", and going on reaches the site', (st) => leaveByClick(st, s));

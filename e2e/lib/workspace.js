@@ -7,9 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import http from 'node:http';
-import { hostCommand, killLeftovers, publish, reapHosts, startEngine, tail, writeHostLauncher } from './bitweb.js';
+import { fillComments, hostCommand, killLeftovers, publish, reapHosts, startEngine, tail, writeHostLauncher } from './bitweb.js';
+import { MANY_COMMENTS } from './comments.js';
 import { Cleanup } from './cleanup.js';
-import { artifactDir } from './paths.js';
+import { CUSTOM_COMMAND, artifactDir } from './paths.js';
 import { makeSite } from './site.js';
 import { withDeadline } from './wait.js';
 
@@ -78,6 +79,8 @@ export async function prepareWorkspace(name) {
     makeSite(ws.siteDir);
     ws.site = await publish(ws.cmd, ws.home, ws.siteDir);
 
+    // a page with many comments, for the sidebar's first paint (comments.js)
+    if (!CUSTOM_COMMAND) ws.filled = await fillComments(ws.cmd, ws.home, `${ws.site.url}${MANY_COMMENTS.page}`, MANY_COMMENTS.count);
     ws.engine = await startEngine(ws.cmd, ws.home, ws.logs.engine);
     cleanup.add('stop the engine', () => ws.engine.stop());
 
