@@ -60,6 +60,8 @@ public final class CommentExchange implements AutoCloseable {
     static final Duration OUTBOX = Duration.ofDays(7);
     private static final int MAX_QUEUED_MESSAGES = 256;
     private static final int MESSAGES_PER_ROUND = 8;
+    /** Answers under way to one peer; asks beyond them are not answered. */
+    private static final int MAX_ANSWERS = 16;
 
     private final Comments comments;
     private final Predicate<TorrentId> holds;
@@ -269,6 +271,12 @@ public final class CommentExchange implements AutoCloseable {
         long now = System.nanoTime();
         Long last = peer.answered.get(key);
         if (last != null && now - last < GET_INTERVAL.toNanos()) {
+            // asked again at once: the answer under way covers it; an empty one after it says so
+            synchronized (peer.answers) {
+                if (peer.answers.size() < MAX_ANSWERS) {
+                    peer.answers.add(new Answer(site, get.path(), new ArrayDeque<>()));
+                }
+            }
             return;
         }
         peer.answered.put(key, now);
@@ -283,7 +291,9 @@ public final class CommentExchange implements AutoCloseable {
         comments.store().moderation(site).filter(list -> list.seq() > get.moderationSeq())
                 .ifPresent(list -> peer.send(CommentMessage.moderation(list)));
         synchronized (peer.answers) {
-            peer.answers.add(new Answer(site, get.path(), days));
+            if (peer.answers.size() < MAX_ANSWERS) { // a peer asking for more at once gets what it asked first
+                peer.answers.add(new Answer(site, get.path(), days));
+            }
         }
     }
 

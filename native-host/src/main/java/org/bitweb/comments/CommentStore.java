@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -999,16 +998,5 @@ public final class CommentStore implements AutoCloseable {
             return new CommentRecord(new Page(sites.get(siteIndex).site, path), Kind.values()[kind],
                     authors.get(authorIndex), time, parent, from, name, body, work, signature);
         }
-    }
-
-    /** For tests: the sites by index, as the log names them. */
-    Map<Integer, SiteAddress> siteIndexes() {
-        Map<Integer, SiteAddress> out = new LinkedHashMap<>();
-        for (SiteState state : sitesByIndex) {
-            if (state != null) {
-                out.put(state.index, state.site);
-            }
-        }
-        return out;
     }
 }
