@@ -109,6 +109,12 @@ public final class CommentNetwork implements AutoCloseable {
         }
     }
 
+    /** Whether this engine shares the site (so holds and serves its comments): peers reach it, it need not reach them. */
+    public boolean holds(SiteAddress site) {
+        Host h = host;
+        return h != null && h.held().contains(site);
+    }
+
     public Comments comments() {
         return comments;
     }

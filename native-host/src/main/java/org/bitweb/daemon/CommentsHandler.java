@@ -162,6 +162,7 @@ final class CommentsHandler {
         reply.put("author", record.author().hex());
         reply.put("time", record.time());
         reply.put("peers", engine.comments().exchange().peersOf(page.site()));
+        reply.put("held", engine.comments().holds(page.site()));
         return reply;
     }
 
