@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -542,6 +543,159 @@ public final class CommentStore implements AutoCloseable {
         return out;
     }
 
+    /** Comments and replies of a page that neither the owner hid nor {@code mutes} mutes. */
+    synchronized int countVisible(SiteAddress site, String pagePath, MuteList mutes) {
+        SiteState state = sites.get(site);
+        if (state == null) {
+            return 0;
+        }
+        long path = Entry.pathKey(pagePath);
+        boolean check = state.moderation != null || !mutes.isEmpty();
+        int count = 0;
+        for (Entry entry : state.entries) {
+            if (entry.path != path || entry.kind == Kind.RESPONSE.ordinal() || entry.kind == Kind.LINK.ordinal()) {
+                continue;
+            }
+            if (check) {
+                Bytes32 id = entry.id();
+                Bytes32 author = authors.get(entry.author);
+                if (state.hides(id, author) || mutes.mutes(id, author)) {
+                    continue;
+                }
+            }
+            count++;
+        }
+        return count;
+    }
+
+    /** One record's place in a page's listing: its entry, reply depth, whether the owner hid it, its author. */
+    record Placed(Entry entry, int depth, boolean hidden, Bytes32 author) {
+        Bytes32 id() {
+            return entry.id();
+        }
+    }
+
+    /**
+     * A page's comments and replies in display order, from the index alone (what {@link Listing}
+     * shows): threads by their newest activity, each depth first with replies oldest first;
+     * positions {@code from} to {@code from + count} of that order, how many there are in all and
+     * in how many threads; and the newest {@code maxLinked} responses and links with their total.
+     * Primitive arrays all the way: the first listing of a freshly started engine runs before the
+     * JIT has compiled much, and 10,000 comments must still come back fast.
+     */
+    record Ordered(List<Placed> items, int total, int threads, List<Placed> linked, int linkedTotal) {
+    }
+
+    synchronized Ordered ordered(SiteAddress site, String pagePath, int from, int count, int maxLinked) {
+        SiteState state = sites.get(site);
+        if (state == null) {
+            return new Ordered(List.of(), 0, 0, List.of(), 0);
+        }
+        long path = Entry.pathKey(pagePath);
+        int size = state.entries.size();
+        Entry[] nodes = new Entry[size];
+        Entry[] links = new Entry[size];
+        int n = 0;
+        int m = 0;
+        for (Entry entry : state.entries) {
+            if (entry.path != path) {
+                continue;
+            }
+            if (entry.kind == Kind.RESPONSE.ordinal() || entry.kind == Kind.LINK.ordinal()) {
+                links[m++] = entry;
+            } else {
+                entry.slot = n;
+                nodes[n++] = entry;
+            }
+        }
+        // each reply's parent among the page's comments; one whose parent is not here starts a thread
+        int[] parent = new int[n];
+        int[] start = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            Entry probe = nodes[i].parentProbe();
+            Entry up = probe == null ? null : byId.get(probe);
+            int slot = up == null ? -1 : up.slot;
+            parent[i] = slot >= 0 && slot < n && nodes[slot] == up ? slot : -1;
+            if (parent[i] >= 0) {
+                start[parent[i] + 1]++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            start[i + 1] += start[i];
+        }
+        // children of each node, oldest first: (time << 20 | slot), sorted per node
+        long[] kids = new long[start[n]];
+        int[] fill = Arrays.copyOf(start, n);
+        for (int i = 0; i < n; i++) {
+            if (parent[i] >= 0) {
+                kids[fill[parent[i]]++] = nodes[i].time << 20 | i;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (start[i + 1] - start[i] > 1) {
+                Arrays.sort(kids, start[i], start[i + 1]);
+            }
+        }
+        // each thread's activity: the newest time in it (no recursion: a thread can be 10,000 deep)
+        int[] stack = new int[Math.max(1, n)];
+        long[] roots = new long[n];
+        int threads = 0;
+        for (int i = 0; i < n; i++) {
+            if (parent[i] >= 0) {
+                continue;
+            }
+            long newest = nodes[i].time;
+            int top = 0;
+            stack[top++] = i;
+            while (top > 0) {
+                int node = stack[--top];
+                newest = Math.max(newest, nodes[node].time);
+                for (int k = start[node]; k < start[node + 1]; k++) {
+                    stack[top++] = (int) (kids[k] & 0xFFFFF);
+                }
+            }
+            roots[threads++] = newest << 20 | i;
+        }
+        Arrays.sort(roots, 0, threads);
+        // walk the threads newest first, each depth first, keeping positions from..from+count
+        List<Placed> items = new ArrayList<>(Math.min(count, n));
+        int[] depths = new int[Math.max(1, n)];
+        int position = 0;
+        for (int r = threads - 1; r >= 0 && position < from + count; r--) {
+            int top = 0;
+            stack[top] = (int) (roots[r] & 0xFFFFF);
+            depths[top++] = 0;
+            while (top > 0 && position < from + count) {
+                int node = stack[--top];
+                int depth = depths[top];
+                if (position >= from) {
+                    items.add(placed(state, nodes[node], Math.min(depth, Listing.MAX_DEPTH)));
+                }
+                position++;
+                for (int k = start[node + 1] - 1; k >= start[node]; k--) { // pushed newest first: the oldest comes out first
+                    stack[top] = (int) (kids[k] & 0xFFFFF);
+                    depths[top++] = depth + 1;
+                }
+            }
+        }
+        // responses and links, newest first
+        long[] order = new long[m];
+        for (int j = 0; j < m; j++) {
+            order[j] = links[j].time << 20 | j;
+        }
+        Arrays.sort(order);
+        List<Placed> linked = new ArrayList<>();
+        for (int j = m - 1; j >= 0 && linked.size() < maxLinked; j--) {
+            linked.add(placed(state, links[(int) (order[j] & 0xFFFFF)], 0));
+        }
+        return new Ordered(items, n, threads, linked, m);
+    }
+
+    private Placed placed(SiteState state, Entry entry, int depth) {
+        Bytes32 author = authors.get(entry.author);
+        return new Placed(entry, depth, state.moderation != null && state.hides(entry.id(), author), author);
+    }
+
     /** An index entry as listings see it. */
     record Indexed(Entry entry, Bytes32 author, boolean hidden) {
         Bytes32 id() {
@@ -820,6 +974,8 @@ public final class CommentStore implements AutoCloseable {
         final long[] parent;
         /** Written on this machine. */
         final boolean local;
+        /** Scratch for {@link #ordered}, under the store's lock: this entry's place among its page's records. */
+        int slot = -1;
 
         private Entry(Bytes32 id, long time, int length, int site, int author, long path, byte kind, long[] parent,
                       boolean local) {

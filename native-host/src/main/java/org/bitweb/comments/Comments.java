@@ -133,13 +133,7 @@ public final class Comments implements AutoCloseable {
 
     /** Comments and replies on a page that this reader would see (not hidden, not muted): the toolbar badge. */
     public int count(Page page) {
-        int count = 0;
-        for (CommentStore.Indexed indexed : store.indexed(page.site(), page.path())) {
-            if (!indexed.kind().isBacklink() && !indexed.hidden() && (mutes.isEmpty() || !mutes.mutes(indexed.id(), indexed.author()))) {
-                count++;
-            }
-        }
-        return count;
+        return store.countVisible(page.site(), page.path(), mutes);
     }
 
     // ---------------------------------------------------------------- writing

@@ -1,13 +1,8 @@
 package org.bitweb.comments;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,94 +48,25 @@ public record Listing(Page page, int total, int threads, int pageNo, int pages, 
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE || pageNo < 0) {
             throw new IllegalArgumentException("pages are 1.." + MAX_PAGE_SIZE + " items, numbered from 0");
         }
-        List<CommentStore.Indexed> all = store.indexed(page.site(), page.path());
-        Map<CommentStore.Entry, Node> nodes = new HashMap<>();
-        List<CommentStore.Indexed> backlinks = new ArrayList<>();
-        for (CommentStore.Indexed indexed : all) {
-            if (indexed.kind().isBacklink()) {
-                backlinks.add(indexed);
-            } else {
-                nodes.put(indexed.entry(), new Node(indexed));
-            }
+        long from = (long) pageNo * pageSize;
+        CommentStore.Ordered ordered = store.ordered(page.site(), page.path(), (int) Math.min(from, Integer.MAX_VALUE - pageSize),
+                pageSize, MAX_LINKED_FROM);
+        List<Item> items = new ArrayList<>(ordered.items().size());
+        for (CommentStore.Placed placed : ordered.items()) {
+            items.add(item(store, placed, viewer));
         }
-        List<Node> roots = new ArrayList<>();
-        for (Node node : nodes.values()) {
-            CommentStore.Entry parent = node.indexed.entry().parentProbe();
-            Node up = parent == null ? null : nodes.get(parent);
-            if (up == null) {
-                roots.add(node);
-            } else {
-                up.children.add(node);
-            }
+        List<Item> linkedFrom = new ArrayList<>(ordered.linked().size());
+        for (CommentStore.Placed placed : ordered.linked()) {
+            linkedFrom.add(item(store, placed, viewer));
         }
-        Comparator<Node> byId = (a, b) -> CommentStore.Entry.compareIds(a.indexed.entry(), b.indexed.entry());
-        Comparator<Node> oldestFirst = Comparator.comparingLong((Node n) -> n.indexed.time()).thenComparing(byId);
-        for (Node root : roots) {
-            root.activity = activity(root, oldestFirst);
-        }
-        roots.sort(Comparator.comparingLong((Node n) -> n.activity).reversed()
-                .thenComparing(Comparator.comparingLong((Node n) -> n.indexed.time()).reversed())
-                .thenComparing(byId));
-        List<Node> flat = new ArrayList<>(nodes.size());
-        List<Integer> depths = new ArrayList<>(nodes.size());
-        for (Node root : roots) {
-            Deque<Node> stack = new ArrayDeque<>();
-            Deque<Integer> level = new ArrayDeque<>();
-            stack.push(root);
-            level.push(0);
-            while (!stack.isEmpty()) {
-                Node node = stack.pop();
-                int depth = level.pop();
-                flat.add(node);
-                depths.add(Math.min(depth, MAX_DEPTH));
-                for (int i = node.children.size() - 1; i >= 0; i--) {
-                    stack.push(node.children.get(i));
-                    level.push(depth + 1);
-                }
-            }
-        }
-        int pages = Math.max(1, (flat.size() + pageSize - 1) / pageSize);
-        List<Item> items = new ArrayList<>();
-        for (int i = pageNo * pageSize; i < Math.min(flat.size(), (pageNo + 1) * pageSize); i++) {
-            items.add(item(store, flat.get(i).indexed, depths.get(i), viewer));
-        }
-        backlinks.sort(Comparator.comparingLong(CommentStore.Indexed::time).reversed()
-                .thenComparing((a, b) -> CommentStore.Entry.compareIds(a.entry(), b.entry())));
-        List<Item> linkedFrom = new ArrayList<>();
-        for (CommentStore.Indexed indexed : backlinks.subList(0, Math.min(MAX_LINKED_FROM, backlinks.size()))) {
-            linkedFrom.add(item(store, indexed, 0, viewer));
-        }
-        return new Listing(page, flat.size(), roots.size(), pageNo, pages, items, linkedFrom, backlinks.size());
+        int pages = Math.max(1, (ordered.total() + pageSize - 1) / pageSize);
+        return new Listing(page, ordered.total(), ordered.threads(), pageNo, pages, items, linkedFrom, ordered.linkedTotal());
     }
 
-    /** Sorts each node's replies oldest first and returns the newest time in the thread (no recursion: threads can be deep). */
-    private static long activity(Node root, Comparator<Node> oldestFirst) {
-        long newest = root.indexed.time();
-        Deque<Node> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Node node = stack.pop();
-            newest = Math.max(newest, node.indexed.time());
-            node.children.sort(oldestFirst);
-            node.children.forEach(stack::push);
-        }
-        return newest;
-    }
-
-    private static Item item(CommentStore store, CommentStore.Indexed indexed, int depth, Viewer viewer) throws IOException {
-        CommentRecord record = store.read(indexed.entry());
-        Bytes32 id = indexed.id();
-        return new Item(record, id, depth, indexed.hidden(), viewer.mutes().mutes(id, indexed.author()),
-                viewer.keys().contains(indexed.author()));
-    }
-
-    private static final class Node {
-        final CommentStore.Indexed indexed;
-        final List<Node> children = new ArrayList<>(0);
-        long activity;
-
-        Node(CommentStore.Indexed indexed) {
-            this.indexed = indexed;
-        }
+    private static Item item(CommentStore store, CommentStore.Placed placed, Viewer viewer) throws IOException {
+        CommentRecord record = store.read(placed.entry());
+        Bytes32 id = placed.id();
+        return new Item(record, id, placed.depth(), placed.hidden(), viewer.mutes().mutes(id, placed.author()),
+                viewer.keys().contains(placed.author()));
     }
 }
