@@ -1,5 +1,6 @@
 package org.bitweb.comments;
 
+import org.bitweb.log.Threads;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.protocol.Message;
@@ -81,18 +82,7 @@ public final class CommentExchange implements AutoCloseable {
         this.comments = comments;
         this.holds = holds;
         this.sitesOf = sitesOf;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(() -> {
-                try {
-                    runnable.run();
-                } catch (RuntimeException | Error e) {
-                    log.error("comment exchange worker failed", e);
-                    throw e;
-                }
-            }, "comments");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = Threads.singleThread("comments");
         comments.onChange(this::changed);
     }
 

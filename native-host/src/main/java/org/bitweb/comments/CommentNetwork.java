@@ -1,5 +1,6 @@
 package org.bitweb.comments;
 
+import org.bitweb.log.Threads;
 import bt.metainfo.TorrentId;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
@@ -57,18 +58,7 @@ public final class CommentNetwork implements AutoCloseable {
     private final CommentExchange exchange;
     private volatile Host host;
     private volatile CommentTopics topics;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(() -> {
-            try {
-                runnable.run();
-            } catch (RuntimeException | Error e) {
-                log.error("comment links failed", e);
-                throw e;
-            }
-        }, "comment-links");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService background = Threads.singleThread("comment-links");
     private volatile boolean closed;
 
     private CommentNetwork(Comments comments, KeyRing ring) {
@@ -158,11 +148,7 @@ public final class CommentNetwork implements AutoCloseable {
 
     static final Duration CHANGED_EVERY = Duration.ofMillis(200);
     private final Set<SiteAddress> changedSoon = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.ScheduledExecutorService notices = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "comment-notices");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final java.util.concurrent.ScheduledExecutorService notices = Threads.scheduler("comment-notices", 1);
 
     /** bt closed a connection. */
     public void disconnected(ConnectionKey connection) {

@@ -1,5 +1,6 @@
 package org.bitweb.comments;
 
+import org.bitweb.log.Threads;
 import org.bitweb.address.SiteAddress;
 import org.bitweb.dht.PeerFinder;
 import org.slf4j.Logger;
@@ -51,13 +52,7 @@ public final class CommentTopics implements AutoCloseable {
         this.dht = dht;
         this.peerPort = peerPort;
         this.held = held;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "comment-topics");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.scheduler = executor;
+        this.scheduler = Threads.scheduler("comment-topics", 1);
     }
 
     public static byte[] topic(SiteAddress site) {
