@@ -2,7 +2,8 @@
 # Installs what the tests need on a fresh Debian machine: the browsers the end-to-end tests
 # drive, the independent BitTorrent clients the interop tests talk to, iproute2 for the DHT
 # testnet's network namespace, the shells and man the installed completion and man pages are
-# tried in, the Java/Maven/Node toolchains if absent, and the npm test tools.
+# tried in, systemd-analyze for the service unit, miniupnpd and nftables for the port-mapping
+# test's gateway, the Java/Maven/Node toolchains if absent, and the npm test tools.
 # Installs only what is missing, so a second run is quick.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,6 +20,11 @@ have unshare || need+=(util-linux)
 have zsh || need+=(zsh)
 [[ -f /usr/share/bash-completion/bash_completion ]] || need+=(bash-completion)
 have man || need+=(man-db)
+# systemd-analyze verify checks the user unit 'bitweb service install' writes
+have systemd-analyze || need+=(systemd)
+# NatLabTest's router: miniupnpd (nftables backend) and nft, in /usr/sbin
+[[ -x /usr/sbin/miniupnpd ]] || need+=(miniupnpd-nftables)
+[[ -x /usr/sbin/nft ]] || need+=(nftables)
 have javac || need+=(default-jdk-headless)
 have mvn || need+=(maven)
 have node || need+=(nodejs)
