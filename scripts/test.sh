@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export BITWEB_DHT=off
 # ... nor use local peer discovery on the LAN of the machine running them.
 export BITWEB_LAN=off
+# ... nor ask that LAN's router to forward ports (UPnP IGD, PCP, NAT-PMP).
+export BITWEB_PORTMAP=off
 
 bash scripts/install-test-deps.sh
 if ! mvn -B -ntp verify; then

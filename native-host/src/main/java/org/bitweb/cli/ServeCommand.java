@@ -7,6 +7,7 @@ import org.bitweb.dht.DhtConfig;
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.log.Logging;
+import org.bitweb.nat.PortMapper;
 import org.bitweb.site.SiteStatus;
 import org.bitweb.store.RateLimits;
 import org.bitweb.store.StateDir;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** {@code bitweb serve}: the engine in the foreground, until Ctrl-C. */
 @Command(name = "serve",
@@ -69,6 +72,10 @@ final class ServeCommand extends Subcommand {
             + "a 1 Mbit/s up, 4 Mbit/s down line (--upload-limit and --download-limit go over it). Saved as the setting")
     boolean slowLink;
 
+    @Option(names = "--no-port-mapping", description = "do not ask the router (UPnP IGD, PCP, NAT-PMP) to forward the "
+            + "peer and DHT ports (also BITWEB_PORTMAP=off; BITWEB_PORTMAP=upnp,natpmp,pcp picks the methods)")
+    boolean noPortMapping;
+
     /** Started by the browser's host process: stop a while after the last browser leaves. */
     @Option(names = "--background", hidden = true)
     boolean background;
@@ -80,7 +87,8 @@ final class ServeCommand extends Subcommand {
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);
         }
-        options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()));
+        options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()))
+                .withPortMapping(portMapping(noPortMapping, io().env()));
         EngineDaemon daemon = EngineDaemon.start(dir, options, background);
         if (slowLink || uploadLimit != null || downloadLimit != null) {
             RateLimits base = slowLink ? RateLimits.SLOW_LINK : daemon.settings().rateLimits();
@@ -91,6 +99,28 @@ final class ServeCommand extends Subcommand {
         printStarted(dir, daemon.engine());
         daemon.awaitStop();
         return Outcome.OK.status;
+    }
+
+    /**
+     * How this run asks the router for its ports: not with {@code --no-port-mapping} nor with
+     * {@code BITWEB_PORTMAP=off} (the test scripts set it: no test talks to the router of the
+     * machine running it); {@code BITWEB_PORTMAP=upnp,natpmp,pcp} names the methods to try.
+     */
+    static PortMapper.Config portMapping(boolean off, Map<String, String> env) {
+        String wanted = env.get("BITWEB_PORTMAP");
+        PortMapper.Config config = PortMapper.Config.DEFAULTS;
+        String lease = System.getProperty("bitweb.portMappingLeaseSeconds"); // tests watch renewals
+        if (lease != null) {
+            config = config.withLease(Duration.ofSeconds(Long.parseLong(lease)));
+        }
+        if (off || "off".equals(wanted)) {
+            return config.withMethods(List.of());
+        }
+        try {
+            return config.withMethods(PortMapper.Method.parse(wanted));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Outcome.USAGE, "BITWEB_PORTMAP: " + e.getMessage());
+        }
     }
 
     /** On Ctrl-C: what goes wrong while stopping is one line on stderr; the log has the rest. */

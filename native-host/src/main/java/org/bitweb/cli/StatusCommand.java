@@ -62,6 +62,13 @@ final class StatusCommand extends Subcommand {
             out.println("gateway: " + status.path("gateway").asText());
             out.println("peers:   port " + status.path("peerPort").asText()
                     + (status.path("lanDiscovery").asBoolean() ? ", local peer discovery on" : ""));
+            JsonNode reach = status.path("reachability");
+            if (reach.isObject()) {
+                out.println("reach:   " + reach.path("state").asText().replace('-', ' ') + ": " + reach.path("detail").asText());
+                if (reach.hasNonNull("advice")) {
+                    out.println("         what to do: " + reach.path("advice").asText());
+                }
+            }
         }
         JsonNode sites = status.path("sites");
         out.println("sites:   " + sites.size());

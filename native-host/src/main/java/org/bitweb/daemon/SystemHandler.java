@@ -59,6 +59,7 @@ final class SystemHandler {
         data.put("gatewayPort", engine.gatewayPort());
         data.put("peerPort", engine.peerPort());
         data.put("lanDiscovery", engine.lanDiscoveryRunning());
+        data.put("reachability", engine.reachability());
         data.put("home", engine.stateDir().root().toString());
         data.put("pid", ProcessHandle.current().pid());
         data.put("clients", clients.getAsInt());

@@ -498,6 +498,19 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         return new InetSocketAddress(address == null ? config.bindAddress() : address, port);
     }
 
+    /**
+     * The address other nodes say they see this node at (the "ip" of their answers, BEP 42), once
+     * enough of them agree; empty before. Port mapping compares it with the router's outside address.
+     */
+    public Optional<InetSocketAddress> externalAddress() {
+        var manager = dht.getServerManager();
+        if (closed || manager == null) {
+            return Optional.empty();
+        }
+        return manager.getAllServers().stream().map(RPCServer::getConsensusExternalAddress)
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
     public DhtStats stats() {
         Node node = dht.getNode();
         var manager = dht.getServerManager();

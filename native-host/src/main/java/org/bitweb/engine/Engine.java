@@ -14,6 +14,8 @@ import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.keys.KeyRing;
 import org.bitweb.log.Threads;
+import org.bitweb.nat.PortMapper;
+import org.bitweb.nat.Reachability;
 import org.bitweb.site.LocalSites;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteFiles;
@@ -72,6 +74,7 @@ public final class Engine implements AutoCloseable, Torrents {
     private final KeySites keySites;
     private final StorageLimit storageLimit;
     private final Gateway gateway;
+    private PortMapper ports = PortMapper.off("the engine is starting", null);
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
     private CommentNetwork comments;
     private final ScheduledExecutorService maintenance = Threads.scheduler("maintenance", 1);
@@ -154,6 +157,8 @@ public final class Engine implements AutoCloseable, Torrents {
             engine.every(SWEEP, "letting go of unused fetches", () -> engine.remote.sweep(System.currentTimeMillis()));
             engine.every(Duration.ofSeconds(1), "reporting seeded sites", engine.local::report);
             engine.lanDiscovery(options.lanDiscovery());
+            engine.ports = PortMapper.forEngine(options.portMapping(), bind, options.socks5Proxy() != null, listener.port(),
+                    dht.map(node -> node.localAddress().getPort()).orElse(0), () -> dht.flatMap(DhtNode::externalAddress));
             log.info("engine up: gateway {}, peer port {}, {} sites", engine.gatewayAddress(), listener.port(),
                     store.list().size());
             return engine;
@@ -263,6 +268,11 @@ public final class Engine implements AutoCloseable, Torrents {
 
     public int peerPort() {
         return listener.port();
+    }
+
+    /** Whether peers outside this network can connect: the router's port mapping (docs/NAT.md). */
+    public Reachability reachability() {
+        return ports.reachability();
     }
 
     public StateDir stateDir() {
@@ -617,6 +627,7 @@ public final class Engine implements AutoCloseable, Torrents {
             log.warn("gateway did not close cleanly: {}", e.toString());
         }
         maintenance.shutdownNow();
+        ports.close(); // the router stops forwarding to us before the ports close
         keySites.close();
         try {
             comments.close();

@@ -1,5 +1,7 @@
 package org.bitweb.engine;
 
+import org.bitweb.nat.PortMapper;
+
 import java.net.InetAddress;
 
 /**
@@ -18,10 +20,14 @@ import java.net.InetAddress;
  *                        given by hand only)
  * @param lanDiscovery    announce shared sites to the LAN and use peers heard there (BEP 14; on
  *                        by default); off anyway through a SOCKS5 proxy and on a loopback peer port
+ * @param portMapping     how to ask the router to forward the peer and DHT ports (docs/NAT.md);
+ *                        none (the default here: tests never talk to the LAN's router) for no
+ *                        mapping; {@code bitweb serve} turns it on. Off anyway through a SOCKS5
+ *                        proxy and on a loopback peer port
  */
 public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
                             java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
-                            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery) {
+                            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery, PortMapper.Config portMapping) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
 
@@ -43,22 +49,37 @@ public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind,
         this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, true);
     }
 
+    public EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
+                         java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
+                         org.bitweb.dht.DhtConfig dht, boolean lanDiscovery) {
+        this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, lanDiscovery,
+                PortMapper.Config.DEFAULTS.withMethods(java.util.List.of()));
+    }
+
+    public EngineOptions withPortMapping(PortMapper.Config config) {
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht,
+                lanDiscovery, config);
+    }
+
     public EngineOptions withSocks5Proxy(java.net.InetSocketAddress proxy) {
-        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht, lanDiscovery);
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht, lanDiscovery,
+                portMapping);
     }
 
     public EngineOptions withDht(org.bitweb.dht.DhtConfig config) {
         return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, config,
-                lanDiscovery);
+                lanDiscovery, portMapping);
     }
 
     public EngineOptions withLanDiscovery(boolean on) {
-        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, on);
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, on,
+                portMapping);
     }
 
     public EngineOptions {
         checkPort(gatewayPort, "gateway port");
         checkPort(peerPort, "peer port");
+        java.util.Objects.requireNonNull(portMapping, "portMapping");
     }
 
     private static void checkPort(int port, String what) {
