@@ -47,6 +47,13 @@ import java.util.concurrent.Callable;
             ModerateCommand.class,
             KeyCommand.class,
             StatusCommand.class,
+            SiteCommands.Sites.class,
+            SiteCommands.Seed.class,
+            SiteCommands.Unseed.class,
+            SiteCommands.Remove.class,
+            SiteCommands.Forget.class,
+            StopCommand.class,
+            ServiceCommand.class,
             DoctorCommand.class,
             HostCommand.class,
             CommandLine.HelpCommand.class})

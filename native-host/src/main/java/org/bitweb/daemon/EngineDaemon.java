@@ -10,6 +10,7 @@ import org.bitweb.log.Threads;
 import org.bitweb.messaging.ControlServer;
 import org.bitweb.messaging.Dispatcher;
 import org.bitweb.messaging.RequestPools;
+import org.bitweb.service.Service;
 import org.bitweb.store.AtomicFiles;
 import org.bitweb.store.Settings;
 import org.bitweb.store.StateDir;
@@ -58,6 +59,8 @@ public final class EngineDaemon implements AutoCloseable {
         this.pools = RequestPools.start();
         Dispatcher dispatcher = new Dispatcher();
         new SystemHandler(engine, this::clientCount).register(dispatcher);
+        new ServiceHandler(engine, this::close, startedBy(startedForBrowser, System.getenv()),
+                Service.forThisUser(System.getenv())).register(dispatcher);
         new SitesHandler(engine).register(dispatcher);
         new PublishHandler(engine).register(dispatcher);
         new FetchHandler(engine).register(dispatcher);
@@ -154,6 +157,15 @@ public final class EngineDaemon implements AutoCloseable {
         info.put("peerPort", engine.peerPort());
         info.put("version", Version.CURRENT);
         AtomicFiles.write(engine.stateDir().engineInfo(), Json.bytes(info));
+    }
+
+    /** How this engine was started: by a service manager (its definition sets BITWEB_SERVICE), a browser, or by hand. */
+    static String startedBy(boolean startedForBrowser, Map<String, String> env) {
+        String service = env.get("BITWEB_SERVICE");
+        if (service != null && service.matches("[a-z]{1,16}")) {
+            return service;
+        }
+        return startedForBrowser ? "browser" : "command line";
     }
 
     /** Blocks until {@link #close} runs (from a signal's shutdown hook, say). */

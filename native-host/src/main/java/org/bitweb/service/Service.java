@@ -62,6 +62,13 @@ public final class Service {
         this.runner = runner;
     }
 
+    /** The service of the user running this process, asked through real commands. */
+    public static Service forThisUser(Map<String, String> env) {
+        String home = env.get("HOME");
+        Path userHome = Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+        return new Service(ServicePlatform.of(System.getProperty("os.name")), userHome, env, processes());
+    }
+
     public ServicePlatform platform() {
         return platform;
     }

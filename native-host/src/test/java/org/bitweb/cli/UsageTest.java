@@ -63,7 +63,7 @@ class UsageTest {
     void eachCommandsHelpShowsItsOwnOptionsAndExamples() {
         Map<String, List<String>> own = Map.of(
                 "serve", List.of("--gateway-port", "--peer-port", "--dht-port", "--peer-bind", "--dht-bootstrap", "--no-dht",
-                        "--no-lan", "--socks5"),
+                        "--no-lan", "--socks5", "--no-port-mapping"),
                 "publish", List.of("--key", "--salt", "--json"),
                 "get", List.of("--output", "--peer", "--timeout", "--dht-port", "--peer-bind", "--dht-bootstrap", "--no-dht",
                         "--no-lan", "--json"),
