@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.messaging.EngineClient;
 import org.bitweb.json.Json;
 import org.bitweb.messaging.Protocol;
+import org.bitweb.service.Service;
+import org.bitweb.service.ServiceState;
 import org.bitweb.store.StateDir;
 
 import java.io.IOException;
@@ -62,8 +64,14 @@ final class Doctor {
     private final Map<String, String> env;
     private final String os;
     private int problems;
+    private final Service service;
 
     Doctor(StateDir dir, PrintStream out, Map<String, String> env, String os) {
+        this(dir, out, env, os, ServiceCommand.service(new Streams(System.in, out, out, out, env, os)));
+    }
+
+    Doctor(StateDir dir, PrintStream out, Map<String, String> env, String os, Service service) {
+        this.service = service;
         this.dir = dir;
         this.out = out;
         this.env = env;
@@ -87,6 +95,7 @@ final class Doctor {
             fail("no browser has the BitWeb host registered", "run installer/install.sh");
         }
         checkEngine();
+        checkService();
         return problems == 0 ? Outcome.OK.status : Outcome.ERROR.status;
     }
 
@@ -168,6 +177,37 @@ final class Doctor {
         }
         ok("engine: running, protocol " + hello.path("protocol").asInt() + ", version " + hello.path("version").asText());
         checkGateway(hello.path("gatewayPort").asInt());
+        checkReachability();
+    }
+
+    /** Whether the always-on service is installed and runs (docs/SERVICE.md); not having one is no fault. */
+    void checkService() {
+        ServiceState state = service.state(dir.root());
+        switch (state.kind()) {
+            case RUNNING -> ok("service: " + state.line());
+            case NOT_INSTALLED -> note("service: not installed: the engine runs only while a browser or 'bitweb serve' "
+                    + "runs it, and your sites are up only then", state.fix());
+            case UNKNOWN -> note("service: " + state.line(), state.fix());
+            case STOPPED -> fail("service: " + state.line(), state.fix());
+        }
+    }
+
+    /** Whether peers outside this network can connect (docs/NAT.md); browsing works either way. */
+    private void checkReachability() {
+        JsonNode reach;
+        try (EngineClient client = EngineClient.connect(dir.socket())) {
+            reach = client.request("status", null).path("reachability");
+        } catch (IOException | org.bitweb.messaging.ProtocolException e) {
+            return;
+        }
+        String line = "reachable from outside: " + reach.path("state").asText().replace('-', ' ') + " (" + reach.path("detail").asText() + ")";
+        if (reach.path("state").asText().equals("mapped") || reach.path("state").asText().equals("public")) {
+            ok(line);
+        } else if (reach.hasNonNull("advice")) {
+            note(line, reach.path("advice").asText());
+        } else {
+            ok(line);
+        }
     }
 
     /** The gateway answers a foreign Host with its own error page, which says who it is. */
@@ -215,6 +255,12 @@ final class Doctor {
 
     private void ok(String line) {
         out.println("ok    " + line);
+    }
+
+    /** Worth knowing, with what to do, but nothing is broken. */
+    private void note(String line, String fix) {
+        out.println("note  " + line);
+        out.println("      to do: " + fix);
     }
 
     private void fail(String line, String fix) {
