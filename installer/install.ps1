@@ -21,6 +21,8 @@
 .EXAMPLE
   powershell -ExecutionPolicy Bypass -File installer\install.ps1 -Browser chrome,firefox -Jar C:\bitweb.jar
 .EXAMPLE
+  powershell -ExecutionPolicy Bypass -File installer\install.ps1 -Service
+.EXAMPLE
   powershell -ExecutionPolicy Bypass -File installer\install.ps1 -Uninstall
 #>
 [CmdletBinding()]
@@ -28,6 +30,8 @@ param(
   [switch]$Uninstall,
   [switch]$Check,
   [switch]$System,
+  # also keep the engine running: a Task Scheduler logon task (bitweb service install; docs/SERVICE.md)
+  [switch]$Service,
   [ValidateSet('chrome', 'chromium', 'brave', 'edge', 'firefox')]
   [string[]]$Browser,
   [string]$Jar,
@@ -138,6 +142,16 @@ function Install-BitWeb {
   Say "                    Firefox: about:debugging#/runtime/this-firefox -> Load Temporary Add-on -> $Repo\extension\dist\firefox\manifest.json"
   Say "Undo with: installer\install.ps1 -Uninstall$(if ($System) { ' -System' })"
   if (-not $DryRun) { if (-not (Test-BitWeb)) { throw 'the install does not check out; see above' } }
+  if ($Service) { Invoke-Service 'install' }
+}
+
+# The logon task that keeps the engine running is made by the host itself (one place for its XML:
+# bitweb service install writes it and runs schtasks /Create /XML ... and schtasks /Run).
+function Invoke-Service([string]$Verb) {
+  if ($System) { throw '-Service is per user: after -System, each user runs: bitweb service install' }
+  if ($DryRun) { Say "$CliLauncher service $Verb"; return }
+  & $CliLauncher service $Verb
+  if ($LASTEXITCODE -ne 0) { throw "bitweb service $Verb failed with exit code $LASTEXITCODE; see above" }
 }
 
 function Test-BitWeb {
@@ -167,6 +181,8 @@ function Test-BitWeb {
 
 function Uninstall-BitWeb {
   if (-not (Test-Path -LiteralPath $RecordPath)) { Say "Nothing to uninstall: there is no install record at $RecordPath"; return }
+  # the logon task runs the jar about to go: remove it first (it is harmless to ask when there is none)
+  if (-not $System -and (Test-Path -LiteralPath $CliLauncher)) { & $CliLauncher service uninstall | Out-Null }
   $lines = @(Get-Content -LiteralPath $RecordPath)
   foreach ($line in $lines) {
     $kind, $value = $line -split "`t", 2

@@ -10,7 +10,7 @@ shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
   cat <<'EOF'
-Usage: installer/install.sh [--rebuild | --no-build] [--browser NAME]... [--system]
+Usage: installer/install.sh [--rebuild | --no-build] [--browser NAME]... [--system | --service]
        installer/install.sh --uninstall [--system]
        installer/install.sh --check [--system]
        installer/install.sh --list [--system]
@@ -24,6 +24,9 @@ command with its bash and zsh completion and man pages, then builds the extensio
   --system     for every user of this machine (needs root): the host goes to
                /usr/local/lib/bitweb, the manifests to the browsers' system folders,
                completion and man pages under /usr/local/share
+  --service    also keep the engine running: start it at login and restart it after a crash
+               (bitweb service install: a systemd user service, a launchd agent on macOS);
+               your sites stay up without a browser open
   --rebuild    build the host jar with Maven even if native-host/target/bitweb.jar exists
   --no-build   never run Maven; fail if the jar is missing
   --uninstall  remove every file and folder the installer created (per its install record)
@@ -50,6 +53,7 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 # ---- options ----
 
 MODE=install
+SERVICE=0
 BUILD=auto
 SCOPE=user
 BROWSERS=()
@@ -61,6 +65,7 @@ while (($#)); do
     --check) MODE=check ;;
     --list) MODE=list ;;
     --system) SCOPE=system ;;
+    --service) SERVICE=1 ;;
     --browser)
       (($# >= 2)) || { usage >&2; exit 2; }
       [[ $2 =~ ^(chrome|chromium|brave|edge|firefox)$ ]] || die "unknown browser '$2' (chrome, chromium, brave, edge, firefox)"
@@ -330,6 +335,7 @@ need_system_rights() {
 }
 
 install() {
+  [[ $SERVICE == 0 || $SCOPE == user ]] || die "--service is per user: after --system, each user runs 'bitweb service install'"
   [[ $OS != other ]] || die "$(uname -s) is not supported by this script (Linux and macOS are; Windows: installer/install.ps1)"
   need_system_rights
   read_ids
@@ -356,7 +362,7 @@ install() {
   fi
   jar_version
   fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$HOST_LAUNCHER" 0755
-  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$CLI_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" | write_file "$CLI_LAUNCHER" 0755
   install_shell_files
 
   REGISTERED=()
@@ -377,6 +383,11 @@ install() {
 
   report_install
   check || die "the install does not check out; see above"
+  if ((SERVICE)); then
+    say ""
+    say "Keeping the engine running (starts at login, restarts after a crash): $CLI_LAUNCHER service install"
+    "$CLI_LAUNCHER" service install || die "the service did not start; see above ('$CLI_LAUNCHER service status' says more)"
+  fi
   ((extension_built)) || die "the host is installed, but building the extension failed (node $REPO/extension/build.mjs)"
 }
 
@@ -517,12 +528,25 @@ list() {
 
 # ---- uninstall ----
 
+# The per-user service's definition, if 'bitweb service install' wrote one (docs/SERVICE.md).
+service_file() {
+  if [[ $OS == macos ]]; then
+    printf '%s' "$HOME/Library/LaunchAgents/org.bitweb.engine.plist"
+  else
+    printf '%s' "$CONFIG_HOME/systemd/user/bitweb.service"
+  fi
+}
+
 uninstall() {
   if [[ ! -f $RECORD ]]; then
     say "Nothing to uninstall: there is no install record at $RECORD"
     return
   fi
   need_system_rights
+  # the service runs the launcher about to go: stop and remove it first
+  if [[ $SCOPE == user && -f $(service_file) && -x $CLI_LAUNCHER ]]; then
+    "$CLI_LAUNCHER" service uninstall || warn "could not remove the service; remove $(service_file) by hand"
+  fi
   local kind path files=() dirs=()
   while IFS=$'\t' read -r kind path; do
     [[ $path == /* ]] || continue # never act on a relative path

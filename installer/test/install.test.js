@@ -423,3 +423,51 @@ test('--list prints exactly the rows of installer/browsers.json for this OS and 
     assert.deepEqual(out.trimEnd().split('\n'), expected, `${os}/${scope}`);
   }
 });
+
+test('--service has the installed command install the per-user service, and --uninstall removes the service first', () => {
+  const home = freshHome('service');
+  // a java that keeps every call: its arguments and the launcher it was run by
+  const javaHome = join(root, 'service-java');
+  mkdirSync(join(javaHome, 'bin'), { recursive: true });
+  const calls = join(root, 'service-calls');
+  writeFileSync(
+    join(javaHome, 'bin', 'java'),
+    '#!/bin/sh\n' +
+      'if [ "$1" = -version ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; exit 0; fi\n' +
+      `printf '%s|%s\\n' "$BITWEB_LAUNCHER" "$*" >> '${calls}'\n`,
+  );
+  chmodSync(join(javaHome, 'bin', 'java'), 0o755);
+  const env = { BITWEB_JAR: fakeJar, JAVA_HOME: javaHome };
+  const installed = run(['--no-build', '--service'], { home, env });
+  assert.equal(installed.code, 0, `${installed.out}\n${installed.err}`);
+  const launcher = join(home, '.local', 'bin', 'bitweb');
+  const jar = join(home, '.local', 'share', 'bitweb', 'app', 'bitweb.jar');
+  assert.ok(installed.out.includes(`${launcher} service install`), installed.out);
+  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')),
+    [`${launcher}|-jar ${jar} service install`], 'run through the launcher, which names itself for the service');
+
+  // what 'bitweb service install' would have written; uninstall asks the command to remove it
+  const unit = join(home, '.config', 'systemd', 'user', 'bitweb.service');
+  mkdirSync(dirname(unit), { recursive: true });
+  writeFileSync(unit, '[Service]\n');
+  rmSync(calls);
+  const removed = run(['--uninstall'], { home, env });
+  assert.equal(removed.code, 0, `${removed.out}\n${removed.err}`);
+  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')), [`${launcher}|-jar ${jar} service uninstall`]);
+  rmSync(join(home, '.config'), { recursive: true });
+  assert.deepEqual(snapshot(home), {});
+});
+
+test('--service with --system is refused: the service is per user', () => {
+  const home = freshHome('service-system');
+  const result = run(['--no-build', '--service', '--system'], { home, env: { BITWEB_JAR: fakeJar, BITWEB_SYSTEM_ROOT: join(root, 'sys-svc') } });
+  assert.equal(result.code, 1);
+  assert.match(result.err, /--service is per user/);
+});
+
+test('install.ps1 -Service delegates to the installed command, before -Uninstall removes it', () => {
+  const ps1 = readFileSync(join(REPO, 'installer', 'install.ps1'), 'utf8');
+  assert.match(ps1, /\[switch\]\$Service/);
+  assert.match(ps1, /if \(\$Service\) \{ Invoke-Service 'install' \}/);
+  assert.match(ps1, /& \$CliLauncher service uninstall/);
+});
