@@ -238,10 +238,12 @@ async function state() {
   } catch (error) {
     settingsError = errorData(error);
   }
+  // the always-on service and reachability (an older host does not know the action: no section then)
+  const availability = await host.request('service.status').catch(() => null);
   const sites = listOf(list?.sites);
   for (const site of sites) if (typeof site?.address === 'string') siteCache.set(site.address, site);
   const draft = await platform.storageGet(STORAGE.publishDraft).catch(() => undefined);
-  return { sites, settings, settingsError, petNames, draft: draft ?? null };
+  return { sites, settings, settingsError, petNames, draft: draft ?? null, availability };
 }
 
 // ---- publishing ----

@@ -7,6 +7,7 @@ import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
 import { SITE_PATTERNS } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
+import { availabilityView } from './availability.js';
 import {
   actionError, connectionView, formatSize, graceHoursField, parseGraceHours, parseStorageLimit, publishProgressText, publishRequest, rateLimitsField, rateLimitsRequest, routingView,
   siteRow, siteUpdate, storageLimitField, storageLimitHint,
@@ -477,6 +478,22 @@ async function toggleWebrtc() {
   }
 }
 
+// ---- always on: the service and reachability (availability.js) ----
+
+function renderAvailability(reply) {
+  const view = availabilityView(reply);
+  show($('availability'), Boolean(view));
+  if (!view) return;
+  $('avail-service').textContent = view.service.text;
+  $('avail-service').dataset.tone = view.service.tone;
+  $('avail-reach').textContent = view.reach.text;
+  $('avail-reach').dataset.tone = view.reach.tone;
+  $('avail-reach-detail').textContent = view.reach.detail;
+  show($('avail-fix'), Boolean(view.service.fix));
+  $('avail-command').textContent = view.service.fix ?? '';
+  say($('avail-advice'), view.reach.advice ? `What to do: ${view.reach.advice}` : '', 'ok');
+}
+
 // ---- everything ----
 
 async function refresh() {
@@ -487,6 +504,7 @@ async function refresh() {
   renderSites(reply);
   renderNames(reply?.petNames ?? {});
   renderSettings(reply);
+  renderAvailability(reply?.availability ?? null);
   renderPublishing(reply?.publishing ?? null, reply?.lastPublish ?? null);
   if (reply?.features?.folderPick === false) show($('choose'), false);
   if (reply?.draft?.path && !$('publish-path').value) $('publish-path').value = reply.draft.path;
@@ -546,6 +564,7 @@ $('open-comments').addEventListener('click', () => {
   });
 });
 $('retry').addEventListener('click', refresh);
+$('avail-copy').addEventListener('click', () => copyText($('avail-command').textContent, $('avail-copy'), 'Copy'));
 $('copy').addEventListener('click', () => copyText($('problem-command').textContent, $('copy'), 'Copy'));
 $('grant').addEventListener('click', async () => {
   await platform.requestOrigins(SITE_PATTERNS).catch(() => false);

@@ -25,6 +25,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: 24 }),
     'site.info': (m) => (m.address === HEX ? SITE : { error: { code: 6, message: 'unknown site' } }),
     'site.fetch': () => ({ ready: false }),
+    'service.status': () => ({ service: { kind: 'NOT_INSTALLED', fix: 'bitweb service install' }, reachability: { state: 'unknown' } }),
     ...hostAnswers,
   };
   const dynamicRules = new Map();
@@ -189,6 +190,7 @@ test('state: sites, settings, pet names and the routing mode for the popup', asy
   assert.equal(reply.routing.mode, 'proxy');
   assert.equal(reply.connection.state, 'connected');
   assert.equal(reply.browser, 'chrome');
+  assert.equal(reply.availability.service.fix, 'bitweb service install', 'the always-on section gets service.status');
 });
 
 test('settings.set: only the engine settings the popup offers reach the host', async () => {
@@ -227,11 +229,12 @@ test('settings.set: a rate preset or rate limits reach the host as the popup cho
 
 test('an older host: settings unknown (code 4) is reported, not fatal; folder.pick absent hides the button', async () => {
   const unknown = () => ({ error: { code: 4, message: 'unknown action' } });
-  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.get': unknown, 'folder.pick': unknown } }));
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { 'settings.get': unknown, 'folder.pick': unknown, 'service.status': unknown } }));
   const state = await send(fake, { type: 'state' }, popup);
   assert.equal(state.ok, true);
   assert.equal(state.settings, null);
   assert.equal(state.settingsError.code, 4);
+  assert.equal(state.availability, null, 'no always-on section from an older host');
   const picked = await send(fake, { type: 'folder.pick' }, popup);
   assert.equal(picked.ok, false);
   assert.equal(picked.features.folderPick, false);
