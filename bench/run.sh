@@ -10,6 +10,7 @@
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
+#   bench/run.sh service from the service's ExecStart to the engine answering and the first site seeded (1 / 100 sites)
 #   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders
 #   bench/run.sh storage disk used by 10 versions of a 300 MB site, one 1 MB file changed in each
 #   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
@@ -23,6 +24,8 @@
 # Builds native-host (main + test fixtures), compiles bench/src against them, runs
 # org.bitweb.bench.ThroughputBench. Data goes to /tmp/bitweb-bench-* and is removed afterwards.
 set -euo pipefail
+# engines a benchmark starts (through a browser's host, say) never ask this machine's router for ports
+export BITWEB_PORTMAP=off
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(mktemp -d /tmp/bitweb-bench-build-XXXXXX)"
 trap 'rm -rf "$out"' EXIT
@@ -59,6 +62,7 @@ case "${1:-}" in
     export BITWEB_REAL_JAVA="$(command -v java)"
     exec_java="$root/native-host/src/test/netns/bin/java" ;;
   sites) shift; main=org.bitweb.bench.SitesBench ;;
+  service) shift; main=org.bitweb.bench.ServiceStartBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
   gateway|slow)
     for tool in nginx wrk; do

@@ -33,7 +33,7 @@ public final class HostileBench {
         Path home = Files.createTempDirectory("bitweb-bench-hostile-");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process engine = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.bitweb.cli.Main",
-                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan")
+                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan", "--no-port-mapping")
                 .redirectErrorStream(true).redirectOutput(home.resolve("engine.out").toFile()).start();
         Table table = new Table("when", "threads", "RSS MB", "folders in sites/");
         try {

@@ -69,7 +69,7 @@ public final class SitesBench {
     private static Measured run(Path home, int settle, int window) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"), "org.bitweb.cli.Main",
-                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan");
+                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan", "--no-port-mapping");
         long start = System.nanoTime();
         Process engine = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(home.resolve("engine.out").toFile()).start();
