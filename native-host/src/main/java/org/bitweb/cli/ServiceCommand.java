@@ -87,11 +87,13 @@ final class ServiceCommand extends Subcommand {
             StateDir dir = open();
             Service service = service(io());
             EngineCommand command = engineCommand(io().env(), io().os(), dir.root(), launcher);
-            // an engine started by a browser or by hand holds the folder: the service takes over
-            boolean stopped = StopCommand.stopRunning(dir, io()).isPresent();
-            Service.Report report = service.install(command, dir.root());
+            // an engine started by a browser or by hand holds the folder: the service takes over,
+            // once the service manager answered (no engine is stopped for a service that cannot start)
+            boolean[] stopped = new boolean[1];
+            Service.Report report = service.install(command, dir.root(),
+                    () -> stopped[0] = StopCommand.stopRunning(dir, io()).isPresent());
             report.lines().forEach(out()::println);
-            if (stopped) {
+            if (stopped[0]) {
                 out().println("stopped the engine that was running, so that the service runs it");
             }
             out().println(report.ok() ? "the " + service.platform().description + " runs: " + String.join(" ", command.argv())

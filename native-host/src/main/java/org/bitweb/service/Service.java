@@ -99,6 +99,15 @@ public final class Service {
 
     /** Writes the definition and has the manager start the engine at login, and now. */
     public Report install(EngineCommand command, Path stateDir) throws IOException {
+        return install(command, stateDir, () -> { });
+    }
+
+    /**
+     * @param beforeStart runs once the manager is known to answer, just before it starts the
+     *                    service: stops an engine a browser or a terminal runs, so that the
+     *                    service's engine takes over (and none is stopped when the service cannot start)
+     */
+    public Report install(EngineCommand command, Path stateDir, Runnable beforeStart) throws IOException {
         Path file = file(stateDir);
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, definition(command, stateDir));
@@ -112,14 +121,21 @@ public final class Service {
                             + "session run: systemctl --user enable --now " + ServiceFiles.UNIT);
                     yield false;
                 }
+                beforeStart.run();
                 yield run(lines, systemctl("enable", "--now", ServiceFiles.UNIT)).ok();
             }
             case LAUNCHD -> {
                 run(lines, List.of("launchctl", "bootout", launchdTarget())); // an older definition, if loaded
+                beforeStart.run();
                 yield run(lines, List.of("launchctl", "bootstrap", launchdDomain(), file.toString())).ok();
             }
-            case TASK_SCHEDULER -> run(lines, List.of("schtasks", "/Create", "/TN", ServiceFiles.TASK, "/XML", file.toString(), "/F")).ok()
-                    && run(lines, List.of("schtasks", "/Run", "/TN", ServiceFiles.TASK)).ok();
+            case TASK_SCHEDULER -> {
+                if (!run(lines, List.of("schtasks", "/Create", "/TN", ServiceFiles.TASK, "/XML", file.toString(), "/F")).ok()) {
+                    yield false;
+                }
+                beforeStart.run();
+                yield run(lines, List.of("schtasks", "/Run", "/TN", ServiceFiles.TASK)).ok();
+            }
         };
         if (platform == ServicePlatform.SYSTEMD) {
             lines.add("it starts when you log in; on a server without logins, also run once: loginctl enable-linger "

@@ -61,6 +61,25 @@ class ServiceTest {
     }
 
     @Test
+    void aRunningEngineIsStoppedOnlyOnceTheManagerAnswersJustBeforeTheServiceStarts() throws Exception {
+        List<String> order = new ArrayList<>();
+        Service unreachable = new Service(ServicePlatform.SYSTEMD, home, Map.of(), c -> {
+            order.add(String.join(" ", c));
+            return new Service.Run(1, "Failed to connect to bus: No medium found");
+        });
+        unreachable.install(command, home, () -> order.add("stop the running engine"));
+        assertEquals(List.of("systemctl --user daemon-reload"), order, "no service can start: the engine keeps running");
+        order.clear();
+        Service reachable = new Service(ServicePlatform.SYSTEMD, home, Map.of(), c -> {
+            order.add(String.join(" ", c));
+            return new Service.Run(0, "");
+        });
+        reachable.install(command, home, () -> order.add("stop the running engine"));
+        assertEquals(List.of("systemctl --user daemon-reload", "stop the running engine",
+                "systemctl --user enable --now bitweb.service"), order);
+    }
+
+    @Test
     void linuxStateReadsSystemctlIsActive() {
         assertEquals(ServiceState.Kind.NOT_INSTALLED, service(ServicePlatform.SYSTEMD, c -> new Service.Run(0, "active")).state(home).kind());
         assertEquals(List.of(), ran, "no unit file: nothing to ask");
