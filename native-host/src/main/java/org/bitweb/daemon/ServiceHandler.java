@@ -3,6 +3,7 @@ package org.bitweb.daemon;
 import org.bitweb.engine.Engine;
 import org.bitweb.messaging.Action;
 import org.bitweb.messaging.Dispatcher;
+import org.bitweb.log.Threads;
 import org.bitweb.service.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +42,8 @@ final class ServiceHandler {
         dispatcher.add(Action.quick("engine.stop", (request, session) -> {
             log.info("{} asked the engine to stop", session.name());
             // the reply leaves first; then the daemon closes on a thread of its own (closing waits for request threads)
-            CompletableFuture.runAsync(stop, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS, runnable -> {
-                Thread t = new Thread(runnable, "stop");
-                t.setUncaughtExceptionHandler((thread, e) -> log.error("stopping the engine failed", e));
-                t.start();
-            }));
+            CompletableFuture.runAsync(stop, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS,
+                    runnable -> Threads.thread("stop", false, runnable).start()));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("stopping", true);
             data.put("pid", ProcessHandle.current().pid());
