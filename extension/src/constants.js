@@ -4,8 +4,12 @@
 /** Name of the native messaging host, as registered by installer/install.sh. */
 export const HOST_NAME = 'org.bitweb.host';
 
-/** Lowest host protocol this extension can talk to (the host's `hello` reply says its own). */
-export const REQUIRED_PROTOCOL = 1;
+/**
+ * Lowest host protocol this extension can talk to (the host's `hello` reply says its own). 3: the
+ * sidebar's comments.* and identity.* and the popup's service.status (docs/PROTOCOL.md#versions);
+ * an older engine is refused at hello with its fix rather than failing one action at a time.
+ */
+export const REQUIRED_PROTOCOL = 3;
 
 /** Where the gateway listens before the host has told us (the host's default port). */
 export const GATEWAY_HOST = '127.0.0.1';

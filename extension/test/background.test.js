@@ -20,7 +20,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
   const storage = structuredClone(stored);
   const host = { requests: [], ports: [] };
   const answers = {
-    hello: () => ({ protocol: 1, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
+    hello: () => ({ protocol: 3, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
     'sites.list': () => ({ sites: [SITE] }),
     'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: 24 }),
     'site.info': (m) => (m.address === HEX ? SITE : { error: { code: 6, message: 'unknown site' } }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorCode } from '../src/error-codes.js';
 import { ErrorKind, HostError, NativeHost, checkHello, disconnectError } from '../src/native.js';
+import { REQUIRED_PROTOCOL } from '../src/constants.js';
 
 // No fixed sleeps: a test waits for what it needs to have happened (waitFor, bounded), and
 // one that shows something does NOT happen later (a retry) runs every timer the host left
@@ -19,7 +20,7 @@ async function waitFor(what, condition, timeoutMs = 2_000) {
   }
 }
 
-const HELLO = { protocol: 1, version: '0.1.0', gateway: 'http://127.0.0.1:47800', gatewayPort: 47800, peerPort: 47801 };
+const HELLO = { protocol: REQUIRED_PROTOCOL, version: '0.3.0', gateway: 'http://127.0.0.1:47800', gatewayPort: 47800, peerPort: 47801 };
 const quiet = { warn() {} };
 
 /** A native port the test drives: it records what the extension posts and answers on demand. */
@@ -84,7 +85,7 @@ test('connects to org.bitweb.host and says hello first with protocol and client'
   const info = await host.connect();
   assert.deepEqual(names, ['org.bitweb.host']);
   assert.deepEqual(info, HELLO);
-  assert.deepEqual(ports[0].sent, [{ protocol: 1, client: 'bitweb-extension/0.1.0-test', id: 1, action: 'hello' }]);
+  assert.deepEqual(ports[0].sent, [{ protocol: REQUIRED_PROTOCOL, client: 'bitweb-extension/0.1.0-test', id: 1, action: 'hello' }]);
   assert.deepEqual(host.snapshot, { state: 'connected', info: HELLO, error: null });
 });
 
@@ -234,6 +235,12 @@ test('protocol check: an older host is refused with "wrong host version"', async
   });
   assert.equal(ports[0].closed, true);
   assert.equal(host.snapshot.state, 'error');
+});
+
+test('protocol check: a version 2 engine (no comments, no service.status) is refused by default', () => {
+  assert.equal(REQUIRED_PROTOCOL, 3);
+  assert.equal(checkHello({ ...HELLO, protocol: 2 }).kind, ErrorKind.INCOMPATIBLE);
+  assert.equal(checkHello({ ...HELLO, protocol: 3 }), null);
 });
 
 test('protocol check: a newer host is fine; a missing version is not', () => {

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,6 +46,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final SettingsHandler settings;
     private final RequestPools pools;
     private final ControlServer control;
+    private final Set<String> actions;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final ScheduledExecutorService idle = Threads.scheduler("idle-check", 1);
@@ -66,6 +68,7 @@ public final class EngineDaemon implements AutoCloseable {
         new FetchHandler(engine).register(dispatcher);
         new CommentsHandler(engine).register(dispatcher);
         this.settings.register(dispatcher);
+        this.actions = Set.copyOf(dispatcher.actions());
         this.control = new ControlServer(dir.socket(), dispatcher, pools, this::clientsChanged);
     }
 
@@ -200,5 +203,10 @@ public final class EngineDaemon implements AutoCloseable {
         public EngineRunningException(StateDir dir) {
             super("an engine is already running for " + dir.root() + " (see 'bitweb status'; stop it before starting another)");
         }
+    }
+
+    /** The protocol's actions this engine answers (docs/PROTOCOL.md must describe each). */
+    Set<String> actions() {
+        return actions;
     }
 }
