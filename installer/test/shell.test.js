@@ -76,6 +76,10 @@ describe('the real build, installed', () => {
       ...setup(out).map((line) => `zpty -w s ${quote(line)}`),
       `zpty -w s ${quote('echo RE""ADY')}`,
       'zpty -r s line "*READY*"',
+      // The prompt after READY: only then is the shell in its line editor with the terminal raw.
+      // Keys that arrive before it meet the terminal's own line discipline, which eats the ^D of
+      // ^X^D (end of file) and leaves the shell waiting for a key that never comes.
+      'zpty -r s line "*PROMPT> *"',
       'for typed in "$@"; do zpty -w -n s "$typed"$\'\\t\\C-x\\C-d\'; done',
       `zpty -w s ${quote('echo DO""NE')}`,
       'zpty -r s line "*DONE*"',
@@ -100,7 +104,7 @@ describe('the real build, installed', () => {
     const loader = '/usr/share/bash-completion/bash_completion';
     assert.ok(existsSync(loader), `${loader} is missing (apt-get install bash-completion)`);
     const lines = typeIn('bash', (out) => [
-      'PS1="$ "',
+      'PS1="PROM""PT> "',
       `source ${loader}`,
       `dump() { printf "%s\\n" "$READLINE_LINE" >> ${out}; READLINE_LINE=; READLINE_POINT=0; }`,
       'bind -x \'"\\C-x\\C-d": dump\'',
@@ -110,7 +114,7 @@ describe('the real build, installed', () => {
 
   test('zsh, with the installed folder on fpath, completes through its compinit', () => {
     const lines = typeIn('zsh', (out) => [
-      'PS1="%% "',
+      'PS1="PROM""PT> "',
       `fpath=(${join(home, '.local', 'share', 'zsh', 'site-functions')} $fpath); autoload -U compinit; compinit -u -D`,
       `dump() { print -r -- "$BUFFER" >> ${out}; BUFFER=; }; zle -N dump; bindkey "^X^D" dump`,
     ], TYPED);
