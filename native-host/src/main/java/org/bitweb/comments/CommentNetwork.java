@@ -1,5 +1,6 @@
 package org.bitweb.comments;
 
+import org.bitweb.bt.CappedMessageHandler;
 import org.bitweb.log.Threads;
 import bt.metainfo.TorrentId;
 import bt.module.ProtocolModule;
@@ -85,7 +86,7 @@ public final class CommentNetwork implements AutoCloseable {
     public Module module() {
         return binder -> {
             ServiceModule.extend(binder).addMessagingAgent(exchange);
-            ProtocolModule.extend(binder).addExtendedMessageHandler(CommentMessage.NAME, new CommentMessageHandler());
+            ProtocolModule.extend(binder).addExtendedMessageHandler(CommentMessage.NAME, new CappedMessageHandler<>(CommentMessage.class, CommentMessage.MAX_PAYLOAD, CommentMessage::decode, CommentMessage::encode));
         };
     }
 

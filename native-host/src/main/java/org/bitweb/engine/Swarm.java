@@ -12,6 +12,7 @@ import com.google.inject.Singleton;
 import bt.runtime.BtRuntime;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
+import org.bitweb.bt.CappedMessageHandler;
 import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.DistinctFiles;
 import org.bitweb.bt.LimitGrace;
@@ -32,7 +33,6 @@ import org.bitweb.site.FastResume;
 import org.bitweb.updates.CopiesElsewhere;
 import org.bitweb.updates.ItemExchange;
 import org.bitweb.updates.ItemMessage;
-import org.bitweb.updates.ItemMessageHandler;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -121,7 +121,7 @@ final class Swarm implements AutoCloseable {
                     ServiceModule.extend(binder).addPeerSourceFactory(lan);
                     // key sites: peers pass each other the newest signed item (BEP 10)
                     ServiceModule.extend(binder).addMessagingAgent(items);
-                    ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.NAME, new ItemMessageHandler());
+                    ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.NAME, new CappedMessageHandler<>(ItemMessage.class, ItemMessage.MAX_PAYLOAD, ItemMessage::decode, ItemMessage::encode));
                     // key sites: which versions other peers hold in full (their older versions can go)
                     ProtocolModule.extend(binder).addHandshakeHandler(copies);
                     // a page asked for starts downloading at once, not after bt's piece timeout
