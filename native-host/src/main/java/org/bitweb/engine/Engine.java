@@ -128,6 +128,16 @@ public final class Engine implements AutoCloseable, Torrents {
      * users need), then every site in the list. What started is closed again if a later step fails.
      */
     public static Engine start(StateDir dir, EngineOptions options) throws IOException {
+        return start(dir, options, engine -> { });
+    }
+
+    /**
+     * {@link #start(StateDir, EngineOptions)}, running {@code gatewayUp} once the gateway answers
+     * and before the sites are opened: a browser's request can arrive in that window, and a test
+     * makes one there. A published site asked for then is opened by the request itself, and a
+     * seeded one is the fetch that opening it later joins: one path each, never two registrations.
+     */
+    static Engine start(StateDir dir, EngineOptions options, Consumer<Engine> gatewayUp) throws IOException {
         dir.create();
         Publisher.cleanStaging(dir);
         SiteStore store = SiteStore.open(dir);
@@ -149,6 +159,7 @@ public final class Engine implements AutoCloseable, Torrents {
             comments.attach(engine.commentHost(), dht.orElse(null), listener.port());
             swarm.runtime.getEventSource().onPeerDisconnected(null, e -> comments.disconnected(e.getConnectionKey()));
             engine.startGateway();
+            gatewayUp.accept(engine);
             engine.swarm.items.attach(engine.keySites);
             engine.keySites.watch(engine.swarm.copies);
             engine.openSites();

@@ -1,0 +1,106 @@
+package org.bitweb.engine;
+
+import org.bitweb.address.SiteAddress;
+import org.bitweb.fetch.SwarmFetchTest;
+import org.bitweb.gateway.SiteSource;
+import org.bitweb.site.Publisher;
+import org.bitweb.store.StateDir;
+import org.bitweb.testing.Await;
+import org.bitweb.testing.Http;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway answers before the engine has opened its sites (its port is what a browser waits
+ * for). A page asked for in that window once started a visitor's fetch of a site this machine
+ * published; opening the site then failed ("Torrent already registered"), and the site was not
+ * seeded for the whole run although the status said so. Asked for in the window, a site must be
+ * served, and after the start it must be seeded for real: a stranger downloads it from us.
+ */
+@Timeout(180)
+class StartWindowTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void sitesAskedForBeforeTheyAreOpenedAreServedAndThenSeeded() throws Exception {
+        Path published = site("published", "a page this machine published");
+        Path visited = site("visited", "a page this machine visited and chose to seed");
+        StateDir state = new StateDir(temp.resolve("engine"));
+        SiteAddress mine;
+        SiteAddress seededVisit;
+        try (Engine origin = Engine.start(new StateDir(temp.resolve("origin")), new EngineOptions(0, 0, LOOPBACK))) {
+            seededVisit = address(origin.publish(visited, Publisher.Progress.NONE).address());
+            try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+                mine = address(engine.publish(published, Publisher.Progress.NONE).address());
+                List<InetSocketAddress> originPeer = List.of(new InetSocketAddress(LOOPBACK, origin.peerPort()));
+                assertInstanceOf(SiteSource.Lookup.Ready.class, engine.fetch(seededVisit, originPeer, Duration.ofSeconds(60)));
+                engine.seed(seededVisit.hex());
+                Await.until("the visited site is whole here", Duration.ofSeconds(60),
+                        () -> engine.completion(seededVisit).orElse(0.0) >= 1.0);
+            }
+        }
+        // the origin is gone: from now on only the restarted engine has the visited site
+
+        List<String> inTheWindow = new ArrayList<>();
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK), started -> {
+            for (SiteAddress site : List.of(mine, seededVisit)) {
+                try {
+                    Http.Reply reply = Http.proxyGet(started.gatewayPort(), site.host(), "/");
+                    inTheWindow.add(reply.status() + " " + reply.text());
+                } catch (IOException e) {
+                    inTheWindow.add(e.toString());
+                }
+            }
+        })) {
+            assertEquals(List.of("200 " + text(published), "200 " + text(visited)), inTheWindow,
+                    "both sites served before the engine opened them");
+            for (SiteAddress site : List.of(mine, seededVisit)) {
+                assertTrue(engine.site(site.hex()).orElseThrow().seeding(), site.hex() + " says it is seeded");
+            }
+
+            // ...and is: a visitor that knows only this engine downloads both from it
+            try (Engine stranger = Engine.start(new StateDir(temp.resolve("stranger")), new EngineOptions(0, 0, LOOPBACK))) {
+                List<InetSocketAddress> us = List.of(new InetSocketAddress(LOOPBACK, engine.peerPort()));
+                for (SiteAddress site : List.of(mine, seededVisit)) {
+                    assertInstanceOf(SiteSource.Lookup.Ready.class, stranger.fetch(site, us, Duration.ofSeconds(60)), site.hex());
+                    byte[] body = SwarmFetchTest.getBytes(stranger.gatewayPort(), site.host(), "/index.html", null);
+                    Path folder = site.equals(mine) ? published : visited;
+                    assertArrayEquals(Files.readAllBytes(folder.resolve("index.html")), body, site.hex());
+                }
+            }
+        }
+    }
+
+    private Path site(String name, String words) throws IOException {
+        Path folder = Files.createDirectories(temp.resolve(name));
+        Files.writeString(folder.resolve("index.html"), "<!doctype html><p>" + words + "</p>\n");
+        return folder;
+    }
+
+    private static String text(Path folder) throws IOException {
+        return Files.readString(folder.resolve("index.html"), StandardCharsets.UTF_8);
+    }
+
+    private static SiteAddress address(String hex) {
+        return new SiteAddress(SiteAddress.Kind.INFOHASH, hex);
+    }
+}
