@@ -76,6 +76,11 @@ final class ServeCommand extends Subcommand {
             + "peer and DHT ports (also BITWEB_PORTMAP=off; BITWEB_PORTMAP=upnp,natpmp,pcp picks the methods)")
     boolean noPortMapping;
 
+    @Option(names = "--local-peer-hints", description = "let peers named in links (x.pe=) be on this machine or its "
+            + "networks (loopback, private, link-local addresses): for a test network on one machine or a LAN. "
+            + "Without it a page cannot make the engine connect into your own networks")
+    boolean localPeerHints;
+
     /** Started by the browser's host process: stop a while after the last browser leaves. */
     @Option(names = "--background", hidden = true)
     boolean background;
@@ -88,7 +93,7 @@ final class ServeCommand extends Subcommand {
             options = options.withSocks5Proxy(socks5);
         }
         options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()))
-                .withPortMapping(portMapping(noPortMapping, io().env()));
+                .withPortMapping(portMapping(noPortMapping, io().env())).withLocalPeerHints(localPeerHints);
         EngineDaemon daemon = EngineDaemon.start(dir, options, background);
         if (slowLink || uploadLimit != null || downloadLimit != null) {
             RateLimits base = slowLink ? RateLimits.SLOW_LINK : daemon.settings().rateLimits();

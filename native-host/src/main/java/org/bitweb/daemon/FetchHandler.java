@@ -1,6 +1,7 @@
 package org.bitweb.daemon;
 
 import org.bitweb.address.SiteLink;
+import org.bitweb.discovery.PeerHintPolicy;
 import org.bitweb.engine.Engine;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.messaging.Action;
@@ -36,8 +37,9 @@ final class FetchHandler {
     private Map<String, Object> fetch(Request request, Session session) throws ProtocolException {
         Params params = new Params(request);
         SiteLink link = params.link("url");
-        List<InetSocketAddress> peers = new ArrayList<>(link.peers());
-        peers.addAll(params.peers("peers"));
+        // a link's x.pe comes from a page: filtered and capped; "peers" are what the user typed (bitweb get --peer)
+        List<InetSocketAddress> peers = new ArrayList<>(engine.linkHints(link.peers(), params.optionalAddress("from")));
+        peers.addAll(PeerHintPolicy.userNamed(params.peers("peers")));
         long waitMs = Math.max(0, Math.min(MAX_WAIT_MS, request.number("wait", 0)));
         boolean whole = request.flag("whole", false);
         SiteSource.Lookup lookup = engine.fetch(link.site(), peers, Duration.ofMillis(waitMs));

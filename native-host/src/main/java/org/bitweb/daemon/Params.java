@@ -29,6 +29,11 @@ record Params(Request request) {
         return link(field).site();
     }
 
+    /** A site, if the request names one in {@code field}. */
+    Optional<SiteAddress> optionalAddress(String field) throws ProtocolException {
+        return request.optionalText(field) == null ? Optional.empty() : Optional.of(address(field));
+    }
+
     /** A link to a site, with its path and the peers a magnet link names. */
     SiteLink link(String field) throws ProtocolException {
         String text = request.text(field);

@@ -7,6 +7,7 @@ import org.bitweb.bt.PeerListener;
 import org.bitweb.comments.CommentNetwork;
 import org.bitweb.dht.DhtConfig;
 import org.bitweb.dht.DhtNode;
+import org.bitweb.discovery.PeerHintPolicy;
 import org.bitweb.fetch.RemoteSite;
 import org.bitweb.fetch.RemoteSites;
 import org.bitweb.gateway.Gateway;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -303,6 +305,28 @@ public final class Engine implements AutoCloseable, Torrents {
     /** Peers connected for a site being fetched: hints for its next version, which they likely have too. */
     public List<InetSocketAddress> connectedPeers(String infohash) {
         return remote.connectedPeers(infohash);
+    }
+
+    /**
+     * The peers named in a link that this engine may connect to ({@link PeerHintPolicy}, issue 12):
+     * public addresses, and addresses on this machine or its networks only with
+     * {@code localPeerHints} or when the page that carried the link came from a peer there.
+     *
+     * @param from the site whose page carried the link, if the caller knows it
+     */
+    public List<InetSocketAddress> linkHints(List<InetSocketAddress> named, Optional<SiteAddress> from) {
+        Set<PeerHintPolicy.Scope> allowed = EnumSet.noneOf(PeerHintPolicy.Scope.class);
+        if (options.localPeerHints()) {
+            allowed.add(PeerHintPolicy.Scope.LOOPBACK);
+            allowed.add(PeerHintPolicy.Scope.LOCAL);
+        }
+        from.flatMap(site -> site.kind() == SiteAddress.Kind.INFOHASH ? Optional.of(site.hex())
+                : keySites.currentVersion(site)).ifPresent(ih -> {
+            // where the page came from: the peers connected for it now, fetched or seeded
+            remote.connectedPeers(ih).forEach(peer -> allowed.add(PeerHintPolicy.scope(peer)));
+            local.peerAddresses(ih).forEach(address -> allowed.add(PeerHintPolicy.scope(address)));
+        });
+        return PeerHintPolicy.admit(named, allowed);
     }
 
     /** Upload and download limits, for all sites and per site (docs/TUNING.md, "Rate limits"). */

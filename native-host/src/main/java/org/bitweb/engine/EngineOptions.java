@@ -24,10 +24,16 @@ import java.net.InetAddress;
  *                        none (the default here: tests never talk to the LAN's router) for no
  *                        mapping; {@code bitweb serve} turns it on. Off anyway through a SOCKS5
  *                        proxy and on a loopback peer port
+ * @param localPeerHints  peers named in links may be on this machine or its networks (loopback,
+ *                        private, link-local addresses; {@code serve --local-peer-hints}): for
+ *                        testnets on one machine or a LAN only. Off by default, so a page cannot
+ *                        make the engine connect into the visitor's own networks
+ *                        ({@link org.bitweb.discovery.PeerHintPolicy})
  */
 public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind, java.time.Duration metadataTimeout,
                             java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
-                            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery, PortMapper.Config portMapping) {
+                            org.bitweb.dht.DhtConfig dht, boolean lanDiscovery, PortMapper.Config portMapping,
+                            boolean localPeerHints) {
     public static final int DEFAULT_GATEWAY_PORT = 47800;
     public static final int DEFAULT_PEER_PORT = 47801;
 
@@ -53,27 +59,32 @@ public record EngineOptions(int gatewayPort, int peerPort, InetAddress peerBind,
                          java.time.Duration stallTimeout, java.net.InetSocketAddress socks5Proxy,
                          org.bitweb.dht.DhtConfig dht, boolean lanDiscovery) {
         this(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, lanDiscovery,
-                PortMapper.Config.DEFAULTS.withMethods(java.util.List.of()));
+                PortMapper.Config.DEFAULTS.withMethods(java.util.List.of()), false);
     }
 
     public EngineOptions withPortMapping(PortMapper.Config config) {
         return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht,
-                lanDiscovery, config);
+                lanDiscovery, config, localPeerHints);
     }
 
     public EngineOptions withSocks5Proxy(java.net.InetSocketAddress proxy) {
         return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, proxy, dht, lanDiscovery,
-                portMapping);
+                portMapping, localPeerHints);
     }
 
     public EngineOptions withDht(org.bitweb.dht.DhtConfig config) {
         return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, config,
-                lanDiscovery, portMapping);
+                lanDiscovery, portMapping, localPeerHints);
     }
 
     public EngineOptions withLanDiscovery(boolean on) {
         return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, on,
-                portMapping);
+                portMapping, localPeerHints);
+    }
+
+    public EngineOptions withLocalPeerHints(boolean allowed) {
+        return new EngineOptions(gatewayPort, peerPort, peerBind, metadataTimeout, stallTimeout, socks5Proxy, dht, lanDiscovery,
+                portMapping, allowed);
     }
 
     public EngineOptions {

@@ -215,6 +215,11 @@ public final class RemoteSites implements AutoCloseable {
         return get(ih).filter(site -> site.stage() == RemoteSite.Stage.READY);
     }
 
+    /** The peers named for a site being fetched that bt is given at each discovery round (none for others). */
+    public List<InetSocketAddress> hints(String ih) {
+        return get(ih).map(site -> hints.of(site.torrentId())).orElse(List.of());
+    }
+
     /** Peers connected for a site being fetched: hints for its next version, which they likely have too. */
     public List<InetSocketAddress> connectedPeers(String ih) {
         return get(ih).map(RemoteSite::connectedPeers).orElse(List.of());
