@@ -128,7 +128,7 @@ final class GatewayHandler extends Handler.Abstract {
      */
     private boolean fromMemory(Request request, Response response, Callback callback) {
         String method = request.getMethod();
-        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method) || SecurityHeaders.speculative(request.getHeaders())) {
             return false;
         }
         HttpURI uri = request.getHttpURI();
@@ -200,6 +200,11 @@ final class GatewayHandler extends Handler.Abstract {
         }
         BitwebHost site = parsedHost.site();
         SecurityHeaders.addTo(headers, security.contentSecurityPolicy(site, port));
+        if (SecurityHeaders.speculative(request.getHeaders())) {
+            page(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Not prefetched",
+                    "BitWeb serves pages to readers, not to a browser's prefetching or prerendering.");
+            return;
+        }
 
         String method = request.getMethod();
         boolean head = HttpMethod.HEAD.is(method);

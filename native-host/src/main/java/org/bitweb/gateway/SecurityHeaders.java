@@ -28,6 +28,22 @@ import java.util.List;
  * link from navigating away; {@code Referrer-Policy: no-referrer} keeps such a navigation from
  * telling the destination which site it came from.
  *
+ * <p>Prefetching and speculation (issue 12, item 2): {@code X-DNS-Prefetch-Control: off} stops the
+ * DNS lookups a browser makes on its own for a page's links. The policy lists no
+ * {@code 'inline-speculation-rules'}; it cannot forbid inline speculation rules while it allows
+ * inline scripts ({@code 'unsafe-inline'} allows both), and browsers do not apply it to
+ * {@code <link rel=preconnect|dns-prefetch>} everywhere: the extension turns network prediction off
+ * for that (docs/EXTENSION.md). The gateway itself never sends a header that adds speculation or
+ * preloading ({@link #NEVER_SENT}: {@code Link}, {@code Speculation-Rules},
+ * {@code Supports-Loading-Mode}), and refuses speculative requests ({@link #speculative}), so
+ * neither a page nor the browser's predictor makes the engine look a site up that nobody opened.
+ *
+ * <p>One site, one agent cluster: {@code Origin-Agent-Cluster: ?1} asks the browser to keep each
+ * site's pages in a cluster of their own (no {@code document.domain} to join a sibling under
+ * {@code bitweb.localhost}). No response sets a cookie ({@link #NEVER_SENT}): the gateway serves
+ * static files, its headers come from this code only, and a site's files never become headers.
+ * What a page's own script does with {@code document.cookie} is the browser's (docs/PRIVACY.md).
+ *
  * <p>The headers are encoded once ({@link PreEncodedHttpField}): every response carries them, so
  * building them per request was a measurable share of serving a small page. A new header that
  * every response needs goes into {@link #EVERY_RESPONSE}.
@@ -47,7 +63,35 @@ final class SecurityHeaders {
             new PreEncodedHttpField("X-Content-Type-Options", "nosniff"),
             // a bitweb page's links must not make the browser look names up in DNS
             new PreEncodedHttpField("X-DNS-Prefetch-Control", "off"),
-            new PreEncodedHttpField("Referrer-Policy", REFERRER_POLICY));
+            new PreEncodedHttpField("Referrer-Policy", REFERRER_POLICY),
+            // each site its own agent cluster: no document.domain between sites of bitweb.localhost
+            new PreEncodedHttpField("Origin-Agent-Cluster", "?1"));
+
+    /**
+     * Headers no response of the gateway carries, whatever a site holds: cookies (one site must
+     * not set what another reads, {@code Domain=bitweb.localhost} would reach them all), preload
+     * and speculation hints (a connection to the clear web before any request), a redirect after a
+     * delay, the opt-in to prerendering across origins. Nothing adds them; GatewayHeadersTest
+     * holds every kind of response to this list.
+     */
+    static final List<String> NEVER_SENT = List.of("Set-Cookie", "Set-Cookie2", "Link", "Speculation-Rules",
+            "Supports-Loading-Mode", "Refresh", "Access-Control-Allow-Origin");
+
+    /**
+     * Whether a request is a speculative load, not a reader's: a prefetch or prerender by the
+     * browser ({@code Sec-Purpose: prefetch...}, older {@code Purpose: prefetch}, Safari's
+     * {@code X-Purpose: preview}, Firefox's {@code X-Moz: prefetch}). The gateway answers them with
+     * 503, which browsers take as "do not speculate here": a lookup costs the engine threads and
+     * tells peers the site is wanted, which only a reader's own navigation should do.
+     */
+    static boolean speculative(HttpFields request) {
+        String purpose = request.get("Sec-Purpose");
+        if (purpose != null && purpose.regionMatches(true, 0, "prefetch", 0, 8)) {
+            return true;
+        }
+        return "prefetch".equalsIgnoreCase(request.get("Purpose")) || "preview".equalsIgnoreCase(request.get("X-Purpose"))
+                || "prefetch".equalsIgnoreCase(request.get("X-Moz"));
+    }
 
     static final HttpField NOTHING = new PreEncodedHttpField(CSP, CSP_NOTHING);
     /** The policy of proxy-form requests (the extension's), which name no port. */

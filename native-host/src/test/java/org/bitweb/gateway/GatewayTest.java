@@ -698,7 +698,7 @@ class GatewayTest {
         return type.cast(value);
     }
 
-    private static byte[] bytes(int length, int seed) {
+    static byte[] bytes(int length, int seed) {
         byte[] b = new byte[length];
         for (int i = 0; i < length; i++) {
             b[i] = (byte) (seed + i);
