@@ -1,7 +1,5 @@
 package org.bitweb.dht;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,16 +53,18 @@ public final class Testnet implements AutoCloseable {
      * be made is a broken machine, not a reason to report the DHT tests green.
      */
     public static void assumeAvailable() {
-        if (available()) {
+        assumeAvailable(System.getenv());
+    }
+
+    /** {@link #assumeAvailable()} under the environment {@code env} (tests of the rule itself). */
+    public static void assumeAvailable(java.util.Map<String, String> env) {
+        if (env.get("BITWEB_TESTNET") != null) {
             return;
         }
-        String reason = System.getenv("BITWEB_TESTNET_UNAVAILABLE");
+        String reason = env.get("BITWEB_TESTNET_UNAVAILABLE");
         String why = "DHT testnet unavailable: " + (reason != null ? reason
                 : "this JVM was not started through src/test/netns/bin/java (run `mvn test`; see docs/DHT.md)");
-        if ("1".equals(System.getenv("BITWEB_INTEROP_REQUIRED"))) {
-            Assertions.fail("BITWEB_INTEROP_REQUIRED=1 but " + why);
-        }
-        Assumptions.abort(why);
+        org.bitweb.interop.Tools.missing(why, env);
     }
 
     /** How many 198.18.0.x addresses the namespace has. */

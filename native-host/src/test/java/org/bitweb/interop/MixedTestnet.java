@@ -8,14 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -50,12 +48,7 @@ public final class MixedTestnet implements AutoCloseable {
     public static void requireTools() {
         Tools.assumeLibtorrent();
         Tools.assumeBinary("node", "nodejs");
-        Tools.require("bittorrent-dht", () -> Files.isDirectory(Path.NODE.resolve("node_modules/bittorrent-dht")) ? Optional.empty()
-                : Optional.of("bittorrent-dht is not installed: run 'npm ci' in " + Path.NODE + " (scripts/install-test-deps.sh does)"));
-    }
-
-    private static final class Path {
-        static final java.nio.file.Path NODE = java.nio.file.Path.of("src/test/node").toAbsolutePath();
+        Tools.assumeBittorrentDht();
     }
 
     /**

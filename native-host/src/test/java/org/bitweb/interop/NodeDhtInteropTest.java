@@ -12,7 +12,6 @@ import org.bitweb.keys.Ed25519;
 import org.bitweb.json.Json;
 import org.bitweb.testing.Http;
 import org.bitweb.updates.ItemCheck;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -38,13 +37,7 @@ class NodeDhtInteropTest extends TestnetEngineTest {
 
     @Override
     protected void assumeTools() {
-        if (!Files.isDirectory(FOLDER.resolve("node_modules/bittorrent-dht"))) {
-            String why = "bittorrent-dht is not installed: run 'npm ci' in " + FOLDER + " (scripts/install-test-deps.sh does)";
-            if ("1".equals(System.getenv("BITWEB_INTEROP_REQUIRED"))) {
-                org.junit.jupiter.api.Assertions.fail("BITWEB_INTEROP_REQUIRED=1 but " + why);
-            }
-            Assumptions.assumeTrue(false, why);
-        }
+        Tools.assumeBittorrentDht();
         Tools.assumeBinary("node", "nodejs");
     }
 

@@ -43,9 +43,21 @@ public final class Tools {
 
     /** Skips (or fails) unless {@code binary} is on PATH; returns its path. */
     public static Path assumeBinary(String binary, String debianPackage) {
+        return assumeBinary(binary, debianPackage, System.getenv());
+    }
+
+    /** {@link #assumeBinary(String, String)} under the environment {@code env} (tests of the rule itself). */
+    static Path assumeBinary(String binary, String debianPackage, Map<String, String> env) {
         require(binary, () -> which(binary).isPresent() ? Optional.empty()
-                : Optional.of(binary + " not on PATH (apt-get install " + debianPackage + ")"));
+                : Optional.of(binary + " not on PATH (apt-get install " + debianPackage + ")"), env);
         return which(binary).orElseThrow();
+    }
+
+    /** Skips (or fails) unless the npm package bittorrent-dht is installed in src/test/node. */
+    public static void assumeBittorrentDht() {
+        Path node = Path.of("src/test/node").toAbsolutePath();
+        require("bittorrent-dht", () -> Files.isDirectory(node.resolve("node_modules/bittorrent-dht")) ? Optional.empty()
+                : Optional.of("bittorrent-dht is not installed: run 'npm ci' in " + node + " (scripts/install-test-deps.sh does)"));
     }
 
     public static Optional<Path> which(String binary) {
@@ -73,16 +85,38 @@ public final class Tools {
 
     /** Skips (or fails, see the class comment) when {@code probe} names something missing. */
     static void require(String what, java.util.function.Supplier<Optional<String>> probe) {
+        require(what, probe, System.getenv());
+    }
+
+    static void require(String what, java.util.function.Supplier<Optional<String>> probe, Map<String, String> env) {
         Optional<String> missing = PROBES.computeIfAbsent(what, k -> probe.get());
-        if (missing.isEmpty()) {
-            return;
+        if (missing.isPresent()) {
+            missing(missing.get(), env);
         }
-        if ("1".equals(System.getenv("BITWEB_INTEROP_REQUIRED"))) {
-            Assertions.fail("BITWEB_INTEROP_REQUIRED=1 but " + missing.get());
+    }
+
+    /**
+     * The one rule for a test that cannot run here (a client, a tool, the testnet): it fails under
+     * {@code BITWEB_INTEROP_REQUIRED=1} (CI, where it must run) and is skipped, saying why, elsewhere.
+     * Call it before anything that could skip the test for another reason, so a missing tool is
+     * never hidden behind a skip.
+     */
+    public static void missing(String why) {
+        missing(why, System.getenv());
+    }
+
+    public static void missing(String why, Map<String, String> env) {
+        if (required(env)) {
+            Assertions.fail("BITWEB_INTEROP_REQUIRED=1 but " + why);
         }
         // surefire shows a class aborted in @BeforeAll as "Tests run: 0" without the reason: say it here
-        System.err.println("[interop] SKIPPED, client missing: " + missing.get());
-        Assumptions.abort("interop client missing, test skipped: " + missing.get());
+        System.err.println("[interop] SKIPPED: " + why);
+        Assumptions.abort("cannot run here, test skipped: " + why);
+    }
+
+    /** Whether this run must run every interop and testnet test (CI installs what they need). */
+    static boolean required(Map<String, String> env) {
+        return "1".equals(env.get("BITWEB_INTEROP_REQUIRED"));
     }
 
     private static Optional<String> run(List<String> command, String whyNot) {

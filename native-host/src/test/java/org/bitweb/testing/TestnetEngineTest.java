@@ -27,7 +27,7 @@ public abstract class TestnetEngineTest {
     }
 
     @BeforeEach
-    final void startTestnet() throws Exception {
+    public final void startTestnet() throws Exception {
         assumeTools();
         Testnet.assumeAvailable();
         testnet = TestnetEngines.start(temp);
