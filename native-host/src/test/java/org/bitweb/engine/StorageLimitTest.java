@@ -121,6 +121,21 @@ class StorageLimitTest {
         assertTrue(noDisk.contains("Free disk space"), noDisk);
     }
 
+    /** Issue 12, item 10: a 26 TiB torrent was accepted because the limit defaulted to none. */
+    @Test
+    void aFreshEngineHasTheAutomaticLimitNotNone() throws Exception {
+        StateDir state = new StateDir(temp.resolve("fresh"));
+        try (org.bitweb.daemon.EngineDaemon daemon = org.bitweb.daemon.EngineDaemon.start(state, new EngineOptions(0, 0, LOOPBACK));
+             org.bitweb.messaging.EngineClient client = org.bitweb.messaging.EngineClient.connect(state.socket())) {
+            var settings = client.request("settings.get", null);
+            assertTrue(settings.path("storageLimitAuto").asBoolean(), settings.toString());
+            long free = Files.getFileStore(state.sites()).getUsableSpace();
+            long inForce = daemon.engine().storageLimitInForce();
+            assertTrue(inForce > 0 && inForce < free, "a share of the free space, not none: " + inForce + " of " + free);
+            assertEquals(inForce, settings.path("storageLimitInForceBytes").asLong(), 0.02 * free + 10_000_000);
+        }
+    }
+
     @Test
     void aSiteBiggerThanTheLimitIsRefusedBeforeAnyOfItIsDownloaded() throws Exception {
         try (Engine publisher = Engine.start(new StateDir(temp.resolve("p")), new EngineOptions(0, 0, LOOPBACK))) {

@@ -89,4 +89,30 @@ class GatewaySlowReadersTest {
         assertEquals("<h1>still here</h1>", page.text());
         assertEquals(0, notStarted, "every download was answered too");
     }
+
+    /**
+     * Slowloris: connections that send part of a request and never the rest. Jetty parses
+     * requests on its selector, so an unfinished one holds a connection (until the idle timeout),
+     * never a thread. 300 is more than a browser opens for all its tabs (Chromium: 256 sockets);
+     * the gateway takes 1,024 ({@link Gateway#MAX_CONNECTIONS}).
+     */
+    @Test
+    void aPageIsServedWhileThreeHundredRequestsNeverFinishTheirHeaders() throws IOException {
+        for (int i = 0; i < 300; i++) {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()), 5_000);
+            String partial = switch (i % 3) {
+                case 0 -> "GET http://" + SITE.host() + "/index.html HTTP/1.1\r\nHost: " + SITE.host() + "\r\nX-Slow: ";
+                case 1 -> "GET http://" + SITE.host() + "/ind";
+                default -> "GET http://" + SITE.host() + "/video.webm HTTP/1.1\r\nHost: " + SITE.host() + "\r\n";
+            };
+            s.getOutputStream().write(partial.getBytes(StandardCharsets.ISO_8859_1));
+            slow.add(s);
+        }
+        // fails after 5 s without the whole answer
+        RawHttp.Reply page = RawHttp.send(gateway.port(), 5_000, "GET", "http://" + SITE.host() + "/index.html",
+                "Host: " + SITE.host());
+        assertEquals(200, page.status());
+        assertEquals("<h1>still here</h1>", page.text());
+    }
 }
