@@ -11,6 +11,9 @@
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
 #   bench/run.sh service from the service's ExecStart to the engine answering and the first site seeded (1 / 100 sites)
+#   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit]
+#                        a cold visit's first page over an emulated link (two network namespaces, a
+#                        user-space delay line, tbf): BitWeb and libtorrent seeders and visitors, round trips
 #   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders
 #   bench/run.sh storage disk used by 10 versions of a 300 MB site, one 1 MB file changed in each
 #   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
@@ -64,6 +67,9 @@ case "${1:-}" in
   sites) shift; main=org.bitweb.bench.SitesBench ;;
   service) shift; main=org.bitweb.bench.ServiceStartBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
+  latency) shift; main=org.bitweb.bench.LatencyBench
+    # as root of a user namespace of its own: it makes the emulated link (bench/latency/delayline.py)
+    wrap="unshare -rn" ;;
   gateway|slow)
     for tool in nginx wrk; do
       command -v "$tool" >/dev/null || { echo "bench/run.sh $1 needs $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
@@ -73,4 +79,4 @@ case "${1:-}" in
   throughput) shift; main=org.bitweb.bench.ThroughputBench ;;
   *) main=org.bitweb.bench.ThroughputBench ;;
 esac
-"${exec_java:-java}" -Xmx3g -Dbench.engineClassPath="$engine_cp" ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"
+${wrap:-} "${exec_java:-java}" -Xmx3g -Dbench.engineClassPath="$engine_cp" -Dbench.root="$root" ${BENCH_JAVA_OPTS:-} -cp "$out/classes:$cp" "$main" "$@"
