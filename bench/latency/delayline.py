@@ -13,11 +13,12 @@ one per line, each answered with one line on stdout:
 
   profile <one-way delay ms> <rate, tc syntax e.g. 20mbit>   set the link's delay and rate
   mark                                                        start counting afresh
-  count                                                       "count <flights> <near->far packets> <far->near packets>"
+  count                                                       "count <round trips> <flights> <near->far packets> <far->near packets>"
 
 A flight is a burst of near->far packets that carry a SYN or data, sent after the far side sent
-a SYN or data since the previous flight: each one is a round trip the near side (the visitor)
-waited for. Ends when stdin closes.
+a SYN or data since the previous flight; a round trip is a flight the far side answered (with a
+SYN or data): the turns the near side (the visitor) waited for. Flights also count what is sent
+after the last answer (a "have", a FIN). Ends when stdin closes.
 """
 import ctypes
 import fcntl
@@ -127,6 +128,7 @@ def main():
     queue = []  # (due, seq, fd to write, packet)
     seq = 0
     flights = 0
+    answered = 0
     far_spoke = True  # the first near->far packet with data is a flight
     counts = {near: 0, far: 0}
     stdin = sys.stdin.fileno()
@@ -154,13 +156,13 @@ def main():
                         reshape(words[2])
                         print("ok", flush=True)
                     elif words[0] == "mark":
-                        flights, far_spoke, counts = 0, True, {near: 0, far: 0}
+                        flights, answered, far_spoke, counts = 0, 0, True, {near: 0, far: 0}
                         marked = time.monotonic()
                         if trace:
                             trace.write("mark\n")
                         print("ok", flush=True)
                     elif words[0] == "count":
-                        print("count %d %d %d" % (flights, counts[near], counts[far]), flush=True)
+                        print("count %d %d %d %d" % (answered, flights, counts[near], counts[far]), flush=True)
                     else:
                         print("error unknown command", flush=True)
                 continue
@@ -179,6 +181,8 @@ def main():
                             flights += 1
                             far_spoke = False
                     else:
+                        if not far_spoke:
+                            answered += 1
                         far_spoke = True
                 seq += 1
                 heapq.heappush(queue, (now + delay, seq, far if fd == near else near, packet))
