@@ -40,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * visitor's flights: bursts of packets it sent after the far side sent something, i.e. the round
  * trips it waited for.
  *
- * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit]</pre>
+ * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=value,...]</pre>
+ *
+ * <p>{@code --before} adds BitWeb visitors started with those system properties (the engine
+ * before a change, e.g. {@code bitweb.bt.earlyInterest=false}), trials interleaved with the rest.
  */
 public final class LatencyBench {
     private static final String NEAR = "10.77.0.1";
@@ -61,10 +64,17 @@ public final class LatencyBench {
         int trials = 5;
         int bigMb = 1024;
         List<Profile> profiles = new ArrayList<>(List.of(new Profile(25, "20mbit"), new Profile(100, "2mbit")));
+        Map<String, String> before = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--big-mb" -> bigMb = Integer.parseInt(args[++i]);
+                case "--before" -> {
+                    for (String prop : args[++i].split(",")) {
+                        String[] kv = prop.split("=", 2);
+                        before.put(kv[0], kv[1]);
+                    }
+                }
                 case "--profiles" -> {
                     profiles.clear();
                     for (String p : args[++i].split(",")) {
@@ -121,8 +131,12 @@ public final class LatencyBench {
             SiteAddress address = SiteAddress.parseLabel(infohash);
             Map<String, Route> routes = new LinkedHashMap<>();
             routes.put("libtorrent -> libtorrent (anchor)", (home) -> ltVisit(root, infohash, siteDir, ltPeer, link));
-            routes.put("BitWeb -> BitWeb gateway", (home) -> bitwebVisit(home, address, bitwebPeer, link));
-            routes.put("libtorrent -> BitWeb gateway", (home) -> bitwebVisit(home, address, ltPeer, link));
+            routes.put("BitWeb -> BitWeb gateway", (home) -> bitwebVisit(home, address, bitwebPeer, link, Map.of()));
+            routes.put("libtorrent -> BitWeb gateway", (home) -> bitwebVisit(home, address, ltPeer, link, Map.of()));
+            if (!before.isEmpty()) {
+                routes.put("BitWeb -> BitWeb gateway, before", (home) -> bitwebVisit(home, address, bitwebPeer, link, before));
+                routes.put("libtorrent -> BitWeb gateway, before", (home) -> bitwebVisit(home, address, ltPeer, link, before));
+            }
             routes.put("BitWeb -> libtorrent", (home) -> ltVisit(root, infohash, siteDir, bitwebPeer, link));
 
             for (Profile profile : profiles) {
@@ -180,9 +194,18 @@ public final class LatencyBench {
     }
 
     /** A fresh engine (started before the clock runs) is told the peer and asked for "/" through its gateway. */
-    private static Trial bitwebVisit(Path home, SiteAddress site, InetSocketAddress peer, Proc link) throws Exception {
+    private static Trial bitwebVisit(Path home, SiteAddress site, InetSocketAddress peer, Proc link,
+                                     Map<String, String> properties) throws Exception {
         EngineOptions options = new EngineOptions(0, 0, InetAddress.getByName(NEAR)).withLanDiscovery(false);
-        try (Engine visitor = Engine.start(new StateDir(home), options)) {
+        // the engine reads its switches when it starts: only this visitor sees them
+        properties.forEach(System::setProperty);
+        Engine started;
+        try {
+            started = Engine.start(new StateDir(home), options);
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+        try (Engine visitor = started) {
             link.command("mark");
             long start = System.nanoTime();
             visitor.fetch(site, List.of(peer), Duration.ZERO); // a link's peer hint, as the extension gives it

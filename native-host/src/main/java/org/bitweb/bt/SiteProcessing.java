@@ -73,6 +73,7 @@ public final class SiteProcessing implements ProcessorFactory {
     private final EventSource events;
     private final EventSink sink;
     private final Config config;
+    private final boolean earlyInterest = EarlyInterest.enabled();
 
     @Inject
     public SiteProcessing(TorrentRegistry torrents, DataWorker dataWorker, IBufferedPieceRegistry bufferedPieces,
@@ -125,10 +126,11 @@ public final class SiteProcessing implements ProcessorFactory {
         CompletableFuture<Void> life = new CompletableFuture<>();
         TorrentId id = context.getMagnetUri().getTorrentId();
         MetadataFetch fetch = new MetadataFetch(id, metadata, config.getMetadataExchangeMaxSize());
+        EarlyInterest interest = earlyInterest ? new EarlyInterest() : null;
         BitfieldCollectingConsumer bitfields = new BitfieldCollectingConsumer();
 
         Chain<MagnetContext> setUp = new Chain<>(context, listeners, life);
-        ProcessingStage<MagnetContext> ask = new AskForMetadata(setUp.end, fetch, bitfields);
+        ProcessingStage<MagnetContext> ask = new AskForMetadata(setUp.end, fetch, interest, bitfields);
         setUp.runAsync(new CreateSessionStage<>(ask, torrents, events, connections, dispatcher, agents, config), executor);
 
         setUp.done.thenCompose(ignored -> fetch.fetched()).whenCompleteAsync((torrent, error) -> {
@@ -153,6 +155,12 @@ public final class SiteProcessing implements ProcessorFactory {
                 rest.run(rest.listen(ProcessingEvent.TORRENT_FETCHED, init));
             } catch (RuntimeException e) {
                 life.completeExceptionally(e);
+            } finally {
+                // only now: bt's own consumer of (un)chokes came with the set-up, so none falls in a gap;
+                // bt decides interest from here on
+                if (interest != null) {
+                    context.getRouter().unregisterMessagingAgent(interest);
+                }
             }
         }, executor);
         finalizeWhenDone(context, life);
@@ -252,14 +260,20 @@ public final class SiteProcessing implements ProcessorFactory {
         }
     }
 
-    /** bt's FetchMetadataStage without its wait: asks peers for the metadata and returns. */
+    /**
+     * bt's FetchMetadataStage without its wait: asks peers for the metadata, and tells those that
+     * have pieces that we are interested ({@link EarlyInterest}), and returns.
+     */
     private final class AskForMetadata extends TerminateOnErrorProcessingStage<MagnetContext> {
         private final MetadataFetch fetch;
+        private final EarlyInterest interest;
         private final BitfieldCollectingConsumer bitfields;
 
-        AskForMetadata(ProcessingStage<MagnetContext> next, MetadataFetch fetch, BitfieldCollectingConsumer bitfields) {
+        AskForMetadata(ProcessingStage<MagnetContext> next, MetadataFetch fetch, EarlyInterest interest,
+                       BitfieldCollectingConsumer bitfields) {
             super(next);
             this.fetch = fetch;
+            this.interest = interest;
             this.bitfields = bitfields;
         }
 
@@ -267,6 +281,9 @@ public final class SiteProcessing implements ProcessorFactory {
         protected void doExecute(MagnetContext context) {
             TorrentId id = context.getMagnetUri().getTorrentId();
             context.getRouter().registerMessagingAgent(fetch);
+            if (interest != null) {
+                context.getRouter().registerMessagingAgent(interest);
+            }
             // bitfields and haves that come before the metadata, for when the piece count is known
             context.getRouter().registerMessagingAgent(bitfields);
             torrents.getDescriptor(id).orElseThrow().start();
