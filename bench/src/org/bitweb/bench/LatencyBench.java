@@ -197,15 +197,9 @@ public final class LatencyBench {
     private static Trial bitwebVisit(Path home, SiteAddress site, InetSocketAddress peer, Proc link,
                                      Map<String, String> properties) throws Exception {
         EngineOptions options = new EngineOptions(0, 0, InetAddress.getByName(NEAR)).withLanDiscovery(false);
-        // the engine reads its switches when it starts: only this visitor sees them
+        // the engine reads its switches as it starts and as a fetch starts: only this visitor sees them
         properties.forEach(System::setProperty);
-        Engine started;
-        try {
-            started = Engine.start(new StateDir(home), options);
-        } finally {
-            properties.keySet().forEach(System::clearProperty);
-        }
-        try (Engine visitor = started) {
+        try (Engine visitor = Engine.start(new StateDir(home), options)) {
             link.command("mark");
             long start = System.nanoTime();
             visitor.fetch(site, List.of(peer), Duration.ZERO); // a link's peer hint, as the extension gives it
@@ -224,6 +218,8 @@ public final class LatencyBench {
             }
             double ms = (System.nanoTime() - start) / 1e6;
             return new Trial(ms, flights(link), loading);
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
         }
     }
 

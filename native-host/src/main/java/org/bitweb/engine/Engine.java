@@ -122,6 +122,11 @@ public final class Engine implements AutoCloseable, Torrents {
             public Lookup fetch(SiteAddress address, Duration wait, Demand demand) {
                 return Engine.this.fetch(address, List.of(), wait, demand);
             }
+
+            @Override
+            public Lookup fetch(SiteAddress address, Duration wait, Demand demand, String path) {
+                return Engine.this.fetch(address, List.of(), wait, demand, path);
+            }
         }, options.gatewayPort());
     }
 
@@ -488,6 +493,12 @@ public final class Engine implements AutoCloseable, Torrents {
 
     /** {@link #fetch(SiteAddress, List, Duration)} for a request of a known kind (the gateway's). */
     public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait, SiteSource.Demand demand) {
+        return fetch(address, peers, wait, demand, null);
+    }
+
+    /** {@link #fetch(SiteAddress, List, Duration, SiteSource.Demand)} for a file of the site, wanted the moment its file list comes (null: none). */
+    public SiteSource.Lookup fetch(SiteAddress address, List<InetSocketAddress> peers, Duration wait, SiteSource.Demand demand,
+                                   String path) {
         if (address.kind() != SiteAddress.Kind.INFOHASH) {
             return keySites.fetch(address, peers, wait);
         }
@@ -496,7 +507,7 @@ public final class Engine implements AutoCloseable, Torrents {
         if (mine.isPresent()) {
             return new SiteSource.Lookup.Ready(mine.get());
         }
-        SiteSource.Lookup lookup = remote.lookup(ih, peers, wait, demand);
+        SiteSource.Lookup lookup = remote.lookup(ih, peers, wait, demand, path);
         if (lookup instanceof SiteSource.Lookup.Ready) {
             touch(ih);
         }

@@ -32,6 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -136,10 +138,19 @@ public final class RemoteSite implements SiteView {
                     }
                     storage.withInfo(parsed);
                     Files.createDirectories(siteDir);
-                    AtomicFiles.write(torrentFile, torrentFileBytes(raw));
-                    reuseOlderVersions(parsed);
-                    onMetadata.accept(parsed); // recorded before anyone is told the site is ready
-                    ready(parsed);
+                    if (!promptFirstPage) {
+                        AtomicFiles.write(torrentFile, torrentFileBytes(raw));
+                    }
+                    reuseOlderVersions(parsed); // before bt checks the data, so it stays here
+                    if (promptFirstPage) {
+                        wantEarlyPaths(parsed);
+                        // bt sets the torrent up and asks for the first page meanwhile: what is
+                        // written here is not on the way to the first block
+                        RECORDING.execute(() -> record(parsed, raw, torrentFile, onMetadata));
+                    } else {
+                        onMetadata.accept(parsed); // recorded before anyone is told the site is ready
+                        ready(parsed);
+                    }
                 } catch (IOException | RuntimeException e) {
                     if (!this.refused) {
                         fail("the site's metadata was refused: " + e.getMessage());
@@ -160,6 +171,66 @@ public final class RemoteSite implements SiteView {
                 fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
             }
         });
+    }
+
+    /**
+     * Whether the first page's pieces are wanted the moment the file list verifies and the file
+     * list is written meanwhile (issue 16); {@code -Dbitweb.fetch.promptFirstPage=false} turns it
+     * off (bench/run.sh latency measures both), read as the fetch starts.
+     */
+    private final boolean promptFirstPage = !"false".equals(System.getProperty("bitweb.fetch.promptFirstPage"));
+    /** Writes file lists and visit records off bt's set-up; idle, it has no thread. */
+    private static final java.util.concurrent.ExecutorService RECORDING =
+            org.bitweb.log.Threads.pool("site-record", 2, 2, Duration.ofSeconds(10));
+    /** Most paths remembered from before the file list came (a page and a few of its resources). */
+    private static final int EARLY_PATHS = 8;
+    /** Paths asked for before the file list came, in order: wanted the moment it verifies. */
+    private final Set<String> early = new LinkedHashSet<>();
+
+    /**
+     * Asks for {@code path} (as the site names it) as soon as the file list is here, before the
+     * gateway's reader wakes up to ask for it: the first page's blocks are requested as bt starts
+     * the torrent, not after the file list and the visit were written.
+     */
+    public void wantOnArrival(String path) {
+        synchronized (early) {
+            if (info == null && early.size() < EARLY_PATHS) {
+                early.add(path);
+            }
+        }
+    }
+
+    private void wantEarlyPaths(TorrentInfo parsed) {
+        FileIndex index = FileIndex.of(parsed);
+        BitSet pieces = new BitSet();
+        synchronized (early) {
+            for (String path : early) {
+                TorrentInfo.TorrentFile f = index.file(path);
+                if (f != null && f.length() > 0) {
+                    pieces.set((int) (f.offset() / parsed.pieceLength()),
+                            (int) ((f.offset() + f.length() - 1) / parsed.pieceLength()) + 1);
+                }
+            }
+            early.clear();
+        }
+        VersionReuse.Reused taken = reused;
+        if (taken != null) {
+            pieces.andNot(taken.pieces()); // here already: bt's verified event never comes for them
+        }
+        if (!pieces.isEmpty()) {
+            picker.want(pieces);
+        }
+    }
+
+    /** Writes the file list and the visit, then tells the readers: recorded before anyone is told. */
+    private void record(TorrentInfo parsed, byte[] raw, Path torrentFile, Consumer<TorrentInfo> onMetadata) {
+        try {
+            AtomicFiles.write(torrentFile, torrentFileBytes(raw));
+            onMetadata.accept(parsed);
+            ready(parsed);
+        } catch (IOException | RuntimeException e) {
+            fail("the site's file list could not be kept: " + e.getMessage());
+        }
     }
 
     private volatile Function<TorrentInfo, List<VersionReuse.Donor>> donors = info -> List.of();

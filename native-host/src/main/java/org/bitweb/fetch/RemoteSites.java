@@ -169,9 +169,20 @@ public final class RemoteSites implements AutoCloseable {
      * reload starts over.
      */
     public Lookup lookup(String ih, List<InetSocketAddress> peers, Duration wait, Demand demand) {
+        return lookup(ih, peers, wait, demand, null);
+    }
+
+    /**
+     * {@link #lookup(String, List, Duration, Demand)} for the file at {@code path} (null: none),
+     * whose pieces are wanted the moment the file list verifies.
+     */
+    public Lookup lookup(String ih, List<InetSocketAddress> peers, Duration wait, Demand demand, String path) {
         RemoteSite site;
         try {
             site = open(ih, peers, demand);
+            if (path != null) {
+                site.wantOnArrival(path);
+            }
         } catch (Busy e) {
             return new Lookup.Unknown(e.getMessage());
         } catch (IOException | RuntimeException e) {

@@ -234,7 +234,8 @@ final class GatewayHandler extends Handler.Abstract {
             return;
         }
 
-        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT, demand(request));
+        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT, demand(request),
+                path.trailingSlash() ? path.indexFile() : path.relative());
         if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
             page(request, response, callback, HttpStatus.NOT_FOUND_404, "Site not available", unknown.reason());
             return;

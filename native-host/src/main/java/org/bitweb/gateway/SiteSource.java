@@ -40,6 +40,15 @@ public interface SiteSource {
         return fetch(address, wait);
     }
 
+    /**
+     * {@link #fetch(SiteAddress, Duration, Demand)} for the file at {@code path} (as the site names
+     * it, e.g. {@code index.html}): a source that fetches the site asks for that file's pieces the
+     * moment the file list arrives, not once a reader comes back for them (issue 16).
+     */
+    default Lookup fetch(SiteAddress address, Duration wait, Demand demand, String path) {
+        return fetch(address, wait, demand);
+    }
+
     /** Who asks for a site: a tab (or frame) navigating to it, or a page embedding a resource of it. */
     enum Demand { VISIT, EMBED }
 
