@@ -137,6 +137,9 @@ public final class LatencyBench {
                 routes.put("BitWeb -> BitWeb gateway, before", (home) -> bitwebVisit(home, address, bitwebPeer, link, before));
                 routes.put("libtorrent -> BitWeb gateway, before", (home) -> bitwebVisit(home, address, ltPeer, link, before));
             }
+            Path template = temp.resolve("cold-template"); // its class-data sharing archive, made by the warm-up
+            routes.put("BitWeb -> BitWeb gateway, engine started by the visit",
+                    (home) -> coldVisit(home, template, infohash, bitwebPeer, link));
             routes.put("BitWeb -> libtorrent", (home) -> ltVisit(root, infohash, siteDir, bitwebPeer, link));
 
             for (Profile profile : profiles) {
@@ -223,6 +226,46 @@ public final class LatencyBench {
         }
     }
 
+    /**
+     * A JVM started at the clock's start runs the engine and visits (what the first link a browser
+     * opens costs when no engine runs). The archive the product's engine writes on its first run
+     * is copied from a template home, as a user's engine has it from its earlier runs.
+     */
+    private static Trial coldVisit(Path home, Path template, String infohash, InetSocketAddress peer, Proc link)
+            throws Exception {
+        Path cache = template.resolve("cache");
+        boolean first = !Files.isDirectory(cache);
+        Path run = first ? template : home;
+        if (!first) {
+            Files.createDirectories(home.resolve("cache"));
+            try (var files = Files.list(cache)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, home.resolve("cache").resolve(f.getFileName()));
+                }
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(EngineJvmDefaults.resolve(EngineJvmDefaults.PRODUCT, run));
+        command.addAll(List.of("-cp", EngineJvmDefaults.classPath(), LatencyColdVisit.class.getName(), run.toString(),
+                infohash, peer.getHostString(), String.valueOf(peer.getPort()), NEAR, String.valueOf(PAGE)));
+        link.command("mark");
+        long start = System.nanoTime();
+        List<Proc> none = new ArrayList<>();
+        try (Proc visit = new Proc(command, none)) {
+            String[] done = visit.line(TRIAL_TIMEOUT.plusSeconds(30)).split(" ");
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (!done[0].equals("done")) {
+                throw new IllegalStateException("the cold visit said " + String.join(" ", done));
+            }
+            log("cold visit: JVM start to engine up %s ms, engine up to page %s ms", done[1], done[2]);
+            return new Trial(ms, flights(link), 0);
+        } finally {
+            if (first) {
+                ThroughputBench.deleteTree(template.resolve("sites")); // the archive stays, the visit goes
+            }
+        }
+    }
+
     private static Trial ltVisit(Path root, String infohash, Path siteDir, InetSocketAddress peer, Proc link) throws Exception {
         link.command("mark"); // the script's session sends nothing on the link before it adds the torrent
         List<Proc> none = new ArrayList<>();
@@ -243,7 +286,7 @@ public final class LatencyBench {
     }
 
     /** GET through the gateway in proxy form, as the browser asks; returns the body. */
-    private static byte[] get(int port, String host, String path) throws IOException {
+    static byte[] get(int port, String host, String path) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout((int) TRIAL_TIMEOUT.toMillis());
             socket.getOutputStream().write(("GET http://" + host + path + " HTTP/1.1\r\nHost: " + host
