@@ -184,6 +184,8 @@ public final class RemoteSite implements SiteView {
             org.bitweb.log.Threads.pool("site-record", 2, 2, Duration.ofSeconds(10));
     /** Most paths remembered from before the file list came (a page and a few of its resources). */
     private static final int EARLY_PATHS = 8;
+    /** Of each such path, at most this much is wanted before a reader asks (a video may be asked for from its middle). */
+    private static final long EARLY_BYTES = 1 << 20;
     /** Paths asked for before the file list came, in order: wanted the moment it verifies. */
     private final Set<String> early = new LinkedHashSet<>();
 
@@ -207,8 +209,9 @@ public final class RemoteSite implements SiteView {
             for (String path : early) {
                 TorrentInfo.TorrentFile f = index.file(path);
                 if (f != null && f.length() > 0) {
-                    pieces.set((int) (f.offset() / parsed.pieceLength()),
-                            (int) ((f.offset() + f.length() - 1) / parsed.pieceLength()) + 1);
+                    // a page, or the start of a big file: where a reader asks for a range, its own want follows
+                    long end = f.offset() + Math.min(f.length(), EARLY_BYTES);
+                    pieces.set((int) (f.offset() / parsed.pieceLength()), (int) ((end - 1) / parsed.pieceLength()) + 1);
                 }
             }
             early.clear();
