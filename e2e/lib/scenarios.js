@@ -20,7 +20,7 @@ import { openSite, siteFacts } from './checks.js';
 import { commentsInTheSidebar } from './comments.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './site.js';
 import {
-  chooseFolder, clickNewLink, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
+  chooseFolder, clickNewLink, followNavigations, syntheticClicks, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
   typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
 } from './steps.js';
 import { waitFor } from './wait.js';
@@ -45,6 +45,7 @@ export async function runSharedScenarios(t, s) {
   await t.test('a person\'s click on an outside link shows "Leave BitWeb?", and going on reaches the site', (st) => leaveByClick(st, s));
   await t.test('WebRTC is gone from BitWeb pages', (st) => noWebRtc(st, s));
   await t.test('magnet: and web+bitweb: links on a BitWeb page open the site', (st) => linksOpenTheSite(st, s));
+  await t.test('clicks a page makes itself (el.click(), dispatchEvent) on magnet, web+bitweb and outside links do nothing', (st) => syntheticClicksDoNothing(st, s));
   await t.test('a clear-web page cannot load, fetch or frame a BitWeb site, nor probe the gateway; a person\'s click still goes there', (st) => clearWebKeptOut(st, s));
   await t.test('the popup lists the site, stops seeding it and seeds it again', (st) => popupSeeding(st, s));
   await t.test('the popup publishes a typed folder, then removes it (confirmed) and says the bytes freed', (st) => popupPublishesAndRemoves(st, s));
@@ -151,6 +152,30 @@ async function linksOpenTheSite(t, { page, site }) {
   await page.goto(`${site.url}no-such-page.html`, { waitUntil: 'load' }).catch(() => {});
   await clickNewLink(page, `web+bitweb://${site.address}/`);
   assert.equal(await waitForLocation(page, site.url), site.url);
+}
+
+async function syntheticClicksDoNothing(t, { page, site, sink, browser }) {
+  await page.bringToFront();
+  const start = `${site.url}?synthetic`;
+  await openSite(page, start, 15_000);
+  const seen = followNavigations(page, browser);
+  const facts = await syntheticClicks(page, [
+    `magnet:?xt=urn:btih:${site.address.toUpperCase()}&dn=synthetic&x.pe=127.0.0.2:${sink.port}`,
+    `web+bitweb://${site.address}/?synthetic-web`,
+    `${sink.url}/synthetic-out`,
+  ]).catch((error) => assert.fail(`the page's own clicks moved the tab (${error.message}): ${JSON.stringify(seen.navigations)}`));
+  t.diagnostic(`synthetic clicks: ${JSON.stringify(facts)}`);
+  // The barrier: a person's click on a web+bitweb link goes through the same content script
+  // and background, after the page's own clicks. Had any of those been acted on, the tab (or
+  // a new one) would have moved to the leave page or the site before this.
+  const barrier = `${site.url}?barrier`;
+  await clickNewLink(page, `web+bitweb://${site.address}/?barrier`);
+  assert.equal(await waitForLocation(page, barrier), barrier);
+  seen.stop();
+  assert.deepEqual(seen.navigations, [barrier], 'the only navigation is the person\'s click');
+  assert.deepEqual(seen.newTabs, [], 'no tab was opened');
+  assert.ok(facts.every((f) => f.how !== 'dispatchEvent' || f.prevented), `every dispatched click was swallowed: ${JSON.stringify(facts)}`);
+  assert.ok(!sinkSaw(sink).some((url) => url.startsWith('/synthetic')), 'the sink saw a synthetic click');
 }
 
 async function clearWebKeptOut(t, { site, clear, ws, adapter, newPage }) {

@@ -106,6 +106,56 @@ export async function clickNewLink(page, href, id = `e2e-link-${Date.now()}`) {
 }
 
 /**
+ * In a BitWeb page: adds a link for each of `hrefs` and clicks it from script, twice
+ * (`a.click()`, then a dispatched MouseEvent with ctrlKey, which would ask for a new tab):
+ * clicks no person made. Returns [{href, how, prevented}], `prevented` (dispatchEvent only)
+ * saying whether the click's default action was cancelled.
+ */
+export function syntheticClicks(page, hrefs) {
+  return run(page, (list) => {
+    const facts = [];
+    list.forEach((href, i) => {
+      for (const how of ['click()', 'dispatchEvent']) {
+        const a = document.createElement('a');
+        a.href = href;
+        a.id = `synthetic-${i}-${how === 'click()' ? 'a' : 'b'}`;
+        a.textContent = a.id;
+        document.body.append(a);
+        if (how === 'click()') {
+          a.click();
+          facts.push({ href, how });
+        } else {
+          const notCancelled = a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true, view: window }));
+          facts.push({ href, how, prevented: !notCancelled });
+        }
+      }
+    });
+    return facts;
+  }, hrefs);
+}
+
+/**
+ * Records from now on the URLs `page`'s main frame navigates to and the pages `browser`
+ * opens; stop() ends the recording.
+ */
+export function followNavigations(page, browser) {
+  const navigations = [];
+  const newTabs = [];
+  const onNavigated = (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); };
+  const onTarget = (target) => { if (target.type() === 'page') newTabs.push(target.url()); };
+  page.on('framenavigated', onNavigated);
+  browser.on('targetcreated', onTarget);
+  return {
+    navigations,
+    newTabs,
+    stop() {
+      page.off('framenavigated', onNavigated);
+      browser.off('targetcreated', onTarget);
+    },
+  };
+}
+
+/**
  * Waits until `page` shows a document at `url` (exactly, or only starting with it when
  * `prefix` is set) that has finished loading.
  */

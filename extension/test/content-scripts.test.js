@@ -23,7 +23,7 @@ function linksHarness(baseURI = 'http://0123456789abcdef0123456789abcdef01234567
   // as the manifest lists them: the generated host check first, then links.js
   vm.runInContext(contentScriptSource(), context);
   vm.runInContext(source('links.js'), context);
-  const click = (href, { button = 0, target = '', ctrlKey = false, localName = 'a', type = 'click' } = {}) => {
+  const click = (href, { button = 0, target = '', ctrlKey = false, localName = 'a', type = 'click', isTrusted = true } = {}) => {
     const anchor = {
       nodeType: 1,
       localName,
@@ -32,7 +32,7 @@ function linksHarness(baseURI = 'http://0123456789abcdef0123456789abcdef01234567
     };
     const span = { nodeType: 1, localName: 'span', hasAttribute: () => false };
     const event = {
-      button, ctrlKey, metaKey: false, shiftKey: false, defaultPrevented: false, stopped: false,
+      isTrusted, button, ctrlKey, metaKey: false, shiftKey: false, defaultPrevented: false, stopped: false,
       composedPath: () => [span, anchor, { nodeType: 9 }],
       preventDefault() { this.defaultPrevented = true; },
       stopImmediatePropagation() { this.stopped = true; },
@@ -75,6 +75,18 @@ test('a link out of BitWeb goes to the leave page; links within BitWeb and other
   }
   assert.equal(click('https://example.org/', { button: 2 }).defaultPrevented, false, 'right click');
   assert.equal(sent.length, 2);
+});
+
+test('a click the page made itself (not isTrusted) opens nothing, sends nothing and is swallowed', () => {
+  const { sent, click } = linksHarness();
+  for (const href of ['magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&x.pe=192.168.1.1:22', 'web+bitweb://abc/', 'https://example.org/a']) {
+    for (const type of ['click', 'auxclick']) {
+      const event = click(href, { isTrusted: false, type, button: type === 'auxclick' ? 1 : 0 });
+      assert.equal(event.defaultPrevented, true, `${type} ${href}: the browser must not follow it either`);
+    }
+  }
+  assert.equal(click('other.html', { isTrusted: false }).defaultPrevented, false, 'a link within the site is the page\'s business');
+  assert.deepEqual(sent, []);
 });
 
 // ---- webrtc.js ----

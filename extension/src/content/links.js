@@ -7,6 +7,12 @@
 // A classic script (content scripts cannot be modules): it only recognises candidates; the
 // background decides. What is a BitWeb host comes from src/hosts.js, through the generated
 // src/content/hosts.js that the manifest runs first (it defines isBitwebPageHost).
+//
+// Only a person's click counts: a page can click its own links from script (`a.click()`,
+// `dispatchEvent(new MouseEvent('click'))`), and those events are not `isTrusted`. Such a
+// click on one of these links is swallowed (no site opened, no peer hint passed to the
+// engine, no leave page, and not the browser's own handling of it either, which for
+// web+bitweb: in Firefox would open the site through the protocol handler).
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
@@ -38,6 +44,13 @@
     const anchor = anchorOf(event);
     if (!anchor) return;
     const href = hrefOf(anchor);
+    if (!event.isTrusted) {
+      if (SITE_LINK.test(href) || isOutside(href)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+      return;
+    }
     const target = (anchor.getAttribute('target') || '').toLowerCase();
     const newTab = event.button === 1 || event.ctrlKey || event.metaKey || event.shiftKey ||
       (target !== '' && target !== '_self' && target !== '_parent' && target !== '_top');
@@ -47,17 +60,23 @@
       api.runtime.sendMessage({ type: 'open-link', link: href, newTab }).catch?.(() => {});
       return;
     }
+    const outside = isOutside(href);
+    if (outside) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      api.runtime.sendMessage({ type: 'leave', url: outside, newTab }).catch?.(() => {});
+    }
+  }
+
+  /** The URL of an http(s) link out of BitWeb, or null. */
+  function isOutside(href) {
     let url;
     try {
       url = new URL(href);
     } catch {
-      return;
+      return null;
     }
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && !isBitwebPageHost(url.hostname)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      api.runtime.sendMessage({ type: 'leave', url: url.href, newTab }).catch?.(() => {});
-    }
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !isBitwebPageHost(url.hostname) ? url.href : null;
   }
 
   // Capture phase on the window: runs before the page's own handlers can navigate.
