@@ -23,6 +23,7 @@ import {
   chooseFolder, clickNewLink, followNavigations, syntheticClicks, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
   typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
 } from './steps.js';
+import { startSink } from './servers.js';
 import { waitFor } from './wait.js';
 import { killHosts } from './workspace.js';
 
@@ -50,7 +51,7 @@ export async function runSharedScenarios(t, s) {
   await t.test('the popup lists the site, stops seeding it and seeds it again', (st) => popupSeeding(st, s));
   await t.test('the popup publishes a typed folder, then removes it (confirmed) and says the bytes freed', (st) => popupPublishesAndRemoves(st, s));
   await t.test('a pet name opens the site: http://e2e.bitweb/ -> http://<infohash>.bitweb/', (st) => petName(st, s));
-  await t.test('the subdomain form: http://<site>.bitweb/ opens at <site>.bitweb.localhost:<port>, isolated the same way', (st) => subdomainForm(st, s));
+  await t.test('the subdomain form: http://<site>.bitweb/ opens at <site>.bitweb.localhost:<port>, isolated the same way, and no other loopback port is reachable', (st) => subdomainForm(st, s));
   await t.test('host missing: the popup names the problem and the installer command', (st) => hostMissing(st, s));
 
   // The browser closes the host's stdin when it is done with it; the host must then exit.
@@ -250,7 +251,7 @@ async function petName(t, { popup, page, site }) {
   await waitForSiteHeading(page);
 }
 
-async function subdomainForm(t, { popup, page, site, engine, sink, adapter }) {
+async function subdomainForm(t, { popup, page, site, engine, sink, ws, adapter, newPage }) {
   await popup.click('#routing-subdomain');
   await popupText(popup, 'Subdomain form');
   const localUrl = `http://${site.address}.bitweb.localhost:${engine.gatewayPort}/`;
@@ -264,9 +265,44 @@ async function subdomainForm(t, { popup, page, site, engine, sink, adapter }) {
     const setting = await adapter.proxySetting();
     assert.equal(setting.levelOfControl, 'controllable_by_this_extension', 'the PAC script is given back in the subdomain form');
   }
+  await otherLoopbackPortsClosed(t, { site, engine, ws, adapter, newPage, localUrl });
   await popup.click('#routing-auto');
   await popupText(popup, 'Proxy: http://<site>.bitweb/');
   assert.deepEqual(sinkSaw(sink), ['/leave'], 'the sink saw requests from BitWeb pages');
+}
+
+/**
+ * Every `*.localhost` name is loopback, so `<name>.bitweb.localhost:<any port>` would be any
+ * service on this machine: only the gateway's port may be reachable from a BitWeb page. A
+ * service on 127.0.0.1 (another port) records what reaches it; the page asks for it by
+ * fetch, image, WebSocket, beacon, XHR (Chromium, CSP switched off: the rules alone) and by
+ * a scripted navigation (both browsers: CSP does not cover navigation).
+ */
+async function otherLoopbackPortsClosed(t, { site, engine, ws, adapter, newPage, localUrl }) {
+  const service = await startSink('127.0.0.1');
+  ws.cleanup.add('stop the loopback service', () => service.stop());
+  const other = `http://other.bitweb.localhost:${service.port}`;
+  const bare = await newPage('subdomain-other-port');
+  if (adapter.canBypassCsp) await bare.setBypassCSP(true);
+  const failures = recordFailures(bare);
+  await openSite(bare, localUrl, 15_000);
+  if (adapter.canBypassCsp) {
+    const facts = await reachOut(bare, other);
+    t.diagnostic(`to another loopback port, without CSP: ${JSON.stringify(facts)}`);
+    assert.match(facts.fetch, /^blocked/);
+    assert.equal(facts.image, 'error');
+    const toService = failures.filter((f) => f.url.startsWith(other));
+    assert.ok(toService.length >= 3, `failed requests to the other port: ${JSON.stringify(failures)}`);
+    for (const failure of toService) assert.equal(failure.error, adapter.blockedError, `${failure.url} was not blocked by the extension's rules`);
+  }
+  const navigation = `${other}/navigation`;
+  await bare.evaluate((url) => { location.href = url; }, navigation);
+  const failed = await waitFor('the navigation to another loopback port to fail', () => failures.find((f) => f.url === navigation), { timeoutMs: 10_000 });
+  t.diagnostic(`navigation to another loopback port: ${failed.error}`);
+  if (adapter.blockedError) assert.equal(failed.error, adapter.blockedError, 'the navigation was not blocked by the extension\'s rules');
+  else assert.equal(await bare.evaluate(() => location.href), localUrl, 'the tab stays on the site');
+  assert.deepEqual(service.requests.map((r) => r.url), [], 'a BitWeb page reached another port on loopback');
+  await bare.close();
 }
 
 async function hostMissing(t, { popup, popupUrl, ws, hostManifest, adapter }) {

@@ -23,11 +23,17 @@ export const RULE_IDS = Object.freeze({
   subdomain: 10, // http://<site>.bitweb/* -> http://<site>.bitweb.localhost:<port>/*
   subdomainMainFrame: 11,
   gatewayProbe: 20, // nobody but the proxy talks to 127.0.0.1:<gateway port> directly
+  gatewayPort: 21, // *.bitweb.localhost on the gateway's port: allowed (every other port is blocked)
+  gatewayPortMainFrame: 22,
   petNamesFirst: 1000, // four per pet name from here on
 });
 
-/** Higher wins: isolation blocks beat every redirect; a pet name resolves before the subdomain form. */
-export const RULE_PRIORITY = Object.freeze({ isolation: 100, gatewayProbe: 90, petName: 20, subdomain: 10 });
+/**
+ * Higher wins: isolation blocks beat every redirect; a pet name resolves before the subdomain
+ * form. *.bitweb.localhost is blocked on every port (loopbackPorts) but the gateway's
+ * (gatewayPort, an allow rule): both below the pet names, whose redirects keep the port.
+ */
+export const RULE_PRIORITY = Object.freeze({ isolation: 100, gatewayProbe: 90, petName: 20, gatewayPort: 15, loopbackPorts: 14, subdomain: 10 });
 
 /** storage.local keys. */
 export const STORAGE = Object.freeze({

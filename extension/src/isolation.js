@@ -14,8 +14,9 @@
 //
 // `initiatorDomains: ["bitweb"]` matches the initiator `x.bitweb` (a domain and all of its
 // subdomains; a TLD is a domain like any other), and "bitweb.localhost" matches
-// `x.bitweb.localhost` whatever the port. A condition without `resourceTypes` matches every
-// type except main_frame, in every browser, so no browser-specific type list is needed.
+// `x.bitweb.localhost` whatever the port (rules 4 and 5, with gatewayPortRules(), narrow that to
+// the gateway's port). A condition without `resourceTypes` matches every type except
+// main_frame, in every browser, so no browser-specific type list is needed.
 //
 // What these rules cannot see is written down in docs/EXTENSION.md (opaque initiators such
 // as sandboxed frames, WebRTC, DNS prefetch); the gateway's CSP and the WebRTC content
@@ -27,7 +28,9 @@ import { BITWEB_DOMAINS, SITE_NAME } from './hosts.js';
 /** Where build.mjs writes the ruleset; manifest/common.json names the same file. */
 export const ISOLATION_RULESET_PATH = 'rules/isolation.json';
 
+
 const block = { type: 'block' };
+const LOOPBACK_DOMAIN = 'bitweb.localhost';
 
 export function isolationRules() {
   const domains = [...BITWEB_DOMAINS];
@@ -50,6 +53,23 @@ export function isolationRules() {
       action: block,
       condition: { requestDomains: domains, excludedInitiatorDomains: domains },
     },
+    // 4 and 5: nothing reaches *.bitweb.localhost at all, from anywhere (navigations
+    // included), but on the gateway's port, which gatewayPortRules() allows once the port
+    // is known. Every *.localhost name is loopback, and rule 1 lets a BitWeb page reach
+    // bitweb.localhost at any port: without these a page on a.bitweb.localhost:47800 could
+    // reach b.bitweb.localhost:6379, i.e. any service on this machine.
+    {
+      id: 4,
+      priority: RULE_PRIORITY.loopbackPorts,
+      action: block,
+      condition: { requestDomains: [LOOPBACK_DOMAIN] },
+    },
+    {
+      id: 5,
+      priority: RULE_PRIORITY.loopbackPorts,
+      action: block,
+      condition: { requestDomains: [LOOPBACK_DOMAIN], resourceTypes: ['main_frame'] },
+    },
   ];
 }
 
@@ -70,6 +90,25 @@ export function gatewayProbeRule(port) {
       regexFilter: `^[a-z]+://(127\\.0\\.0\\.1|localhost|0\\.0\\.0\\.0|\\[::1\\]|\\[::ffff:(7f00:1|127\\.0\\.0\\.1)\\])\\.?:${port}/`,
     },
   };
+}
+
+/**
+ * Two allow rules (every type, and main_frame) for `*.bitweb.localhost` on the gateway's
+ * `port`: the only port of those names a request may use. Isolation rule 4 blocks every other
+ * one at a lower priority; these allow rules lose to pet-name redirects (which keep the port)
+ * and to the isolation rules 1-3. A gateway on 80 or 443 is written without a port.
+ */
+export function gatewayPortRules(port) {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad gateway port ${port}`);
+  const host = '(?:[^/?#]*\\.)?bitweb\\.localhost\\.?';
+  const regexFilter = port === 80 ? `^(?:http|ws)://${host}/`
+    : port === 443 ? `^(?:https|wss)://${host}/`
+      : `^[a-z][a-z0-9+.-]*://${host}:${port}/`;
+  const allow = { type: 'allow' };
+  return [
+    { id: RULE_IDS.gatewayPort, priority: RULE_PRIORITY.gatewayPort, action: allow, condition: { regexFilter } },
+    { id: RULE_IDS.gatewayPortMainFrame, priority: RULE_PRIORITY.gatewayPort, action: allow, condition: { regexFilter, resourceTypes: ['main_frame'] } },
+  ];
 }
 
 /**

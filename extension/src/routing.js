@@ -8,13 +8,13 @@
 // answered; before any hello ever succeeded the host's default port is used.
 
 import { DEFAULT_GATEWAY_PORT, GATEWAY_HOST, RULE_IDS, STORAGE } from './constants.js';
-import { gatewayProbeRule, subdomainRules } from './isolation.js';
+import { gatewayPortRules, gatewayProbeRule, subdomainRules } from './isolation.js';
 import { firefoxProxyInfo, pacScript } from './pac.js';
 import { Mode, decideRouting } from './routing-decision.js';
 
 export const isPort = (value) => Number.isInteger(value) && value >= 1 && value <= 65535;
 
-const OWN_RULE_IDS = [RULE_IDS.subdomain, RULE_IDS.subdomainMainFrame, RULE_IDS.gatewayProbe];
+const OWN_RULE_IDS = [RULE_IDS.subdomain, RULE_IDS.subdomainMainFrame, RULE_IDS.gatewayProbe, RULE_IDS.gatewayPort, RULE_IDS.gatewayPortMainFrame];
 const PREFERENCES = new Set(['auto', 'subdomain']);
 
 export class Router {
@@ -188,7 +188,8 @@ export class Router {
   }
 
   async #applyRules(port) {
-    const rules = [gatewayProbeRule(port)];
+    // Until these are in, the static rules keep every port of *.bitweb.localhost closed.
+    const rules = [gatewayProbeRule(port), ...gatewayPortRules(port)];
     if (this.#decision?.mode === Mode.SUBDOMAIN) rules.push(...subdomainRules(port));
     await this.#updateRules(OWN_RULE_IDS, rules);
   }

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
+import { gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
 import { petNameRules } from '../src/petnames.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -30,7 +30,7 @@ function matches(rule, { url, initiator, type }) {
   if (c.excludedInitiatorDomains && inDomains(from, c.excludedInitiatorDomains)) return false;
   if (c.requestDomains && !inDomains(host, c.requestDomains)) return false;
   if (c.excludedRequestDomains && inDomains(host, c.excludedRequestDomains)) return false;
-  if (c.regexFilter && !new RegExp(c.regexFilter).test(url)) return false;
+  if (c.regexFilter && !new RegExp(c.regexFilter).test(new URL(url).href)) return false; // browsers match the canonical URL
   if (c.urlFilter) {
     assert.ok(c.urlFilter.startsWith('|') && !/[*^]/.test(c.urlFilter), `the model knows only "|prefix" filters: ${c.urlFilter}`);
     if (!url.toLowerCase().startsWith(c.urlFilter.slice(1))) return false;
@@ -44,7 +44,7 @@ const RANK = { allow: 3, block: 2, redirect: 1 };
 function decide(rules, request) {
   const hit = rules.filter((r) => matches(r, request))
     .sort((a, b) => b.priority - a.priority || RANK[b.action.type] - RANK[a.action.type])[0];
-  if (!hit) return 'none';
+  if (!hit || hit.action.type === 'allow') return 'none'; // an allow rule lets the request go as if no rule matched
   if (hit.action.type !== 'redirect') return hit.action.type;
   const { redirect } = hit.action;
   if (redirect.transform) {
@@ -56,7 +56,7 @@ function decide(rules, request) {
 }
 
 const SITE = `http://${HEX}.bitweb`;
-const base = [...isolationRules(), gatewayProbeRule(47800)];
+const base = [...isolationRules(), gatewayProbeRule(47800), ...gatewayPortRules(47800)];
 const req = (initiator, url, type) => ({ initiator, url, type });
 
 const TABLE = [
@@ -111,7 +111,7 @@ test('isolation rules are portable: no resourceTypes lists a browser may not kno
     assert.equal(rule.condition.regexFilter, undefined);
     assert.equal(rule.action.type, 'block');
   }
-  assert.deepEqual(isolationRules().map((r) => r.id), [1, 2, 3]);
+  assert.deepEqual(isolationRules().map((r) => r.id), [1, 2, 3, 4, 5]);
 });
 
 test('the gateway probe rule covers the loopback spellings of its port only', () => {
@@ -124,6 +124,48 @@ test('the gateway probe rule covers the loopback spellings of its port only', ()
   }
   assert.equal(decide(rules, req(undefined, 'http://127.0.0.1:47800/', 'main_frame')), 'none', 'typing it still shows the gateway page');
   assert.throws(() => gatewayProbeRule(0), RangeError);
+});
+
+test('*.bitweb.localhost is reachable on the gateway port only, by any request and any navigation', () => {
+  for (const port of [47800, 41234]) {
+    const rules = [...isolationRules(), gatewayProbeRule(port), ...gatewayPortRules(port), ...petNameRules({ alice: HEX })];
+    const page = `http://${HEX}.bitweb.localhost:${port}`;
+    for (const type of ['xmlhttprequest', 'image', 'sub_frame', 'main_frame', 'websocket']) {
+      for (const url of [`http://b.bitweb.localhost:6379/`, 'http://bitweb.localhost:22/',
+        `https://${HEX}.bitweb.localhost/`, `ws://b.bitweb.localhost:${port + 1}/s`, `http://B.BITWEB.LOCALHOST:${port - 1}/`,
+        `http://u:p@b.bitweb.localhost:8080/`]) {
+        for (const initiator of [page, SITE, 'null', undefined]) {
+          assert.equal(decide(rules, req(initiator, url, type)), 'block', `${initiator} -> ${url} (${type}), gateway ${port}`);
+        }
+      }
+      assert.equal(decide(rules, req(page, `http://b.bitweb.localhost:${port}/x`, type)), 'none', `the gateway port (${type})`);
+      const from = type === 'main_frame' ? undefined : page;
+      assert.equal(decide(rules, req(from, `http://alice.bitweb.localhost:${port}/x`, type)), `redirect ${page}/x`, `a pet name (${type})`);
+      assert.equal(decide(rules, req(from, 'http://alice.bitweb.localhost:6379/x', type)), `redirect http://${HEX}.bitweb.localhost:6379/x`,
+        'a pet name on another port is redirected, and the redirected request is then blocked');
+    }
+    // nothing else is touched: other loopback names are the gateway probe's and rule 1's business
+    assert.equal(decide(rules, req('https://a.example', 'http://evilbitweb.localhost:22/', 'xmlhttprequest')), 'none');
+    assert.equal(decide(rules, req('https://a.example', 'http://a.bitweb.localhost.evil.example:22/', 'xmlhttprequest')), 'none');
+    assert.equal(decide(rules, req(undefined, `${SITE}/`, 'main_frame')), 'none');
+  }
+});
+
+test('before the port is known (the static rules alone) every port of *.bitweb.localhost is closed', () => {
+  for (const url of [`http://${HEX}.bitweb.localhost:47800/`, 'http://b.bitweb.localhost:6379/']) {
+    assert.equal(decide(isolationRules(), req(undefined, url, 'main_frame')), 'block', url);
+    assert.equal(decide(isolationRules(), req(`http://${HEX}.bitweb.localhost:47800`, url, 'xmlhttprequest')), 'block', url);
+  }
+});
+
+test('a gateway on a default port (80, 443) is allowed without a port, for its scheme only', () => {
+  const on80 = [...isolationRules(), ...gatewayPortRules(80)];
+  assert.equal(decide(on80, req(undefined, 'http://a.bitweb.localhost/', 'main_frame')), 'none');
+  assert.equal(decide(on80, req(undefined, 'https://a.bitweb.localhost/', 'main_frame')), 'block');
+  const on443 = [...isolationRules(), ...gatewayPortRules(443)];
+  assert.equal(decide(on443, req(undefined, 'https://a.bitweb.localhost/', 'main_frame')), 'none');
+  assert.equal(decide(on443, req(undefined, 'http://a.bitweb.localhost/', 'main_frame')), 'block');
+  assert.throws(() => gatewayPortRules(0), RangeError);
 });
 
 test('subdomain form: BitWeb addresses go to <site>.bitweb.localhost:<port>, path and query kept', () => {

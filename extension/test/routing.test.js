@@ -45,6 +45,7 @@ function setup({ style = 'pac', proxy = fakeProxy(), stored = {} } = {}) {
       for (const id of remove) rules.delete(id);
       for (const rule of add) rules.set(rule.id, rule);
     },
+
     get: async (key) => storage[key],
     set: async (key, value) => { storage[key] = value; },
   });
@@ -87,6 +88,17 @@ test('a hello with a new port re-routes and is saved; the same port is not re-ap
   assert.match(rules.get(RULE_IDS.gatewayProbe).condition.regexFilter, /:48000\//);
   await router.useGateway({ gateway: 'http://127.0.0.1:48000', gatewayPort: 48000 });
   assert.equal(proxy.applied.length, 2);
+});
+
+test('*.bitweb.localhost is allowed on the gateway\'s port only, following the port', async () => {
+  const { router, rules } = setup();
+  await router.ready();
+  const allowed = () => new RegExp(rules.get(RULE_IDS.gatewayPort).condition.regexFilter);
+  assert.ok(allowed().test('http://a.bitweb.localhost:47800/') && !allowed().test('http://a.bitweb.localhost:48000/'));
+  await router.useGateway({ gateway: 'http://127.0.0.1:48000', gatewayPort: 48000 });
+  assert.ok(allowed().test('http://a.bitweb.localhost:48000/') && !allowed().test('http://a.bitweb.localhost:47800/'));
+  assert.deepEqual(rules.get(RULE_IDS.gatewayPortMainFrame).condition.resourceTypes, ['main_frame']);
+  assert.equal(rules.get(RULE_IDS.gatewayPort).action.type, 'allow');
 });
 
 test('a bad port from the host is a problem, not a route', async () => {
