@@ -54,7 +54,9 @@ async function carriesTheirProxy({ ws, site, engine, extensionId, popupUrl, log 
 
   const page = await proxied.browser.newPage();
   await openSite(page, site.url, 15_000);
-  await page.goto('http://clear-web.example/through-their-proxy', { waitUntil: 'load' }).catch(() => {});
+  // In a tab of its own: a tab that shows a BitWeb page sends navigations out to the leave page.
+  const clearTab = await proxied.browser.newPage();
+  await clearTab.goto('http://clear-web.example/through-their-proxy', { waitUntil: 'load' }).catch(() => {});
   await waitFor('the person\'s proxy to see the clear-web request', () => theirProxy.requests.some((r) => r.url === 'http://clear-web.example/through-their-proxy'), { timeoutMs: 10_000 });
   assert.ok(!theirProxy.requests.some((r) => r.url.includes('.bitweb')), 'no BitWeb request went to the person\'s proxy');
   await closeProxied();

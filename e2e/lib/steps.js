@@ -92,6 +92,23 @@ export function webrtcFacts(page) {
   });
 }
 
+/**
+ * Adds `<iframe sandbox="<flags>" srcdoc="<html>">` to `page` (its documents have an opaque
+ * origin) and resolves to the frame once its document is there.
+ */
+export async function addSandboxedFrame(page, flags, html) {
+  const before = new Set(page.frames());
+  await run(page, (f, h) => {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', f);
+    frame.srcdoc = h;
+    frame.style.cssText = 'width:400px;height:120px';
+    document.body.prepend(frame);
+  }, flags, html);
+  return waitFor(`the sandboxed frame (${flags})`, () => page.frames().find((frame) => !before.has(frame) && frame.parentFrame() === page.mainFrame()),
+    { timeoutMs: 10_000 });
+}
+
 /** Adds a link to `page` and clicks it like a person (a trusted click). */
 export async function clickNewLink(page, href, id = `e2e-link-${Date.now()}`) {
   await run(page, (h, i) => {

@@ -15,6 +15,7 @@ import { NativeHost } from './native.js';
 import { Router } from './routing.js';
 import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './petnames.js';
 import { labelOfPage, parseSiteLink } from './links.js';
+import { bitwebTabsRule } from './isolation.js';
 import { badgeFor } from './badge.js';
 
 const host = new NativeHost({
@@ -57,7 +58,12 @@ platform.onConnect(handlePort);
 platform.onStartup(start);
 platform.onInstalled(start);
 platform.onTabUpdated(tabUpdated);
-platform.onTabRemoved((tabId) => tabSites.delete(tabId));
+platform.onNavigationError(navigationFailed);
+platform.onTabRemoved((tabId) => {
+  tabSites.delete(tabId);
+  letGo.delete(tabId);
+  syncTabRule();
+});
 
 host.onState((snapshot) => {
   if (snapshot.state === 'connected') {
@@ -100,7 +106,7 @@ function start() {
 // ---- popup and page messages ----
 
 function handleMessage(message, sender) {
-  if (platform.isOwnPage(sender)) return ownPageMessage(message);
+  if (platform.isOwnPage(sender)) return ownPageMessage(message, sender);
   if (isBitwebContentScript(sender)) return contentScriptMessage(message, sender);
   return undefined; // anything else is not ours to answer
 }
@@ -114,7 +120,7 @@ function isBitwebContentScript(sender) {
   }
 }
 
-function ownPageMessage(message) {
+function ownPageMessage(message, sender) {
   const params = message ?? {};
   switch (params.type) {
     case 'state':
@@ -169,6 +175,8 @@ function ownPageMessage(message) {
     case 'identity.export':
     case 'identity.import':
       return reply(() => comments(params));
+    case 'leave.go':
+      return local(async () => ({ url: await leaveGo(params.url, sender) }));
     case 'comments.open':
       // a bitweb link clicked in the sidebar opens in the tab the sidebar follows
       return local(async () => ({ url: await openLink(params.url, Number.isInteger(params.tabId) ? params.tabId : null) }));
@@ -409,13 +417,75 @@ async function leave(target, tabId, newTab) {
   return page;
 }
 
-// ---- the toolbar badge of BitWeb tabs ----
+/**
+ * "Open it" on the leave page: the leave page, now the tab's document (the BitWeb page is
+ * gone), asks that its tab may leave; the tab rule is lifted for it before it navigates.
+ */
+async function leaveGo(target, sender) {
+  const tabId = sender?.tab?.id;
+  if (!Number.isInteger(tabId) || !String(sender.url).startsWith(platform.extensionUrl('src/leave.html'))) {
+    throw new RangeError('only the leave page, in its tab, may leave');
+  }
+  const url = new URL(String(target));
+  if (!/^https?:$/.test(url.protocol) || isBitwebPageHost(url.hostname)) throw new RangeError('not a link out of BitWeb');
+  tabSites.delete(tabId);
+  await syncTabRule();
+  return url.href;
+}
+
+// ---- tabs that show BitWeb pages: the session rule, and the toolbar badge ----
+
+/**
+ * A navigation of a held tab out of BitWeb failed: the tab rule blocked it. Whether the
+ * person typed it, went back, or a sandboxed frame tried it cannot be told apart (neither
+ * has an initiator a rule can see), so the tab shows the leave page for that address: the
+ * BitWeb page is gone from the tab, and going on takes the person's click. Without this,
+ * Firefox leaves the tab on the BitWeb page and the person could never leave it by typing.
+ */
+function navigationFailed(details) {
+  if (details?.frameId !== 0 || typeof details.url !== 'string') return;
+  // Chromium commits an error page first, and that already let the tab go (tabUpdated);
+  // Firefox leaves the BitWeb page in the tab, which holds it still.
+  const justLet = Date.now() - (letGo.get(details.tabId) ?? -Infinity) < 10_000 && /BLOCKED_BY_CLIENT/.test(String(details.error));
+  if (!tabSites.has(details.tabId) && !justLet) return;
+  let url;
+  try {
+    url = new URL(details.url);
+  } catch {
+    return;
+  }
+  if (!/^https?:$/.test(url.protocol) || isBitwebPageHost(url.hostname)) return;
+  leave(url.href, details.tabId, false).catch((error) => console.warn('bitweb: could not show the leave page', error));
+}
+
+let tabRuleQueue = Promise.resolve();
+const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
+let tabRuleIds = '';
+
+/** Brings the session rule in step with the tabs; one update at a time, skipped when unchanged. */
+function syncTabRule() {
+  const run = tabRuleQueue.then(async () => {
+    const ids = [...tabSites.keys()].sort((a, b) => a - b);
+    if (ids.join() === tabRuleIds) return;
+    const rule = bitwebTabsRule(ids);
+    await platform.updateSessionRules([RULE_IDS.bitwebTabs], rule ? [rule] : []);
+    tabRuleIds = ids.join();
+  });
+  tabRuleQueue = run.catch((error) => console.warn('bitweb: could not update the BitWeb tabs rule', error));
+  return tabRuleQueue;
+}
 
 function tabUpdated(tabId, change, tab) {
   if (!('url' in change) && !('status' in change)) return;
   const label = labelOfPage(change.url ?? tab?.url);
   if (!label) {
-    if (tabSites.delete(tabId)) platform.setBadge(tabId, badgeFor(null)).catch(() => {});
+    // Another document, not BitWeb's (an error page of a blocked navigation, the leave page,
+    // or one the person chose): nothing of the BitWeb page is left in the tab to hold it.
+    if (tabSites.delete(tabId)) {
+      letGo.set(tabId, Date.now());
+      platform.setBadge(tabId, badgeFor(null)).catch(() => {});
+    }
+    syncTabRule();
     return;
   }
   const previous = tabSites.get(tabId);
@@ -424,6 +494,7 @@ function tabUpdated(tabId, change, tab) {
   // Ask the host when the tab came to another site, or a page finished loading; between those,
   // site.update events keep the cache fresh (a navigation fires several of these changes).
   const complete = change.status === 'complete';
+  syncTabRule();
   paintBadge(tabId, { ask: previous?.label !== label || !siteCache.has(label) || complete, count: complete });
 }
 
@@ -435,6 +506,7 @@ async function rememberOpenTabs() {
       paintBadge(tab.id, { ask: true, count: true });
     }
   }
+  await syncTabRule();
 }
 
 async function paintBadge(tabId, { ask = false, count = false } = {}) {

@@ -23,6 +23,7 @@ export const RULE_IDS = Object.freeze({
   subdomain: 10, // http://<site>.bitweb/* -> http://<site>.bitweb.localhost:<port>/*
   subdomainMainFrame: 11,
   gatewayProbe: 20, // nobody but the proxy talks to 127.0.0.1:<gateway port> directly
+  bitwebTabs: 30, // session rule: no navigation out of a tab that shows a BitWeb page
   gatewayPort: 21, // *.bitweb.localhost on the gateway's port: allowed (every other port is blocked)
   gatewayPortMainFrame: 22,
   petNamesFirst: 1000, // four per pet name from here on

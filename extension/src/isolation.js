@@ -134,3 +134,22 @@ export function subdomainRules(port) {
     },
   ];
 }
+
+/**
+ * A session rule keyed on *which tab* shows a BitWeb page, not on the initiator: a sandboxed
+ * frame (`sandbox="allow-scripts allow-top-navigation"`), a `data:` document or a popup it
+ * opens has an opaque initiator that rules 1 and 2 never match, so they could take the tab
+ * (or a new one) to the clear web. This rule blocks every navigation of a page or frame in
+ * `tabIds` to anything outside BitWeb, whoever asked for it. null when no tab needs it.
+ * The background keeps `tabIds` in step with the tabs (background.js: isolatedTabs).
+ */
+export function bitwebTabsRule(tabIds) {
+  const ids = [...new Set(tabIds)].filter((id) => Number.isInteger(id) && id >= 0).sort((a, b) => a - b);
+  if (ids.length === 0) return null;
+  return {
+    id: RULE_IDS.bitwebTabs,
+    priority: RULE_PRIORITY.isolation,
+    action: block,
+    condition: { tabIds: ids, excludedRequestDomains: [...BITWEB_DOMAINS], resourceTypes: ['main_frame', 'sub_frame'] },
+  };
+}

@@ -129,6 +129,11 @@ export function updateDynamicRules(removeRuleIds, addRules) {
   return api.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [...removeRuleIds], addRules: [...addRules] });
 }
 
+/** Session rules: gone when the browser closes, like the tabs they name. */
+export function updateSessionRules(removeRuleIds, addRules) {
+  return api.declarativeNetRequest.updateSessionRules({ removeRuleIds: [...removeRuleIds], addRules: [...addRules] });
+}
+
 export function getDynamicRules() {
   return api.declarativeNetRequest.getDynamicRules();
 }
@@ -149,6 +154,11 @@ export async function setBadge(tabId, { text, color, title }) {
 /** `listener(tabId, changeInfo, tab)`; the tab's url is visible for *.bitweb pages (host permission). */
 export function onTabUpdated(listener) {
   api.tabs.onUpdated.addListener(listener);
+}
+
+/** `listener({tabId, frameId, url, error})` when a navigation failed (a blocked one included). */
+export function onNavigationError(listener) {
+  api.webNavigation?.onErrorOccurred?.addListener(listener);
 }
 
 export function onTabRemoved(listener) {

@@ -29,6 +29,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     ...hostAnswers,
   };
   const dynamicRules = new Map();
+  const sessionRules = new Map();
   const badges = new Map();
   const tabs = { updated: [], created: [], open: [] };
   let proxy = { levelOfControl: 'controllable_by_this_extension', value: proxyValue };
@@ -88,6 +89,10 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
         }
       },
       getDynamicRules: async () => [...dynamicRules.values()],
+      updateSessionRules: async ({ removeRuleIds, addRules }) => {
+        for (const id of removeRuleIds) sessionRules.delete(id);
+        for (const rule of addRules) sessionRules.set(rule.id, rule);
+      },
     },
     action: {
       setBadgeText: async ({ tabId, text }) => badges.set(tabId, { ...badges.get(tabId), text }),
@@ -101,9 +106,12 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
       update: async (tabId, props) => tabs.updated.push({ tabId, ...props }),
       create: async (props) => tabs.created.push(props),
     },
+    webNavigation: {
+      onErrorOccurred: event(),
+    },
     permissions: { contains: async () => true, request: async () => true },
   };
-  return { chrome, storage, host, dynamicRules, badges, tabs, getProxy: () => proxy };
+  return { chrome, storage, host, dynamicRules, sessionRules, badges, tabs, getProxy: () => proxy };
 }
 
 // The background keeps timers a browser would drop with the worker (request timeouts,
@@ -333,6 +341,57 @@ test('badge: a BitWeb tab shows what the engine says about its site, updated by 
   fake.chrome.tabs.onUpdated.fire(3, { url: 'https://example.org/' }, { id: 3, url: 'https://example.org/' });
   await waitFor('the badge to clear when the tab leaves BitWeb', badge(''));
   assert.equal(fake.badges.get(3).title, 'BitWeb');
+});
+
+test('the BitWeb tabs rule follows the tabs: a tab is held while it shows a BitWeb page', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const held = () => fake.sessionRules.get(30)?.condition.tabIds ?? [];
+  const page = `http://${HEX}.bitweb/`;
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'loading', url: page }, { id: 3, status: 'loading', url: page });
+  await waitFor('tab 3 to be held', () => held().join() === '3');
+  assert.deepEqual(fake.sessionRules.get(30).condition.resourceTypes, ['main_frame', 'sub_frame']);
+  fake.chrome.tabs.onUpdated.fire(4, { status: 'complete', url: `${page}x` }, { id: 4, status: 'complete', url: `${page}x` });
+  await waitFor('tab 4 to be held too', () => held().join() === '3,4');
+  fake.chrome.tabs.onRemoved.fire(4);
+  await waitFor('tab 4 to be let go when closed', () => held().join() === '3');
+  // the tab shows something else (an error page, a page the person chose; its URL is not ours to see)
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'loading' }, { id: 3, status: 'loading' });
+  await waitFor('no tab held', () => !fake.sessionRules.has(30));
+});
+
+test('a navigation out of a held tab that failed (the rule blocked it) shows the leave page for it', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const page = `http://${HEX}.bitweb/`;
+  fake.chrome.tabs.onUpdated.fire(7, { status: 'complete', url: page }, { id: 7, status: 'complete', url: page });
+  await waitFor('tab 7 to be held', () => fake.sessionRules.has(30));
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 3, url: 'https://example.org/frame', error: 'net::ERR_BLOCKED_BY_CLIENT' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 8, frameId: 0, url: 'https://example.org/other-tab', error: 'net::ERR_BLOCKED_BY_CLIENT' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 0, url: `http://${'f'.repeat(40)}.bitweb/`, error: 'net::ERR_FAILED' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 0, url: 'https://example.org/typed', error: 'net::ERR_BLOCKED_BY_CLIENT' });
+  await waitFor('the leave page', () => fake.tabs.updated.length > 0);
+  assert.deepEqual(fake.tabs.updated, [{ tabId: 7, url: `${ORIGIN}src/leave.html#${encodeURIComponent('https://example.org/typed')}` }]);
+  // Chromium: the error page of the blocked navigation already let the tab go when the error comes
+  fake.chrome.tabs.onUpdated.fire(7, { status: 'loading' }, { id: 7, status: 'loading' });
+  await waitFor('tab 7 to be let go', () => !fake.sessionRules.has(30));
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 0, url: 'https://example.org/dns', error: 'net::ERR_NAME_NOT_RESOLVED' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 0, url: 'https://example.org/blocked', error: 'net::ERR_BLOCKED_BY_CLIENT' });
+  await waitFor('the leave page again', () => fake.tabs.updated.length > 1);
+  assert.deepEqual(fake.tabs.updated.map((u) => decodeURIComponent(u.url.split('#')[1])), ['https://example.org/typed', 'https://example.org/blocked']);
+});
+
+test('leave.go: only the leave page, in the tab it shows, lifts that tab\'s rule, for a link out of BitWeb', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const page = `http://${HEX}.bitweb/`;
+  fake.chrome.tabs.onUpdated.fire(7, { status: 'complete', url: page }, { id: 7, status: 'complete', url: page });
+  await waitFor('tab 7 to be held', () => fake.sessionRules.has(30));
+  const leavePage = { id: ID, url: `${ORIGIN}src/leave.html#x`, tab: { id: 7 } };
+  assert.equal((await send(fake, { type: 'leave.go', url: `http://${HEX}.bitweb/` }, leavePage)).ok, false, 'not out of BitWeb');
+  assert.equal((await send(fake, { type: 'leave.go', url: 'https://example.org/' }, popup)).ok, false, 'not from the leave page');
+  assert.ok(fake.sessionRules.has(30));
+  const reply = await send(fake, { type: 'leave.go', url: 'https://example.org/' }, leavePage);
+  assert.equal(reply.ok, true);
+  assert.equal(reply.url, 'https://example.org/');
+  assert.equal(fake.sessionRules.has(30), false, 'lifted before the reply');
 });
 
 test('a host that cannot reach its engine: the popup gets kind engine-unavailable and the doctor command', async () => {

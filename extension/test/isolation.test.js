@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
+import { bitwebTabsRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
 import { petNameRules } from '../src/petnames.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -21,8 +21,9 @@ const hostOf = (origin) => {
 };
 const inDomains = (host, domains) => host !== null && domains.some((d) => host === d || host.endsWith(`.${d}`));
 
-function matches(rule, { url, initiator, type }) {
+function matches(rule, { url, initiator, type, tabId = -1 }) {
   const c = rule.condition;
+  if (c.tabIds && !c.tabIds.includes(tabId)) return false;
   const host = new URL(url).hostname;
   const from = initiator ? hostOf(initiator) : null;
   if (c.resourceTypes ? !c.resourceTypes.includes(type) : type === 'main_frame') return false;
@@ -166,6 +167,21 @@ test('a gateway on a default port (80, 443) is allowed without a port, for its s
   assert.equal(decide(on443, req(undefined, 'https://a.bitweb.localhost/', 'main_frame')), 'none');
   assert.equal(decide(on443, req(undefined, 'http://a.bitweb.localhost/', 'main_frame')), 'block');
   assert.throws(() => gatewayPortRules(0), RangeError);
+});
+
+test('the BitWeb tabs rule: no navigation leaves a held tab, whoever asked for it (opaque initiators too)', () => {
+  const rules = [...base, bitwebTabsRule([5, 3, 3, -1])];
+  assert.deepEqual(bitwebTabsRule([5, 3, 3, -1]).condition.tabIds, [3, 5]);
+  assert.equal(bitwebTabsRule([]), null);
+  for (const initiator of ['null', undefined, SITE]) {
+    for (const type of ['main_frame', 'sub_frame']) {
+      assert.equal(decide(rules, { initiator, url: 'https://tracker.example/', type, tabId: 3 }), 'block', `${initiator} ${type}`);
+    }
+    assert.equal(decide(rules, { initiator: SITE, url: `http://${'f'.repeat(40)}.bitweb/`, type: 'sub_frame', tabId: 3 }), 'none', 'frames within BitWeb');
+    assert.equal(decide(rules, { initiator, url: `http://${'f'.repeat(40)}.bitweb/`, type: 'main_frame', tabId: 3 }), 'none', `within BitWeb: ${initiator}`);
+  }
+  assert.equal(decide(rules, { initiator: 'null', url: 'https://tracker.example/', type: 'main_frame', tabId: 4 }), 'none', 'another tab');
+  assert.equal(decide(rules, { initiator: 'null', url: 'https://tracker.example/', type: 'main_frame' }), 'none', 'the gap the rule closes: an opaque initiator');
 });
 
 test('subdomain form: BitWeb addresses go to <site>.bitweb.localhost:<port>, path and query kept', () => {
