@@ -38,9 +38,13 @@ const QUIET_PREFS = {
   'extensions.systemAddon.update.enabled': false,
   'network.captive-portal-service.enabled': false,
   'network.connectivity-service.enabled': false,
-  'network.dns.disablePrefetch': true,
-  'network.prefetch-next': false,
   'network.trr.mode': 5,
+  // Network prediction as a fresh Firefox has it (Puppeteer turns speculative connections
+  // off): the extension is what must turn it off (scenario 'network prediction').
+  'network.dns.disablePrefetch': false,
+  'network.prefetch-next': true,
+  'network.predictor.enabled': true,
+  'network.http.speculative-parallel-limit': 6,
   'toolkit.telemetry.enabled': false,
 };
 

@@ -44,6 +44,7 @@ export async function runSharedScenarios(t, s) {
 
   await t.test('a BitWeb page reaches nothing on the clear web (fetch, img, WebSocket, beacon, XHR, navigation)', (st) => nothingReachesOut(st, s));
   await t.test('a sandboxed frame (opaque initiator) cannot take the tab, a frame or a popup out of BitWeb', (st) => sandboxedFramesStayIn(st, s));
+  await t.test('network prediction is off: a BitWeb page\'s preconnect, dns-prefetch, prefetch and prerender open no connection', (st) => noConnectingAhead(st, s));
   await t.test('a person\'s click on an outside link shows "Leave BitWeb?", and going on reaches the site', (st) => leaveByClick(st, s));
   await t.test('WebRTC is gone from BitWeb pages', (st) => noWebRtc(st, s));
   await t.test('magnet: and web+bitweb: links on a BitWeb page open the site', (st) => linksOpenTheSite(st, s));
@@ -198,6 +199,32 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, adapter, newPage, brow
   await page.close();
 }
 
+/**
+ * The browser-wide prediction setting is off and ours, and a BitWeb page's hints to connect
+ * ahead are given (preconnect to the sink by IP address, so no resolver is needed;
+ * dns-prefetch, prefetch, speculation rules). Whether any connection was made is asserted by
+ * the next scenario, whose person's navigation to the sink is the barrier.
+ */
+async function noConnectingAhead(t, { popup, page, site, sink }) {
+  const setting = await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).privacy.network.networkPredictionEnabled.get({}));
+  t.diagnostic(`networkPredictionEnabled: ${JSON.stringify(setting)}`);
+  assert.equal(setting.value, false);
+  assert.equal(setting.levelOfControl, 'controlled_by_this_extension');
+  await openSite(page, `${site.url}?hints`, 15_000);
+  await page.evaluate((sinkUrl) => {
+    for (const [rel, href] of [['preconnect', sinkUrl], ['dns-prefetch', '//tracker.example'], ['prefetch', `${sinkUrl}/prefetch`], ['prerender', `${sinkUrl}/prerender`]]) {
+      const link = document.createElement('link');
+      link.rel = rel;
+      link.href = href;
+      document.head.append(link);
+    }
+    const rules = document.createElement('script');
+    rules.type = 'speculationrules';
+    rules.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [`${sinkUrl}/speculative-prefetch`] }], prerender: [{ source: 'list', urls: [`${sinkUrl}/speculative-prerender`] }] });
+    document.head.append(rules);
+  }, sink.url);
+}
+
 /** The leave page's address for `url`. */
 const leavePageFor = (extensionBase, url) => `${extensionBase}src/leave.html#${encodeURIComponent(url)}`;
 
@@ -208,11 +235,14 @@ async function leaveByClick(t, { page, site, sink, ws, extensionBase }) {
   const href = await waitForLocation(page, `${extensionBase}src/leave.html`, { prefix: true });
   assert.ok(href.endsWith(`#${encodeURIComponent(`${sink.url}/leave`)}`), href);
   await screenshot(page, ws, 'leave.png');
+  const clickedAt = Date.now();
   await page.click('#go');
   await waitFor('the sink to see the person\'s own navigation', () => sink.requests.some((r) => r.url === '/leave'), { timeoutMs: 10_000 });
   // Everything the BitWeb pages tried before was sent earlier on the same loopback: had it
-  // got through, it would be here by now.
+  // got through, it would be here by now. That includes connections without a request (the
+  // preconnect of noConnectingAhead).
   assert.deepEqual(sinkSaw(sink), ['/leave'], 'the sink saw requests from BitWeb pages');
+  assert.deepEqual(sink.connections.filter((c) => c.at < clickedAt), [], 'a BitWeb page had the browser connect to the sink');
 }
 
 async function noWebRtc(t, { page, site }) {

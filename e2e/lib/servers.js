@@ -21,9 +21,13 @@ async function close(server) {
   await new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** The sink: `{url, port, requests: [{method, url, host, at}], stop()}`. */
+/**
+ * The sink: `{url, port, requests: [{method, url, host, at}], connections: [{at}], stop()}`.
+ * `connections` counts TCP connections, also those that never carry a request (a preconnect).
+ */
 export async function startSink(host = '127.0.0.2') {
   const requests = [];
+  const connections = [];
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method, url: req.url, host: req.headers.host, at: Date.now() });
     req.resume();
@@ -34,8 +38,9 @@ export async function startSink(host = '127.0.0.2') {
     });
     res.end('<!doctype html><title>clear web</title><h1>clear web sink</h1>');
   });
+  server.on('connection', () => connections.push({ at: Date.now() }));
   const port = await listen(server, host);
-  return { url: `http://${host}:${port}`, port, requests, stop: () => close(server) };
+  return { url: `http://${host}:${port}`, port, requests, connections, stop: () => close(server) };
 }
 
 /**

@@ -95,6 +95,9 @@ start();
 /** Idempotent: route with the saved port, restore pet names and badges, connect to the host. */
 function start() {
   router.ready().catch((error) => console.warn('bitweb: could not restore routing', error));
+  // Always, not only while a BitWeb tab is open: a page's hints are acted on while it is
+  // parsed, before the background could learn of the tab (docs/PRIVACY.md).
+  platform.networkPrediction.off().catch((error) => console.warn('bitweb: could not turn network prediction off', error));
   started ??= Promise.all([
     applyPetNames().catch((error) => console.warn('bitweb: could not restore pet names', error)),
     rememberOpenTabs().catch(() => {}),

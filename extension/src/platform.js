@@ -272,3 +272,25 @@ export const webrtcPolicy = Object.freeze({
     return setting.get({});
   },
 });
+
+// ---- network prediction, browser-wide ("privacy" permission) ----
+
+/**
+ * `privacy.network.networkPredictionEnabled` (Chrome and Firefox): DNS prefetching,
+ * preconnect, prefetch and prerender for every site. A BitWeb page's `<link rel=preconnect>`
+ * or `dns-prefetch` would otherwise have the browser connect to (or resolve) a clear-web
+ * host, which learns the visitor's address, although the request that follows is blocked.
+ * `off()` turns it off and resolves to {value, levelOfControl}; `get()` reads it.
+ */
+export const networkPrediction = Object.freeze({
+  async get() {
+    const setting = api.privacy?.network?.networkPredictionEnabled;
+    return setting ? setting.get({}) : null;
+  },
+  async off() {
+    const setting = api.privacy?.network?.networkPredictionEnabled;
+    if (!setting) throw new Error('this browser has no network prediction setting');
+    await setting.set({ value: false });
+    return setting.get({});
+  },
+});

@@ -448,6 +448,15 @@ async function setRouting(preference) {
   renderRouting(reply?.routing);
 }
 
+/** Says so when network prediction is on after all: another extension or a policy controls it. */
+async function renderPrediction() {
+  const setting = await platform.networkPrediction.get().catch(() => null);
+  if (setting && (setting.value !== false || setting.levelOfControl !== 'controlled_by_this_extension')) {
+    $('prediction-note').textContent = 'Network prediction is on (DNS prefetch, preconnect, prerender): another extension or a policy controls it, so a BitWeb page can make this browser contact a site on the ordinary web.';
+    $('prediction-note').classList.add('error');
+  }
+}
+
 async function renderWebrtc() {
   const box = $('webrtc-global');
   const granted = await platform.hasPermission('privacy').catch(() => false);
@@ -588,4 +597,5 @@ $('open-tab').href = `${platform.extensionUrl('src/popup.html')}?tab`;
 listen();
 refreshAccess();
 renderWebrtc();
+renderPrediction();
 refresh();

@@ -30,6 +30,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
   };
   const dynamicRules = new Map();
   const sessionRules = new Map();
+  const prediction = { value: true, levelOfControl: 'controllable_by_this_extension' };
   const badges = new Map();
   const tabs = { updated: [], created: [], open: [] };
   let proxy = { levelOfControl: 'controllable_by_this_extension', value: proxyValue };
@@ -110,8 +111,16 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
       onErrorOccurred: event(),
     },
     permissions: { contains: async () => true, request: async () => true },
+    privacy: {
+      network: {
+        networkPredictionEnabled: {
+          set: async ({ value }) => { prediction.value = value; prediction.levelOfControl = 'controlled_by_this_extension'; },
+          get: async () => ({ ...prediction }),
+        },
+      },
+    },
   };
-  return { chrome, storage, host, dynamicRules, sessionRules, badges, tabs, getProxy: () => proxy };
+  return { chrome, storage, host, dynamicRules, sessionRules, prediction, badges, tabs, getProxy: () => proxy };
 }
 
 // The background keeps timers a browser would drop with the worker (request timeouts,
@@ -392,6 +401,12 @@ test('leave.go: only the leave page, in the tab it shows, lifts that tab\'s rule
   assert.equal(reply.ok, true);
   assert.equal(reply.url, 'https://example.org/');
   assert.equal(fake.sessionRules.has(30), false, 'lifted before the reply');
+});
+
+test('network prediction (preconnect, DNS prefetch, prerender) is turned off as the background starts', async () => {
+  const fake = await loadBackground(fakeChrome());
+  await waitFor('network prediction to be off', () => fake.prediction.value === false);
+  assert.equal(fake.prediction.levelOfControl, 'controlled_by_this_extension');
 });
 
 test('a host that cannot reach its engine: the popup gets kind engine-unavailable and the doctor command', async () => {

@@ -46,8 +46,8 @@ test('both manifests ask for the permissions routing and the host need', async (
   for (const browser of ['chrome', 'firefox']) {
     const m = await manifestFor(browser);
     const sidebar = browser === 'chrome' ? ['sidePanel'] : []; // Firefox's sidebar_action needs no permission
-    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', ...sidebar], browser);
-    assert.deepEqual(m.optional_permissions, ['privacy'], `${browser}: WebRTC browser-wide only when asked`);
+    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', 'privacy', ...sidebar], browser);
+    assert.equal(m.optional_permissions, undefined, `${browser}: privacy is needed from install on (network prediction off)`);
     assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
     assert.deepEqual(m.host_permissions, PAGE_PATTERNS, `${browser}: the namespace of src/hosts.js`);
     assert.equal(m.action.default_popup, 'src/popup.html');
