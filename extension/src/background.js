@@ -59,8 +59,10 @@ platform.onStartup(start);
 platform.onInstalled(start);
 platform.onTabUpdated(tabUpdated);
 platform.onNavigationError(navigationFailed);
+platform.onNewTabFromPage(newTabFromPage);
 platform.onTabRemoved((tabId) => {
   tabSites.delete(tabId);
+  openedByBitweb.delete(tabId);
   letGo.delete(tabId);
   syncTabRule();
 });
@@ -450,7 +452,7 @@ function navigationFailed(details) {
   // Chromium commits an error page first, and that already let the tab go (tabUpdated);
   // Firefox leaves the BitWeb page in the tab, which holds it still.
   const justLet = Date.now() - (letGo.get(details.tabId) ?? -Infinity) < 10_000 && /BLOCKED_BY_CLIENT/.test(String(details.error));
-  if (!tabSites.has(details.tabId) && !justLet) return;
+  if (!tabSites.has(details.tabId) && !openedByBitweb.has(details.tabId) && !justLet) return;
   let url;
   try {
     url = new URL(details.url);
@@ -461,6 +463,19 @@ function navigationFailed(details) {
   leave(url.href, details.tabId, false).catch((error) => console.warn('bitweb: could not show the leave page', error));
 }
 
+/**
+ * A tab a held tab's page opened is held too, until it shows a BitWeb page of its own (then
+ * it is held as such) or is closed. Best effort: the browser tells us after it created the
+ * tab, and its first request may already have left (docs/EXTENSION.md).
+ */
+const openedByBitweb = new Set();
+
+function newTabFromPage({ sourceTabId, tabId } = {}) {
+  if (!Number.isInteger(tabId) || !(tabSites.has(sourceTabId) || openedByBitweb.has(sourceTabId))) return;
+  openedByBitweb.add(tabId);
+  syncTabRule();
+}
+
 let tabRuleQueue = Promise.resolve();
 const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
 let tabRuleIds = '';
@@ -468,7 +483,7 @@ let tabRuleIds = '';
 /** Brings the session rule in step with the tabs; one update at a time, skipped when unchanged. */
 function syncTabRule() {
   const run = tabRuleQueue.then(async () => {
-    const ids = [...tabSites.keys()].sort((a, b) => a - b);
+    const ids = [...new Set([...tabSites.keys(), ...openedByBitweb])].sort((a, b) => a - b);
     if (ids.join() === tabRuleIds) return;
     const rule = bitwebTabsRule(ids);
     await platform.updateSessionRules([RULE_IDS.bitwebTabs], rule ? [rule] : []);

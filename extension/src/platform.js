@@ -161,6 +161,11 @@ export function onNavigationError(listener) {
   api.webNavigation?.onErrorOccurred?.addListener(listener);
 }
 
+/** `listener({sourceTabId, tabId, url})` when a page opens a new tab or window (window.open, target=_blank). */
+export function onNewTabFromPage(listener) {
+  api.webNavigation?.onCreatedNavigationTarget?.addListener(listener);
+}
+
 export function onTabRemoved(listener) {
   api.tabs.onRemoved.addListener(listener);
 }

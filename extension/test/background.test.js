@@ -109,6 +109,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     },
     webNavigation: {
       onErrorOccurred: event(),
+      onCreatedNavigationTarget: event(),
     },
     permissions: { contains: async () => true, request: async () => true },
     privacy: {
@@ -366,6 +367,21 @@ test('the BitWeb tabs rule follows the tabs: a tab is held while it shows a BitW
   // the tab shows something else (an error page, a page the person chose; its URL is not ours to see)
   fake.chrome.tabs.onUpdated.fire(3, { status: 'loading' }, { id: 3, status: 'loading' });
   await waitFor('no tab held', () => !fake.sessionRules.has(30));
+});
+
+test('a tab a held tab\'s page opens is held too, until it is closed', async () => {
+  const fake = await loadBackground(fakeChrome());
+  const held = () => fake.sessionRules.get(30)?.condition.tabIds ?? [];
+  const page = `http://${HEX}.bitweb/`;
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'complete', url: page }, { id: 3, status: 'complete', url: page });
+  await waitFor('tab 3 to be held', () => held().join() === '3');
+  fake.chrome.webNavigation.onCreatedNavigationTarget.fire({ sourceTabId: 3, sourceFrameId: 5, tabId: 4, url: 'https://tracker.example/' });
+  fake.chrome.webNavigation.onCreatedNavigationTarget.fire({ sourceTabId: 9, sourceFrameId: 0, tabId: 6, url: 'https://example.org/' });
+  await waitFor('tab 4 to be held', () => held().join() === '3,4');
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 4, frameId: 0, url: 'https://tracker.example/', error: 'NS_ERROR_ABORT' });
+  await waitFor('the leave page in the new tab', () => fake.tabs.updated.some((u) => u.tabId === 4));
+  fake.chrome.tabs.onRemoved.fire(4);
+  await waitFor('tab 4 to be let go', () => held().join() === '3');
 });
 
 test('a navigation out of a held tab that failed (the rule blocked it) shows the leave page for it', async () => {
