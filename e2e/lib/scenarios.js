@@ -178,7 +178,7 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, adapter, newPage, brow
   }, { timeoutMs: 10_000 });
   t.diagnostic(`popup from a sandboxed frame: ${outcome}`);
   if (outcome !== 'the leave page') t.diagnostic('known limit: a popup of a sandboxed frame reached the clear web before the background held its tab (docs/EXTENSION.md)');
-  for (const other of await browser.pages()) if (other !== page && other.url() !== 'about:blank' && !other.url().startsWith(site.url) && other.url().includes('sandbox-popup')) await other.close();
+  for (const other of await browser.pages()) if (other.url().includes('sandbox-popup')) await other.close();
   assert.deepEqual(sinkSaw(sink).filter((url) => url.startsWith('/sandbox')), [], 'the sink saw a sandboxed frame\'s request');
 
   // 4. a person's own navigation from the tab (the address bar, Back: no initiator, like the
@@ -186,9 +186,17 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, adapter, newPage, brow
   await fresh(4);
   const typed = `${elsewhere.url}/typed`;
   await page.goto(typed, { waitUntil: 'load', timeout: 10_000 }).catch(() => {});
-  await waitForLocation(page, leavePageFor(extensionBase, typed));
-  await page.click('#go');
-  await waitFor('the person\'s own navigation to reach the clear web', () => elsewhere.requests.some((r) => r.url === '/typed'), { timeoutMs: 10_000 });
+  // (Chromium lets the tab go as soon as the typed address shows, so it may also load at once.)
+  const reached = () => elsewhere.requests.some((r) => r.url === '/typed');
+  const shown = await waitFor('the leave page for the typed address, or that address', async () => reached() ||
+    (await page.evaluate(() => location.href).catch(() => null)) === leavePageFor(extensionBase, typed), { timeoutMs: 10_000 });
+  t.diagnostic(`a person's own navigation out of a BitWeb tab: ${reached() ? 'went' : 'the leave page'}`);
+  if (!reached()) {
+    assert.ok(shown);
+    await waitForLocation(page, leavePageFor(extensionBase, typed));
+    await page.click('#go');
+    await waitFor('the person\'s own navigation to reach the clear web', reached, { timeoutMs: 10_000 });
+  }
   await page.close();
 }
 
