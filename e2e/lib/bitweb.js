@@ -111,7 +111,8 @@ export function publish(cmd, home, siteDir) {
  * `{gatewayUrl, gatewayPort, pid, logFile, stop()}`. stdout and stderr go to `logFile`.
  */
 export async function startEngine(cmd, home, logFile) {
-  const argv = [...cmd, '--home', home, 'serve', '--gateway-port', '0', '--peer-port', '0'];
+  // Every port free (two engines run at once in the comments scenario; a fixed DHT port would clash).
+  const argv = [...cmd, '--home', home, 'serve', '--gateway-port', '0', '--peer-port', '0', '--dht-port', '0'];
   writeFileSync(logFile, `$ ${argv.join(' ')}\n`);
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
