@@ -90,6 +90,7 @@ host.onEvent(({ event, data }) => {
 });
 
 let started = null;
+let tabsKnown = null; // the BitWeb tabs that were open when this background started, once read
 start();
 
 // ---- startup ----
@@ -100,9 +101,10 @@ function start() {
   // Always, not only while a BitWeb tab is open: a page's hints are acted on while it is
   // parsed, before the background could learn of the tab (docs/PRIVACY.md).
   platform.networkPrediction.off().catch((error) => console.warn('bitweb: could not turn network prediction off', error));
+  tabsKnown ??= rememberOpenTabs().catch(() => {});
   started ??= Promise.all([
     applyPetNames().catch((error) => console.warn('bitweb: could not restore pet names', error)),
-    rememberOpenTabs().catch(() => {}),
+    tabsKnown.then(() => syncTabRule()),
   ]);
   host.connect().catch(() => {}); // the state listener and the popup report failures
   return started;
@@ -480,9 +482,13 @@ let tabRuleQueue = Promise.resolve();
 const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
 let tabRuleIds = '';
 
-/** Brings the session rule in step with the tabs; one update at a time, skipped when unchanged. */
+/**
+ * Brings the session rule in step with the tabs; one update at a time, skipped when unchanged.
+ * Not before the open tabs are known: a background started again (the session rule outlives
+ * it) must not shrink the rule to the one tab whose event woke it.
+ */
 function syncTabRule() {
-  const run = tabRuleQueue.then(async () => {
+  const run = tabRuleQueue.then(() => tabsKnown).then(async () => {
     const ids = [...new Set([...tabSites.keys(), ...openedByBitweb])].sort((a, b) => a - b);
     if (ids.join() === tabRuleIds) return;
     const rule = bitwebTabsRule(ids);
@@ -524,7 +530,6 @@ async function rememberOpenTabs() {
       paintBadge(tab.id, { ask: true, count: true });
     }
   }
-  await syncTabRule();
 }
 
 async function paintBadge(tabId, { ask = false, count = false } = {}) {

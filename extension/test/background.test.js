@@ -29,7 +29,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     ...hostAnswers,
   };
   const dynamicRules = new Map();
-  const sessionRules = new Map();
+  const sessionRules = Object.assign(new Map(), { history: [] });
   const prediction = { value: true, levelOfControl: 'controllable_by_this_extension' };
   const badges = new Map();
   const tabs = { updated: [], created: [], open: [] };
@@ -91,6 +91,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
       },
       getDynamicRules: async () => [...dynamicRules.values()],
       updateSessionRules: async ({ removeRuleIds, addRules }) => {
+        sessionRules.history.push(addRules.map((r) => r.condition.tabIds.join()));
         for (const id of removeRuleIds) sessionRules.delete(id);
         for (const rule of addRules) sessionRules.set(rule.id, rule);
       },
@@ -103,7 +104,10 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     tabs: {
       onUpdated: event(),
       onRemoved: event(),
-      query: async () => tabs.open,
+      query: async () => {
+        await tabs.queryGate;
+        return tabs.open;
+      },
       update: async (tabId, props) => tabs.updated.push({ tabId, ...props }),
       create: async (props) => tabs.created.push(props),
     },
@@ -367,6 +371,18 @@ test('the BitWeb tabs rule follows the tabs: a tab is held while it shows a BitW
   // the tab shows something else (an error page, a page the person chose; its URL is not ours to see)
   fake.chrome.tabs.onUpdated.fire(3, { status: 'loading' }, { id: 3, status: 'loading' });
   await waitFor('no tab held', () => !fake.sessionRules.has(30));
+});
+
+test('a background started again holds every open BitWeb tab, also when a tab\'s event woke it', async () => {
+  const fake = fakeChrome();
+  let open;
+  fake.tabs.queryGate = new Promise((resolve) => { open = resolve; });
+  fake.tabs.open = [{ id: 3, url: `http://${HEX}.bitweb/`, status: 'complete' }, { id: 5, url: `http://${HEX}.bitweb/b`, status: 'complete' }];
+  await loadBackground(fake);
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'loading' }, { id: 3, status: 'loading', url: `http://${HEX}.bitweb/c` });
+  open();
+  await waitFor('both tabs held', () => fake.sessionRules.get(30)?.condition.tabIds.join() === '3,5');
+  assert.deepEqual(fake.sessionRules.history, [['3,5']], 'never one tab only');
 });
 
 test('a tab a held tab\'s page opens is held too, until it is closed', async () => {
