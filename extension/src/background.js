@@ -40,6 +40,12 @@ const memory = {
 const popupPorts = new Set();
 const tabSites = new Map(); // tabId -> {label, loading}
 const siteCache = new Map(); // label -> Site (from site.info and site.update)
+// The session rule that holds tabs showing a BitWeb page (isolation.js bitwebTabsRule): held
+// are the tabs in tabSites and those a held tab's page opened (openedByBitweb).
+const openedByBitweb = new Set();
+const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
+let tabRuleQueue = Promise.resolve();
+let tabRuleIds = ''; // the tab ids the rule names now
 
 // ---- listeners, all at top level ----
 
@@ -436,6 +442,7 @@ async function leaveGo(target, sender) {
   const url = new URL(String(target));
   if (!/^https?:$/.test(url.protocol) || isBitwebPageHost(url.hostname)) throw new RangeError('not a link out of BitWeb');
   tabSites.delete(tabId);
+  openedByBitweb.delete(tabId);
   await syncTabRule();
   return url.href;
 }
@@ -470,17 +477,11 @@ function navigationFailed(details) {
  * it is held as such) or is closed. Best effort: the browser tells us after it created the
  * tab, and its first request may already have left (docs/EXTENSION.md).
  */
-const openedByBitweb = new Set();
-
 function newTabFromPage({ sourceTabId, tabId } = {}) {
   if (!Number.isInteger(tabId) || !(tabSites.has(sourceTabId) || openedByBitweb.has(sourceTabId))) return;
   openedByBitweb.add(tabId);
   syncTabRule();
 }
-
-let tabRuleQueue = Promise.resolve();
-const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
-let tabRuleIds = '';
 
 /**
  * Brings the session rule in step with the tabs; one update at a time, skipped when unchanged.
@@ -512,6 +513,7 @@ function tabUpdated(tabId, change, tab) {
     syncTabRule();
     return;
   }
+  openedByBitweb.delete(tabId); // held as a BitWeb tab from now on
   const previous = tabSites.get(tabId);
   const url = change.url ?? tab?.url ?? previous?.url;
   tabSites.set(tabId, { label, url, loading: (change.status ?? tab?.status) === 'loading', comments: previous?.url === url ? previous.comments : 0 });

@@ -396,8 +396,13 @@ test('a tab a held tab\'s page opens is held too, until it is closed', async () 
   await waitFor('tab 4 to be held', () => held().join() === '3,4');
   fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 4, frameId: 0, url: 'https://tracker.example/', error: 'NS_ERROR_ABORT' });
   await waitFor('the leave page in the new tab', () => fake.tabs.updated.some((u) => u.tabId === 4));
-  fake.chrome.tabs.onRemoved.fire(4);
-  await waitFor('tab 4 to be let go', () => held().join() === '3');
+  const reply = await send(fake, { type: 'leave.go', url: 'https://tracker.example/' }, { id: ID, url: `${ORIGIN}src/leave.html#x`, tab: { id: 4 } });
+  assert.equal(reply.ok, true);
+  assert.equal(held().join(), '3', '"Open it" lets the new tab go');
+  fake.chrome.webNavigation.onCreatedNavigationTarget.fire({ sourceTabId: 3, sourceFrameId: 0, tabId: 8, url: 'https://tracker.example/' });
+  await waitFor('tab 8 to be held', () => held().join() === '3,8');
+  fake.chrome.tabs.onRemoved.fire(8);
+  await waitFor('tab 8 to be let go when closed', () => held().join() === '3');
 });
 
 test('a navigation out of a held tab that failed (the rule blocked it) shows the leave page for it', async () => {
