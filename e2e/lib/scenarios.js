@@ -146,7 +146,11 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, adapter, newPage, brow
   // 1. top navigation (sandbox="allow-scripts allow-top-navigation")
   await fresh(1);
   const top = `${sink.url}/sandbox-top`;
-  await addSandboxedFrame(page, 'allow-scripts allow-top-navigation', `<script>top.location.href = ${JSON.stringify(top)};</script>`);
+  // The frame navigates when told (postMessage), not while the page is still being driven:
+  // a navigation in the middle of a BiDi call fails that call in Firefox.
+  const { name: topFrame } = await addSandboxedFrame(page, 'allow-scripts allow-top-navigation',
+    `<script>onmessage = () => { top.location.href = ${JSON.stringify(top)}; };</script>`);
+  await page.evaluate((name) => { document.querySelector(`iframe[name="${name}"]`).contentWindow.postMessage('go', '*'); }, topFrame).catch(() => {});
   const failedTop = await waitFor('the sandboxed frame\'s top navigation to fail', () => failures.find((f) => f.url === top), { timeoutMs: 10_000 });
   t.diagnostic(`top navigation from a sandboxed frame: ${failedTop.error}`);
   if (adapter.blockedError) assert.equal(failedTop.error, adapter.blockedError, 'not blocked by the extension\'s rules');
@@ -168,7 +172,7 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, adapter, newPage, brow
   const elsewhere = await startSink('127.0.0.5');
   ws.cleanup.add('stop the popup sink', () => elsewhere.stop());
   const popupUrl = `${elsewhere.url}/sandbox-popup`;
-  const frame = await addSandboxedFrame(page, 'allow-scripts allow-popups',
+  const { frame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
     `<button id="open" style="font-size:30px">open</button><script>document.getElementById('open').onclick = () => window.open(${JSON.stringify(popupUrl)});</script>`);
   await frame.click('#open');
   const outcome = await waitFor('the popup to show the leave page, or its request to get out', async () => {

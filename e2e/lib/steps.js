@@ -94,19 +94,22 @@ export function webrtcFacts(page) {
 
 /**
  * Adds `<iframe sandbox="<flags>" srcdoc="<html>">` to `page` (its documents have an opaque
- * origin) and resolves to the frame once its document is there.
+ * origin), named uniquely, and resolves to {frame, name} once its document is there.
  */
 export async function addSandboxedFrame(page, flags, html) {
   const before = new Set(page.frames());
-  await run(page, (f, h) => {
+  const name = `sandboxed-${Math.random().toString(36).slice(2)}`;
+  await run(page, (f, h, n) => {
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', f);
+    frame.name = n;
     frame.srcdoc = h;
     frame.style.cssText = 'width:400px;height:120px';
     document.body.prepend(frame);
-  }, flags, html);
-  return waitFor(`the sandboxed frame (${flags})`, () => page.frames().find((frame) => !before.has(frame) && frame.parentFrame() === page.mainFrame()),
+  }, flags, html, name);
+  const frame = await waitFor(`the sandboxed frame (${flags})`, () => page.frames().find((f) => !before.has(f) && f.parentFrame() === page.mainFrame()),
     { timeoutMs: 10_000 });
+  return { frame, name };
 }
 
 /** Adds a link to `page` and clicks it like a person (a trusted click). */
