@@ -9,11 +9,12 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { writeHostManifest } from './bitweb.js';
 import { BROWSER_BINARIES, EXTENSION_DIRS } from './paths.js';
+import { DNS_STEPS } from './dns.js';
 import { waitFor } from './wait.js';
 
 /** Chrome's extension id for a manifest `key`: sha256 of the DER key, first 32 nibbles as a-p. */
@@ -21,6 +22,12 @@ export function chromeExtensionId(base64Key) {
   const hex = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
   return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
+
+/**
+ * Chromium's "Preload pages" off (prefs::kNetworkPredictionOptions = NETWORK_PREDICTION_NEVER), as
+ * privacy.network.networkPredictionEnabled = false sets it.
+ */
+export const NO_NETWORK_PREDICTION = Object.freeze({ net: { network_prediction_options: 2 } });
 
 /** Registers the host for the profile in `userDataDir` (Chromium's per-profile folder). */
 export function writeChromeHostManifest(userDataDir, launcherPath, extensionId) {
@@ -41,9 +48,9 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** Launches a fresh headless Chromium with only `extensionDir` loaded (and `extraArgs`). */
-export function launchChromium({ extensionDir, userDataDir, env = {}, extraArgs = [] }) {
+export function launchChromium({ extensionDir, userDataDir, env = {}, extraArgs = [], executablePath = BROWSER_BINARIES.chrome }) {
   return puppeteer.launch({
-    executablePath: BROWSER_BINARIES.chrome,
+    executablePath,
     headless: true,
     args: [
       ...CHROMIUM_FLAGS,
@@ -88,13 +95,18 @@ export const chromium = {
 
   /**
    * Starts Chromium with a fresh profile `<ws.tmp>/<profile>` that knows the host, and waits
-   * for the extension's service worker. `extraArgs` go on its command line.
+   * for the extension's service worker. `extraArgs` go on its command line, `preferences` into
+   * the profile's Preferences file before the start.
    */
-  async start({ ws, extensionId, log, profile = 'chromium-profile', extraArgs = [] }) {
+  async start({ ws, extensionId, log, profile = 'chromium-profile', extraArgs = [], executablePath, preferences = null }) {
     const userDataDir = join(ws.tmp, profile);
     mkdirSync(userDataDir);
+    if (preferences) {
+      mkdirSync(join(userDataDir, 'Default'));
+      writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(preferences));
+    }
     const hostManifest = writeChromeHostManifest(userDataDir, ws.launcher, extensionId);
-    const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir, extraArgs });
+    const browser = await launchChromium({ extensionDir: EXTENSION_DIRS.chrome, userDataDir, extraArgs, executablePath });
     let worker;
     try {
       worker = await extensionWorker(browser, extensionId);
@@ -128,6 +140,17 @@ export const chromium = {
       blockedError: 'net::ERR_BLOCKED_BY_CLIENT',
       /** CDP can switch a page's CSP off, leaving only the extension's rules. */
       canBypassCsp: true,
+      /**
+       * The proxy form sends nothing (the PAC answers for *.bitweb, also for Chromium's own
+       * preconnects). In the subdomain form there is no PAC, and network prediction (on by
+       * default: "Preload pages") preresolves http://<name>.bitweb/ when the navigation starts,
+       * before the redirect to <name>.bitweb.localhost. Turning prediction off
+       * (privacy.network.networkPredictionEnabled) stops it.
+       */
+      dnsLeaks: [
+        { step: DNS_STEPS.before, names: ['<site>.bitweb A', '<site>.bitweb AAAA', '<site>.bitweb HTTPS'] },
+        { step: DNS_STEPS.subdomainTyped, names: ['<new>.bitweb A', '<new>.bitweb AAAA', '<new>.bitweb HTTPS'] },
+      ],
     };
   },
 };

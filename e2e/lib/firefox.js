@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { BROWSER_BINARIES, EXTENSION_DIRS } from './paths.js';
 import { writeHostManifest } from './bitweb.js';
+import { DNS_STEPS } from './dns.js';
 import { waitFor } from './wait.js';
 
 /** Registers the host for Firefox run with HOME=`home`; returns the manifest's path. */
@@ -48,21 +49,29 @@ const QUIET_PREFS = {
   'toolkit.telemetry.enabled': false,
 };
 
+const NO_BACKGROUND_REQUEST = 'dom.security.https_only_mode_send_http_background_request';
+
 /**
- * Launches a fresh headless Firefox ESR (profile `profileDir`, HOME `home`) and installs
- * `extensionDir` as a temporary add-on. Resolves to {browser, extensionBase}, where
+ * The setting docs/PRIVACY.md asks Firefox users to keep, so that no `.bitweb` name reaches a
+ * resolver: HTTPS-First's background request off (an extension cannot set it).
+ */
+export const FIREFOX_NO_DNS_PREFS = Object.freeze({ [NO_BACKGROUND_REQUEST]: false });
+
+/**
+ * Launches a fresh headless Firefox ESR (profile `profileDir`, HOME `home`, `prefs` on top of
+ * the quiet ones) and installs `extensionDir` as a temporary add-on. Resolves to {browser, extensionBase}, where
  * extensionBase is `moz-extension://<uuid>/`.
  */
-export async function launchFirefox({ extensionDir, geckoId, profileDir, home, env = {} }) {
+export async function launchFirefox({ extensionDir, geckoId, profileDir, home, env = {}, prefs = {}, executablePath = BROWSER_BINARIES.firefox }) {
   const uuid = randomUUID();
   const browser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: BROWSER_BINARIES.firefox,
+    executablePath,
     headless: true,
     userDataDir: profileDir,
     args: ['--remote-allow-system-access', '--width=1000', '--height=700'],
     defaultViewport: { width: 1000, height: 700 },
-    extraPrefsFirefox: { ...QUIET_PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
+    extraPrefsFirefox: { ...QUIET_PREFS, ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
     env: { ...process.env, HOME: home, ...env },
     protocolTimeout: 30_000,
     timeout: 30_000,
@@ -107,12 +116,12 @@ export const firefox = {
   },
 
   /** Starts Firefox with a fresh profile and a HOME whose native-messaging-hosts know the host. */
-  async start({ ws, extensionId }) {
+  async start({ ws, extensionId, executablePath, profile = 'firefox-profile', extraPrefs = {} }) {
     const home = join(ws.tmp, 'firefox-home');
-    const profileDir = join(ws.tmp, 'firefox-profile');
+    const profileDir = join(ws.tmp, profile);
     mkdirSync(profileDir, { recursive: true });
     const hostManifest = writeFirefoxHostManifest(home, ws.launcher, extensionId);
-    const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId: extensionId, profileDir, home });
+    const { browser, extensionBase } = await launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, geckoId: extensionId, profileDir, home, executablePath, prefs: extraPrefs });
     return {
       browser,
       hostManifest,
@@ -129,6 +138,18 @@ export const firefox = {
       blockedError: null,
       /** WebDriver BiDi has no CSP bypass. */
       canBypassCsp: false,
+      /**
+       * HTTPS-First's "background HTTP request" (nsHTTPSOnlyUtils::PotentiallyFireHttpRequestToShortenTimout)
+       * asks for the HTTPS record of every top-level http://<name>.bitweb/ load at the default
+       * port before the extension's proxy.onRequest has answered, in both address forms (the
+       * subdomain form's redirect comes later). Not when FIREFOX_NO_DNS_PREFS are set (firefox.test.js).
+       */
+      dnsLeaks: extraPrefs[NO_BACKGROUND_REQUEST] === false ? [] : [
+        { step: DNS_STEPS.before, names: ['<site>.bitweb HTTPS', 'e2e.bitweb HTTPS'] },
+        { step: DNS_STEPS.proxyTyped, names: ['<new>.bitweb HTTPS'] },
+        { step: DNS_STEPS.proxyLink, names: ['<new>.bitweb HTTPS'] },
+        { step: DNS_STEPS.subdomainTyped, names: ['<new>.bitweb HTTPS'] },
+      ],
     };
   },
 };

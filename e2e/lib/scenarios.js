@@ -12,12 +12,15 @@
 //                                 or null where it fails like any other
 //   canBypassCsp                  whether a page's CSP can be switched off (leaving the rules)
 //   closeMs                       how long closing the browser may take (session.js)
+//   dnsLeaks                      the `.bitweb` names its default settings still send to a DNS
+//                                 resolver (dns.js), as bitwebDnsLeaks() reports them; [] is the goal
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSite, siteFacts } from './checks.js';
 import { commentsInTheSidebar } from './comments.js';
+import { bitwebDnsLeaks } from './dns.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './site.js';
 import {
   addSandboxedFrame, chooseFolder, clickNewLink, followNavigations, syntheticClicks, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
@@ -54,6 +57,7 @@ export async function runSharedScenarios(t, s) {
   await t.test('the popup publishes a typed folder, then removes it (confirmed) and says the bytes freed', (st) => popupPublishesAndRemoves(st, s));
   await t.test('a pet name opens the site: http://e2e.bitweb/ -> http://<infohash>.bitweb/', (st) => petName(st, s));
   await t.test('the subdomain form: http://<site>.bitweb/ opens at <site>.bitweb.localhost:<port>, isolated the same way, and no other loopback port is reachable', (st) => subdomainForm(st, s));
+  await t.test('DNS: the .bitweb names that reach a resolver the test runs are exactly the known ones', (st) => noBitwebDns(st, s));
   await t.test('host missing: the popup names the problem and the installer command', (st) => hostMissing(st, s));
 
   // The browser closes the host's stdin when it is done with it; the host must then exit.
@@ -418,6 +422,20 @@ async function otherLoopbackPortsClosed(t, { site, engine, ws, adapter, newPage,
   else assert.equal(await bare.evaluate(() => location.href), localUrl, 'the tab stays on the site');
   assert.deepEqual(service.requests.map((r) => r.url), [], 'a BitWeb page reached another port on loopback');
   await bare.close();
+}
+
+/**
+ * No `.bitweb` name may reach a DNS resolver (dns.js): every load so far, then new sites in
+ * both address forms, typed and followed. What a browser still sends with its default
+ * settings is its adapter's `dnsLeaks`, exactly: a new leak fails, and so does a known one
+ * that stopped (then the docs and the adapter are out of date).
+ */
+async function noBitwebDns(t, s) {
+  const leaks = await bitwebDnsLeaks({ ...s, before: true });
+  const seen = [...new Set(s.resolver.queries.map((q) => `${q.name} ${q.type}`))];
+  t.diagnostic(`the resolver was asked: ${seen.join(', ')}`);
+  t.diagnostic(`.bitweb names that reached it: ${JSON.stringify(leaks)}`);
+  assert.deepEqual(leaks, s.adapter.dnsLeaks, 'the .bitweb names that reached the DNS resolver are not the known ones (docs/PRIVACY.md, "DNS")');
 }
 
 async function hostMissing(t, { popup, popupUrl, ws, hostManifest, adapter }) {

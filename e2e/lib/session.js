@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { EXTENSION_DIRS, missingPrerequisites, readManifest } from './paths.js';
+import { BROWSER_BINARIES, EXTENSION_DIRS, missingPrerequisites, readManifest } from './paths.js';
+import { browserInResolverNamespace, startResolver } from './resolver.js';
 import { startClearWeb, startSink } from './servers.js';
 import { SITE_HEADING } from './site.js';
 import { withDeadline } from './wait.js';
@@ -31,7 +32,8 @@ export function closeOnce(ws, browser, ms, what) {
  * Runs `body(session)` in a fresh session of the browser `adapter` describes, as the test
  * `t`; a failure comes back with the ends of the logs and screenshots of every tab.
  *
- * The session: {ws, site, engine, sink, clear, extensionId, popupUrl, adapter (what the
+ * The session: {ws, site, engine, sink, clear, resolver (the browser's DNS, resolver.js),
+ * executablePath (the browser run with it), extensionId, popupUrl, adapter (what the
  * adapter's start() returned), browser, extensionBase, hostManifest, log(line),
  * newPage(name), closeBrowser()}.
  */
@@ -59,8 +61,14 @@ export async function inBrowserSession(t, adapter, body) {
     const clear = await startClearWeb({ siteUrl: site.url, imagePath: '/img/dot.png', gatewayPort: engine.gatewayPort });
     ws.cleanup.add('stop the clear-web server', () => clear.stop());
 
+    // The browser asks only this resolver (its own /etc/resolv.conf): what reaches it is what
+    // the browser would have told the person's network.
+    const resolver = await startResolver();
+    ws.cleanup.add('stop the DNS resolver', () => resolver.stop());
+    const executablePath = browserInResolverNamespace(ws.tmp, `${adapter.name}-with-test-resolver`, BROWSER_BINARIES[adapter.build], resolver.resolvConf(ws.tmp));
+
     const log = (line) => appendFileSync(ws.logs.browser, `${line}\n`);
-    const started = await adapter.start({ ws, extensionId, log });
+    const started = await adapter.start({ ws, extensionId, log, executablePath });
     const { browser } = started;
     ws.browser = browser;
     const closeBrowser = closeOnce(ws, browser, started.closeMs, adapter.label);
@@ -73,7 +81,7 @@ export async function inBrowserSession(t, adapter, body) {
     };
 
     await body({
-      ws, site, engine, sink, clear, extensionId,
+      ws, site, engine, sink, clear, resolver, executablePath, extensionId,
       popupUrl: `${started.extensionBase}${popupPath}?tab`,
       adapter: started,
       browser,
