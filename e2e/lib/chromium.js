@@ -139,7 +139,7 @@ export const chromium = {
       /** What a request the extension's rules blocked fails with (declarativeNetRequest). */
       blockedError: 'net::ERR_BLOCKED_BY_CLIENT',
       /** CDP can switch a page's CSP off, leaving only the extension's rules. */
-      canBypassCsp: true,
+      withoutCsp: (page) => page.setBypassCSP(true),
       /**
        * The proxy form sends nothing (the PAC answers for *.bitweb, also for Chromium's own
        * preconnects). In the subdomain form there is no PAC, and network prediction (on by

@@ -19,6 +19,7 @@ import { BROWSER_BINARIES, EXTENSION_DIRS } from './paths.js';
 import { writeHostManifest } from './bitweb.js';
 import { DNS_STEPS } from './dns.js';
 import { waitFor } from './wait.js';
+import { getViaGateway } from './workspace.js';
 
 /** Registers the host for Firefox run with HOME=`home`; returns the manifest's path. */
 export function writeFirefoxHostManifest(home, launcherPath, geckoId) {
@@ -100,6 +101,26 @@ export async function openExtensionPage(page, url, timeoutMs = 15_000) {
 }
 
 /**
+ * The next load of `url` in `page` gets the gateway's own body for it, without the
+ * Content-Security-Policy header (BiDi request interception answers that one document; every
+ * other request goes on as it would, through the extension's rules and proxy).
+ */
+async function serveWithoutCsp(page, url, gatewayPort) {
+  const { status, headers, body } = await getViaGateway(gatewayPort, url);
+  assert.equal(status, 200, `the gateway answered ${status} to ${url}`);
+  assert.ok(headers['content-security-policy'], 'the gateway sent no CSP to take away');
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return;
+    if (request.url() === url && request.isNavigationRequest()) {
+      request.respond({ status: 200, contentType: headers['content-type'], body });
+    } else {
+      request.continue();
+    }
+  });
+}
+
+/**
  * Firefox ESR for the shared scenarios (scenarios.js, session.js): how it starts with the
  * extension and host, and what it does its own way, or cannot do headless under BiDi.
  */
@@ -134,10 +155,16 @@ export const firefox = {
       whenRouted: null,
       /** Until the host's hello arrives the extension routes to the default port, so the first tries fail. */
       siteOpenMs: 30_000,
-      /** A blocked request fails like any other (NS_ERROR_ABORT, ...): the rules cannot be told apart by it. */
-      blockedError: null,
-      /** WebDriver BiDi has no CSP bypass. */
-      canBypassCsp: false,
+      /**
+       * A request declarativeNetRequest blocked is cancelled with NS_ERROR_ABORT (WebRequest's
+       * cancel). Other ends differ: a closed port NS_ERROR_CONNECTION_REFUSED, a dead proxy
+       * NS_ERROR_PROXY_CONNECTION_REFUSED, a load given up NS_BINDING_ABORTED, and a CSP
+       * block never becomes a request. With the isolation ruleset off, the checks that expect
+       * this fail (e2e/README.md).
+       */
+      blockedError: 'NS_ERROR_ABORT',
+      /** BiDi has no CSP bypass: the page's document is answered by the test, without the header. */
+      withoutCsp: serveWithoutCsp,
       /**
        * HTTPS-First's "background HTTP request" (nsHTTPSOnlyUtils::PotentiallyFireHttpRequestToShortenTimout)
        * asks for the HTTPS record of every top-level http://<name>.bitweb/ load at the default
