@@ -59,6 +59,7 @@ export async function runSharedScenarios(t, s) {
   await t.test('a pet name opens the site: http://e2e.bitweb/ -> http://<infohash>.bitweb/', (st) => petName(st, s));
   await t.test('the subdomain form: http://<site>.bitweb/ opens at <site>.bitweb.localhost:<port>, isolated the same way, and no other loopback port is reachable', (st) => subdomainForm(st, s));
   await t.test('DNS: the .bitweb names that reach a resolver the test runs are exactly the known ones', (st) => noBitwebDns(st, s));
+  await t.test('cookies: a cookie one site sets for a parent domain never reaches another site, in either address form; a site keeps its own', (st) => sitesKeepTheirCookies(st, s));
   await t.test('host missing: the popup names the problem and the installer command', (st) => hostMissing(st, s));
 
   // The browser closes the host's stdin when it is done with it; the host must then exit.
@@ -418,6 +419,70 @@ async function otherLoopbackPortsClosed(t, { site, engine, ws, adapter, newPage,
   else assert.equal(await bare.evaluate(() => location.href), localUrl, 'the tab stays on the site');
   assert.deepEqual(service.requests.map((r) => r.url), [], 'a BitWeb page reached another port on loopback');
   await bare.close();
+}
+
+/**
+ * Site A's script sets a cookie for a parent domain (`Domain=bitweb.localhost`, shared by
+ * every site in the subdomain form; `Domain=localhost`; `Domain=bitweb` in the proxy form) and
+ * one of its own; site B's script must not see the first. Another host under the same parent
+ * stands for site B (cookies are scoped by host: what it serves does not matter, the gateway
+ * answers it with an error page). The extension removes such cookies as they are set; once
+ * site A no longer sees its parent-domain cookie, it is gone from the browser.
+ */
+async function sitesKeepTheirCookies(t, { popup, site, engine, newPage }) {
+  const port = engine.gatewayPort;
+  const forms = [
+    { form: 'proxy', a: site.url, b: 'http://cookie-b.bitweb/', parents: ['bitweb'] },
+    {
+      form: 'subdomain',
+      a: `http://${site.address}.bitweb.localhost:${port}/`,
+      b: `http://cookie-b.bitweb.localhost:${port}/`,
+      parents: ['bitweb.localhost', 'localhost'],
+    },
+  ];
+  const a = await newPage('cookie-site-a');
+  const b = await newPage('cookie-site-b');
+  const cookiesOf = (page) => page.evaluate(() => document.cookie);
+  const found = [];
+  try {
+    for (const { form, a: aUrl, b: bUrl, parents } of forms) {
+      if (form === 'subdomain') {
+        await popup.bringToFront(); // the new tabs came to the front; Chromium clicks only there
+        await popup.click('#routing-subdomain');
+        await popupText(popup, 'Subdomain form');
+      }
+      await openSite(a, aUrl, 15_000);
+      // Set, then watched from the page itself: how long the shared cookie lived (bounded).
+      const livedMs = await a.evaluate(async (f, list) => {
+        const started = performance.now();
+        list.forEach((parent, i) => { document.cookie = `shared${i}=${f}; Domain=${parent}; Path=/`; });
+        document.cookie = `own=${f}; Path=/`;
+        while (/shared\d=/.test(document.cookie)) {
+          if (performance.now() - started > 5_000) return null;
+          // a task, not a timer: timers in a tab in the background run once a second
+          await new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = resolve; c.port2.postMessage(0); });
+        }
+        return Math.round(performance.now() - started);
+      }, form, parents);
+      const gone = livedMs !== null;
+      t.diagnostic(`figure: ${form} form: a parent-domain cookie lived ${gone ? `${livedMs} ms` : 'more than 5 s'} in site A's document.cookie`);
+      await b.goto(bUrl, { waitUntil: 'load' }).catch(() => {});
+      assert.equal(new URL(b.url()).host, new URL(bUrl).host, `site B did not open at ${bUrl}`);
+      const bSees = await cookiesOf(b);
+      const aSees = await cookiesOf(a);
+      t.diagnostic(`${form} form: site A sees ${JSON.stringify(aSees)}, site B sees ${JSON.stringify(bSees)}`);
+      if (/shared\d=/.test(bSees)) found.push(`${form} form: site B read ${JSON.stringify(bSees)}`);
+      if (!gone) found.push(`${form} form: site A's parent-domain cookie stayed in the browser (${JSON.stringify(aSees)})`);
+      assert.match(aSees, new RegExp(`(^|; )own=${form}($|;)`), 'a site keeps its own (host-only) cookie');
+    }
+  } finally {
+    await popup.bringToFront();
+    await popup.click('#routing-auto');
+    await popupText(popup, 'Proxy: http://<site>.bitweb/');
+    await a.close();
+    await b.close();
+  }
+  assert.deepEqual(found, [], 'a cookie set for a parent domain by one site reached another');
 }
 
 /**

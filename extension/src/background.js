@@ -17,6 +17,7 @@ import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './
 import { labelOfPage, parseSiteLink } from './links.js';
 import { bitwebTabsRule } from './isolation.js';
 import { badgeFor } from './badge.js';
+import { SWEEP_DOMAINS, isSharedBitwebCookie, removalOf } from './cookies.js';
 
 const host = new NativeHost({
   connect: platform.connectNative,
@@ -72,6 +73,9 @@ platform.onTabRemoved((tabId) => {
   letGo.delete(tabId);
   syncTabRule();
 });
+platform.onCookieSet((cookie) => {
+  if (isSharedBitwebCookie(cookie)) removeSharedCookie(cookie);
+});
 
 host.onState((snapshot) => {
   if (snapshot.state === 'connected') {
@@ -111,9 +115,26 @@ function start() {
   started ??= Promise.all([
     applyPetNames().catch((error) => console.warn('bitweb: could not restore pet names', error)),
     tabsKnown.then(() => syncTabRule()),
+    sweepSharedCookies().catch((error) => console.warn('bitweb: could not sweep shared cookies', error)),
   ]);
   host.connect().catch(() => {}); // the state listener and the popup report failures
   return started;
+}
+
+// ---- cookies: each site keeps its own (cookies.js) ----
+
+function removeSharedCookie(cookie) {
+  platform.removeCookie(removalOf(cookie))
+    .catch((error) => console.warn(`bitweb: could not remove the shared cookie ${cookie.name} of ${cookie.domain}`, error));
+}
+
+/** The shared cookies set while the background was not running (or before an update). */
+async function sweepSharedCookies() {
+  for (const domain of SWEEP_DOMAINS) {
+    for (const cookie of await platform.cookiesOfDomain(domain)) {
+      if (isSharedBitwebCookie(cookie)) removeSharedCookie(cookie);
+    }
+  }
 }
 
 // ---- popup and page messages ----

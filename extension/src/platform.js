@@ -25,6 +25,27 @@ export function storageSet(key, value) {
   return api.storage.local.set({ [key]: value });
 }
 
+// ---- cookies ----
+
+/** Calls `listener(cookie)` for every cookie the browser adds or changes. */
+export function onCookieSet(listener) {
+  api.cookies.onChanged.addListener(({ removed, cookie }) => {
+    if (!removed) listener(cookie);
+  });
+}
+
+/** Every cookie for `domain` and its subdomains, in every store (Firefox: any first-party domain). */
+export async function cookiesOfDomain(domain) {
+  const stores = await api.cookies.getAllCookieStores();
+  const extra = browserName === 'firefox' ? { firstPartyDomain: null } : {};
+  const lists = await Promise.all(stores.map((store) => api.cookies.getAll({ domain, storeId: store.id, ...extra })));
+  return lists.flat();
+}
+
+export function removeCookie(details) {
+  return api.cookies.remove(details);
+}
+
 // ---- lifecycle ----
 
 export function onStartup(listener) {

@@ -16,8 +16,9 @@ const event = () => {
 };
 
 /** A fake Chrome with a native host that answers like the real one. */
-function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direct' } } = {}) {
+function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direct' }, cookieJar = [] } = {}) {
   const storage = structuredClone(stored);
+  const jar = { cookies: [...cookieJar], removed: [] };
   const host = { requests: [], ports: [] };
   const answers = {
     hello: () => ({ protocol: 3, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
@@ -124,8 +125,19 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
         },
       },
     },
+    cookies: {
+      onChanged: event(),
+      getAllCookieStores: async () => [{ id: '0' }],
+      // Chrome's getAll({domain}): that domain and its subdomains
+      getAll: async ({ domain, storeId }) => jar.cookies.filter((c) => c.storeId === storeId
+        && (c.domain.replace(/^\./, '') === domain || c.domain.endsWith(`.${domain}`))),
+      remove: async (details) => {
+        jar.removed.push(details);
+        return details;
+      },
+    },
   };
-  return { chrome, storage, host, dynamicRules, sessionRules, prediction, badges, tabs, getProxy: () => proxy };
+  return { chrome, storage, host, dynamicRules, sessionRules, prediction, badges, tabs, jar, getProxy: () => proxy };
 }
 
 // The background keeps timers a browser would drop with the worker (request timeouts,
@@ -452,4 +464,22 @@ test('a host that cannot reach its engine: the popup gets kind engine-unavailabl
   assert.equal(reply.ok, false);
   assert.equal(reply.error.kind, 'engine-unavailable');
   assert.match(reply.error.message, /47800 is taken/);
+});
+
+test('cookies: one a site sets for a domain under BitWeb is removed at once, and at start; a site\'s own stays', async () => {
+  const cookie = (name, domain, hostOnly) => ({ name, value: '1', domain, hostOnly, path: '/', secure: false, storeId: '0' });
+  const fake = await loadBackground(fakeChrome({
+    cookieJar: [cookie('before', '.bitweb.localhost', false), cookie('own', 'a.bitweb.localhost', true)],
+  }));
+  await waitFor('the shared cookie set before the start to be swept', () => fake.jar.removed.length === 1);
+  assert.deepEqual(fake.jar.removed[0], { url: 'http://bitweb.localhost/', name: 'before', storeId: '0' });
+
+  const [listener] = fake.chrome.cookies.onChanged.listeners;
+  assert.ok(listener, 'a cookies.onChanged listener, registered at the top level');
+  listener({ removed: false, cause: 'explicit', cookie: cookie('shared', '.bitweb.localhost', false) });
+  listener({ removed: false, cause: 'explicit', cookie: cookie('own', 'b.bitweb.localhost', true) });
+  listener({ removed: false, cause: 'explicit', cookie: cookie('elsewhere', '.example.com', false) });
+  listener({ removed: true, cause: 'explicit', cookie: cookie('gone', '.bitweb.localhost', false) });
+  await waitFor('the shared cookie to be removed', () => fake.jar.removed.length === 2);
+  assert.deepEqual(fake.jar.removed.map((d) => d.name), ['before', 'shared'], 'only domain cookies under BitWeb, and only when set');
 });

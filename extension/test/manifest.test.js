@@ -46,7 +46,8 @@ test('both manifests ask for the permissions routing and the host need', async (
   for (const browser of ['chrome', 'firefox']) {
     const m = await manifestFor(browser);
     const sidebar = browser === 'chrome' ? ['sidePanel'] : []; // Firefox's sidebar_action needs no permission
-    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', 'privacy', ...sidebar], browser);
+    // cookies: a site's cookie for a parent domain is removed (src/cookies.js)
+    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', 'privacy', 'cookies', ...sidebar], browser);
     assert.equal(m.optional_permissions, undefined, `${browser}: privacy is needed from install on (network prediction off)`);
     assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
     assert.deepEqual(m.host_permissions, PAGE_PATTERNS, `${browser}: the namespace of src/hosts.js`);
