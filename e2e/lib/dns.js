@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { openSite } from './checks.js';
 import { isBitwebName } from './resolver.js';
-import { popupText } from './steps.js';
+import { clickNewLink, popupText } from './steps.js';
 import { waitFor } from './wait.js';
 
 /** The steps, as bitwebDnsLeaks() names them (adapters list their known leaks by them). */
@@ -18,6 +18,7 @@ export const DNS_STEPS = Object.freeze({
   before: 'the scenarios before (site, pet name, subdomain form, links)',
   proxyTyped: 'proxy form: a new site typed',
   proxyLink: 'proxy form: a link on a BitWeb page to a new site',
+  proxyMagnet: 'proxy form: a magnet link on a BitWeb page (opened by the extension) to a new site',
   subdomainTyped: 'subdomain form: a new site typed as http://<site>.bitweb/',
   subdomainLocalhost: 'subdomain form: a new site typed as <site>.bitweb.localhost',
 });
@@ -68,11 +69,23 @@ export async function bitwebDnsLeaks({ page, popup, site, engine, resolver, befo
     await waitFor(`the tab to leave for ${url}`, () => page.url() !== site.url, { timeoutMs: 10_000 });
   };
 
+  // A person's click on a magnet link: the extension opens the site (router.pageUrl).
+  const magnet = async (address) => {
+    await page.bringToFront(); // a person clicks in the tab in front
+    await openSite(page, site.url, 15_000);
+    await clickNewLink(page, `magnet:?xt=urn:btih:${address}`);
+    const url = `http://${address}.bitweb/`;
+    await waitFor(`the extension to open ${url}`, () => page.url() === url, { timeoutMs: 10_000, describe: () => page.url() });
+    await popup.bringToFront();
+  };
+
   if (before) await check(DNS_STEPS.before);
   await open(`http://${fresh()}.bitweb/`);
   await check(DNS_STEPS.proxyTyped);
   await follow(`http://${fresh()}.bitweb/`);
   await check(DNS_STEPS.proxyLink);
+  await magnet(fresh());
+  await check(DNS_STEPS.proxyMagnet);
   await popup.click('#routing-subdomain');
   await popupText(popup, 'Subdomain form');
   try {

@@ -429,6 +429,7 @@ async function openLink(link, tabId, newTab = false) {
   if (parsed.magnet && parsed.peers.length) {
     host.request('site.fetch', { url: parsed.magnet }).catch(() => {}); // best effort: the page load asks too
   }
+  await router.ready(); // the address form (and Firefox's detour rule) are in place
   const url = router.pageUrl(parsed.label, parsed.path);
   if (tabId === null) return url; // the open page navigates itself
   if (newTab) await platform.openTab(url);

@@ -153,3 +153,24 @@ export function bitwebTabsRule(tabIds) {
     condition: { tabIds: ids, excludedRequestDomains: [...BITWEB_DOMAINS], resourceTypes: ['main_frame', 'sub_frame'] },
   };
 }
+
+/**
+ * Firefox asks DNS for the HTTPS record of every top-level `http://<name>.bitweb/` it opens at
+ * the default port (HTTPS-First's background request), before proxy.onRequest has answered
+ * (docs/PRIVACY.md, "DNS"); at any other port it does not. So where the extension itself opens
+ * a site in Firefox's proxy form (links, the protocol handler) it opens
+ * `http://<site>.bitweb:<DETOUR_PORT>/...`, and this main_frame rule sends that, before any
+ * connection, to the site's own address: the tab ends on `http://<site>.bitweb/...`, the origin
+ * every other way of opening the site gives, and nothing was asked of DNS. 65535 is no port
+ * Firefox refuses; without the rule the proxy would still carry the request to the gateway.
+ */
+export const DETOUR_PORT = 65535;
+
+export function firefoxDetourRule() {
+  return {
+    id: RULE_IDS.firefoxDetour,
+    priority: RULE_PRIORITY.subdomain,
+    action: { type: 'redirect', redirect: { regexSubstitution: 'http://\\1.bitweb/\\2' } },
+    condition: { regexFilter: `^http://(${SITE_NAME})\\.bitweb:${DETOUR_PORT}/(.*)$`, resourceTypes: ['main_frame'] },
+  };
+}

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bitwebTabsRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
+import { bitwebTabsRule, firefoxDetourRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
 import { petNameRules } from '../src/petnames.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -206,6 +206,18 @@ test('subdomain form keeps a salted key host (<salt>.<key>.bitweb) whole', () =>
     assert.equal(decide(rules, req(`http://${salt}.${key}.bitweb.localhost:47800`, 'https://tracker.example/', 'image')), 'block', salt);
     assert.equal(decide(rules, req(undefined, `http://${salt}.${key}.bitweb.localhost:47800/`, 'main_frame')), 'none', 'no loop');
   }
+});
+
+test('Firefox\'s detour: <site>.bitweb:65535 opens the site at its own address; nothing else moves', () => {
+  const rules = [...base, firefoxDetourRule(), ...petNameRules({ alice: HEX })];
+  const key = 'a'.repeat(52);
+  assert.equal(decide(rules, req(undefined, `http://${HEX}.bitweb:65535/a/b?c=d#e`, 'main_frame')), `redirect ${SITE}/a/b?c=d#e`);
+  assert.equal(decide(rules, req(SITE, `http://blog.${key}.bitweb:65535/`, 'main_frame')), `redirect http://blog.${key}.bitweb/`);
+  assert.equal(decide(rules, req(undefined, 'http://alice.bitweb:65535/p', 'main_frame')), 'redirect http://alice.bitweb/p', 'then the pet name');
+  assert.equal(decide(rules, req(SITE, `http://${HEX}.bitweb:65535/x.png`, 'image')), 'none', 'a page\'s own subresources are not moved');
+  assert.equal(decide(rules, req(undefined, `http://${HEX}.bitweb:6553/`, 'main_frame')), 'none');
+  assert.equal(decide(rules, req(undefined, 'http://example.org:65535/', 'main_frame')), 'none');
+  assert.equal(decide(rules, req(SITE, 'http://example.org:65535/', 'main_frame')), 'block', 'isolation still wins');
 });
 
 test('pet names resolve first, then the subdomain form; isolation still wins', () => {
