@@ -17,7 +17,7 @@ import { waitFor } from './wait.js';
 export const DNS_STEPS = Object.freeze({
   before: 'the scenarios before (site, pet name, subdomain form, links)',
   proxyTyped: 'proxy form: a new site typed',
-  proxyLink: 'proxy form: a link on a BitWeb page to a new site',
+  proxyLink: 'proxy form: a person\'s click on a link on a BitWeb page to a new site',
   proxyMagnet: 'proxy form: a magnet link on a BitWeb page (opened by the extension) to a new site',
   subdomainTyped: 'subdomain form: a new site typed as http://<site>.bitweb/',
   subdomainLocalhost: 'subdomain form: a new site typed as <site>.bitweb.localhost',
@@ -57,18 +57,15 @@ export async function bitwebDnsLeaks({ page, popup, site, engine, resolver, befo
     if (names.length) leaks.push({ step, names: [...new Set(names)].sort() });
   };
   const open = (url) => page.goto(url, { waitUntil: 'load', timeout: 15_000 }).catch(() => {});
-  // A link on a BitWeb page to another site, followed (the page's own click: the same load).
+  // A person's click on a link on a BitWeb page to another site; the tab must end at that
+  // site's own address (the link content script's detour leaves no trace in it).
   const follow = async (url) => {
+    await page.bringToFront(); // a person clicks in the tab in front
     await openSite(page, site.url, 15_000);
-    await page.evaluate((href) => {
-      const a = document.createElement('a');
-      a.href = href;
-      document.body.append(a);
-      a.click();
-    }, url);
-    await waitFor(`the tab to leave for ${url}`, () => page.url() !== site.url, { timeoutMs: 10_000 });
+    await clickNewLink(page, url);
+    await waitFor(`the tab to show ${url}`, () => page.url() === url, { timeoutMs: 10_000, describe: () => page.url() });
+    await popup.bringToFront();
   };
-
   // A person's click on a magnet link: the extension opens the site (router.pageUrl).
   const magnet = async (address) => {
     await page.bringToFront(); // a person clicks in the tab in front

@@ -22,7 +22,7 @@ export const DEFAULT_GATEWAY_PORT = 47800;
 export const RULE_IDS = Object.freeze({
   subdomain: 10, // http://<site>.bitweb/* -> http://<site>.bitweb.localhost:<port>/*
   subdomainMainFrame: 11,
-  firefoxDetour: 12, // Firefox: http://<site>.bitweb:<DETOUR_PORT>/* -> http://<site>.bitweb/* (isolation.js)
+  detour: 12, // http://<site>.bitweb:<DETOUR_PORT>/* -> http://<site>.bitweb/* (isolation.js)
   gatewayProbe: 20, // nobody but the proxy talks to 127.0.0.1:<gateway port> directly
   bitwebTabs: 30, // session rule: no navigation out of a tab that shows a BitWeb page
   gatewayPort: 21, // *.bitweb.localhost on the gateway's port: allowed (every other port is blocked)

@@ -157,18 +157,21 @@ export function bitwebTabsRule(tabIds) {
 /**
  * Firefox asks DNS for the HTTPS record of every top-level `http://<name>.bitweb/` it opens at
  * the default port (HTTPS-First's background request), before proxy.onRequest has answered
- * (docs/PRIVACY.md, "DNS"); at any other port it does not. So where the extension itself opens
- * a site in Firefox's proxy form (links, the protocol handler) it opens
- * `http://<site>.bitweb:<DETOUR_PORT>/...`, and this main_frame rule sends that, before any
+ * (docs/PRIVACY.md, "DNS"); at any other port it does not. So where the extension opens a site
+ * in Firefox's proxy form (links, the protocol handler), and where a person follows a link from
+ * one BitWeb site to another (the link content script), the address is
+ * `http://<site>.bitweb:<DETOUR_PORT>/...`, and this main_frame rule sends it, before any
  * connection, to the site's own address: the tab ends on `http://<site>.bitweb/...`, the origin
- * every other way of opening the site gives, and nothing was asked of DNS. 65535 is no port
- * Firefox refuses; without the rule the proxy would still carry the request to the gateway.
+ * every other way of opening the site gives, and nothing was asked of DNS. The rule is set in
+ * both browsers' proxy form (a content script cannot tell them apart); in the subdomain form the
+ * subdomain redirect, which keeps no port, does the same. 65535 is no port Firefox refuses;
+ * without the rule the proxy would still carry the request to the gateway.
  */
 export const DETOUR_PORT = 65535;
 
-export function firefoxDetourRule() {
+export function detourRule() {
   return {
-    id: RULE_IDS.firefoxDetour,
+    id: RULE_IDS.detour,
     priority: RULE_PRIORITY.subdomain,
     action: { type: 'redirect', redirect: { regexSubstitution: 'http://\\1.bitweb/\\2' } },
     condition: { regexFilter: `^http://(${SITE_NAME})\\.bitweb:${DETOUR_PORT}/(.*)$`, resourceTypes: ['main_frame'] },

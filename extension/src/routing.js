@@ -8,13 +8,13 @@
 // answered; before any hello ever succeeded the host's default port is used.
 
 import { DEFAULT_GATEWAY_PORT, GATEWAY_HOST, RULE_IDS, STORAGE } from './constants.js';
-import { DETOUR_PORT, firefoxDetourRule, gatewayPortRules, gatewayProbeRule, subdomainRules } from './isolation.js';
+import { DETOUR_PORT, detourRule, gatewayPortRules, gatewayProbeRule, subdomainRules } from './isolation.js';
 import { firefoxProxyInfo, pacScript } from './pac.js';
 import { Mode, decideRouting } from './routing-decision.js';
 
 export const isPort = (value) => Number.isInteger(value) && value >= 1 && value <= 65535;
 
-const OWN_RULE_IDS = [RULE_IDS.subdomain, RULE_IDS.subdomainMainFrame, RULE_IDS.gatewayProbe, RULE_IDS.gatewayPort, RULE_IDS.gatewayPortMainFrame, RULE_IDS.firefoxDetour];
+const OWN_RULE_IDS = [RULE_IDS.subdomain, RULE_IDS.subdomainMainFrame, RULE_IDS.gatewayProbe, RULE_IDS.gatewayPort, RULE_IDS.gatewayPortMainFrame, RULE_IDS.detour];
 const PREFERENCES = new Set(['auto', 'subdomain']);
 
 export class Router {
@@ -75,7 +75,7 @@ export class Router {
   /**
    * The address the extension opens a site at: `http://<label>.bitweb/...` or its subdomain
    * form; in Firefox's proxy form the detour port, which a rule turns into the first before
-   * Firefox would ask DNS about the name (isolation.js, firefoxDetourRule).
+   * Firefox would ask DNS about the name (isolation.js, detourRule).
    */
   pageUrl(label, path = '/') {
     const p = typeof path === 'string' && path.startsWith('/') ? path : '/';
@@ -196,7 +196,7 @@ export class Router {
     // Until these are in, the static rules keep every port of *.bitweb.localhost closed.
     const rules = [gatewayProbeRule(port), ...gatewayPortRules(port)];
     if (this.#decision?.mode === Mode.SUBDOMAIN) rules.push(...subdomainRules(port));
-    else if (this.#style === 'listener') rules.push(firefoxDetourRule());
+    else rules.push(detourRule());
     await this.#updateRules(OWN_RULE_IDS, rules);
   }
 

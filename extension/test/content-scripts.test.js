@@ -14,21 +14,25 @@ const source = (name) => readFileSync(new URL(`../src/content/${name}`, import.m
 function linksHarness(baseURI = 'http://0123456789abcdef0123456789abcdef01234567.bitweb/page.html') {
   const handlers = {};
   const sent = [];
+  const timers = [];
   const context = vm.createContext({
     URL,
+    setTimeout: (fn) => timers.push(fn),
     chrome: { runtime: { sendMessage: (message) => { sent.push(JSON.parse(JSON.stringify(message))); return Promise.resolve({ ok: true }); } } },
     window: { addEventListener: (type, fn, capture) => { handlers[type] = { fn, capture }; } },
-    document: { baseURI },
+    document: { baseURI, URL: baseURI },
   });
   // as the manifest lists them: the generated host check first, then links.js
   vm.runInContext(contentScriptSource(), context);
   vm.runInContext(source('links.js'), context);
-  const click = (href, { button = 0, target = '', ctrlKey = false, localName = 'a', type = 'click', isTrusted = true } = {}) => {
+  const click = (href, { button = 0, target = '', ctrlKey = false, localName = 'a', type = 'click', isTrusted = true, download = false } = {}) => {
+    const attributes = { href, target, ...(download ? { download: '' } : {}) };
     const anchor = {
       nodeType: 1,
       localName,
-      hasAttribute: (n) => n === 'href' && href !== null,
-      getAttribute: (n) => (n === 'href' ? href : n === 'target' ? target : null),
+      hasAttribute: (n) => attributes[n] !== undefined && attributes[n] !== null,
+      getAttribute: (n) => attributes[n] ?? null,
+      setAttribute: (n, v) => { attributes[n] = v; },
     };
     const span = { nodeType: 1, localName: 'span', hasAttribute: () => false };
     const event = {
@@ -38,6 +42,9 @@ function linksHarness(baseURI = 'http://0123456789abcdef0123456789abcdef01234567
       stopImmediatePropagation() { this.stopped = true; },
     };
     handlers[type].fn(event);
+    event.hrefDuringClick = attributes.href; // what the browser follows once the listeners ran
+    for (const fn of timers.splice(0)) fn();
+    event.hrefAfter = attributes.href;
     return event;
   };
   return { handlers, sent, click };
@@ -86,6 +93,27 @@ test('a click the page made itself (not isTrusted) opens nothing, sends nothing 
     }
   }
   assert.equal(click('other.html', { isTrusted: false }).defaultPrevented, false, 'a link within the site is the page\'s business');
+  assert.deepEqual(sent, []);
+});
+
+test('a link to another site\'s http://<site>.bitweb/ address is followed through the detour port, for that click only', () => {
+  const { sent, click } = linksHarness();
+  const other = 'http://ffff.bitweb/a/b?c=d#e';
+  const event = click(other);
+  assert.equal(event.defaultPrevented, false, 'the browser follows it, where the link says');
+  assert.equal(event.hrefDuringClick, 'http://ffff.bitweb:65535/a/b?c=d#e');
+  assert.equal(event.hrefAfter, other, 'the page sees its own href again');
+  assert.equal(click('http://blog.' + 'a'.repeat(52) + '.bitweb/', { target: '_blank' }).hrefDuringClick, `http://blog.${'a'.repeat(52)}.bitweb:65535/`);
+  for (const href of [
+    '/x', 'other.html', '#top', // the same site: its own script may route on them
+    'http://0123456789ABCDEF0123456789ABCDEF01234567.bitweb/y', // the same site, spelled in capitals
+    'http://ffff.bitweb:8080/', // a port already: nothing to ask DNS about
+    'http://ffff.bitweb.localhost:47800/', // the subdomain form never asks DNS
+  ]) {
+    assert.equal(click(href).hrefDuringClick, href, href);
+  }
+  assert.equal(click(other, { download: true }).hrefDuringClick, other, 'a download is no page load');
+  assert.equal(click(other, { isTrusted: false }).hrefDuringClick, 'http://ffff.bitweb:65535/a/b?c=d#e', 'a click the page makes stays in BitWeb: the detour asks DNS nothing either');
   assert.deepEqual(sent, []);
 });
 

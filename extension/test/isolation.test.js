@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bitwebTabsRule, firefoxDetourRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
+import { bitwebTabsRule, detourRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
 import { petNameRules } from '../src/petnames.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -208,8 +208,8 @@ test('subdomain form keeps a salted key host (<salt>.<key>.bitweb) whole', () =>
   }
 });
 
-test('Firefox\'s detour: <site>.bitweb:65535 opens the site at its own address; nothing else moves', () => {
-  const rules = [...base, firefoxDetourRule(), ...petNameRules({ alice: HEX })];
+test('the detour: <site>.bitweb:65535 opens the site at its own address; nothing else moves', () => {
+  const rules = [...base, detourRule(), ...petNameRules({ alice: HEX })];
   const key = 'a'.repeat(52);
   assert.equal(decide(rules, req(undefined, `http://${HEX}.bitweb:65535/a/b?c=d#e`, 'main_frame')), `redirect ${SITE}/a/b?c=d#e`);
   assert.equal(decide(rules, req(SITE, `http://blog.${key}.bitweb:65535/`, 'main_frame')), `redirect http://blog.${key}.bitweb/`);

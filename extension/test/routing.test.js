@@ -209,21 +209,21 @@ test('Firefox\'s proxy form: the extension opens sites through the detour port, 
   const { router, rules } = setup({ style: 'listener', stored: { gateway: { port: 47900 } } });
   await router.ready();
   assert.equal(router.pageUrl('abc', '/x?y'), 'http://abc.bitweb:65535/x?y', 'a port Firefox\'s HTTPS-First asks DNS nothing about');
-  assert.ok(rules.has(RULE_IDS.firefoxDetour));
+  assert.ok(rules.has(RULE_IDS.detour));
   assert.deepEqual(await router.proxyInfo({ url: 'http://abc.bitweb:65535/x' }), { type: 'http', host: '127.0.0.1', port: 47900 },
     'without the rule the request still goes only to the gateway');
   await router.setPreference('subdomain');
   assert.equal(router.pageUrl('abc'), 'http://abc.bitweb.localhost:47900/', 'the subdomain form never asks DNS');
-  assert.ok(!rules.has(RULE_IDS.firefoxDetour));
+  assert.ok(!rules.has(RULE_IDS.detour));
   await router.setPreference('auto');
-  assert.ok(rules.has(RULE_IDS.firefoxDetour));
+  assert.ok(rules.has(RULE_IDS.detour));
 });
 
-test('Chrome\'s proxy form opens sites at their own address (the PAC answers for them, nothing is asked of DNS)', async () => {
+test('Chrome\'s proxy form opens sites at their own address (the PAC answers for them); the detour rule is there for links', async () => {
   const { router, rules } = setup({ proxy: fakeProxy({ value: { mode: 'direct' } }) });
   await router.ready();
   assert.equal(router.pageUrl('abc'), 'http://abc.bitweb/');
-  assert.ok(!rules.has(RULE_IDS.firefoxDetour));
+  assert.ok(rules.has(RULE_IDS.detour), 'the link content script detours in every browser');
 });
 
 test('storage failing to load still routes with the default port', async () => {

@@ -3,7 +3,13 @@
 //   - magnet:?xt=urn:btih:… / magnet:?xs=urn:btpk:… and web+bitweb:… links open the site
 //     they name (the background parses them and passes a magnet's peer hints to the engine);
 //   - a link out of BitWeb (http/https to a host outside *.bitweb) shows the "leave BitWeb?"
-//     page, because the isolation rules block a BitWeb page's navigation to the clear web.
+//     page, because the isolation rules block a BitWeb page's navigation to the clear web;
+//   - a link to another site's http://<site>.bitweb/ address is followed through the detour
+//     port (http://<site>.bitweb:65535/...), which a redirect rule turns back into the site's
+//     address before any connection: Firefox would otherwise ask DNS for the name's HTTPS
+//     record (docs/PRIVACY.md, "DNS"). Only the URL changes, for the one click: where the link
+//     opens (tab, frame, new tab) is the browser's as before. Links within the same site are
+//     left alone (a site's script may read its own links' href, e.g. to route in the page).
 // A classic script (content scripts cannot be modules): it only recognises candidates; the
 // background decides. What is a BitWeb host comes from src/hosts.js, through the generated
 // src/content/hosts.js that the manifest runs first (it defines isBitwebPageHost).
@@ -16,9 +22,21 @@
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
-  if (!api?.runtime?.sendMessage || typeof isBitwebPageHost !== 'function') return;
+  if (!api?.runtime?.sendMessage || typeof isBitwebPageHost !== 'function' || typeof isProxiedHost !== 'function') return;
 
   const SITE_LINK = /^(magnet:\?.*urn:bt(ih|pk):|web\+bitweb:)/i;
+  const DETOUR_PORT = '65535'; // src/isolation.js, DETOUR_PORT
+
+  /** For this click only, the anchor points at the detour address of `url`. */
+  function detour(anchor, url) {
+    const original = anchor.getAttribute('href');
+    const via = new URL(url.href);
+    via.port = DETOUR_PORT;
+    anchor.setAttribute('href', via.href);
+    setTimeout(() => {
+      if (anchor.getAttribute('href') === via.href) anchor.setAttribute('href', original);
+    }, 0);
+  }
 
   function anchorOf(event) {
     const path = typeof event.composedPath === 'function' ? event.composedPath() : [event.target];
@@ -44,6 +62,13 @@
     const anchor = anchorOf(event);
     if (!anchor) return;
     const href = hrefOf(anchor);
+    // Any click, a person's or the page's: it stays in BitWeb either way, and only the
+    // address it asks for changes.
+    const other = anotherProxiedSite(href, anchor);
+    if (other) {
+      detour(anchor, other);
+      return;
+    }
     if (!event.isTrusted) {
       if (SITE_LINK.test(href) || isOutside(href)) {
         event.preventDefault();
@@ -66,6 +91,19 @@
       event.stopImmediatePropagation();
       api.runtime.sendMessage({ type: 'leave', url: outside, newTab }).catch?.(() => {});
     }
+  }
+
+  /** The URL of a link to another site's http://<site>.bitweb/ address (no port), or null. */
+  function anotherProxiedSite(href, anchor) {
+    let url;
+    try {
+      url = new URL(href);
+    } catch {
+      return null;
+    }
+    const own = new URL(document.URL).hostname.replace(/\.$/, '').toLowerCase();
+    return url.protocol === 'http:' && url.port === '' && isProxiedHost(url.hostname) && !anchor.hasAttribute('download')
+      && url.hostname.replace(/\.$/, '').toLowerCase() !== own ? url : null;
   }
 
   /** The URL of an http(s) link out of BitWeb, or null. */
