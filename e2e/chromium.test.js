@@ -7,8 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite } from './lib/checks.js';
-import { NO_NETWORK_PREDICTION, chromium } from './lib/chromium.js';
-import { bitwebDnsLeaks } from './lib/dns.js';
+import { chromium } from './lib/chromium.js';
 import { runSharedScenarios } from './lib/scenarios.js';
 import { startSink } from './lib/servers.js';
 import { closeOnce, inBrowserSession } from './lib/session.js';
@@ -20,7 +19,6 @@ test('chromium: browse, isolation, links and the popup with the real extension a
     await runSharedScenarios(t, s);
 
     await t.test('the person\'s own proxy is carried over: other sites still go through it, *.bitweb to the gateway', () => carriesTheirProxy(s));
-    await t.test('DNS: with network prediction off, no .bitweb name reaches a resolver, in either address form', (st) => noDnsWithoutPrediction(st, s));
   })
 ));
 
@@ -63,29 +61,4 @@ async function carriesTheirProxy({ ws, site, engine, extensionId, popupUrl, log 
   assert.ok(!theirProxy.requests.some((r) => r.url.includes('.bitweb')), 'no BitWeb request went to the person\'s proxy');
   await closeProxied();
   assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the second browser closed');
-}
-
-/**
- * The subdomain form's leak (lib/chromium.js, dnsLeaks) is network prediction: a Chromium with
- * it off, the same resolver and the same steps sends nothing.
- */
-async function noDnsWithoutPrediction(t, { ws, site, engine, resolver, executablePath, extensionId, popupUrl, log }) {
-  const since = resolver.queries.length;
-  const second = await chromium.start({ ws, extensionId, log, executablePath, profile: 'chromium-no-prediction', preferences: NO_NETWORK_PREDICTION });
-  ws.browser = second.browser;
-  const closeSecond = closeOnce(ws, second.browser, second.closeMs, 'the third Chromium');
-  ws.cleanup.add('close the third Chromium', closeSecond);
-  await second.whenRouted(engine.gatewayPort);
-  const page = await second.browser.newPage();
-  await openSite(page, site.url, second.siteOpenMs);
-  const popup = await second.browser.newPage();
-  await popup.setViewport({ width: 420, height: 900 });
-  await second.openExtensionPage(popup, popupUrl);
-  await popupText(popup, 'Proxy: http://<site>.bitweb/', 20_000);
-  await popup.bringToFront(); // its radio buttons are clicked; headless Chromium clicks only in the tab in front
-  const leaks = await bitwebDnsLeaks({ page, popup, site, engine, resolver, before: true, since });
-  t.diagnostic(`.bitweb names that reached the resolver: ${JSON.stringify(leaks)}`);
-  assert.deepEqual(leaks, [], 'with network prediction off, no .bitweb name may reach a resolver');
-  await closeSecond();
-  assert.deepEqual(ws.hostsLeftRunning, [], 'the native host kept running after the third Chromium closed');
 }

@@ -23,12 +23,6 @@ export function chromeExtensionId(base64Key) {
   return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
 
-/**
- * Chromium's "Preload pages" off (prefs::kNetworkPredictionOptions = NETWORK_PREDICTION_NEVER), as
- * privacy.network.networkPredictionEnabled = false sets it.
- */
-export const NO_NETWORK_PREDICTION = Object.freeze({ net: { network_prediction_options: 2 } });
-
 /** Registers the host for the profile in `userDataDir` (Chromium's per-profile folder). */
 export function writeChromeHostManifest(userDataDir, launcherPath, extensionId) {
   return writeHostManifest(join(userDataDir, 'NativeMessagingHosts'), launcherPath, { allowed_origins: [`chrome-extension://${extensionId}/`] });
@@ -141,16 +135,12 @@ export const chromium = {
       /** CDP can switch a page's CSP off, leaving only the extension's rules. */
       withoutCsp: (page) => page.setBypassCSP(true),
       /**
-       * The proxy form sends nothing (the PAC answers for *.bitweb, also for Chromium's own
-       * preconnects). In the subdomain form there is no PAC, and network prediction (on by
-       * default: "Preload pages") preresolves http://<name>.bitweb/ when the navigation starts,
-       * before the redirect to <name>.bitweb.localhost. Turning prediction off
-       * (privacy.network.networkPredictionEnabled) stops it.
+       * Nothing: the proxy form's PAC answers for *.bitweb (also for Chromium's own
+       * preconnects), and in the subdomain form the preresolve of http://<name>.bitweb/ that
+       * network prediction made before the redirect is gone with prediction off
+       * (privacy.network.networkPredictionEnabled, background.js).
        */
-      dnsLeaks: [
-        { step: DNS_STEPS.before, names: ['<site>.bitweb A', '<site>.bitweb AAAA', '<site>.bitweb HTTPS'] },
-        { step: DNS_STEPS.subdomainTyped, names: ['<new>.bitweb A', '<new>.bitweb AAAA', '<new>.bitweb HTTPS'] },
-      ],
+      dnsLeaks: [],
     };
   },
 };
