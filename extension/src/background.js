@@ -222,7 +222,7 @@ function ownPageMessage(message, sender) {
 function contentScriptMessage(message, sender) {
   switch (message?.type) {
     case 'open-link':
-      return local(async () => ({ url: await openLink(message.link, sender.tab.id, Boolean(message.newTab)) }));
+      return local(async () => ({ url: await openLink(message.link, sender.tab.id, Boolean(message.newTab), sender.url ?? sender.tab.url) }));
     case 'leave':
       return local(async () => ({ url: await leave(message.url, sender.tab.id, Boolean(message.newTab)) }));
     default:
@@ -421,13 +421,16 @@ function refreshCounts(site = null) {
 
 /**
  * Opens the site a link names, in `tabId` (or a new tab when null/newTab). A magnet link's
- * peer hints go to the engine first (site.fetch), so it knows whom to ask.
+ * peer hints go to the engine first (site.fetch), so it knows whom to ask; `fromPage` is the
+ * page that carried the link: the engine dials its LAN hints only if that site came from there.
  */
-async function openLink(link, tabId, newTab = false) {
+async function openLink(link, tabId, newTab = false, fromPage = null) {
   const parsed = parseSiteLink(link);
   if (!parsed) throw new RangeError(`${JSON.stringify(String(link).slice(0, 200))} is not a BitWeb link.`);
   if (parsed.magnet && parsed.peers.length) {
-    host.request('site.fetch', { url: parsed.magnet }).catch(() => {}); // best effort: the page load asks too
+    const from = labelOfPage(fromPage);
+    // best effort: the page load asks too
+    host.request('site.fetch', { url: parsed.magnet, ...(from ? { from } : {}) }).catch(() => {});
   }
   await router.ready(); // the address form (and Firefox's detour rule) are in place
   const url = router.pageUrl(parsed.label, parsed.path);

@@ -5,11 +5,12 @@
 export const HOST_NAME = 'org.bitweb.host';
 
 /**
- * Lowest host protocol this extension can talk to (the host's `hello` reply says its own). 3: the
- * sidebar's comments.* and identity.* and the popup's service.status (docs/PROTOCOL.md#versions);
- * an older engine is refused at hello with its fix rather than failing one action at a time.
+ * Lowest host protocol this extension can talk to (the host's `hello` reply says its own). 4:
+ * site.fetch's `from` (an older engine dials a page's LAN peer hints unfiltered), on top of 3's
+ * comments.*, identity.* and service.status (docs/PROTOCOL.md#versions); an older engine is
+ * refused at hello with its fix rather than failing one action at a time.
  */
-export const REQUIRED_PROTOCOL = 3;
+export const REQUIRED_PROTOCOL = 4;
 
 /** Where the gateway listens before the host has told us (the host's default port). */
 export const GATEWAY_HOST = '127.0.0.1';

@@ -21,7 +21,7 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
   const jar = { cookies: [...cookieJar], removed: [] };
   const host = { requests: [], ports: [] };
   const answers = {
-    hello: () => ({ protocol: 3, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
+    hello: () => ({ protocol: 4, version: '0.2.0', gateway: 'http://127.0.0.1:48100', gatewayPort: 48100, peerPort: 1 }),
     'sites.list': () => ({ sites: [SITE] }),
     'settings.get': () => ({ keepSeeding: false, storageLimitBytes: 0, oldVersionGraceHours: 24 }),
     'site.info': (m) => (m.address === HEX ? SITE : { error: { code: 6, message: 'unknown site' } }),
@@ -315,6 +315,7 @@ test('a magnet link clicked on a BitWeb page: peer hints to the engine, the tab 
   assert.deepEqual(fake.tabs.updated, [{ tabId: 7, url: `http://${HEX}.bitweb/` }]);
   const fetch = await waitFor('site.fetch to reach the host', () => fake.host.requests.find((r) => r.action === 'site.fetch'));
   assert.equal(fetch.url, magnet);
+  assert.equal(fetch.from, HEX, 'the page that carried the link: its LAN hints count only if its site came from the LAN');
   const bad = await send(fake, { type: 'open-link', link: 'magnet:?xt=urn:sha1:x' }, bitwebTab());
   assert.equal(bad.ok, false);
   await send(fake, { type: 'open-link', link: `web+bitweb://${HEX}/docs/`, newTab: true }, bitwebTab(`http://${HEX}.bitweb.localhost:47800/`));

@@ -237,10 +237,10 @@ test('protocol check: an older host is refused with "wrong host version"', async
   assert.equal(host.snapshot.state, 'error');
 });
 
-test('protocol check: a version 2 engine (no comments, no service.status) is refused by default', () => {
-  assert.equal(REQUIRED_PROTOCOL, 3);
-  assert.equal(checkHello({ ...HELLO, protocol: 2 }).kind, ErrorKind.INCOMPATIBLE);
-  assert.equal(checkHello({ ...HELLO, protocol: 3 }), null);
+test('protocol check: a version 3 engine (site.fetch without from: a page\'s LAN hints unfiltered) is refused by default', () => {
+  assert.equal(REQUIRED_PROTOCOL, 4);
+  assert.equal(checkHello({ ...HELLO, protocol: 3 }).kind, ErrorKind.INCOMPATIBLE);
+  assert.equal(checkHello({ ...HELLO, protocol: 4 }), null);
 });
 
 test('protocol check: a newer host is fine; a missing version is not', () => {

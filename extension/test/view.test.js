@@ -118,7 +118,7 @@ test('fixCommand names the installer', () => {
 
 const connected = {
   state: 'connected',
-  info: { protocol: 3, version: '0.1.0', gateway: 'http://127.0.0.1:47800', gatewayPort: 47800 },
+  info: { protocol: 4, version: '0.1.0', gateway: 'http://127.0.0.1:47800', gatewayPort: 47800 },
   error: null,
 };
 
