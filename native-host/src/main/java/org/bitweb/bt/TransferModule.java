@@ -1,6 +1,7 @@
 package org.bitweb.bt;
 
 import bt.net.DataReceiver;
+import bt.net.IMessageDispatcher;
 import bt.net.pipeline.IChannelPipelineFactory;
 import com.google.inject.AbstractModule;
 import com.google.inject.Singleton;
@@ -24,6 +25,9 @@ public final class TransferModule extends AbstractModule {
         bind(IChannelPipelineFactory.class).to(MeteredPipelines.class);
         if (Tuning.receiveLoop()) {
             bind(DataReceiver.class).to(ReceiveLoop.class).asEagerSingleton();
+        }
+        if (Tuning.messageLoop()) {
+            bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
         }
     }
 }

@@ -67,6 +67,15 @@ public final class Tuning {
     }
 
     /**
+     * Our message loop instead of bt's ({@link MessageLoop}): it sleeps while there is no peer
+     * connection instead of waking every millisecond. An idle engine: 1.3 % of a core -> see
+     * docs/TUNING.md, "An idle engine".
+     */
+    static boolean messageLoop() {
+        return !"false".equals(System.getProperty("bitweb.bt.messageLoop"));
+    }
+
+    /**
      * Handshake reads that answer within a millisecond instead of in bt's 100 ms steps
      * ({@link PromptReads}): the file list of a site on loopback in 0.02 s instead of 0.14 s
      * (0.06 instead of 0.21 s with Nagle's algorithm on).
