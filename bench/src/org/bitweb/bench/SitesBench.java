@@ -1,5 +1,6 @@
 package org.bitweb.bench;
 
+import org.bitweb.engine.EngineJvm;
 import org.bitweb.site.Publisher;
 import org.bitweb.store.SiteStore;
 import org.bitweb.store.StateDir;
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -18,6 +21,9 @@ import java.util.Locale;
  * that many tiny published sites; "ready" is from the process's start to its engine.json.
  *
  * <p>-Dbench.sites=0,100,1000 -Dbench.settle=40 (s after ready) -Dbench.window=20 (s of CPU)
+ * -Dbench.variants="before=-Dbitweb.bt.messageLoop=false;after=product": engines started with
+ * these JVM options, side by side for each count (the word {@code product} stands for the options
+ * the product starts its engine with, {@link EngineJvm}); default: one engine with the product's.
  */
 public final class SitesBench {
     public static void main(String[] args) throws Exception {
@@ -28,26 +34,47 @@ public final class SitesBench {
         int settle = Integer.getInteger("bench.settle", 40);
         int window = Integer.getInteger("bench.window", 20);
         Path root = Files.createTempDirectory("bitweb-bench-sites-");
-        Table table = new Table("sites", "ready ms", "ready ratio", "RSS MB", "threads", "idle CPU % of a core");
-        double baseReady = 0;
+        Map<String, String> variants = new LinkedHashMap<>();
+        for (String v : System.getProperty("bench.variants", "engine=product").split(";")) {
+            int eq = v.indexOf('=');
+            variants.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+        }
+        Table table = new Table("engine", "sites", "ready ms", "ready ratio", "RSS MB", "threads", "idle CPU % of a core");
+        Map<String, Double> baseReady = new LinkedHashMap<>();
         try {
             for (int count : counts) {
-                Path home = root.resolve("home-" + count);
-                publish(home, count, root.resolve("site-src"));
-                Measured m = run(home, settle, window);
-                if (baseReady == 0) {
-                    baseReady = m.readyMs;
+                for (Map.Entry<String, String> variant : variants.entrySet()) {
+                    Path home = root.resolve("home-" + count + "-" + variant.getKey());
+                    publish(home, count, root.resolve("site-src"));
+                    Measured m = run(home, jvmOptions(variant.getValue(), home), settle, window);
+                    double base = baseReady.computeIfAbsent(variant.getKey(), k -> (double) m.readyMs);
+                    table.row(variant.getKey(), count, m.readyMs, m.readyMs / base, m.rssKb / 1024, m.threads,
+                            String.format(Locale.ROOT, "%.2f", m.cpuPercent));
+                    System.err.printf("%s, %d sites: ready %d ms, RSS %d MB, %d threads, %.2f %% CPU%n",
+                            variant.getKey(), count, m.readyMs, m.rssKb / 1024, m.threads, m.cpuPercent);
                 }
-                table.row(count, m.readyMs, m.readyMs / baseReady, m.rssKb / 1024, m.threads,
-                        String.format(Locale.ROOT, "%.2f", m.cpuPercent));
-                System.err.printf("%d sites: ready %d ms, RSS %d MB, %d threads, %.2f %% CPU%n",
-                        count, m.readyMs, m.rssKb / 1024, m.threads, m.cpuPercent);
+            }
+            for (Map.Entry<String, String> variant : variants.entrySet()) {
+                System.err.println(variant.getKey() + ": " + String.join(" ", jvmOptions(variant.getValue(), root)));
             }
         } finally {
             Publisher.deleteTree(root);
         }
         table.print("Idle engine seeding N tiny sites (settled " + settle + " s, CPU over " + window
-                + " s; ready ratio against the first row)");
+                + " s; ready ratio against the same engine's first row)");
+    }
+
+    /** A variant's JVM options: {@code product} expands to the product's ({@link EngineJvm}). */
+    private static List<String> jvmOptions(String spec, Path home) {
+        List<String> options = new ArrayList<>();
+        for (String word : spec.split("\\s+")) {
+            if (word.equals("product")) {
+                options.addAll(EngineJvm.options(new StateDir(home), System.getProperty("java.class.path")));
+            } else if (!word.isEmpty()) {
+                options.add(word);
+            }
+        }
+        return options;
     }
 
     /** Publishes {@code count} one-page sites into a fresh state folder, as site.publish would. */
@@ -66,10 +93,12 @@ public final class SitesBench {
     private record Measured(long readyMs, long rssKb, int threads, double cpuPercent) {
     }
 
-    private static Measured run(Path home, int settle, int window) throws Exception {
+    private static Measured run(Path home, List<String> jvm, int settle, int window) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"), "org.bitweb.cli.Main",
-                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan", "--no-port-mapping");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.bitweb.cli.Main",
+                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan", "--no-port-mapping"));
         long start = System.nanoTime();
         Process engine = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(home.resolve("engine.out").toFile()).start();

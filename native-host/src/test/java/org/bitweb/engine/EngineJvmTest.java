@@ -30,6 +30,7 @@ class EngineJvmTest {
     void capsTheHeapAndDirectMemory() throws IOException {
         List<String> options = EngineJvm.options(new StateDir(dir.resolve("home")), jar().toString());
         assertTrue(options.contains("-Xmx" + EngineJvm.MAX_HEAP), options.toString());
+        assertTrue(options.contains("-Xms" + EngineJvm.START_HEAP), options.toString());
         assertTrue(options.contains("-XX:MaxDirectMemorySize=" + EngineJvm.MAX_DIRECT), options.toString());
     }
 
