@@ -21,8 +21,8 @@ import java.util.Locale;
  * that many tiny published sites; "ready" is from the process's start to its engine.json.
  *
  * <p>-Dbench.sites=0,100,1000 -Dbench.settle=40 (s after ready) -Dbench.window=20 (s of CPU)
- * -Dbench.variants="before=-Dbitweb.bt.messageLoop=false;after=product": engines started with
- * these JVM options, side by side for each count (the word {@code product} stands for the options
+ * -Dbench.variants="before=-Dbitweb.bt.messageLoop=false,-Xmx256m;after=product": engines started with
+ * these JVM options (commas between them: run.sh splits BENCH_JAVA_OPTS at spaces), side by side for each count (the word {@code product} stands for the options
  * the product starts its engine with, {@link EngineJvm}); default: one engine with the product's.
  */
 public final class SitesBench {
@@ -67,7 +67,7 @@ public final class SitesBench {
     /** A variant's JVM options: {@code product} expands to the product's ({@link EngineJvm}). */
     private static List<String> jvmOptions(String spec, Path home) {
         List<String> options = new ArrayList<>();
-        for (String word : spec.split("\\s+")) {
+        for (String word : spec.split("[\\s,]+")) {
             if (word.equals("product")) {
                 options.addAll(EngineJvm.options(new StateDir(home), System.getProperty("java.class.path")));
             } else if (!word.isEmpty()) {
