@@ -51,8 +51,6 @@ final class MessageLoop implements IMessageDispatcher {
     private final long maxSleepMillis;
     private final Thread thread;
     private volatile boolean stopped;
-    /** Passes of the loop since it started: how often it woke (tests look at it). */
-    private volatile long passes;
 
     @com.google.inject.Inject
     MessageLoop(IRuntimeLifecycleBinder lifecycle, IPeerConnectionPool pool, TorrentRegistry torrents, Config config) {
@@ -82,10 +80,6 @@ final class MessageLoop implements IMessageDispatcher {
         wakeUp();
     }
 
-    long passes() {
-        return passes;
-    }
-
     private void wakeUp() {
         synchronized (wake) {
             added = true;
@@ -97,7 +91,6 @@ final class MessageLoop implements IMessageDispatcher {
         long sleep = 1;
         try {
             while (!stopped) {
-                passes++;
                 Pass pass = new Pass();
                 consume(pass);
                 supply(pass);
