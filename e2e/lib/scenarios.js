@@ -175,9 +175,16 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, engine, adapter, newPa
   const elsewhere = await startSink('127.0.0.5');
   ws.cleanup.add('stop the popup sink', () => elsewhere.stop());
   const popupUrl = `${elsewhere.url}/sandbox-popup`;
-  const { frame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
-    `<button id="open" style="font-size:30px">open</button><script>document.getElementById('open').onclick = () => window.open(${JSON.stringify(popupUrl)});</script>`);
-  await frame.click('#open');
+  const { name: popupFrame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
+    `<button id="open" style="position:fixed;inset:0;width:100%;height:100%;font-size:30px">open</button><script>document.getElementById('open').onclick = () => window.open(${JSON.stringify(popupUrl)});</script>`);
+  // The click lands on the frame's middle, where its button fills it, from the top page: Firefox
+  // under BiDi now and then refuses to query inside an opaque-origin frame ("Not allowed to
+  // define cross-origin object as property on ... XrayWrapper"), so frame.click() was flaky.
+  const box = await page.evaluate((name) => {
+    const r = document.querySelector(`iframe[name="${name}"]`).getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }, popupFrame);
+  await page.mouse.click(box.x, box.y);
   const outcome = await waitFor('the popup to show the leave page, or its request to get out', async () => {
     if (elsewhere.requests.length) return 'reached the clear web';
     for (const other of await browser.pages()) if (other.url() === leavePageFor(extensionBase, popupUrl)) return 'the leave page';

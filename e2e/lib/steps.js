@@ -282,7 +282,7 @@ export async function publishAndRemove(page, folder, knownAddresses) {
   // "Remove" opens a confirmation. The list is re-rendered whenever a site's status changes;
   // adding a name for the site re-renders it on purpose: the confirmation must stay open.
   const row = `li.site[data-address="${address}"]`;
-  await page.click(`${row} .act-remove`);
+  await clickRendered(page, `${row} .act-remove`);
   await run(page, (r) => { document.querySelector(r).dataset.beforeRender = 'yes'; }, row);
   await typeInto(page, '#name-input', 'second');
   await typeInto(page, '#name-target', address);
@@ -293,7 +293,7 @@ export async function publishAndRemove(page, folder, knownAddresses) {
     return { open: item.querySelector('.site-confirm').hidden === false };
   }, row), { timeoutMs: 10_000 });
   if (!confirmKeptOpen.open) return { address, published, confirmKeptOpen: false, removed: '', stillListed: true };
-  await page.click(`${row} .act-remove-yes`);
+  await clickRendered(page, `${row} .act-remove-yes`);
   const removed = await waitFor('the popup to say what removing freed', async () => {
     const text = await run(page, () => document.getElementById('site-message').textContent);
     return /freed|Not found|failed/.test(text) ? text : null;
