@@ -44,7 +44,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -85,8 +84,6 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     private static final long CLOSE_WAIT_MS = 5_000;
     /** Time kept back from an announce's timeout for the announce_peer requests themselves. */
     private static final long ANNOUNCE_BUDGET_NS = TimeUnit.SECONDS.toNanos(3);
-    /** How often an announce's lookup is checked for being held open by stalled requests alone. */
-    private static final long STALLED_POLL_MS = 200;
 
     static {
         MldhtLog.install();
@@ -236,28 +233,25 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         return peerLookup(infohash, port, timeout, onPeer);
     }
 
-    /** The lookup both public calls share; {@code announcePort} 0 means lookup only. */
+    /** A visitor's lookup: mldht's {@code PeerLookupTask} with fast termination, announcing nothing. */
     private CompletableFuture<AnnounceResult> peerLookup(byte[] infohash, int announcePort, Duration timeout,
                                                           Consumer<InetSocketAddress> onPeer) {
+        if (announcePort != 0) {
+            return announceLookup(infohash, announcePort, timeout, onPeer);
+        }
         checkTwentyBytes(infohash, "infohash");
         Key key = new Key(infohash);
         Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
         List<InetSocketAddress> inOrder = new CopyOnWriteArrayList<>();
-        List<StoreRequests> rounds = new CopyOnWriteArrayList<>();
-        Supplier<AnnounceResult> soFar = () -> new AnnounceResult(inOrder, rounds.stream().mapToInt(StoreRequests::stored).sum());
-        String what = (announcePort == 0 ? "get_peers " : "announce ") + key.toString(false);
+        Supplier<AnnounceResult> soFar = () -> new AnnounceResult(inOrder, 0);
+        String what = "get_peers " + key.toString(false);
         Operation<AnnounceResult> op = new Operation<>(what, timeout, soFar);
-        Set<InetSocketAddress> announcedTo = ConcurrentHashMap.newKeySet();
         op.whenNodesKnown(server -> {
             PeerLookupTask lookup = new PeerLookupTask(server, dht.getNode(), key);
-            if (announcePort == 0) {
-                // a lookup only (a visitor): it ends once the nodes that answer in time have, not after
-                // mldht's 10 s for each that stalls; peers found stream out meanwhile, and an empty
-                // lookup is retried (DhtPeerSourceFactory) instead of waiting on dead nodes
-                lookup.setFastTerminate(true);
-            } else {
-                lookup.setNoAnnounce(false);
-            }
+            // a lookup only (a visitor): it ends once the nodes that answer in time have, not after
+            // mldht's 10 s for each that stalls; peers found stream out meanwhile, and an empty
+            // lookup is retried (DhtPeerSourceFactory) instead of waiting on dead nodes
+            lookup.setFastTerminate(true);
             lookup.setInfo("BitWeb " + what);
             lookup.setResultHandler((source, item) -> {
                 InetSocketAddress peer = item.toSocketAddress();
@@ -266,81 +260,64 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
                     op.callback(() -> onPeer.accept(peer));
                 }
             });
-            lookup.addListener(done -> {
-                if (announcePort == 0 || op.isDone()) {
-                    op.complete(soFar.get());
-                    return;
-                }
-                // BitWeb's own announce_peer round (StoreRequests): counts the nodes that took it, not
-                // every answer, replaces refusals and asks a silent node once more, as for puts. The
-                // nodes an early round (below) covered are not asked again.
-                announceRound(lookup, key, announcePort, what, announcedTo, rounds, op).thenCompose(last ->
-                        CompletableFuture.allOf(rounds.stream().map(StoreRequests::finished).toArray(CompletableFuture[]::new)))
-                        .whenComplete((all, error) -> op.complete(soFar.get()));
-            });
+            lookup.addListener(done -> op.complete(soFar.get()));
             op.track(lookup);
             submit(lookup);
-            if (announcePort != 0) {
-                // A lookup can take the whole timeout (a dead node in the closest set costs up to
-                // 10 s); the announce must still happen, to whoever handed out tokens by then.
-                long announceBudget = Math.max(timeout.toNanos() / 3, Math.min(timeout.toNanos() / 2, ANNOUNCE_BUDGET_NS));
-                long stopLookupIn = op.deadline - announceBudget - System.nanoTime();
-                scheduler.schedule(lookup::kill, Math.max(0, stopLookupIn), TimeUnit.NANOSECONDS);
-                // Once only stalled requests keep the lookup open and K nodes have handed out tokens,
-                // announce to those at once: seekers find the peer seconds sooner. The lookup goes
-                // on: the stalled nodes are often the closest ones, silent for a moment (mldht's
-                // per-address throttle), and mldht's resends get their tokens; the round at its end
-                // announces to them (ending the lookup early instead left 8 sites announced at once
-                // on 2 of their 8 closest nodes, MixedTestnetTest).
-                earlyRound(lookup, key, announcePort, what, announcedTo, rounds, op, new AtomicInteger());
-            }
         });
         return op.future();
     }
 
-    /** One announce_peer round to the lookup's token holders not announced to yet; completes when it has. */
-    private CompletableFuture<StoreRequests> announceRound(PeerLookupTask lookup, Key key, int port, String what,
-                                                           Set<InetSocketAddress> announcedTo, List<StoreRequests> rounds,
-                                                           Operation<AnnounceResult> op) {
-        List<ItemLookup.Candidate> holders = lookup.getAnnounceCanidates().entrySet().stream()
-                .filter(e -> !announcedTo.contains(e.getKey().getAddress()))
-                .map(e -> {
-                    ItemLookup.Candidate c = new ItemLookup.Candidate(e.getKey().getID(), e.getKey().getAddress());
-                    c.token = e.getValue();
-                    return c;
-                })
-                .sorted((a, b) -> ItemLookup.compareDistance(a.id, b.id, key))
-                .toList();
-        holders.forEach(c -> announcedTo.add(c.address));
-        StoreRequests round = new StoreRequests(lookup.getRPC(), what, holders,
-                holder -> new AnnounceRequest(key, port, holder.token), (holder, error) -> false, scheduler);
-        rounds.add(round);
-        op.onEnd(round::cancel);
-        round.start();
-        return round.finished();
-    }
-
-    /** Polls an announce's lookup; starts an early round once, twice in a row, only stalled requests keep it open. */
-    private void earlyRound(PeerLookupTask lookup, Key key, int port, String what, Set<InetSocketAddress> announcedTo,
-                            List<StoreRequests> rounds, Operation<AnnounceResult> op, AtomicInteger quiet) {
-        if (op.isDone() || lookup.isFinished() || closed) {
-            return;
-        }
-        boolean onlyStalled = lookup.getNumOutstandingRequestsExcludingStalled() == 0 && lookup.getNumOutstandingRequests() > 0
-                && lookup.getAnnounceCanidates().size() >= ItemLookup.K;
-        if (onlyStalled && quiet.incrementAndGet() >= 2) {
-            announceRound(lookup, key, port, what, announcedTo, rounds, op);
-            return;
-        }
-        if (!onlyStalled) {
-            quiet.set(0);
-        }
-        try {
-            scheduler.schedule(() -> earlyRound(lookup, key, port, what, announcedTo, rounds, op, quiet), STALLED_POLL_MS,
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // the node is closing
-        }
+    /**
+     * An announce: BitWeb's own {@code get_peers} traversal ({@link ItemLookup#peers}), then
+     * {@code announce_peer} to the K closest nodes that handed out a token ({@link StoreRequests}).
+     * Not mldht's {@code PeerLookupTask}: it leaves out every node this node sent 10 requests to in
+     * the last few seconds, so of several sites announced at once, the later lookups skipped the
+     * closest nodes the earlier ones had just asked and announced to farther ones (docs/DHT.md).
+     */
+    private CompletableFuture<AnnounceResult> announceLookup(byte[] infohash, int port, Duration timeout,
+                                                              Consumer<InetSocketAddress> onPeer) {
+        checkTwentyBytes(infohash, "infohash");
+        Key key = new Key(infohash);
+        Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+        List<InetSocketAddress> inOrder = new CopyOnWriteArrayList<>();
+        AtomicReference<ItemLookup> lookup = new AtomicReference<>();
+        AtomicReference<StoreRequests> round = new AtomicReference<>();
+        Supplier<AnnounceResult> soFar = () -> new AnnounceResult(inOrder,
+                Optional.ofNullable(round.get()).map(StoreRequests::stored).orElse(0));
+        String what = "announce " + key.toString(false);
+        Operation<AnnounceResult> op = new Operation<>(what, timeout, soFar);
+        op.onEnd(() -> {
+            Optional.ofNullable(lookup.get()).ifPresent(ItemLookup::cancel);
+            Optional.ofNullable(round.get()).ifPresent(StoreRequests::cancel);
+        });
+        op.whenNodesKnown(server -> {
+            ItemLookup get = ItemLookup.peers(server, key, peer -> {
+                if (peers.add(peer)) {
+                    inOrder.add(peer);
+                    op.callback(() -> onPeer.accept(peer));
+                }
+            }, scheduler, id -> dht.getNode() != null && dht.getNode().isLocalId(id)).onDone(done -> {
+                if (op.isDone()) {
+                    return;
+                }
+                // counts the nodes that took it, not every answer; replaces refusals and asks a
+                // silent node once more, as for puts
+                StoreRequests announce = new StoreRequests(server, what, done.tokenHolders(),
+                        holder -> new AnnounceRequest(key, port, holder.token), (holder, error) -> false, scheduler)
+                        .onDone(r -> op.complete(soFar.get()));
+                round.set(announce);
+                announce.start();
+            });
+            lookup.set(get);
+            get.start(dht);
+            // The lookup ends within seconds (slow nodes are given up after a grace), but requests
+            // mldht holds back (its per-address throttle) could keep it open: leave time for the
+            // announce itself, to whoever handed out tokens by then.
+            long announceBudget = Math.max(timeout.toNanos() / 3, Math.min(timeout.toNanos() / 2, ANNOUNCE_BUDGET_NS));
+            long stopLookupIn = op.deadline - announceBudget - System.nanoTime();
+            scheduler.schedule(get::stop, Math.max(0, stopLookupIn), TimeUnit.NANOSECONDS);
+        });
+        return op.future();
     }
 
     // ---------------------------------------------------------------- BEP 44

@@ -10,6 +10,12 @@ import lbms.plugins.mldht.kad.RPCCall;
 import lbms.plugins.mldht.kad.RPCCallListener;
 import lbms.plugins.mldht.kad.RPCServer;
 import lbms.plugins.mldht.kad.RPCState;
+import lbms.plugins.mldht.kad.DBItem;
+import lbms.plugins.mldht.kad.PeerAddressDBItem;
+import lbms.plugins.mldht.kad.messages.AbstractLookupRequest;
+import lbms.plugins.mldht.kad.messages.AbstractLookupResponse;
+import lbms.plugins.mldht.kad.messages.GetPeersRequest;
+import lbms.plugins.mldht.kad.messages.GetPeersResponse;
 import lbms.plugins.mldht.kad.messages.GetRequest;
 import lbms.plugins.mldht.kad.messages.GetResponse;
 import lbms.plugins.mldht.kad.messages.MessageBase;
@@ -33,7 +39,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * BitWeb's own BEP 44 {@code get} traversal: asks the nodes closest to a target, closer and closer,
+ * BitWeb's own BEP 44 {@code get} traversal, and its BEP 5 {@code get_peers} twin for announces
+ * ({@link #peers}): asks the nodes closest to a target, closer and closer,
  * until the {@link #K} closest nodes that answer have answered. Built on mldht's routing table (the
  * first nodes to ask) and its RPC server (transaction ids, timeouts, and the routing table's record
  * of who answered), but not on mldht's {@code GetLookupTask}: that one throws on a {@code get}
@@ -44,7 +51,15 @@ import java.util.function.Predicate;
  * keys nobody defined, with a {@code v} that is no mutable item of this key (ignored as a value,
  * its nodes and token still used). Answers mldht cannot parse, errors and silence make a node
  * {@code failed}; a node slow to answer stops counting after {@link #SLOW_MS}, so neither holds the
- * lookup up for mldht's 10 s timeout.
+ * lookup up for mldht's 10 s timeout. A node among the {@link #K} closest that is slow is asked once
+ * more at once, within the same grace (a request dropped under an mldht node's per-address
+ * throttle, a lost packet).
+ *
+ * <p>Unlike mldht's {@code PeerLookupTask}, it never leaves a node out because this node sent it
+ * many requests lately: mldht marks such a node "throttled" when it enters a lookup's candidates
+ * and never asks it, so the second of several lookups for nearby targets (sites announced at
+ * once, on a small network) skipped the closest nodes and announced to farther ones. Here such a
+ * request is only delayed, by mldht's outgoing throttle (10 at once, then 2 a second per address).
  *
  * <p>Runs on {@code executor} (the DHT node's single scheduler thread): every method that changes
  * state is called there, so the class needs no locks beyond the {@code synchronized} guarding
@@ -77,6 +92,9 @@ final class ItemLookup {
         byte[] token;
         /** The verified item this node returned, if any. */
         MutableItem item;
+        /** Requests sent to it (a slow close node is asked twice), and the last one. */
+        int attempts;
+        RPCCall latest;
 
         Candidate(Key id, InetSocketAddress address) {
             this.id = id;
@@ -98,6 +116,7 @@ final class ItemLookup {
     private final RPCServer server;
     private final Key target;
     private final ValueCheck valueCheck;
+    private final Consumer<InetSocketAddress> onPeer;
     private final ScheduledExecutorService executor;
     private final Map<InetSocketAddress, Candidate> candidates = new HashMap<>();
     private final Set<Key> ids = new HashSet<>();
@@ -114,9 +133,21 @@ final class ItemLookup {
     private boolean done;
 
     ItemLookup(RPCServer server, Key target, ValueCheck valueCheck, ScheduledExecutorService executor, Predicate<Key> isOwnId) {
+        this(server, target, valueCheck, null, executor, isOwnId);
+    }
+
+    /** A {@code get_peers} lookup: {@code onPeer} hears each peer an answer lists (duplicates included). */
+    static ItemLookup peers(RPCServer server, Key infohash, Consumer<InetSocketAddress> onPeer, ScheduledExecutorService executor,
+                            Predicate<Key> isOwnId) {
+        return new ItemLookup(server, infohash, null, onPeer, executor, isOwnId);
+    }
+
+    private ItemLookup(RPCServer server, Key target, ValueCheck valueCheck, Consumer<InetSocketAddress> onPeer,
+                       ScheduledExecutorService executor, Predicate<Key> isOwnId) {
         this.server = server;
         this.target = target;
         this.valueCheck = valueCheck;
+        this.onPeer = onPeer;
         this.executor = executor;
         this.isOwnId = isOwnId;
         this.closestFirst = (a, b) -> compareDistance(a.id, b.id, target);
@@ -166,6 +197,13 @@ final class ItemLookup {
     /** Stops asking; calls in flight are left to mldht's timeouts, their answers ignored. */
     synchronized void cancel() {
         done = true;
+    }
+
+    /** Ends the lookup now with what it has (its onDone runs), unless it has ended. */
+    synchronized void stop() {
+        if (!done) {
+            finish();
+        }
     }
 
     synchronized boolean isDone() {
@@ -247,14 +285,15 @@ final class ItemLookup {
     private void finish() {
         done = true;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("get {}: {} requests, {} answers, {} token holders, best seq {}; closest: {}", target.toString(false), requests,
+            LOG.debug("{} {}: {} requests, {} answers, {} token holders, best seq {}; closest: {}", onPeer == null ? "get" : "get_peers",
+                    target.toString(false), requests,
                     answers, tokenHolders().size(), best == null ? "none" : best.seq(), closest(12));
         }
         onDone.accept(this);
     }
 
     private void ask(Candidate c) {
-        GetRequest request = new GetRequest(target);
+        AbstractLookupRequest request = onPeer == null ? new GetRequest(target) : new GetPeersRequest(target);
         // mldht always sends "want" (BEP 32), and an mldht node answers an empty one without nodes
         request.setWant4(true);
         request.setDestination(c.address);
@@ -268,17 +307,32 @@ final class ItemLookup {
         });
         c.state = State.ASKED;
         c.sentAt = System.nanoTime();
+        c.attempts++;
+        c.latest = call;
         requests++;
         server.doCall(call);
     }
 
     private synchronized void event(Candidate c, RPCCall call, RPCState to) {
         guarded("answer from " + c.address, () -> {
+            if (c.state == State.ANSWERED || c.state == State.FAILED) {
+                return; // the other request to a node asked twice
+            }
+            if (to != RPCState.RESPONDED && call != c.latest) {
+                return; // the first request to a node asked again: the second one decides
+            }
             switch (to) {
                 case RESPONDED -> answered(c, call.getResponse());
                 case ERROR, TIMEOUT -> c.state = State.FAILED;
                 case STALLED -> {
                     if (c.state == State.ASKED) {
+                        if (c.attempts == 1 && !done && amongClosest(c) && requests < MAX_REQUESTS) {
+                            // asked again at once: it may be the closest of all. Its grace still runs from
+                            // the first request, and it holds no slot meanwhile (another node is asked)
+                            long first = c.sentAt;
+                            ask(c);
+                            c.sentAt = first;
+                        }
                         c.state = State.SLOW;
                     }
                 }
@@ -290,8 +344,14 @@ final class ItemLookup {
         });
     }
 
+    /** Whether {@code c} is one of the K closest nodes not known to have failed. */
+    private boolean amongClosest(Candidate c) {
+        return candidates.values().stream().filter(o -> o.state != State.FAILED)
+                .filter(o -> compareDistance(o.id, c.id, target) < 0).limit(K).count() < K;
+    }
+
     private void answered(Candidate c, MessageBase message) {
-        if (!(message instanceof GetResponse answer) || message.getType() != MessageBase.Type.RSP_MSG) {
+        if (!(message instanceof AbstractLookupResponse answer) || message.getType() != MessageBase.Type.RSP_MSG) {
             c.state = State.FAILED;
             return;
         }
@@ -309,8 +369,15 @@ final class ItemLookup {
         if (token != null && token.length > 0) {
             c.token = token.clone();
         }
-        if (answer.getRawValue() != null) {
-            MutableItem item = valueCheck.check(answer);
+        if (answer instanceof GetPeersResponse peers && onPeer != null) {
+            for (DBItem item : peers.getPeerItems()) {
+                if (item instanceof PeerAddressDBItem peer && !AddressUtils.isBogon(peer)) {
+                    onPeer.accept(peer.toSocketAddress());
+                }
+            }
+        }
+        if (valueCheck != null && answer instanceof GetResponse got && got.getRawValue() != null) {
+            MutableItem item = valueCheck.check(got);
             if (item != null) {
                 c.item = item;
                 if (best == null || item.seq() > best.seq()) {

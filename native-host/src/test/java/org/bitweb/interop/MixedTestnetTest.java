@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MixedTestnetTest {
     private static final Duration OP = Duration.ofSeconds(15);
+    private static final Duration ANNOUNCE = Duration.ofSeconds(30);
     /**
      * libtorrent reports a put only once its whole traversal has ended, and it waits 15 s for a
      * node that does not answer (one that dropped its request under mldht's throttle, say).
@@ -237,10 +238,11 @@ class MixedTestnetTest {
         for (int i = 0; i < 8; i++) {
             byte[] ih = random(20);
             sites.add(ih);
-            announces.add(alice.announce(ih, port, Duration.ofSeconds(30)));
+            announces.add(alice.announce(ih, port, ANNOUNCE));
         }
         for (CompletableFuture<org.bitweb.dht.AnnounceResult> announce : announces) {
-            org.bitweb.dht.AnnounceResult result = join(announce);
+            // an announce completes by its own timeout at the latest; the margin only catches a hang
+            org.bitweb.dht.AnnounceResult result = announce.get(ANNOUNCE.toSeconds() + 5, TimeUnit.SECONDS);
             System.err.println("announce stored on " + result.storedOn() + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
             assertTrue(result.storedOn() > 0);
         }
@@ -250,7 +252,8 @@ class MixedTestnetTest {
             List<InetSocketAddress> closest = net.closest(ih, 8, alice.localAddress());
             List<InetSocketAddress> storing = net.storing(closest, ih, peer);
             if (storing.size() < 6) {
-                short_.add(Hex.encode(ih) + " on " + storing.size() + " of " + closest.stream().map(net::implementation).toList());
+                short_.add(Hex.encode(ih) + " on " + storing.size() + " of " + closest.stream()
+                        .map(a -> net.implementation(a) + "@" + a.getAddress().getHostAddress() + (storing.contains(a) ? "+" : "-")).toList());
             }
         }
         assertTrue(short_.isEmpty(), "announces stored on fewer than 6 of the 8 closest after " + seconds + " s: " + short_);
