@@ -164,6 +164,56 @@ class DhtPeerSourceFactoryTest {
         assertEquals("announce:6881", dht.calls.get(dht.calls.size() - 1), "announced again after reannounce");
     }
 
+    /**
+     * 1,000 seeded sites at start: bt polls every source about once a second, and every one was
+     * due at once, so 1,000 announces (lookups of ~25 requests each) started in the first second.
+     */
+    @Test
+    void announcesOfManySeededSitesAreSpreadWithinTheBudget() {
+        int sites = 200;
+        List<PeerSource> sources = new ArrayList<>();
+        List<CompletableFuture<AnnounceResult>> announces = new ArrayList<>();
+        PeerFinder recording = new PeerFinder() {
+            @Override
+            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                CompletableFuture<AnnounceResult> announce = new CompletableFuture<>();
+                announces.add(announce);
+                return announce;
+            }
+        };
+        DhtPeerSourceFactory many = new DhtPeerSourceFactory(recording, id -> true, 6881, SCHEDULE, () -> now);
+        for (int i = 0; i < sites; i++) {
+            byte[] id = new byte[20];
+            id[0] = (byte) i;
+            id[1] = (byte) (i >> 8);
+            sources.add(many.getPeerSource(TorrentId.fromBytes(id)));
+        }
+        int started = 0;
+        int mostInASecond = 0;
+        int seconds = 0;
+        while (started < sites && seconds < 10 * sites) {
+            sources.forEach(PeerSource::update); // bt's poll, once a second
+            int thisSecond = announces.size() - started;
+            started = announces.size();
+            mostInASecond = Math.max(mostInASecond, thisSecond);
+            // an announce takes a few seconds; they end out of order
+            announces.stream().filter(a -> !a.isDone()).limit(3).forEach(a -> a.complete(new AnnounceResult(List.of(), 8)));
+            advance(Duration.ofSeconds(1));
+            seconds++;
+        }
+        assertEquals(sites, started, "every site announced within " + seconds + " s");
+        int budget = DhtPeerSourceFactory.ANNOUNCE_BURST + (int) Math.ceil(DhtPeerSourceFactory.ANNOUNCES_PER_SECOND);
+        assertTrue(mostInASecond <= budget, mostInASecond + " announces started in one second");
+        double expected = sites / DhtPeerSourceFactory.ANNOUNCES_PER_SECOND;
+        assertTrue(seconds <= expected + 5, "all announced after " + seconds + " s, the budget allows it in " + expected + " s");
+        assertTrue(seconds >= expected - 5, "all announced after " + seconds + " s: faster than the budget (" + expected + " s)");
+    }
+
     /** A seeder alone in its swarm used to look its site up every 30 s: most of an idle engine's DHT traffic. */
     @Test
     void aSiteHeldWholeHereIsLookedUpOnlyWhenItIsAnnounced() {
