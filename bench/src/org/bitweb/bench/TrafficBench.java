@@ -22,7 +22,7 @@ public final class TrafficBench {
         String[] counts = System.getProperty("bench.sites", "0,10,100").split(",");
         int minutes = Integer.getInteger("bench.minutes", 3);
         Table table = new Table("sites", "minute", "DHT packets out", "DHT packets in", "DHT KB out", "DHT KB in",
-                "LAN datagrams out", "LAN KB out");
+                "LAN datagrams out", "LAN KB out", "CPU % of a core (whole JVM)");
         for (String text : counts) {
             int sites = Integer.parseInt(text.trim());
             Path root = Files.createTempDirectory("bitweb-bench-traffic-");
@@ -37,12 +37,16 @@ public final class TrafficBench {
                     engine.publish(folder, Publisher.Progress.NONE);
                 }
                 long[] before = sample(engine);
+                long cpuBefore = cpuNanos();
                 for (int minute = 1; minute <= minutes; minute++) {
                     Thread.sleep(60_000);
                     long[] now = sample(engine);
+                    long cpu = cpuNanos();
                     table.row(sites, minute, now[0] - before[0], now[1] - before[1], kb(now[2] - before[2]),
-                            kb(now[3] - before[3]), now[4] - before[4], kb(now[5] - before[5]));
+                            kb(now[3] - before[3]), now[4] - before[4], kb(now[5] - before[5]),
+                            String.format(java.util.Locale.ROOT, "%.1f", (cpu - cpuBefore) / 600_000_000.0));
                     before = now;
+                    cpuBefore = cpu;
                 }
             } finally {
                 Publisher.deleteTree(root);
@@ -50,6 +54,12 @@ public final class TrafficBench {
         }
         table.print("DHT and LAN-discovery traffic of one engine, per minute, in a 16-node DHT testnet "
                 + "(minute 1 starts right after its sites were published)");
+    }
+
+    /** CPU time of this JVM: the engine and the 16 testnet nodes beside it (their share is the 0-site row). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String kb(long bytes) {
