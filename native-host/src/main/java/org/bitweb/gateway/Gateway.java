@@ -25,9 +25,16 @@ import java.util.Objects;
  * <p>Threads: a request holds a pool thread while its site's file list and its file's first
  * bytes are found (which may wait for peers), never while its body is sent: writes are
  * asynchronous ({@link FileBody}), so a browser that does not read holds a connection and one
- * buffer, not a thread. {@value #MAX_THREADS} threads (one accepts, one selects) leave room for
- * many files waiting for pieces at once on a 2-core machine. Threads are daemons, so a forgotten
- * gateway does not keep the JVM alive.
+ * buffer, not a thread. {@value #MAX_THREADS} threads (one accepts, {@value #SELECTORS} select)
+ * leave room for many files waiting for pieces at once on a 2-core machine. Threads are daemons,
+ * so a forgotten gateway does not keep the JVM alive.
+ *
+ * <p>{@value #SELECTORS} selectors: a small file in memory is answered on the selector thread that
+ * read its request ({@link GatewayHandler}), so with one selector all such pages were served by
+ * one thread, on one core, while nginx used two workers (docs/GATEWAY.md, "Performance"). The
+ * accept queue holds {@value #ACCEPT_QUEUE} connections (the JDK's default is 50): a browser, or a
+ * load test, that opens hundreds at once just after a start would otherwise have the kernel drop
+ * their handshakes and the clients retry a second later.
  *
  * <p>Memory is bounded whatever the load: at most {@value #MAX_CONNECTIONS} connections (more
  * wait in the accept queue), each holding at most one {@value GatewayHandler#BUFFER_SIZE}-byte
@@ -43,6 +50,8 @@ public final class Gateway implements AutoCloseable {
 
     static final int MAX_THREADS = 32;
     static final int MIN_THREADS = 4;
+    static final int SELECTORS = 2;
+    static final int ACCEPT_QUEUE = 512;
     static final int IDLE_TIMEOUT_MS = 30_000;
     static final int MAX_CONNECTIONS = 1024;
     static final int POOLED_BUFFERS_MB = 16;
@@ -76,7 +85,8 @@ public final class Gateway implements AutoCloseable {
         // exactly once, so an encoded '%' is not ambiguous here, and site files may have '%' in
         // their names.
         http.setUriCompliance(UriCompliance.DEFAULT.with("bitweb", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector = new ServerConnector(server, 1, SELECTORS, new HttpConnectionFactory(http));
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.setHost(LOOPBACK);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);

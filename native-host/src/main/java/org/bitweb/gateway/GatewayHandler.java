@@ -128,7 +128,11 @@ final class GatewayHandler extends Handler.Abstract {
      */
     private boolean fromMemory(Request request, Response response, Callback callback) {
         String method = request.getMethod();
-        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method) || SecurityHeaders.speculative(request.getHeaders())) {
+        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+            return false;
+        }
+        AskedHeaders asked = AskedHeaders.of(request.getHeaders());
+        if (asked.speculative()) {
             return false;
         }
         HttpURI uri = request.getHttpURI();
@@ -159,7 +163,7 @@ final class GatewayHandler extends Handler.Abstract {
             return false;
         }
         SecurityHeaders.addTo(response.getHeaders(), security.contentSecurityPolicy(parsed.site(), uri.getPort()));
-        sendFile(request, response, callback, view.get(), file.get(), kept);
+        sendFile(request, response, callback, view.get(), file.get(), kept, asked);
         return true;
     }
 
@@ -200,7 +204,8 @@ final class GatewayHandler extends Handler.Abstract {
         }
         BitwebHost site = parsedHost.site();
         SecurityHeaders.addTo(headers, security.contentSecurityPolicy(site, port));
-        if (SecurityHeaders.speculative(request.getHeaders())) {
+        AskedHeaders asked = AskedHeaders.of(request.getHeaders());
+        if (asked.speculative()) {
             page(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Not prefetched",
                     "BitWeb serves pages to readers, not to a browser's prefetching or prerendering.");
             return;
@@ -248,7 +253,7 @@ final class GatewayHandler extends Handler.Abstract {
         if (path.trailingSlash()) {
             Optional<SiteView.FileEntry> index = files.file(path.indexFile());
             if (index.isPresent()) {
-                sendFile(request, response, callback, files, index.get(), null);
+                sendFile(request, response, callback, files, index.get(), null, asked);
             } else {
                 notFound(request, response, callback, rawPath);
             }
@@ -256,7 +261,7 @@ final class GatewayHandler extends Handler.Abstract {
         }
         Optional<SiteView.FileEntry> file = files.file(path.relative());
         if (file.isPresent()) {
-            sendFile(request, response, callback, files, file.get(), null);
+            sendFile(request, response, callback, files, file.get(), null, asked);
         } else if (files.isDirectory(path.relative())) {
             // a folder's URL ends with '/', so that the relative links of its index.html resolve inside it
             redirect(request, response, callback, rawPath + "/" + query(uri));
@@ -295,30 +300,51 @@ final class GatewayHandler extends Handler.Abstract {
         SecurityHeaders.addTo(response.getHeaders(), SecurityHeaders.NOTHING);
     }
 
-    /** @param kept the file's bytes in memory, or null to look for them */
+    /**
+     * @param kept  the file's bytes in memory, or null to look for them
+     * @param asked the request's conditional and range headers
+     */
     private void sendFile(Request request, Response response, Callback callback, SiteView view,
-                          SiteView.FileEntry file, SmallFiles.Entry kept) {
+                          SiteView.FileEntry file, SmallFiles.Entry kept, AskedHeaders asked) {
         var headers = response.getHeaders();
         String version = view.version();
         if (kept == null && file.length() <= SmallFiles.MAX_FILE) {
             kept = small.get(version, file.path());
         }
+        if (kept != null && asked.plain()) {
+            // the whole of a file in memory: every header field was encoded when it was kept
+            headers.add(kept.etagField());
+            headers.add(CACHE_FILES_FIELD);
+            headers.add(ACCEPT_RANGES);
+            headers.add(kept.contentType());
+            headers.add(kept.contentLength());
+            response.setStatus(HttpStatus.OK_200);
+            if (HttpMethod.HEAD.is(request.getMethod()) || !kept.bytes().hasRemaining()) {
+                callback.succeeded();
+            } else {
+                response.write(true, kept.bytes().slice(), callback);
+            }
+            return;
+        }
         String etag = kept != null ? kept.etag() : etag(version, file.path());
-        headers.add(HttpHeader.ETAG, etag);
+        if (kept != null) {
+            headers.add(kept.etagField());
+        } else {
+            headers.add(HttpHeader.ETAG, etag);
+        }
         headers.add(CACHE_FILES_FIELD);
         headers.add(ACCEPT_RANGES);
 
-        var requestHeaders = request.getHeaders();
-        if (noneMatch(requestHeaders.get(HttpHeader.IF_NONE_MATCH), etag)) {
+        if (noneMatch(asked.ifNoneMatch(), etag)) {
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();
             return;
         }
 
         long total = file.length();
-        String range = requestHeaders.get(HttpHeader.RANGE);
+        String range = asked.range();
         if (range != null) {
-            String ifRange = requestHeaders.get(HttpHeader.IF_RANGE);
+            String ifRange = asked.ifRange();
             if (ifRange != null && !ifRange.trim().equals(etag)) {
                 range = null; // the client's copy is another version: send the whole current file
             }
@@ -341,7 +367,11 @@ final class GatewayHandler extends Handler.Abstract {
             headers.add(HttpHeader.CONTENT_RANGE, partial.range().contentRange(total));
         }
 
-        headers.add(HttpHeader.CONTENT_TYPE, ContentTypes.of(file.path()));
+        if (kept != null) {
+            headers.add(kept.contentType());
+        } else {
+            headers.add(HttpHeader.CONTENT_TYPE, ContentTypes.of(file.path()));
+        }
         if (HttpMethod.HEAD.is(request.getMethod()) || length == 0) {
             response.setStatus(status);
             headers.add(HttpHeader.CONTENT_LENGTH, length);

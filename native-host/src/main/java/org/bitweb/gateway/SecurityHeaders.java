@@ -85,12 +85,28 @@ final class SecurityHeaders {
      * tells peers the site is wanted, which only a reader's own navigation should do.
      */
     static boolean speculative(HttpFields request) {
-        String purpose = request.get("Sec-Purpose");
-        if (purpose != null && purpose.regionMatches(true, 0, "prefetch", 0, 8)) {
-            return true;
+        for (HttpField field : request) {
+            if (speculative(field)) {
+                return true;
+            }
         }
-        return "prefetch".equalsIgnoreCase(request.get("Purpose")) || "preview".equalsIgnoreCase(request.get("X-Purpose"))
-                || "prefetch".equalsIgnoreCase(request.get("X-Moz"));
+        return false;
+    }
+
+    /** Whether this one request header marks a speculative load (see {@link #speculative(HttpFields)}). */
+    static boolean speculative(HttpField field) {
+        String name = field.getName();
+        String value = field.getValue();
+        if (value == null) {
+            return false;
+        }
+        if (name.equalsIgnoreCase("Sec-Purpose")) {
+            return value.regionMatches(true, 0, "prefetch", 0, 8);
+        }
+        if (name.equalsIgnoreCase("Purpose") || name.equalsIgnoreCase("X-Moz")) {
+            return value.equalsIgnoreCase("prefetch");
+        }
+        return name.equalsIgnoreCase("X-Purpose") && value.equalsIgnoreCase("preview");
     }
 
     static final HttpField NOTHING = new PreEncodedHttpField(CSP, CSP_NOTHING);

@@ -1,5 +1,9 @@
 package org.bitweb.gateway;
 
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +24,19 @@ final class SmallFiles {
     /** Files up to this size are kept. */
     static final int MAX_FILE = 64 * 1024;
 
-    /** A file in memory: its bytes (read-only; {@link ByteBuffer#slice()} it to send) and its ETag. */
-    record Entry(ByteBuffer bytes, String etag) {
+    /**
+     * A file in memory: its bytes (read-only; {@link ByteBuffer#slice()} it to send), its ETag, and
+     * the header fields of a whole-file answer (ETag, Content-Type, Content-Length), encoded once
+     * when the file is kept: under load, building and encoding them per request was a visible
+     * share of a small page's cost.
+     */
+    record Entry(ByteBuffer bytes, String etag, HttpField etagField, HttpField contentType, HttpField contentLength) {
+
+        Entry(ByteBuffer bytes, String etag, String contentType) {
+            this(bytes, etag, new PreEncodedHttpField(HttpHeader.ETAG, etag),
+                    new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, contentType),
+                    new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, bytes.remaining()));
+        }
     }
 
     private record Key(String version, String path) {
@@ -47,7 +62,7 @@ final class SmallFiles {
      */
     Entry put(String version, String path, ByteBuffer bytes, String etag) {
         ByteBuffer copy = ByteBuffer.allocateDirect(bytes.remaining()).put(bytes).flip().asReadOnlyBuffer();
-        Entry entry = new Entry(copy, etag);
+        Entry entry = new Entry(copy, etag, ContentTypes.of(path));
         int size = copy.remaining();
         if (size > MAX_FILE || size > capacity) {
             return entry;

@@ -123,6 +123,17 @@ class GatewayTest {
         }
 
         @Test
+        void selectsOnTwoThreadsSoPagesFromMemoryUseTwoCores() {
+            // pages in memory are answered on the selector thread that read the request: with one
+            // selector they all shared one core (docs/GATEWAY.md, "Performance")
+            assertTrue(gateway.connector().getSelectorManager().getSelectorCount() >= 2,
+                    "selectors: " + gateway.connector().getSelectorManager().getSelectorCount());
+            // hundreds of connections opened at once are queued, not dropped by the kernel
+            assertTrue(gateway.connector().getAcceptQueueSize() >= 512,
+                    "accept queue: " + gateway.connector().getAcceptQueueSize());
+        }
+
+        @Test
         void reportsItsAddressWithThePortItPicked() {
             assertTrue(port > 0);
             assertEquals("http://127.0.0.1:" + port, gateway.address());
