@@ -29,10 +29,25 @@ final class EngineJvmDefaults {
         return System.getProperty("bench.engineClassPath", System.getProperty("java.class.path"));
     }
 
+    /**
+     * The engine class path with the product's jar replaced by {@code jar} (another build's
+     * {@code native-host/target/bitweb.jar}), the benchmarks' own jar kept.
+     */
+    static String classPathWith(String jar) {
+        List<String> entries = new ArrayList<>(List.of(classPath().split(java.io.File.pathSeparator)));
+        entries.set(0, Path.of(jar).toAbsolutePath().toString());
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     /** The options for one start of the engine on {@code home}. */
     static List<String> resolve(List<String> chosen, Path home) {
+        return resolve(chosen, home, classPath());
+    }
+
+    /** The same, for an engine run from {@code classPath} (its class-data archive is named by it). */
+    static List<String> resolve(List<String> chosen, Path home, String classPath) {
         List<String> options = new ArrayList<>(chosen == PRODUCT
-                ? EngineJvm.options(new StateDir(home), classPath()) : chosen);
+                ? EngineJvm.options(new StateDir(home), classPath) : chosen);
         String extra = System.getenv("BENCH_ENGINE_JVM_EXTRA");
         if (extra != null && !extra.isBlank()) {
             options.addAll(List.of(extra.trim().split("\\s+")));

@@ -16,15 +16,22 @@ import java.util.function.Supplier;
  * The gateway under concurrent load beside nginx, in one run: the same 13 KB page and 50 MB file,
  * wrk with 64 and 256 keep-alive connections, each server started fresh for its "first run after
  * start" figures and measured again warm; the engine's RSS and threads sampled throughout. Each
- * figure is a pair of runs, nginx and BitWeb one right after the other, so that a shared
- * machine's changing load falls on both; the table gives the medians over the rounds.
+ * figure is a set of runs, nginx and BitWeb (and each variant) one right after the other, so that
+ * a shared machine's changing load falls on all; the table gives the medians over the rounds.
  *
  * <pre>bench/run.sh gateway [--runs 1] [--seconds 5] [--connections 64,256] [--page-kb 13] [--file-mb 50]
- *                       [--engine-jvm "-Xmx..."]  (default: the options the product starts its engine with)</pre>
+ *                       [--engine-jvm "-Xmx..."]  (default: the options the product starts its engine with)
+ *                       [--variant NAME="-XX:..."]...  (more engines, with these JVM options added, measured alongside;
+ *                                   "jar:PATH" among them runs that engine from another build's bitweb.jar)
+ *                       [--rss-cap-mb 320]  (the engine's peak RSS under load above this fails the run; 0: no cap)</pre>
  */
 public final class GatewayBench {
 
     private record Figure(String file, int connections, boolean cold) {
+    }
+
+    /** One server measured in every figure: nginx, BitWeb, or BitWeb with added JVM options. */
+    private record Contender(String name, Supplier<Servers.Server> start) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -44,10 +51,30 @@ public final class GatewayBench {
 
             Path home = temp.resolve("engine");
             String address = Servers.publish(home, site, o.engineJvm);
-            Supplier<Servers.Server> bitweb = () -> unchecked(() -> Servers.engine(home, o.engineJvm, address));
-            Supplier<Servers.Server> nginx = () -> unchecked(() -> Servers.nginx(temp.resolve("nginx"), site));
-            verify(bitweb, page, big);
-            verify(nginx, page, big);
+            List<Contender> contenders = new ArrayList<>();
+            contenders.add(new Contender("nginx", () -> unchecked(() -> Servers.nginx(temp.resolve("nginx"), site))));
+            contenders.add(new Contender("BitWeb", () -> unchecked(() -> Servers.engine(home, o.engineJvm, List.of(),
+                    EngineJvmDefaults.classPath(), "BitWeb", address))));
+            for (Map.Entry<String, List<String>> v : o.variants.entrySet()) {
+                // a home of its own (a copy): engines warm side by side
+                Path own = temp.resolve("engine-" + v.getKey());
+                copy(home, own);
+                List<String> added = new ArrayList<>();
+                String classPath = EngineJvmDefaults.classPath();
+                for (String option : v.getValue()) {
+                    if (option.startsWith("jar:")) {
+                        classPath = EngineJvmDefaults.classPathWith(option.substring(4));
+                    } else {
+                        added.add(option);
+                    }
+                }
+                String cp = classPath;
+                contenders.add(new Contender(v.getKey(), () -> unchecked(() -> Servers.engine(own, o.engineJvm,
+                        added, cp, v.getKey(), address))));
+            }
+            for (Contender c : contenders) {
+                verify(c.start, page, big);
+            }
 
             List<Figure> figures = new ArrayList<>();
             for (boolean cold : List.of(true, false)) {
@@ -57,82 +84,138 @@ public final class GatewayBench {
                     }
                 }
             }
-            Map<String, Memory> memory = Map.of("BitWeb", new Memory(), "nginx", new Memory());
-            Map<Figure, List<Wrk.Result[]>> pairs = new LinkedHashMap<>();
+            Map<String, Memory> memory = new LinkedHashMap<>();
+            contenders.forEach(c -> memory.put(c.name, new Memory()));
+            int n = contenders.size();
+            // per figure, one array per round: the contenders' results, in the contenders' order
+            Map<Figure, List<Wrk.Result[]>> sets = new LinkedHashMap<>();
             for (int round = 0; round < o.runs; round++) {
-                // the other developers' load moves: each figure is measured as a pair, nginx and
-                // BitWeb one right after the other, the first of the pair alternating by round
-                boolean nginxFirst = round % 2 == 0;
+                // the other developers' load moves: each figure is measured as a set, one server
+                // right after the other, the first of the set rotating by round
+                int first = round % n;
                 for (Figure f : figures) {
                     if (f.cold) {
-                        Wrk.Result[] pair = new Wrk.Result[2];
-                        for (int i = 0; i < 2; i++) {
-                            boolean isNginx = (i == 0) == nginxFirst;
-                            try (Servers.Server server = (isNginx ? nginx : bitweb).get()) {
-                                String name = server.name();
-                                memory.get(name).started(server);
-                                Sampler sampler = new Sampler(server, memory.get(name));
-                                pair[isNginx ? 1 : 0] = run(server, f, o, temp);
+                        Wrk.Result[] set = new Wrk.Result[n];
+                        for (int i = 0; i < n; i++) {
+                            int k = (first + i) % n;
+                            try (Servers.Server server = contenders.get(k).start.get()) {
+                                Memory m = memory.get(contenders.get(k).name);
+                                m.started(server);
+                                Sampler sampler = new Sampler(server, m);
+                                set[k] = run(server, f, o, temp);
                                 sampler.stop();
                             }
                         }
-                        pairs.computeIfAbsent(f, k -> new ArrayList<>()).add(pair);
+                        sets.computeIfAbsent(f, key -> new ArrayList<>()).add(set);
                     }
                 }
-                try (Servers.Server b = bitweb.get(); Servers.Server n = nginx.get()) {
-                    memory.get("BitWeb").started(b);
-                    memory.get("nginx").started(n);
-                    Sampler sb = new Sampler(b, memory.get("BitWeb"));
-                    Sampler sn = new Sampler(n, memory.get("nginx"));
+                List<Servers.Server> warm = new ArrayList<>();
+                List<Sampler> samplers = new ArrayList<>();
+                try {
+                    for (Contender c : contenders) {
+                        Servers.Server server = c.start.get();
+                        warm.add(server);
+                        memory.get(c.name).started(server);
+                        samplers.add(new Sampler(server, memory.get(c.name)));
+                    }
                     for (Figure warmUp : List.of(new Figure("index.html", o.connections[0], false),
                             new Figure("big.bin", o.connections[0], false))) {
-                        run(b, warmUp, o, temp); // the JIT and the caches are warm from here on
-                        run(n, warmUp, o, temp);
+                        for (Servers.Server server : warm) {
+                            run(server, warmUp, o, temp); // the JIT and the caches are warm from here on
+                        }
                     }
                     for (Figure f : figures) {
                         if (!f.cold) {
-                            Wrk.Result[] pair = new Wrk.Result[2];
-                            for (int i = 0; i < 2; i++) {
-                                boolean isNginx = (i == 0) == nginxFirst;
-                                pair[isNginx ? 1 : 0] = run(isNginx ? n : b, f, o, temp);
+                            Wrk.Result[] set = new Wrk.Result[n];
+                            for (int i = 0; i < n; i++) {
+                                int k = (first + i) % n;
+                                set[k] = run(warm.get(k), f, o, temp);
                             }
-                            pairs.computeIfAbsent(f, k -> new ArrayList<>()).add(pair);
+                            sets.computeIfAbsent(f, key -> new ArrayList<>()).add(set);
                         }
                     }
-                    sb.stop();
-                    sn.stop();
+                    for (Sampler sampler : samplers) {
+                        sampler.stop();
+                    }
+                } finally {
+                    for (Servers.Server server : warm) {
+                        server.close();
+                    }
                 }
             }
 
-            Table table = new Table("figure (" + o.seconds + " s of wrk, median of " + o.runs + " pairs)", "BitWeb",
-                    "nginx", "BitWeb/nginx", "BitWeb p99 ms", "nginx p99 ms");
+            List<String> columns = new ArrayList<>(List.of("figure (" + o.seconds + " s of wrk, median of " + o.runs
+                    + (n > 2 ? " sets)" : " pairs)"), "BitWeb", "nginx", "BitWeb/nginx", "BitWeb p99 ms", "nginx p99 ms"));
+            for (int k = 2; k < n; k++) {
+                columns.add(contenders.get(k).name + "/nginx");
+                columns.add(contenders.get(k).name + " p99 ms");
+            }
+            Table table = new Table(columns.toArray(String[]::new));
             for (Figure f : figures) {
                 boolean page1 = f.file.equals("index.html");
-                List<Wrk.Result[]> runs = pairs.get(f);
-                double bv = median(runs.stream().mapToDouble(p -> value(p[0], page1)).toArray());
-                double nv = median(runs.stream().mapToDouble(p -> value(p[1], page1)).toArray());
-                double ratio = median(runs.stream().mapToDouble(p -> value(p[0], page1) / value(p[1], page1)).toArray());
+                List<Wrk.Result[]> runs = sets.get(f);
+                double bv = median(runs.stream().mapToDouble(p -> value(p[1], page1)).toArray());
+                double nv = median(runs.stream().mapToDouble(p -> value(p[0], page1)).toArray());
                 String what = (page1 ? o.pageKb + " KB page" : o.fileMb + " MB file") + ", " + f.connections
                         + " conn, " + (f.cold ? "first run after start" : "warm") + (page1 ? " (req/s)" : " (GB/s)");
-                table.row(what, page1 ? String.format("%,.0f", bv) : String.format("%.2f", bv),
-                        page1 ? String.format("%,.0f", nv) : String.format("%.2f", nv), ratio,
-                        median(runs.stream().mapToDouble(p -> p[0].p99Ms()).toArray()),
-                        median(runs.stream().mapToDouble(p -> p[1].p99Ms()).toArray()));
+                List<Object> row = new ArrayList<>(List.of(what,
+                        page1 ? String.format("%,.0f", bv) : String.format("%.2f", bv),
+                        page1 ? String.format("%,.0f", nv) : String.format("%.2f", nv),
+                        ratio(runs, 1, page1),
+                        median(runs.stream().mapToDouble(p -> p[1].p99Ms()).toArray()),
+                        median(runs.stream().mapToDouble(p -> p[0].p99Ms()).toArray())));
+                for (int k = 2; k < n; k++) {
+                    int kk = k;
+                    row.add(ratio(runs, k, page1));
+                    row.add(median(runs.stream().mapToDouble(p -> p[kk].p99Ms()).toArray()));
+                }
+                table.row(row.toArray());
             }
             table.print("Gateway under load beside nginx (" + Runtime.getRuntime().availableProcessors()
-                    + " cores, loopback, wrk keep-alive; ratio = median of the pairs' ratios, > 1: BitWeb ahead)");
+                    + " cores, loopback, wrk keep-alive; ratio = median of the sets' ratios, > 1: BitWeb ahead)");
 
             Table mem = new Table("server", "start to first page (ms, median)", "RSS idle (MB)", "RSS peak under load (MB)",
                     "threads idle", "threads peak");
-            for (String name : List.of("BitWeb", "nginx")) {
+            for (int k = 0; k < n; k++) {
+                // BitWeb first, as in the table above
+                String name = contenders.get(k == 0 ? 1 : k == 1 ? 0 : k).name;
                 Memory m = memory.get(name);
                 mem.row(name, Table.percentile(m.startNanos, 50), m.idleRss, m.peakRss, m.idleThreads, m.peakThreads);
             }
             mem.print("Start and memory (RSS summed over the process tree; engine JVM options: "
-                    + EngineJvmDefaults.describe(o.engineJvm) + ")");
+                    + EngineJvmDefaults.describe(o.engineJvm) + (o.variants.isEmpty() ? "" : "; variants add "
+                    + o.variants) + ")");
+            if (o.rssCapMb > 0) {
+                for (int k = 1; k < n; k++) {
+                    double peak = memory.get(contenders.get(k).name).peakRss;
+                    if (peak > o.rssCapMb) {
+                        throw new IllegalStateException(contenders.get(k).name + "'s peak RSS under load, "
+                                + String.format("%.0f", peak) + " MB, is above the cap of " + o.rssCapMb + " MB");
+                    }
+                }
+                System.out.println("\nPeak RSS of every engine within the cap of " + o.rssCapMb + " MB.");
+            }
         } finally {
             try (var walk = Files.walk(temp)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The median over the rounds of contender {@code k}'s figure over nginx's (index 0). */
+    private static double ratio(List<Wrk.Result[]> runs, int k, boolean requests) {
+        return median(runs.stream().mapToDouble(p -> value(p[k], requests) / value(p[0], requests)).toArray());
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
         }
     }
@@ -242,6 +325,8 @@ public final class GatewayBench {
         int pageKb = 13;
         int fileMb = 50;
         List<String> engineJvm = EngineJvmDefaults.get();
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        int rssCapMb = 320;
 
         Options(String[] args) {
             for (int i = 0; i < args.length; i++) {
@@ -253,6 +338,14 @@ public final class GatewayBench {
                     case "--page-kb" -> pageKb = Integer.parseInt(value);
                     case "--file-mb" -> fileMb = Integer.parseInt(value);
                     case "--engine-jvm" -> engineJvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+                    case "--variant" -> {
+                        int eq = value.indexOf('=');
+                        if (eq <= 0 || value.substring(0, eq).equals("BitWeb") || value.substring(0, eq).equals("nginx")) {
+                            throw new IllegalArgumentException("--variant NAME=\"JVM options\", not " + value);
+                        }
+                        variants.put(value.substring(0, eq), List.of(value.substring(eq + 1).trim().split("\\s+")));
+                    }
+                    case "--rss-cap-mb" -> rssCapMb = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;

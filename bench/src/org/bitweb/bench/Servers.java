@@ -131,16 +131,30 @@ final class Servers {
 
     /** The BitWeb engine on {@code home}, whose store already holds {@code site}, in a fresh JVM. */
     static Engine engine(Path home, List<String> jvmOptions, String site) throws IOException, InterruptedException {
-        return engine(home, jvmOptions, site, null);
+        return engine(home, jvmOptions, List.of(), "BitWeb", site, null);
+    }
+
+    /**
+     * The same, reported as {@code name}, with JVM options {@code added} to {@code jvmOptions} and
+     * run from {@code classPath} (another build's jar, to measure it alongside).
+     */
+    static Engine engine(Path home, List<String> jvmOptions, List<String> added, String classPath, String name,
+                         String site) throws IOException, InterruptedException {
+        return engine(home, jvmOptions, added, classPath, name, site, null);
     }
 
     private static Engine engine(Path home, List<String> jvmOptions, String site, Path publish)
             throws IOException, InterruptedException {
+        return engine(home, jvmOptions, List.of(), EngineJvmDefaults.classPath(), "BitWeb", site, publish);
+    }
+
+    private static Engine engine(Path home, List<String> jvmOptions, List<String> added, String classPath,
+                                 String name, String site, Path publish) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(EngineJvmDefaults.resolve(jvmOptions, home));
-        command.addAll(List.of("-cp", EngineJvmDefaults.classPath(), GatewayServe.class.getName(),
-                home.toString()));
+        command.addAll(EngineJvmDefaults.resolve(jvmOptions, home, classPath));
+        command.addAll(added);
+        command.addAll(List.of("-cp", classPath, GatewayServe.class.getName(), home.toString()));
         if (publish != null) {
             command.add(publish.toString());
         }
@@ -157,7 +171,7 @@ final class Servers {
         }
         String[] words = line.split(" ");
         String address = publish != null ? words[2] : site;
-        Engine engine = new Engine(process, Integer.parseInt(words[1]), address);
+        Engine engine = new Engine(name, process, Integer.parseInt(words[1]), address);
         if (!address.equals("-") && !awaitServing(engine, "index.html", 10_000)) {
             engine.close();
             throw new IOException("the engine does not serve " + address);
@@ -267,8 +281,8 @@ final class Servers {
     static final class Engine extends Simple {
         final String site;
 
-        Engine(Process process, int port, String site) {
-            super("BitWeb", process, port, site + ".bitweb", "http://" + site + ".bitweb");
+        Engine(String name, Process process, int port, String site) {
+            super(name, process, port, site + ".bitweb", "http://" + site + ".bitweb");
             this.site = site;
         }
 
