@@ -32,6 +32,11 @@ import bt.runtime.Config;
 import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.messaging.BitfieldCollectingConsumer;
+import bt.torrent.messaging.MessageContext;
+import bt.torrent.messaging.MessageRouter;
+import bt.torrent.messaging.RequestProducer;
+import bt.data.DataDescriptor;
+import bt.protocol.Message;
 import com.google.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * bt's processing of a torrent, without a thread per torrent (issue 16, issue 12).
@@ -74,6 +80,7 @@ public final class SiteProcessing implements ProcessorFactory {
     private final EventSink sink;
     private final Config config;
     private final boolean earlyInterest = EarlyInterest.enabled();
+    private final boolean shortRequests = ShortRequestProducer.enabled();
 
     @Inject
     public SiteProcessing(TorrentRegistry torrents, DataWorker dataWorker, IBufferedPieceRegistry bufferedPieces,
@@ -82,7 +89,8 @@ public final class SiteProcessing implements ProcessorFactory {
                           IMessageDispatcher dispatcher, @MessagingAgents Set<Object> agents,
                           IMetadataService metadata, EventSource events, EventSink sink, Config config) {
         this.torrents = torrents;
-        this.dataWorker = dataWorker;
+        // pieces come back as long as they were asked for: a shortened block is filled in as it is written
+        this.dataWorker = shortRequests ? new PaddedBlocks(dataWorker, torrents) : dataWorker;
         this.bufferedPieces = bufferedPieces;
         this.executor = executor;
         this.peers = peers;
@@ -113,8 +121,8 @@ public final class SiteProcessing implements ProcessorFactory {
         Chain<TorrentContext> setUp = new Chain<>(context, listeners, life);
         ProcessingStage<TorrentContext> start = new Start<>(setUp.end);
         ProcessingStage<TorrentContext> choose = new ChooseFilesStage<>(start, torrents, config);
-        ProcessingStage<TorrentContext> init = new InitializeTorrentProcessingStage<>(choose, connectionPool, torrents,
-                dataWorker, bufferedPieces, sink, config);
+        ProcessingStage<TorrentContext> init = shortRequests(new InitializeTorrentProcessingStage<>(choose, connectionPool,
+                torrents, dataWorker, bufferedPieces, sink, config));
         ProcessingStage<TorrentContext> session = new CreateSessionStage<>(init, torrents, events, connections,
                 dispatcher, agents, config);
         setUp.runAsync(new FetchTorrentStage(session, sink), executor);
@@ -148,8 +156,8 @@ public final class SiteProcessing implements ProcessorFactory {
             Chain<MagnetContext> rest = new Chain<>(context, listeners, life);
             ProcessingStage<MagnetContext> start = new Start<>(rest.end);
             ProcessingStage<MagnetContext> choose = new ChooseFilesStage<>(start, torrents, config);
-            ProcessingStage<MagnetContext> init = new InitializeMagnetTorrentProcessingStage(choose, connectionPool,
-                    torrents, dataWorker, bufferedPieces, sink, config);
+            ProcessingStage<MagnetContext> init = shortRequests(new InitializeMagnetTorrentProcessingStage(choose,
+                    connectionPool, torrents, dataWorker, bufferedPieces, sink, config));
             try {
                 // the site checks the metadata here: refusing it ends the torrent's life
                 rest.run(rest.listen(ProcessingEvent.TORRENT_FETCHED, init));
@@ -165,6 +173,71 @@ public final class SiteProcessing implements ProcessorFactory {
         }, executor);
         finalizeWhenDone(context, life);
         return life;
+    }
+
+    /**
+     * bt's set-up of a torrent's messaging, with {@link ShortRequestProducer} in place of bt's
+     * request producer: the stage registers bt's on the context's router, which cannot take an
+     * agent off again (bt 1.10's router ignores that), so the router it registers on swaps it.
+     */
+    private <C extends TorrentContext> ProcessingStage<C> shortRequests(ProcessingStage<C> init) {
+        if (!shortRequests) {
+            return init;
+        }
+        return new ProcessingStage<>() {
+            @Override
+            public ProcessingEvent after() {
+                return init.after();
+            }
+
+            @Override
+            public ProcessingStage<C> execute(C context) {
+                MessageRouter router = context.getRouter();
+                context.setRouter(new SwappingRouter(router, context));
+                try {
+                    return init.execute(context);
+                } finally {
+                    context.setRouter(router);
+                }
+            }
+        };
+    }
+
+    /** A torrent's router while bt sets it up: bt's request producer is registered wrapped. */
+    private final class SwappingRouter implements MessageRouter {
+        private final MessageRouter router;
+        private final TorrentContext context;
+
+        SwappingRouter(MessageRouter router, TorrentContext context) {
+            this.router = router;
+            this.context = context;
+        }
+
+        @Override
+        public void registerMessagingAgent(Object agent) {
+            if (agent instanceof RequestProducer requests) {
+                TorrentId id = context.getTorrentId().orElseThrow();
+                DataDescriptor data = torrents.getDescriptor(id).orElseThrow().getDataDescriptor();
+                router.registerMessagingAgent(new ShortRequestProducer(requests, data::getChunkDescriptors));
+            } else {
+                router.registerMessagingAgent(agent);
+            }
+        }
+
+        @Override
+        public void unregisterMessagingAgent(Object agent) {
+            router.unregisterMessagingAgent(agent);
+        }
+
+        @Override
+        public void consume(Message message, MessageContext messageContext) {
+            router.consume(message, messageContext);
+        }
+
+        @Override
+        public void produce(Consumer<Message> messages, MessageContext messageContext) {
+            router.produce(messages, messageContext);
+        }
     }
 
     /** What bt's finalizer does once processing ends: the torrent stops and leaves the registry. */

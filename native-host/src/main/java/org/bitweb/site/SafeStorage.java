@@ -1,5 +1,6 @@
 package org.bitweb.site;
 
+import org.bitweb.bt.Padding;
 import bt.data.Storage;
 import bt.data.StorageUnit;
 import bt.data.file.FileSystemStorage;
@@ -195,7 +196,7 @@ public final class SafeStorage implements Storage {
     }
 
     /** A storage unit that knows which site it belongs to. */
-    static final class SiteUnit implements StorageUnit {
+    static final class SiteUnit implements StorageUnit, Padding {
         private final StorageUnit unit;
         final String site;
 
@@ -205,7 +206,8 @@ public final class SafeStorage implements Storage {
         }
 
         /** Whether this is a pad file's zeros rather than a file on disk. */
-        boolean padding() {
+        @Override
+        public boolean padding() {
             return unit instanceof ZeroUnit;
         }
 

@@ -19,13 +19,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A TCP relay on loopback between a visitor and a seeder (one connection) that holds back what
  * the seeder sends from its first extended message that is not a handshake on (the metadata is
  * one) until it is released: by the visitor's "interested" ({@link #untilInterested}), or by the
- * test ({@link #untilReleased}, {@link #release}); at most for {@link #HOLD}.
+ * test ({@link #untilReleased}, {@link #release}); at most for {@link #HOLD}. It notes the
+ * visitor's block requests ({@link #requests}).
  */
 public final class MetadataGate implements AutoCloseable {
     public static final Duration HOLD = Duration.ofSeconds(8);
     private static final int HANDSHAKE = 68;
     private static final int INTERESTED = 2;
     private static final int EXTENDED = 20;
+    private static final int REQUEST = 6;
+
+    /** A block request the visitor sent: piece, offset, length. */
+    public record BlockRequest(int piece, int offset, int length) {
+    }
+
+    private final List<BlockRequest> requests = new CopyOnWriteArrayList<>();
 
     private final AtomicBoolean interestedBeforeMetadata = new AtomicBoolean();
     private final CountDownLatch interested = new CountDownLatch(1);
@@ -61,6 +69,11 @@ public final class MetadataGate implements AutoCloseable {
     /** Whether the visitor said "interested" while the seeder's messages were held. */
     public boolean interestedBeforeMetadata() {
         return interestedBeforeMetadata.get();
+    }
+
+    /** The block requests the visitor sent, in order. */
+    public List<BlockRequest> requests() {
+        return List.copyOf(requests);
     }
 
     public InetSocketAddress address() {
@@ -111,6 +124,10 @@ public final class MetadataGate implements AutoCloseable {
                     interestedBeforeMetadata.set(true);
                 }
                 interested.countDown();
+            }
+            if (frame.length == 17 && frame[4] == REQUEST) {
+                java.nio.ByteBuffer request = java.nio.ByteBuffer.wrap(frame, 5, 12);
+                requests.add(new BlockRequest(request.getInt(), request.getInt(), request.getInt()));
             }
             out.write(frame);
             out.flush();
