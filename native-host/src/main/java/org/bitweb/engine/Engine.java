@@ -145,40 +145,51 @@ public final class Engine implements AutoCloseable, Torrents {
      * seeded one is the fetch that opening it later joins: one path each, never two registrations.
      */
     static Engine start(StateDir dir, EngineOptions options, Consumer<Engine> gatewayUp) throws IOException {
+        StartSteps steps = new StartSteps();
+        StartAhead.begin();
         dir.create();
         Publisher.cleanStaging(dir);
         SiteStore store = SiteStore.open(dir);
+        steps.done("store");
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             // through a proxy nobody outside can reach us anyway: listen on loopback only
             InetAddress bind = options.socks5Proxy() != null ? InetAddress.getLoopbackAddress() : options.peerBind();
             PeerListener listener = PeerListener.bind(bind, options.peerPort());
             started.push(listener);
+            steps.done("peer port");
             Optional<DhtNode> dht = startDht(dir, options);
             dht.ifPresent(started::push);
+            steps.done("dht");
             // comments and backlinks ride on the sites' connections (BEP 10, docs/COMMENTS.md)
             CommentNetwork comments = CommentNetwork.open(dir.root().resolve("comments"), KeyRing.of(dir));
             started.push(comments);
+            steps.done("comments");
             Swarm swarm = Swarm.start(options, bind, listener, dht.orElse(null), comments.module());
             started.push(swarm);
+            steps.done("bt runtime");
             Engine engine = new Engine(dir, store, options, listener, dht, swarm);
             engine.comments = comments;
             comments.attach(engine.commentHost(), dht.orElse(null), listener.port());
             swarm.runtime.getEventSource().onPeerDisconnected(null, e -> comments.disconnected(e.getConnectionKey()));
+            steps.done("engine");
             engine.startGateway();
+            steps.done("gateway");
             gatewayUp.accept(engine);
             engine.swarm.items.attach(engine.keySites);
             engine.keySites.watch(engine.swarm.copies);
             engine.openSites();
             engine.keySites.start();
+            steps.done("sites");
             engine.every(Duration.ofMinutes(1), "enforcing the storage limit", engine::enforceStorageLimit);
             engine.every(SWEEP, "letting go of unused fetches", () -> engine.remote.sweep(System.currentTimeMillis()));
             engine.every(Duration.ofSeconds(1), "reporting seeded sites", engine.local::report);
             engine.lanDiscovery(options.lanDiscovery());
             engine.ports = PortMapper.forEngine(options.portMapping(), bind, options.socks5Proxy() != null, listener.port(),
                     dht.map(node -> node.localAddress().getPort()).orElse(0), () -> dht.flatMap(DhtNode::externalAddress));
-            log.info("engine up: gateway {}, peer port {}, {} sites", engine.gatewayAddress(), listener.port(),
-                    store.list().size());
+            steps.done("the rest");
+            log.info("engine up: gateway {}, peer port {}, {} sites; {}", engine.gatewayAddress(), listener.port(),
+                    store.list().size(), steps);
             return engine;
         } catch (IOException | RuntimeException e) {
             while (!started.isEmpty()) {
