@@ -23,8 +23,12 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || DefaultLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+        return configure(context, System.getProperty("logback.configurationFile") != null
+                || DefaultLogging.class.getClassLoader().getResource("logback-test.xml") != null);
+    }
+
+    ExecutionStatus configure(LoggerContext context, boolean fileGiven) {
+        if (fileGiven) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY; // logback's own reading of the file
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
