@@ -14,7 +14,7 @@
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
 #   bench/run.sh service from the service's ExecStart to the engine answering and the first site seeded (1 / 100 sites)
-#   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...]
+#   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR]
 #                        a cold visit's first page over an emulated link (two network namespaces, a
 #                        user-space delay line, tbf): BitWeb and libtorrent seeders and visitors, round trips
 #   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders

@@ -40,10 +40,13 @@ import java.util.concurrent.TimeUnit;
  * visitor's flights: bursts of packets it sent after the far side sent something, i.e. the round
  * trips it waited for.
  *
- * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=value,...]</pre>
+ * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=value,...]
+ *                      [--before-jar JAR]</pre>
  *
  * <p>{@code --before} adds BitWeb visitors started with those system properties (the engine
- * before a change, e.g. {@code bitweb.bt.earlyInterest=false}), trials interleaved with the rest.
+ * before a change, e.g. {@code bitweb.bt.earlyInterest=false}), trials interleaved with the rest;
+ * {@code --before-jar} a visit that starts the engine from another build's jar (the product before a
+ * change to its start, which has no switch), with an archive of its own.
  */
 public final class LatencyBench {
     private static final String NEAR = "10.77.0.1";
@@ -65,10 +68,12 @@ public final class LatencyBench {
         int bigMb = 1024;
         List<Profile> profiles = new ArrayList<>(List.of(new Profile(25, "20mbit"), new Profile(100, "2mbit")));
         Map<String, String> before = new LinkedHashMap<>();
+        String beforeJar = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--big-mb" -> bigMb = Integer.parseInt(args[++i]);
+                case "--before-jar" -> beforeJar = args[++i];
                 case "--before" -> {
                     for (String prop : args[++i].split(",")) {
                         String[] kv = prop.split("=", 2);
@@ -138,8 +143,16 @@ public final class LatencyBench {
                 routes.put("libtorrent -> BitWeb gateway, before", (home) -> bitwebVisit(home, address, ltPeer, link, before));
             }
             Path template = temp.resolve("cold-template"); // its class-data sharing archive, made by the warm-up
+            String classPath = EngineJvmDefaults.classPath();
             routes.put("BitWeb -> BitWeb gateway, engine started by the visit",
-                    (home) -> coldVisit(home, template, infohash, bitwebPeer, link));
+                    (home) -> coldVisit(home, template, classPath, infohash, bitwebPeer, link));
+            if (beforeJar != null) {
+                // the same visit with another build's engine (the product's jar before a change) in its place
+                Path beforeTemplate = temp.resolve("cold-template-before");
+                String beforePath = beforeJar + java.io.File.pathSeparator + benchJar(classPath);
+                routes.put("BitWeb -> BitWeb gateway, engine started by the visit, before",
+                        (home) -> coldVisit(home, beforeTemplate, beforePath, infohash, bitwebPeer, link));
+            }
             routes.put("BitWeb -> libtorrent", (home) -> ltVisit(root, infohash, siteDir, bitwebPeer, link));
 
             for (Profile profile : profiles) {
@@ -231,8 +244,8 @@ public final class LatencyBench {
      * opens costs when no engine runs). The archive the product's engine writes on its first run
      * is copied from a template home, as a user's engine has it from its earlier runs.
      */
-    private static Trial coldVisit(Path home, Path template, String infohash, InetSocketAddress peer, Proc link)
-            throws Exception {
+    private static Trial coldVisit(Path home, Path template, String classPath, String infohash, InetSocketAddress peer,
+                                   Proc link) throws Exception {
         Path cache = template.resolve("cache");
         boolean first = !Files.isDirectory(cache);
         Path run = first ? template : home;
@@ -245,8 +258,8 @@ public final class LatencyBench {
             }
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(EngineJvmDefaults.resolve(EngineJvmDefaults.PRODUCT, run));
-        command.addAll(List.of("-cp", EngineJvmDefaults.classPath(), LatencyColdVisit.class.getName(), run.toString(),
+        command.addAll(EngineJvmDefaults.resolve(EngineJvmDefaults.PRODUCT, run, classPath));
+        command.addAll(List.of("-cp", classPath, LatencyColdVisit.class.getName(), run.toString(),
                 infohash, peer.getHostString(), String.valueOf(peer.getPort()), NEAR, String.valueOf(PAGE)));
         link.command("mark");
         long start = System.nanoTime();
@@ -264,6 +277,12 @@ public final class LatencyBench {
                 ThroughputBench.deleteTree(template.resolve("sites")); // the archive stays, the visit goes
             }
         }
+    }
+
+    /** The benchmarks' own jar on the engine's class path (run.sh puts it after the product's). */
+    private static String benchJar(String classPath) {
+        String[] entries = classPath.split(java.io.File.pathSeparator);
+        return entries[entries.length - 1];
     }
 
     private static Trial ltVisit(Path root, String infohash, Path siteDir, InetSocketAddress peer, Proc link) throws Exception {
