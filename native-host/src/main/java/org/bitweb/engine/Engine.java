@@ -46,6 +46,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,15 @@ public final class Engine implements AutoCloseable, Torrents {
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
     private CommentNetwork comments;
     private final ScheduledExecutorService maintenance = Threads.scheduler("maintenance", 1);
+    /**
+     * {@code -Dbitweb.openSitesBeforeReady=true}: the old order, every site opened before
+     * {@link #start} returns (and so before engine.json says the engine is ready); for comparisons.
+     */
+    static final String OPEN_SITES_BEFORE_READY = "bitweb.openSitesBeforeReady";
+    /** Held while a site of the list is opened, and while one is removed. */
+    private final Object siteLock = new Object();
+    private final CompletableFuture<Void> sitesOpened = new CompletableFuture<>();
+    private volatile boolean closing;
 
     private Engine(StateDir dir, SiteStore store, EngineOptions options, PeerListener listener, Optional<DhtNode> dht,
                    Swarm swarm) throws IOException {
@@ -132,7 +142,8 @@ public final class Engine implements AutoCloseable, Torrents {
 
     /**
      * Starts the engine: the peer port, the DHT, the swarm, then the gateway (its port is what
-     * users need), then every site in the list. What started is closed again if a later step fails.
+     * users need); every site in the list is then opened in the background, after this returns.
+     * What started is closed again if a later step fails.
      */
     public static Engine start(StateDir dir, EngineOptions options) throws IOException {
         return start(dir, options, engine -> { });
@@ -145,6 +156,16 @@ public final class Engine implements AutoCloseable, Torrents {
      * seeded one is the fetch that opening it later joins: one path each, never two registrations.
      */
     static Engine start(StateDir dir, EngineOptions options, Consumer<Engine> gatewayUp) throws IOException {
+        return start(dir, options, gatewayUp, engine -> { });
+    }
+
+    /**
+     * {@link #start(StateDir, EngineOptions, Consumer)}, running {@code opening} where the sites
+     * are about to be opened: on the thread that opens them, which by default runs after the
+     * engine is ready (a test holds it there to look at an engine whose sites are not open yet).
+     */
+    static Engine start(StateDir dir, EngineOptions options, Consumer<Engine> gatewayUp, Consumer<Engine> opening)
+            throws IOException {
         StartSteps steps = new StartSteps();
         StartAhead.begin();
         dir.create();
@@ -178,18 +199,25 @@ public final class Engine implements AutoCloseable, Torrents {
             gatewayUp.accept(engine);
             engine.swarm.items.attach(engine.keySites);
             engine.keySites.watch(engine.swarm.copies);
-            engine.openSites();
-            engine.keySites.start();
-            steps.done("sites");
             engine.every(Duration.ofMinutes(1), "enforcing the storage limit", engine::enforceStorageLimit);
             engine.every(SWEEP, "letting go of unused fetches", () -> engine.remote.sweep(System.currentTimeMillis()));
             engine.every(Duration.ofSeconds(1), "reporting seeded sites", engine.local::report);
             engine.lanDiscovery(options.lanDiscovery());
             engine.ports = PortMapper.forEngine(options.portMapping(), bind, options.socks5Proxy() != null, listener.port(),
                     dht.map(node -> node.localAddress().getPort()).orElse(0), () -> dht.flatMap(DhtNode::externalAddress));
+            if (Boolean.getBoolean(OPEN_SITES_BEFORE_READY)) {
+                engine.openSitesAndKeySites(opening);
+            } else {
+                // Ready does not wait for the sites: at 1,000 sites opening them took longer than
+                // the rest of the start (docs/TUNING.md, "An idle engine"). A page asked for
+                // before its site is open opens it on demand (localView; a seeded visit joins the
+                // fetch), so nobody sees the difference but the port that answers sooner.
+                Threads.thread("opening-sites", true, () -> engine.openSitesAndKeySites(opening)).start();
+            }
             steps.done("the rest");
-            log.info("engine up: gateway {}, peer port {}, {} sites; {}", engine.gatewayAddress(), listener.port(),
-                    store.list().size(), steps);
+            log.info("engine up: gateway {}, peer port {}, {} sites (opening {}); {}", engine.gatewayAddress(),
+                    listener.port(), store.list().size(),
+                    Boolean.getBoolean(OPEN_SITES_BEFORE_READY) ? "done" : "after ready", steps);
             return engine;
         } catch (IOException | RuntimeException e) {
             while (!started.isEmpty()) {
@@ -238,19 +266,62 @@ public final class Engine implements AutoCloseable, Torrents {
         }
     }
 
-    /** Opens every site in the list: published ones from disk, seeded visited ones from the swarm. */
-    private void openSites() {
-        for (SiteRecord site : store.list()) {
+    /**
+     * Opens every site in the list, then starts the updatable sites' work (which seeds their
+     * versions). Stops early if the engine closes meanwhile; {@link #sitesOpened} completes either way.
+     */
+    private void openSitesAndKeySites(Consumer<Engine> opening) {
+        try {
+            opening.accept(this);
+            long start = System.nanoTime();
+            int count = 0;
+            for (SiteRecord site : store.list()) {
+                if (closing) {
+                    return;
+                }
+                count += openSite(site.infohash()) ? 1 : 0;
+            }
+            log.info("opened {} sites in {} ms", count, (System.nanoTime() - start) / 1_000_000);
+            if (!closing) {
+                keySites.start();
+            }
+        } catch (RuntimeException e) {
+            log.error("opening the sites failed", e);
+        } finally {
+            sitesOpened.complete(null);
+        }
+    }
+
+    /**
+     * Opens a site of the list: published ones from disk, seeded visited ones from the swarm. The
+     * record is read again under the lock {@link #remove} takes: a site removed since the list was
+     * read is not opened again.
+     *
+     * @return whether it was opened
+     */
+    private boolean openSite(String ih) {
+        synchronized (siteLock) {
+            Optional<SiteRecord> record = store.get(ih);
             try {
-                if (site.published()) {
-                    local.open(site);
-                } else if (site.seeding()) {
-                    shareWhole(remote.open(site.infohash(), List.of()));
+                if (record.isEmpty() || closing) {
+                    return false;
+                } else if (record.get().published()) {
+                    local.open(record.get());
+                    return true;
+                } else if (record.get().seeding()) {
+                    shareWhole(remote.open(ih, List.of()));
+                    return true;
                 }
             } catch (IOException | RuntimeException e) {
-                log.error("cannot start site {}: {}", site.infohash(), e.toString());
+                log.error("cannot start site {}: {}", ih, e.toString());
             }
+            return false;
         }
+    }
+
+    /** Completes once the sites of the list were opened (after ready, unless {@value #OPEN_SITES_BEFORE_READY}). */
+    CompletableFuture<Void> sitesOpened() {
+        return sitesOpened;
     }
 
     private void shareWhole(RemoteSite site) {
@@ -656,6 +727,12 @@ public final class Engine implements AutoCloseable, Torrents {
      * @return bytes freed on disk
      */
     public long remove(String ih) throws IOException {
+        synchronized (siteLock) { // not while the sites' opening reads its record
+            return removeNow(ih);
+        }
+    }
+
+    private long removeNow(String ih) throws IOException {
         if (store.get(ih).isEmpty() && remote.get(ih).isEmpty()) {
             throw new IOException("this engine does not know the site " + ih);
         }
@@ -678,6 +755,14 @@ public final class Engine implements AutoCloseable, Torrents {
 
     @Override
     public void close() {
+        closing = true; // the sites' opening stops at the next site
+        try {
+            sitesOpened.get(10, TimeUnit.SECONDS); // a site half opened is not closed under it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("the sites' opening did not stop within 10 s; closing all the same");
+        }
         try {
             gateway.close();
         } catch (Exception e) {

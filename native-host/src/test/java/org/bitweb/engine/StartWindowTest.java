@@ -20,9 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +90,61 @@ class StartWindowTest {
                     assertArrayEquals(Files.readAllBytes(folder.resolve("index.html")), body, site.hex());
                 }
             }
+        }
+    }
+
+    /**
+     * The engine is ready (start returns, so engine.json is written and the port answers) before
+     * its sites are open: here the thread that opens them is held until the engine is up. Once it
+     * runs, every site is seeded: bt has checked each one (trusting its record of verified pieces)
+     * and a stranger downloads one from us. With {@value Engine#OPEN_SITES_BEFORE_READY} the old
+     * order holds: every site is open when start returns.
+     */
+    @Test
+    void theEngineIsReadyBeforeItsSitesAreOpenAndThenSeedsEveryOne() throws Exception {
+        StateDir state = new StateDir(temp.resolve("engine"));
+        List<SiteAddress> sites = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+            for (int i = 0; i < 5; i++) {
+                folders.add(site("site-" + i, "site number " + i));
+                sites.add(address(engine.publish(folders.get(i), Publisher.Progress.NONE).address()));
+            }
+        }
+
+        CountDownLatch up = new CountDownLatch(1);
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK), started -> { }, opening -> {
+            try {
+                assertTrue(up.await(60, TimeUnit.SECONDS), "the engine came up");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            assertFalse(engine.sitesOpened().isDone(), "start returned before the sites were opened");
+            for (SiteAddress site : sites) {
+                assertEquals(-1, engine.piecesHashedAtStart(site.hex()), site.hex() + " not open yet");
+            }
+            up.countDown();
+            engine.sitesOpened().get(60, TimeUnit.SECONDS);
+            for (SiteAddress site : sites) {
+                Await.until(site.hex() + " checked by bt from its record", Duration.ofSeconds(30),
+                        () -> engine.piecesHashedAtStart(site.hex()) == 0);
+                assertTrue(engine.site(site.hex()).orElseThrow().seeding(), site.hex());
+            }
+            try (Engine stranger = Engine.start(new StateDir(temp.resolve("stranger")), new EngineOptions(0, 0, LOOPBACK))) {
+                SiteAddress last = sites.get(sites.size() - 1);
+                List<InetSocketAddress> us = List.of(new InetSocketAddress(LOOPBACK, engine.peerPort()));
+                assertInstanceOf(SiteSource.Lookup.Ready.class, stranger.fetch(last, us, Duration.ofSeconds(60)));
+                assertArrayEquals(Files.readAllBytes(folders.get(folders.size() - 1).resolve("index.html")),
+                        SwarmFetchTest.getBytes(stranger.gatewayPort(), last.host(), "/index.html", null));
+            }
+        }
+
+        System.setProperty(Engine.OPEN_SITES_BEFORE_READY, "true");
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+            assertTrue(engine.sitesOpened().isDone(), "the old order: every site opened before start returned");
+        } finally {
+            System.clearProperty(Engine.OPEN_SITES_BEFORE_READY);
         }
     }
 
