@@ -37,6 +37,7 @@ import org.bitweb.updates.ItemMessage;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One bt runtime for every site of the engine, with BitWeb's replacements and additions
@@ -57,10 +58,14 @@ final class Swarm implements AutoCloseable {
     final Bandwidth bandwidth;
     /** Pieces a site may send now (a folder seeded in place refuses those of edited files). */
     final ServableBlocks servable;
+    /** bt's client executor (ours: its threads go when idle). */
+    private final ExecutorService clientExecutor;
 
     private Swarm(BtRuntime runtime, SharingPolicy sharing, PeerHints hints, FastResume resume, LanDiscovery lan,
                   AssignmentNudge nudge, ItemExchange items, CopiesElsewhere copies,
-                  Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth, ServableBlocks servable) {
+                  Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth, ServableBlocks servable,
+                  ExecutorService clientExecutor) {
+        this.clientExecutor = clientExecutor;
         this.bandwidth = bandwidth;
         this.servable = servable;
         this.runtime = runtime;
@@ -112,9 +117,10 @@ final class Swarm implements AutoCloseable {
         Bandwidth bandwidth = new Bandwidth();
         ServableBlocks servable = new ServableBlocks();
         LimitGrace grace = new LimitGrace(bandwidth, config.getMaxPieceReceivingTime());
+        ExecutorService clientExecutor = TransferModule.clientExecutor();
         var builder = BtRuntime.builder(config)
                 .module(new PrivacyModule(sharing, bandwidth, servable))
-                .module(new TransferModule(bandwidth))
+                .module(new TransferModule(bandwidth, clientExecutor))
                 .module(listener.module())
                 .module(binder -> {
                     ServiceModule.extend(binder).addPeerSourceFactory(hints);
@@ -157,7 +163,8 @@ final class Swarm implements AutoCloseable {
         });
         copies.listen(runtime.getEventSource());
         runtime.startup();
-        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable);
+        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable,
+                clientExecutor);
     }
 
     /** Asks a site's peer sources now, not at bt's next round. */
@@ -175,6 +182,7 @@ final class Swarm implements AutoCloseable {
     public void close() {
         lan.close();
         runtime.shutdown();
+        clientExecutor.shutdownNow();
         bandwidth.close();
     }
 }

@@ -4,12 +4,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,15 @@ public final class Threads {
         return pool;
     }
 
+    /**
+     * A pool that makes a thread whenever a task finds none idle, as many as there are tasks at
+     * once (as {@code Executors.newCachedThreadPool}), and lets each go after {@code keepAlive}
+     * idle: for work that comes in bursts, such as bt starting every site at once.
+     */
+    public static ExecutorService onDemand(String name, Duration keepAlive) {
+        return new LoggingPool(name, 0, Integer.MAX_VALUE, keepAlive, new SynchronousQueue<>());
+    }
+
     /** A scheduler with {@code threads} daemon threads; cancelled tasks are removed from its queue at once. */
     public static ScheduledThreadPoolExecutor scheduler(String name, int threads) {
         return new LoggingScheduler(name, threads);
@@ -107,7 +118,11 @@ public final class Threads {
         private final String name;
 
         LoggingPool(String name, int core, int max, Duration keepAlive) {
-            super(core, max, keepAlive.toNanos(), TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(), factory(name, true));
+            this(name, core, max, keepAlive, new LinkedBlockingQueue<>());
+        }
+
+        LoggingPool(String name, int core, int max, Duration keepAlive, BlockingQueue<Runnable> queue) {
+            super(core, max, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue, factory(name, true));
             this.name = name;
         }
 

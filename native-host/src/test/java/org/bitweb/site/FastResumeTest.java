@@ -71,6 +71,29 @@ class FastResumeTest {
         }
     }
 
+    /**
+     * A small site without a record is hashed by the thread that checks it, not by bt's verifier
+     * (a thread pool and a full collection per site): every piece hashed, every one found good.
+     */
+    @Test
+    void aSmallSiteWithoutARecordIsHashedInFullAndFoundWhole() throws Exception {
+        StateDir state = new StateDir(temp.resolve("a"));
+        Path folder = folder(3 * 1024 * 1024 + 7);
+        String ih;
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+            ih = engine.publish(folder, Publisher.Progress.NONE).address();
+        }
+        Files.delete(state.site(ih).resolve(FastResume.FILE));
+        try (Engine engine = Engine.start(state, new EngineOptions(0, 0, LOOPBACK))) {
+            await(() -> engine.piecesHashedAtStart(ih) >= 0, "the site was checked");
+            org.bitweb.torrent.TorrentInfo info = engine.torrentInfo(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)).orElseThrow();
+            assertTrue((long) info.pieceCount() * info.pieceLength() <= FastResume.SMALL_SITE, "a small site");
+            assertEquals(info.pieceCount(), engine.piecesHashedAtStart(ih), "every piece hashed");
+            await(() -> engine.site(ih).orElseThrow().progress() == 1.0, "every piece found good");
+            await(() -> Files.exists(state.site(ih).resolve(FastResume.FILE)), "the record written again");
+        }
+    }
+
     @Test
     void aFileChangedOnDiskIsDetectedAndTheSiteCheckedInFull() throws Exception {
         StateDir state = new StateDir(temp.resolve("a"));
