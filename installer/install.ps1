@@ -52,6 +52,9 @@ $RecordPath = Join-Path $AppDir 'install-record.txt'
 $JarPath = Join-Path $AppDir 'bitweb.jar'
 $HostLauncher = Join-Path $AppDir 'bitweb-host.cmd'
 $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
+# The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to), for
+# 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
+$EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m'
 
 function Say([string]$Text) { Write-Host $Text }
 
@@ -123,7 +126,8 @@ function Install-BitWeb {
   Add-Record 'file' $JarPath
   Write-TextFile $HostLauncher "@echo off`r`n`"$java`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
-  Write-TextFile $CliLauncher "@echo off`r`n`"$java`" -jar `"$JarPath`" %*`r`n"
+  # the engine's memory options, as install.sh's launcher gives them (EngineJvm.memory())
+  Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"
   Add-Record 'file' $CliLauncher
 
   foreach ($family in @($Rows | ForEach-Object { $_.family } | Sort-Object -Unique)) {

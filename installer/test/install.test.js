@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSTALL = join(REPO, 'installer', 'install.sh');
 const IDS = JSON.parse(readFileSync(join(REPO, 'extension', 'ids.json'), 'utf8'));
+// the engine's memory options the CLI launcher gives java (EngineJvmTest holds them to EngineJvm.memory())
+const ENGINE_JVM = readFileSync(INSTALL, 'utf8').match(/^ENGINE_JVM='([^']*)'$/m)[1].split(' ');
 
 const MANIFESTS = {
   chromium: ['.config', 'chromium', 'NativeMessagingHosts'],
@@ -224,7 +226,7 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     assert.deepEqual(readdirSync(join(share, 'man', 'man1')).sort(), ['bitweb-serve.1', 'bitweb.1']);
   });
 
-  test('the launchers run java -jar <installed jar>, the host one with "host" first', () => {
+  test('the launchers run java -jar <installed jar>, the host one with "host" first, the command with the engine\'s memory options', () => {
     const app = join(home, '.local', 'share', 'bitweb', 'app');
     const argsFile = join(root, 'java-args');
     const launch = (launcher, args) => {
@@ -235,8 +237,10 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
       '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
     ]);
-    assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['status', 'a b']), [
-      '-jar', join(app, 'bitweb.jar'), 'status', 'a b',
+    assert.ok(ENGINE_JVM.includes('-Xmx256m') && ENGINE_JVM.includes('-XX:+UseSerialGC'), ENGINE_JVM.join(' '));
+    // 'bitweb serve' (and the service, which runs this launcher) gets the heap cap the bridge's engine has
+    assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['serve', 'a b']), [
+      ...ENGINE_JVM, '-jar', join(app, 'bitweb.jar'), 'serve', 'a b',
     ]);
     assert.match(readFileSync(join(app, 'bitweb-host'), 'utf8'), new RegExp(`exec '${fakeBin}/java'`));
   });
@@ -444,7 +448,7 @@ test('--service has the installed command install the per-user service, and --un
   const jar = join(home, '.local', 'share', 'bitweb', 'app', 'bitweb.jar');
   assert.ok(installed.out.includes(`${launcher} service install`), installed.out);
   assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')),
-    [`${launcher}|-jar ${jar} service install`], 'run through the launcher, which names itself for the service');
+    [`${launcher}|${ENGINE_JVM.join(' ')} -jar ${jar} service install`], 'run through the launcher, which names itself for the service');
 
   // what 'bitweb service install' would have written; uninstall asks the command to remove it
   const unit = join(home, '.config', 'systemd', 'user', 'bitweb.service');
@@ -453,7 +457,7 @@ test('--service has the installed command install the per-user service, and --un
   rmSync(calls);
   const removed = run(['--uninstall'], { home, env });
   assert.equal(removed.code, 0, `${removed.out}\n${removed.err}`);
-  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')), [`${launcher}|-jar ${jar} service uninstall`]);
+  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')), [`${launcher}|${ENGINE_JVM.join(' ')} -jar ${jar} service uninstall`]);
   rmSync(join(home, '.config'), { recursive: true });
   assert.deepEqual(snapshot(home), {});
 });
@@ -470,4 +474,7 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   assert.match(ps1, /\[switch\]\$Service/);
   assert.match(ps1, /if \(\$Service\) \{ Invoke-Service 'install' \}/);
   assert.match(ps1, /& \$CliLauncher service uninstall/);
+  // bitweb.cmd gives java the engine's memory options, as install.sh's launcher does
+  assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
+  assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
 });

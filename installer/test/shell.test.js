@@ -6,7 +6,7 @@
 // (scripts/install-test-deps.sh installs them). Run: node --test installer/test/shell.test.js
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -119,6 +119,32 @@ describe('the real build, installed', () => {
       `dump() { print -r -- "$BUFFER" >> ${out}; BUFFER=; }; zle -N dump; bindkey "^X^D" dump`,
     ], TYPED);
     assert.deepEqual(lines, COMPLETED);
+  });
+
+  test('bitweb serve through the installed command runs the engine with the memory caps the browser\'s engine has', async () => {
+    const state = join(root, 'serve-state');
+    const engine = spawn('bitweb', ['--home', state, 'serve', '--gateway-port', '0', '--peer-port', '0', '--no-dht', '--no-lan',
+      '--no-port-mapping'], { env, stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(join(state, 'engine.json'))) {
+        assert.ok(engine.exitCode === null, `the engine exited: ${engine.exitCode}`);
+        assert.ok(Date.now() < deadline, 'the engine did not write engine.json within 60 s');
+        await new Promise((done) => setTimeout(done, 50)); // polling for the file, bounded by the deadline
+      }
+      // the launcher execs java: the process it started is the engine's JVM
+      const argv = readFileSync(`/proc/${engine.pid}/cmdline`, 'utf8').split('\0');
+      for (const option of ['-Xmx256m', '-Xms64m', '-XX:+UseSerialGC', '-XX:MaxDirectMemorySize=512m']) {
+        assert.ok(argv.includes(option), `${option} in ${argv.join(' ')}`);
+      }
+      assert.deepEqual(argv.slice(argv.indexOf('-jar') + 2, argv.indexOf('-jar') + 5), ['--home', state, 'serve']);
+    } finally {
+      // SIGTERM: the engine's shutdown hook closes it ('bitweb stop' would wait for a process
+      // that stays a zombie until this test's event loop reaps it)
+      const exited = engine.exitCode !== null ? Promise.resolve() : new Promise((done) => engine.once('exit', done));
+      engine.kill();
+      await exited;
+    }
   });
 
   test('man finds the pages through PATH and shows each command\'s own options', () => {

@@ -1,6 +1,7 @@
 package org.bitweb.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitweb.engine.EngineJvm;
 import org.bitweb.json.Json;
 import org.bitweb.service.EngineCommand;
 import org.bitweb.service.Service;
@@ -43,7 +44,8 @@ final class ServiceCommand extends Subcommand {
 
     /**
      * What the service runs: the installed {@code bitweb} launcher (it names Java and the JVM
-     * options; the launcher sets BITWEB_LAUNCHER to its own path), else this Java with this jar.
+     * options; the launcher sets BITWEB_LAUNCHER to its own path), else this Java with the
+     * engine's memory options and this jar.
      */
     static EngineCommand engineCommand(Map<String, String> env, String os, Path stateDir, Path launcherOption) {
         Path launcher = launcherOption != null ? launcherOption
@@ -70,7 +72,8 @@ final class ServiceCommand extends Subcommand {
             throw new CliException(Outcome.ERROR, "bitweb runs from " + code + ", not from a jar: install it first "
                     + "(installer/install.sh), or pass --launcher PATH");
         }
-        return EngineCommand.ofJar(java, code, stateDir);
+        // the launcher's JVM options, which a bare jar does not carry: the engine's memory caps
+        return EngineCommand.ofJar(java, EngineJvm.memory(), code, stateDir);
     }
 
     @Command(name = "install",

@@ -47,18 +47,9 @@ public final class EngineJvm {
      * @param classPath the class path the engine will run with ({@code File.pathSeparator}-separated)
      */
     public static List<String> options(StateDir dir, String classPath) {
-        List<String> options = new ArrayList<>(List.of("-Xmx" + MAX_HEAP, "-XX:MaxDirectMemorySize=" + MAX_DIRECT,
-                // the gateway's and bt's threads are few; a small heap needs no parallel collector
-                "-XX:+UseSerialGC",
-                // The heap starts small and grows under load: the young generation is a third of it
-                // and all of it is touched as idle garbage cycles through, so with the JVM's initial
-                // heap (1/64 of the machine's memory, here all 256 MB) an idle engine seeding 1,000
-                // sites held 210-220 MB, with this 160-170 MB (docs/TUNING.md, "An idle engine")
-                "-Xms" + START_HEAP,
-                // no full collection at start for the class metadata's first threshold (21 MB)
-                "-XX:MetaspaceSize=64m",
-                // class-data sharing warnings (an archive from an older start) are not errors
-                "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        List<String> options = new ArrayList<>(memory());
+        // class-data sharing warnings (an archive from an older start) are not errors
+        options.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         try {
             Path archive = archive(dir, classPath);
             if (archive != null) {
@@ -69,6 +60,25 @@ public final class EngineJvm {
             // no archive: the engine starts all the same, only slower
         }
         return options;
+    }
+
+    /**
+     * The memory options alone, which need no state folder: also what the installed {@code bitweb}
+     * launcher (installer/install.sh, install.ps1) and the Windows service's command carry, so that
+     * {@code bitweb serve} and the service run the engine as the browser's bridge does (at 1,000
+     * sites without them: 299 MB, with them 163 MB; docs/TUNING.md, "An idle engine").
+     */
+    public static List<String> memory() {
+        return List.of("-Xmx" + MAX_HEAP, "-XX:MaxDirectMemorySize=" + MAX_DIRECT,
+                // the gateway's and bt's threads are few; a small heap needs no parallel collector
+                "-XX:+UseSerialGC",
+                // The heap starts small and grows under load: the young generation is a third of it
+                // and all of it is touched as idle garbage cycles through, so with the JVM's initial
+                // heap (1/64 of the machine's memory, here all 256 MB) an idle engine seeding 1,000
+                // sites held 210-220 MB, with this 160-170 MB (docs/TUNING.md, "An idle engine")
+                "-Xms" + START_HEAP,
+                // no full collection at start for the class metadata's first threshold (21 MB)
+                "-XX:MetaspaceSize=64m");
     }
 
     /** Where this runtime and class path's archive is, or null if the class path cannot be archived. */

@@ -39,9 +39,15 @@ public record EngineCommand(List<String> argv) {
         return new EngineCommand(List.of(launcher.toString(), "serve", "--home", stateDir.toString()));
     }
 
-    /** {@code java -jar JAR serve --home DIR}: where there is no launcher to run (Windows, a bare jar). */
-    public static EngineCommand ofJar(Path java, Path jar, Path stateDir) {
-        return new EngineCommand(List.of(java.toString(), "-jar", jar.toString(), "serve", "--home", stateDir.toString()));
+    /**
+     * {@code java OPTIONS -jar JAR serve --home DIR}: where there is no launcher to run (Windows, a
+     * bare jar); {@code jvm} are the JVM options the launcher would have given.
+     */
+    public static EngineCommand ofJar(Path java, List<String> jvm, Path jar, Path stateDir) {
+        List<String> argv = new ArrayList<>(List.of(java.toString()));
+        argv.addAll(jvm);
+        argv.addAll(List.of("-jar", jar.toString(), "serve", "--home", stateDir.toString()));
+        return new EngineCommand(argv);
     }
 
     public String program() {

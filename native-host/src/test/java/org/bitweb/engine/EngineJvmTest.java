@@ -26,6 +26,21 @@ class EngineJvmTest {
     @TempDir
     Path dir;
 
+    /**
+     * The installed launchers carry the same memory options as the bridge's engine, so that
+     * {@code bitweb serve} and the service (which runs the launcher) cap the engine alike.
+     */
+    @Test
+    void theInstallersLaunchersCarryTheEnginesMemoryOptions() throws IOException {
+        String words = String.join(" ", EngineJvm.memory());
+        assertTrue(Files.readString(Path.of("..", "installer", "install.sh")).contains("\nENGINE_JVM='" + words + "'\n"),
+                "install.sh's ENGINE_JVM is " + words);
+        assertTrue(Files.readString(Path.of("..", "installer", "install.ps1")).contains("\n$EngineJvm = '" + words + "'\n"),
+                "install.ps1's $EngineJvm is " + words);
+        assertTrue(Files.readString(Path.of("..", "installer", "templates", "bitweb.sh")).contains("exec @JAVA@ @JVM@ -jar @JAR@"));
+        assertTrue(EngineJvm.options(new StateDir(dir.resolve("home")), "/nowhere").containsAll(EngineJvm.memory()));
+    }
+
     @Test
     void capsTheHeapAndDirectMemory() throws IOException {
         List<String> options = EngineJvm.options(new StateDir(dir.resolve("home")), jar().toString());
