@@ -176,7 +176,12 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, engine, adapter, newPa
   ws.cleanup.add('stop the popup sink', () => elsewhere.stop());
   const popupUrl = `${elsewhere.url}/sandbox-popup`;
   const { name: popupFrame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
-    `<button id="open" style="position:fixed;inset:0;width:100%;height:100%;font-size:30px">open</button><script>document.getElementById('open').onclick = () => window.open(${JSON.stringify(popupUrl)});</script>`);
+    `<button id="open" style="position:fixed;inset:0;width:100%;height:100%;font-size:30px">open</button><script>document.getElementById('open').onclick = () => { const w = window.open(${JSON.stringify(popupUrl)}); parent.postMessage({ popupOpened: w !== null }, '*'); };</script>`);
+  // The frame says when the click reached it (and whether the browser gave it a window), so a
+  // click lost on a slow machine is told apart from a popup that went nowhere.
+  await page.evaluate(() => {
+    addEventListener('message', (event) => { if (event.data && 'popupOpened' in event.data) document.documentElement.dataset.popupOpened = String(event.data.popupOpened); });
+  });
   // The click lands on the frame's middle, where its button fills it, from the top page: Firefox
   // under BiDi now and then refuses to query inside an opaque-origin frame ("Not allowed to
   // define cross-origin object as property on ... XrayWrapper"), so frame.click() was flaky.
@@ -184,12 +189,22 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, engine, adapter, newPa
     const r = document.querySelector(`iframe[name="${name}"]`).getBoundingClientRect();
     return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
   }, popupFrame);
-  await page.mouse.click(box.x, box.y);
+  const clicked = () => page.evaluate(() => document.documentElement.dataset.popupOpened ?? null);
+  for (let tries = 1; ; tries += 1) {
+    await page.mouse.click(box.x, box.y);
+    try {
+      await waitFor('the click to reach the sandboxed frame\'s button', clicked, { timeoutMs: 3_000 });
+      break;
+    } catch (error) {
+      if (tries === 3) throw error;
+    }
+  }
+  assert.equal(await clicked(), 'true', 'the browser gave the sandboxed frame no popup window');
   const outcome = await waitFor('the popup to show the leave page, or its request to get out', async () => {
     if (elsewhere.requests.length) return 'reached the clear web';
     for (const other of await browser.pages()) if (other.url() === leavePageFor(extensionBase, popupUrl)) return 'the leave page';
     return null;
-  }, { timeoutMs: 10_000 });
+  }, { timeoutMs: 10_000, describe: () => { try { return `tabs: ${browser.targets().filter((x) => x.type() === 'page').map((x) => x.url()).join(', ')}`; } catch { return 'no tab list'; } } });
   t.diagnostic(`popup from a sandboxed frame: ${outcome}`);
   if (outcome !== 'the leave page') t.diagnostic('known limit: a popup of a sandboxed frame reached the clear web before the background held its tab (docs/EXTENSION.md)');
   for (const other of await browser.pages()) if (other.url().includes('sandbox-popup')) await other.close();

@@ -105,10 +105,15 @@ export async function addSandboxedFrame(page, flags, html) {
     frame.name = n;
     frame.srcdoc = h;
     frame.style.cssText = 'width:400px;height:120px';
+    // The frame's own document (its button, its script) is there once it fired load: a click
+    // or a message sent earlier lands on an empty frame (seen on slow machines).
+    frame.addEventListener('load', () => { frame.dataset.loaded = 'yes'; }, { once: true });
     document.body.prepend(frame);
   }, flags, html, name);
   const frame = await waitFor(`the sandboxed frame (${flags})`, () => page.frames().find((f) => !before.has(f) && f.parentFrame() === page.mainFrame()),
     { timeoutMs: 10_000 });
+  await waitFor(`the sandboxed frame (${flags}) to load its document`,
+    () => run(page, (n) => document.querySelector(`iframe[name="${n}"]`)?.dataset.loaded === 'yes', name), { timeoutMs: 10_000 });
   return { frame, name };
 }
 
