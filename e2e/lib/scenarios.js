@@ -148,85 +148,91 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, engine, adapter, newPa
     await openSite(page, start(step), 15_000);
   };
 
-  // 1. top navigation (sandbox="allow-scripts allow-top-navigation")
-  await fresh(1);
-  const top = `${sink.url}/sandbox-top`;
-  // The frame navigates when told (postMessage), not while the page is still being driven:
-  // a navigation in the middle of a BiDi call fails that call in Firefox.
-  const { name: topFrame } = await addSandboxedFrame(page, 'allow-scripts allow-top-navigation',
-    `<script>onmessage = () => { top.location.href = ${JSON.stringify(top)}; };</script>`);
-  await page.evaluate((name) => { document.querySelector(`iframe[name="${name}"]`).contentWindow.postMessage('go', '*'); }, topFrame).catch(() => {});
-  const failedTop = await waitFor('the sandboxed frame\'s top navigation to fail', () => failures.find((f) => f.url === top), { timeoutMs: 10_000 });
-  t.diagnostic(`top navigation from a sandboxed frame: ${failedTop.error}`);
-  assert.equal(failedTop.error, adapter.blockedError, 'not blocked by the extension\'s rules');
-  await waitForLocation(page, leavePageFor(extensionBase, top));
+  // A failed step must not leave its tab behind: the scenarios after this one would run with
+  // it (a held BitWeb tab in front) and fail for it.
+  try {
+    // 1. top navigation (sandbox="allow-scripts allow-top-navigation")
+    await fresh(1);
+    const top = `${sink.url}/sandbox-top`;
+    // The frame navigates when told (postMessage), not while the page is still being driven:
+    // a navigation in the middle of a BiDi call fails that call in Firefox.
+    const { name: topFrame } = await addSandboxedFrame(page, 'allow-scripts allow-top-navigation',
+      `<script>onmessage = () => { top.location.href = ${JSON.stringify(top)}; };</script>`);
+    await page.evaluate((name) => { document.querySelector(`iframe[name="${name}"]`).contentWindow.postMessage('go', '*'); }, topFrame).catch(() => {});
+    const failedTop = await waitFor('the sandboxed frame\'s top navigation to fail', () => failures.find((f) => f.url === top), { timeoutMs: 10_000 });
+    t.diagnostic(`top navigation from a sandboxed frame: ${failedTop.error}`);
+    assert.equal(failedTop.error, adapter.blockedError, 'not blocked by the extension\'s rules');
+    await waitForLocation(page, leavePageFor(extensionBase, top));
 
-  // 2. a frame inside the sandboxed frame
-  await fresh(2);
-  const nested = `${sink.url}/sandbox-frame`;
-  await addSandboxedFrame(page, 'allow-scripts', `<iframe src=${JSON.stringify(nested)}></iframe>`);
-  const failedFrame = await waitFor('the nested frame to fail', () => failures.find((f) => f.url === nested), { timeoutMs: 10_000 });
-  assert.equal(failedFrame.error, adapter.blockedError, 'the nested frame was not blocked by the extension\'s rules');
+    // 2. a frame inside the sandboxed frame
+    await fresh(2);
+    const nested = `${sink.url}/sandbox-frame`;
+    await addSandboxedFrame(page, 'allow-scripts', `<iframe src=${JSON.stringify(nested)}></iframe>`);
+    const failedFrame = await waitFor('the nested frame to fail', () => failures.find((f) => f.url === nested), { timeoutMs: 10_000 });
+    assert.equal(failedFrame.error, adapter.blockedError, 'the nested frame was not blocked by the extension\'s rules');
 
-  // 3. a popup (sandbox="allow-scripts allow-popups"), opened by a person's click in the frame:
-  //    a new tab whose first request has an opaque initiator. The background holds it once the
-  //    browser says who opened it (webNavigation.onCreatedNavigationTarget), which races that
-  //    request; a second sink tells whether it got out.
-  const elsewhere = await startSink('127.0.0.5');
-  ws.cleanup.add('stop the popup sink', () => elsewhere.stop());
-  const popupUrl = `${elsewhere.url}/sandbox-popup`;
-  const { name: popupFrame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
-    `<button id="open" style="position:fixed;inset:0;width:100%;height:100%;font-size:30px">open</button><script>document.getElementById('open').onclick = () => { const w = window.open(${JSON.stringify(popupUrl)}); parent.postMessage({ popupOpened: w !== null }, '*'); };</script>`);
-  // The frame says when the click reached it (and whether the browser gave it a window), so a
-  // click lost on a slow machine is told apart from a popup that went nowhere.
-  await page.evaluate(() => {
-    addEventListener('message', (event) => { if (event.data && 'popupOpened' in event.data) document.documentElement.dataset.popupOpened = String(event.data.popupOpened); });
-  });
-  // The click lands on the frame's middle, where its button fills it, from the top page: Firefox
-  // under BiDi now and then refuses to query inside an opaque-origin frame ("Not allowed to
-  // define cross-origin object as property on ... XrayWrapper"), so frame.click() was flaky.
-  const box = await page.evaluate((name) => {
-    const r = document.querySelector(`iframe[name="${name}"]`).getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  }, popupFrame);
-  const clicked = () => page.evaluate(() => document.documentElement.dataset.popupOpened ?? null);
-  for (let tries = 1; ; tries += 1) {
-    await page.mouse.click(box.x, box.y);
-    try {
-      await waitFor('the click to reach the sandboxed frame\'s button', clicked, { timeoutMs: 3_000 });
-      break;
-    } catch (error) {
-      if (tries === 3) throw error;
+    // 3. a popup (sandbox="allow-scripts allow-popups"), opened by a person's click in the frame:
+    //    a new tab whose first request has an opaque initiator. The background holds it once the
+    //    browser says who opened it (webNavigation.onCreatedNavigationTarget), which races that
+    //    request; a second sink tells whether it got out.
+    const elsewhere = await startSink('127.0.0.5');
+    ws.cleanup.add('stop the popup sink', () => elsewhere.stop());
+    const popupUrl = `${elsewhere.url}/sandbox-popup`;
+    const { name: popupFrame } = await addSandboxedFrame(page, 'allow-scripts allow-popups',
+      `<button id="open" style="position:fixed;inset:0;width:100%;height:100%;font-size:30px">open</button><script>document.getElementById('open').onclick = () => { const w = window.open(${JSON.stringify(popupUrl)}); parent.postMessage({ popupOpened: w !== null }, '*'); };</script>`);
+    // The frame says when the click reached it (and whether the browser gave it a window), so a
+    // click lost on a slow machine is told apart from a popup that went nowhere.
+    await page.evaluate(() => {
+      addEventListener('message', (event) => { if (event.data && 'popupOpened' in event.data) document.documentElement.dataset.popupOpened = String(event.data.popupOpened); });
+    });
+    // The click lands on the frame's middle, where its button fills it, from the top page: Firefox
+    // under BiDi now and then refuses to query inside an opaque-origin frame ("Not allowed to
+    // define cross-origin object as property on ... XrayWrapper"), so frame.click() was flaky.
+    const box = await page.evaluate((name) => {
+      const r = document.querySelector(`iframe[name="${name}"]`).getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }, popupFrame);
+    const clicked = () => page.evaluate(() => document.documentElement.dataset.popupOpened ?? null);
+    for (let tries = 1; ; tries += 1) {
+      await page.mouse.click(box.x, box.y);
+      try {
+        await waitFor('the click to reach the sandboxed frame\'s button', clicked, { timeoutMs: 3_000 });
+        break;
+      } catch (error) {
+        if (tries === 3) throw error;
+      }
     }
-  }
-  assert.equal(await clicked(), 'true', 'the browser gave the sandboxed frame no popup window');
-  const outcome = await waitFor('the popup to show the leave page, or its request to get out', async () => {
-    if (elsewhere.requests.length) return 'reached the clear web';
-    for (const other of await browser.pages()) if (other.url() === leavePageFor(extensionBase, popupUrl)) return 'the leave page';
-    return null;
-  }, { timeoutMs: 10_000, describe: () => { try { return `tabs: ${browser.targets().filter((x) => x.type() === 'page').map((x) => x.url()).join(', ')}`; } catch { return 'no tab list'; } } });
-  t.diagnostic(`popup from a sandboxed frame: ${outcome}`);
-  if (outcome !== 'the leave page') t.diagnostic('known limit: a popup of a sandboxed frame reached the clear web before the background held its tab (docs/EXTENSION.md)');
-  for (const other of await browser.pages()) if (other.url().includes('sandbox-popup')) await other.close();
-  assert.deepEqual(sinkSaw(sink).filter((url) => url.startsWith('/sandbox')), [], 'the sink saw a sandboxed frame\'s request');
+    assert.equal(await clicked(), 'true', 'the browser gave the sandboxed frame no popup window');
+    const outcome = await waitFor('the popup to show the leave page, or its request to get out', async () => {
+      if (elsewhere.requests.length) return 'reached the clear web';
+      for (const other of await browser.pages()) if (other.url() === leavePageFor(extensionBase, popupUrl)) return 'the leave page';
+      return null;
+    }, { timeoutMs: 10_000, describe: () => { try { return `tabs: ${browser.targets().filter((x) => x.type() === 'page').map((x) => x.url()).join(', ')}`; } catch { return 'no tab list'; } } });
+    t.diagnostic(`popup from a sandboxed frame: ${outcome}`);
+    if (outcome !== 'the leave page') t.diagnostic('known limit: a popup of a sandboxed frame reached the clear web before the background held its tab (docs/EXTENSION.md)');
+    for (const other of await browser.pages()) if (other.url().includes('sandbox-popup')) await other.close();
+    assert.deepEqual(sinkSaw(sink).filter((url) => url.startsWith('/sandbox')), [], 'the sink saw a sandboxed frame\'s request');
 
-  // 4. a person's own navigation from the tab (the address bar, Back: no initiator, like the
-  //    frame's, so the rule blocks it too) shows the leave page, and "Open it" goes there
-  await fresh(4);
-  const typed = `${elsewhere.url}/typed`;
-  await page.goto(typed, { waitUntil: 'load', timeout: 10_000 }).catch(() => {});
-  // (Chromium lets the tab go as soon as the typed address shows, so it may also load at once.)
-  const reached = () => elsewhere.requests.some((r) => r.url === '/typed');
-  const shown = await waitFor('the leave page for the typed address, or that address', async () => reached() ||
-    (await page.evaluate(() => location.href).catch(() => null)) === leavePageFor(extensionBase, typed), { timeoutMs: 10_000 });
-  t.diagnostic(`a person's own navigation out of a BitWeb tab: ${reached() ? 'went' : 'the leave page'}`);
-  if (!reached()) {
-    assert.ok(shown);
-    await waitForLocation(page, leavePageFor(extensionBase, typed));
-    await page.click('#go');
-    await waitFor('the person\'s own navigation to reach the clear web', reached, { timeoutMs: 10_000 });
+    // 4. a person's own navigation from the tab (the address bar, Back: no initiator, like the
+    //    frame's, so the rule blocks it too) shows the leave page, and "Open it" goes there
+    await fresh(4);
+    const typed = `${elsewhere.url}/typed`;
+    await page.goto(typed, { waitUntil: 'load', timeout: 10_000 }).catch(() => {});
+    // (Chromium lets the tab go as soon as the typed address shows, so it may also load at once.)
+    const reached = () => elsewhere.requests.some((r) => r.url === '/typed');
+    const shown = await waitFor('the leave page for the typed address, or that address', async () => reached() ||
+      (await page.evaluate(() => location.href).catch(() => null)) === leavePageFor(extensionBase, typed), { timeoutMs: 10_000 });
+    t.diagnostic(`a person's own navigation out of a BitWeb tab: ${reached() ? 'went' : 'the leave page'}`);
+    if (!reached()) {
+      assert.ok(shown);
+      await waitForLocation(page, leavePageFor(extensionBase, typed));
+      await page.click('#go');
+      await waitFor('the person\'s own navigation to reach the clear web', reached, { timeoutMs: 10_000 });
+    }
+  } finally {
+    await page?.close().catch(() => {});
+    for (const other of await browser.pages()) if (other.url().includes('sandbox-popup')) await other.close().catch(() => {});
   }
-  await page.close();
 }
 
 /**
