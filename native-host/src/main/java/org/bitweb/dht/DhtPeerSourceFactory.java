@@ -74,6 +74,16 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
      */
     static final double ANNOUNCES_PER_SECOND = 2;
     static final int ANNOUNCE_BURST = 4;
+    /**
+     * Announces running at once, for every torrent together. Without this cap the rate alone kept
+     * starting announces while earlier ones were held up, and they piled up: mldht delays a request
+     * to an address it sent more than 10 to lately by half a second per request over that, counting
+     * the delayed ones too, so once announces asked the same nodes faster than 2 a second each (a
+     * small network; 1,000 sites on the testnet) every delay grew past the announce's timeout,
+     * nothing was sent for a minute and more, and the announces failed and came back a minute later.
+     * With at most this many running, a slow network slows the announces down instead.
+     */
+    static final int ANNOUNCES_AT_ONCE = 4;
 
     private final PeerFinder finder;
     private final Predicate<TorrentId> mayAnnounce;
@@ -85,6 +95,8 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
     /** Announces that may start now (a token bucket), as of {@link #budgetAt}. */
     private double budget = ANNOUNCE_BURST;
     private long budgetAt;
+    /** Announces started and not yet ended (guarded by {@link #budgetLock}). */
+    private int announcesRunning;
     private volatile java.util.function.Consumer<TorrentId> onFound = torrent -> { };
     private volatile Predicate<TorrentId> peersWanted = torrent -> true;
 
@@ -133,16 +145,26 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         this.budgetAt = clock.getAsLong();
     }
 
-    /** Takes one announce from the budget if there is one now; a torrent that gets none tries at bt's next poll. */
+    /**
+     * Takes one announce from the budget if there is one now and fewer than {@link #ANNOUNCES_AT_ONCE}
+     * run; a torrent that gets none tries at bt's next poll.
+     */
     private boolean takeAnnounce(long now) {
         synchronized (budgetLock) {
             budget = Math.min(ANNOUNCE_BURST, budget + (now - budgetAt) / 1e9 * ANNOUNCES_PER_SECOND);
             budgetAt = now;
-            if (budget < 1) {
+            if (budget < 1 || announcesRunning >= ANNOUNCES_AT_ONCE) {
                 return false;
             }
             budget -= 1;
+            announcesRunning++;
             return true;
+        }
+    }
+
+    private void announceEnded() {
+        synchronized (budgetLock) {
+            announcesRunning--;
         }
     }
 
@@ -250,6 +272,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
             emptyLookups = gotPeers ? 0 : emptyLookups + 1;
             nextLookup = now + (gotPeers ? schedule.refresh() : retryAfter(emptyLookups)).toNanos();
             if (announce) {
+                announceEnded();
                 boolean stored = error == null && lastAnnounceStored;
                 nextAnnounce = now + (stored ? schedule.reannounce() : schedule.retryAnnounce()).toNanos();
             }

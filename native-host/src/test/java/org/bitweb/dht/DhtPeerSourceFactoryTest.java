@@ -214,6 +214,45 @@ class DhtPeerSourceFactoryTest {
         assertTrue(seconds >= expected - 5, "all announced after " + seconds + " s: faster than the budget (" + expected + " s)");
     }
 
+    /**
+     * 1,000 sites on the testnet: announces held up in mldht's per-address throttle kept running
+     * while the rate started 2 more a second, the pile grew, and nothing was sent for over a minute.
+     * Slow announces must slow the starts down, not pile up.
+     */
+    @Test
+    void slowAnnouncesDoNotPileUp() {
+        List<CompletableFuture<AnnounceResult>> announces = new ArrayList<>();
+        PeerFinder slow = new PeerFinder() {
+            @Override
+            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                CompletableFuture<AnnounceResult> announce = new CompletableFuture<>();
+                announces.add(announce);
+                return announce;
+            }
+        };
+        DhtPeerSourceFactory many = new DhtPeerSourceFactory(slow, id -> true, 6881, SCHEDULE, () -> now);
+        List<PeerSource> sources = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            byte[] id = new byte[20];
+            id[0] = (byte) i;
+            sources.add(many.getPeerSource(TorrentId.fromBytes(id)));
+        }
+        for (int second = 0; second < 30; second++) { // nothing ends within 30 s
+            sources.forEach(PeerSource::update);
+            advance(Duration.ofSeconds(1));
+        }
+        assertEquals(DhtPeerSourceFactory.ANNOUNCES_AT_ONCE, announces.size(), "announces running at once");
+        announces.get(0).complete(new AnnounceResult(List.of(), 8));
+        announces.get(1).completeExceptionally(new DhtException("timed out"));
+        sources.forEach(PeerSource::update);
+        assertEquals(DhtPeerSourceFactory.ANNOUNCES_AT_ONCE + 2, announces.size(), "two ended, two more start");
+    }
+
     /** A seeder alone in its swarm used to look its site up every 30 s: most of an idle engine's DHT traffic. */
     @Test
     void aSiteHeldWholeHereIsLookedUpOnlyWhenItIsAnnounced() {
