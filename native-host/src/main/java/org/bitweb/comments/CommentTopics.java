@@ -2,6 +2,7 @@ package org.bitweb.comments;
 
 import org.bitweb.log.Threads;
 import org.bitweb.address.SiteAddress;
+import org.bitweb.dht.AnnounceBudget;
 import org.bitweb.dht.PeerFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,12 +13,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,16 +38,28 @@ import java.util.function.Supplier;
 public final class CommentTopics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommentTopics.class);
     private static final byte[] PREFIX = "bitweb-backlinks".getBytes(StandardCharsets.US_ASCII);
-    /** DHT nodes forget an announce after 30-60 minutes. */
+    /**
+     * A topic is announced again after this plus up to two thirds of it at random (15-25 min):
+     * DHT nodes forget an announce after 30-60 minutes, and topics announced together drift apart.
+     */
     static final Duration REANNOUNCE = Duration.ofMinutes(15);
     static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** How often the due topics are looked for. */
+    static final Duration ROUND = Duration.ofMinutes(1);
+    /** While topics wait for the announce budget, it is asked again this often. */
+    static final Duration BUDGET_POLL = Duration.ofMillis(500);
 
     private final PeerFinder dht;
     private final int peerPort;
     private final Supplier<Collection<SiteAddress>> held;
+    private final AnnounceBudget budget;
     private final ScheduledExecutorService scheduler;
-    /** When each held site's topic was last announced (nanoTime). */
-    private final Map<SiteAddress, Long> announced = new ConcurrentHashMap<>();
+    private final Random random = new Random();
+    /** When each held site's topic is due again (nanoTime); absent: due now. Only on the scheduler's thread. */
+    private final Map<SiteAddress, Long> nextAnnounce = new HashMap<>();
+    /** Topics due and waiting for the announce budget, oldest first. Only on the scheduler's thread. */
+    private final Set<SiteAddress> waiting = new LinkedHashSet<>();
+    private boolean drainScheduled;
 
     /**
      * @param held the sites whose comments this engine holds and serves (the sites it shares)
@@ -52,6 +68,7 @@ public final class CommentTopics implements AutoCloseable {
         this.dht = dht;
         this.peerPort = peerPort;
         this.held = held;
+        this.budget = dht.announceBudget();
         this.scheduler = Threads.scheduler("comment-topics", 1);
     }
 
@@ -67,43 +84,85 @@ public final class CommentTopics implements AutoCloseable {
         }
     }
 
-    /** Announces the held sites now (after {@code delay}) and then every minute those that are due. */
+    /** Announces the held sites from {@code delay} on, within the DHT node's announce budget, and again when due. */
     public void start(Duration delay) {
-        scheduler.scheduleWithFixedDelay(this::round, delay.toMillis(), 60_000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::round, delay.toMillis(), ROUND.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Announces a site that became held at once rather than at the next round. */
+    /** Announces a site that became held as soon as the budget allows rather than at the next round. */
     public void heldNow(SiteAddress site) {
-        scheduler.execute(() -> announce(site));
+        scheduler.execute(() -> {
+            nextAnnounce.remove(site);
+            waiting.add(site);
+            drain();
+        });
     }
 
+    /**
+     * Queues the topics that are due. Not announced here: 1,000 held sites were 1,000 announces
+     * in one go, which held mldht's requests back for a minute and more (AnnounceBudget).
+     */
     private void round() {
         try {
             long now = System.nanoTime();
-            for (SiteAddress site : held.get()) {
-                Long last = announced.get(site);
-                if (last == null || now - last > REANNOUNCE.toNanos()) {
-                    announce(site);
+            Collection<SiteAddress> sites = held.get();
+            for (SiteAddress site : sites) {
+                Long due = nextAnnounce.get(site);
+                if (due == null || now - due >= 0) {
+                    waiting.add(site);
                 }
             }
-            announced.keySet().retainAll(held.get());
+            Set<SiteAddress> still = new HashSet<>(sites);
+            nextAnnounce.keySet().retainAll(still);
+            waiting.retainAll(still);
+            drain();
         } catch (RuntimeException e) {
             log.warn("announcing comment topics failed", e);
         }
     }
 
+    /** Starts the waiting announces the budget allows now; asks again shortly while some wait. */
+    private void drain() {
+        for (var it = waiting.iterator(); it.hasNext() && budget.tryStart(); ) {
+            SiteAddress site = it.next();
+            it.remove();
+            announce(site);
+        }
+        if (!waiting.isEmpty() && !drainScheduled) {
+            drainScheduled = true;
+            scheduler.schedule(this::drainAgain, BUDGET_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void drainAgain() {
+        drainScheduled = false;
+        drain();
+    }
+
     private void announce(SiteAddress site) {
-        announced.put(site, System.nanoTime());
+        long base = REANNOUNCE.toNanos();
+        // due again in 15-25 min; a failure clears it, so the next round tries again
+        nextAnnounce.put(site, System.nanoTime() + base + (long) (random.nextDouble() * base * 2 / 3));
         try {
             dht.announce(topic(site), peerPort, TIMEOUT, peer -> { }).whenComplete((result, error) -> {
+                budget.ended();
                 if (error != null) {
                     log.debug("announcing the comments of {} failed: {}", site.host(), error.toString());
-                    announced.remove(site); // try again next round
+                    runOnScheduler(() -> nextAnnounce.remove(site)); // try again next round
                 }
             });
         } catch (RuntimeException e) {
+            budget.ended();
             log.debug("cannot announce the comments of {}: {}", site.host(), e.toString());
-            announced.remove(site);
+            nextAnnounce.remove(site);
+        }
+    }
+
+    private void runOnScheduler(Runnable action) {
+        try {
+            scheduler.execute(action);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closing: nothing left to retry
         }
     }
 

@@ -100,6 +100,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     private final Set<Operation<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<InetSocketAddress> warnedBogons = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean selfLookupRunning = new AtomicBoolean();
+    private final AnnounceBudget announceBudget = new AnnounceBudget();
     private volatile boolean closed;
     private long bootstrapDelayMs = BOOTSTRAP_RETRY_MS;
 
@@ -233,6 +234,15 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
         return peerLookup(infohash, port, timeout, onPeer);
     }
 
+    /**
+     * The budget every announcer on this node takes from before calling {@link #announce}: the bt
+     * peer source and the comments' topics together (docs/DHT.md, "The announce budget").
+     */
+    @Override
+    public AnnounceBudget announceBudget() {
+        return announceBudget;
+    }
+
     /** A visitor's lookup: mldht's {@code PeerLookupTask} with fast termination, announcing nothing. */
     private CompletableFuture<AnnounceResult> peerLookup(byte[] infohash, int announcePort, Duration timeout,
                                                           Consumer<InetSocketAddress> onPeer) {
@@ -313,8 +323,8 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
             // The lookup ends within seconds (slow nodes are given up after a grace), but requests
             // mldht holds back (its per-address throttle) could keep it open: leave time for the
             // announce itself, to whoever handed out tokens by then.
-            long announceBudget = Math.max(timeout.toNanos() / 3, Math.min(timeout.toNanos() / 2, ANNOUNCE_BUDGET_NS));
-            long stopLookupIn = op.deadline - announceBudget - System.nanoTime();
+            long announceReserve = Math.max(timeout.toNanos() / 3, Math.min(timeout.toNanos() / 2, ANNOUNCE_BUDGET_NS));
+            long stopLookupIn = op.deadline - announceReserve - System.nanoTime();
             scheduler.schedule(get::stop, Math.max(0, stopLookupIn), TimeUnit.NANOSECONDS);
         });
         return op.future();

@@ -65,38 +65,14 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         }
     }
 
-    /**
-     * The announce budget, for every torrent together: at most this many announces start a second
-     * on average, {@link #ANNOUNCE_BURST} at once. 1,000 seeded sites are announced within about
-     * 8 minutes of start instead of all in the first second (1,000 lookups at once cost a third of a
-     * core and made nodes drop our requests), and their re-announces every 15 minutes (1.1 a second
-     * at 1,000 sites) stay spread the same way. docs/DHT.md, "A well-behaved node".
-     */
-    static final double ANNOUNCES_PER_SECOND = 2;
-    static final int ANNOUNCE_BURST = 4;
-    /**
-     * Announces running at once, for every torrent together. Without this cap the rate alone kept
-     * starting announces while earlier ones were held up, and they piled up: mldht delays a request
-     * to an address it sent more than 10 to lately by half a second per request over that, counting
-     * the delayed ones too, so once announces asked the same nodes faster than 2 a second each (a
-     * small network; 1,000 sites on the testnet) every delay grew past the announce's timeout,
-     * nothing was sent for a minute and more, and the announces failed and came back a minute later.
-     * With at most this many running, a slow network slows the announces down instead.
-     */
-    static final int ANNOUNCES_AT_ONCE = 4;
-
     private final PeerFinder finder;
     private final Predicate<TorrentId> mayAnnounce;
     private final int announcePort;
     private final Schedule schedule;
     private final LongSupplier clock;
     private final Map<TorrentId, DhtPeerSource> sources = new ConcurrentHashMap<>();
-    private final Object budgetLock = new Object();
-    /** Announces that may start now (a token bucket), as of {@link #budgetAt}. */
-    private double budget = ANNOUNCE_BURST;
-    private long budgetAt;
-    /** Announces started and not yet ended (guarded by {@link #budgetLock}). */
-    private int announcesRunning;
+    /** The node's announce budget, shared with every other announcer on it (docs/DHT.md). */
+    private final AnnounceBudget budget;
     private volatile java.util.function.Consumer<TorrentId> onFound = torrent -> { };
     private volatile Predicate<TorrentId> peersWanted = torrent -> true;
 
@@ -142,30 +118,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         this.announcePort = announcePort;
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.clock = clock;
-        this.budgetAt = clock.getAsLong();
-    }
-
-    /**
-     * Takes one announce from the budget if there is one now and fewer than {@link #ANNOUNCES_AT_ONCE}
-     * run; a torrent that gets none tries at bt's next poll.
-     */
-    private boolean takeAnnounce(long now) {
-        synchronized (budgetLock) {
-            budget = Math.min(ANNOUNCE_BURST, budget + (now - budgetAt) / 1e9 * ANNOUNCES_PER_SECOND);
-            budgetAt = now;
-            if (budget < 1 || announcesRunning >= ANNOUNCES_AT_ONCE) {
-                return false;
-            }
-            budget -= 1;
-            announcesRunning++;
-            return true;
-        }
-    }
-
-    private void announceEnded() {
-        synchronized (budgetLock) {
-            announcesRunning--;
-        }
+        this.budget = Objects.requireNonNull(finder.announceBudget(), "the finder's announce budget");
     }
 
     /** A Guice module that adds this factory to a bt runtime. */
@@ -218,7 +171,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
                 return;
             }
             boolean announce = mayAnnounce.test(torrentId) && due(nextAnnounce, now);
-            if (announce && !takeAnnounce(now)) {
+            if (announce && !budget.tryStart()) {
                 return; // over the announce budget: bt's next poll asks again (a lookup now would cost as much)
             }
             if (!announce && !(due(nextLookup, now) && peersWanted.test(torrentId))) {
@@ -272,7 +225,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
             emptyLookups = gotPeers ? 0 : emptyLookups + 1;
             nextLookup = now + (gotPeers ? schedule.refresh() : retryAfter(emptyLookups)).toNanos();
             if (announce) {
-                announceEnded();
+                budget.ended();
                 boolean stored = error == null && lastAnnounceStored;
                 nextAnnounce = now + (stored ? schedule.reannounce() : schedule.retryAnnounce()).toNanos();
             }

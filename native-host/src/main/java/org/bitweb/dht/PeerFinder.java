@@ -17,4 +17,7 @@ public interface PeerFinder {
 
     /** Looks up the peers of {@code infohash}, then announces us to the closest nodes as a peer on {@code port}. */
     CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer);
+
+    /** The budget every caller of {@link #announce} takes from first: one per DHT node, whoever announces. */
+    AnnounceBudget announceBudget();
 }
