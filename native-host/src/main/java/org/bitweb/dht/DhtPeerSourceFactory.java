@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
 /**
  * Feeds peers found through a {@link DhtNode} into a bt runtime, announcing a torrent only when
@@ -48,7 +49,8 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
      * @param lookupTimeout   bound of one lookup (and announce)
      * @param retryNoPeers    wait before looking up again after a lookup that found nobody
      * @param refresh         wait before looking up again after a lookup that found peers
-     * @param reannounce      a seeded torrent is announced again after this (DHT nodes forget peers after 30-60 min)
+     * @param reannounce      a seeded torrent is announced again after this plus up to two thirds of it at random
+     *                        (15-25 min by default; DHT nodes forget peers after 30-60 min)
      * @param retryAnnounce   wait before announcing again after an announce no node took
      */
     public record Schedule(Duration lookupTimeout, Duration retryNoPeers, Duration refresh, Duration reannounce,
@@ -73,6 +75,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
     private final Map<TorrentId, DhtPeerSource> sources = new ConcurrentHashMap<>();
     /** The node's announce budget, shared with every other announcer on it (docs/DHT.md). */
     private final AnnounceBudget budget;
+    private final RandomGenerator random;
     private volatile java.util.function.Consumer<TorrentId> onFound = torrent -> { };
     private volatile Predicate<TorrentId> peersWanted = torrent -> true;
 
@@ -110,6 +113,11 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
     /** {@code clock} in nanoseconds, like {@link System#nanoTime()}; tests pass their own. */
     DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort, Schedule schedule,
                          LongSupplier clock) {
+        this(finder, mayAnnounce, announcePort, schedule, clock, new java.util.Random());
+    }
+
+    DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort, Schedule schedule,
+                         LongSupplier clock, RandomGenerator random) {
         this.finder = Objects.requireNonNull(finder, "finder");
         this.mayAnnounce = Objects.requireNonNull(mayAnnounce, "mayAnnounce");
         if (announcePort < 1 || announcePort > 65535) {
@@ -119,6 +127,17 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.clock = clock;
         this.budget = Objects.requireNonNull(finder.announceBudget(), "the finder's announce budget");
+        this.random = random;
+    }
+
+    /**
+     * When a torrent announced now is announced again: {@code reannounce} plus up to two thirds of
+     * it at random (15-25 min by default), so sites announced together drift apart instead of
+     * coming due in the same second every time.
+     */
+    private long reannounceIn() {
+        long base = schedule.reannounce().toNanos();
+        return base + (long) (random.nextDouble() * base * 2 / 3);
     }
 
     /** A Guice module that adds this factory to a bt runtime. */
@@ -227,7 +246,7 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
             if (announce) {
                 budget.ended();
                 boolean stored = error == null && lastAnnounceStored;
-                nextAnnounce = now + (stored ? schedule.reannounce() : schedule.retryAnnounce()).toNanos();
+                nextAnnounce = now + (stored ? reannounceIn() : schedule.retryAnnounce().toNanos());
             }
         }
 

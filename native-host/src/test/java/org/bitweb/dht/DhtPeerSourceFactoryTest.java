@@ -180,6 +180,57 @@ class DhtPeerSourceFactoryTest {
     }
 
     /**
+     * Sites announced together (at start) used to be due again together, 15 minutes later to the
+     * second: each one's next announce is 15-25 min after its last, so the re-announces spread.
+     */
+    @Test
+    void reannouncesAreSpreadOverFifteenToTwentyFiveMinutes() {
+        int sites = 100;
+        List<CompletableFuture<AnnounceResult>> announces = new ArrayList<>();
+        List<Long> startedAt = new ArrayList<>();
+        PeerFinder recording = new PeerFinder() {
+            @Override
+            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                startedAt.add(now);
+                return CompletableFuture.completedFuture(new AnnounceResult(List.of(), 8)); // ends at once
+            }
+
+            @Override
+            public AnnounceBudget announceBudget() {
+                return budget;
+            }
+        };
+        DhtPeerSourceFactory many = new DhtPeerSourceFactory(recording, id -> true, 6881, SCHEDULE, () -> now, new java.util.Random(16));
+        many.peersWanted(id -> false);
+        List<PeerSource> sources = new ArrayList<>();
+        for (int i = 0; i < sites; i++) {
+            byte[] id = new byte[20];
+            id[0] = (byte) i;
+            sources.add(many.getPeerSource(TorrentId.fromBytes(id)));
+        }
+        long start = now;
+        for (int second = 0; second < 30 * 60; second++) { // bt's poll, once a second, for half an hour
+            sources.forEach(PeerSource::update);
+            advance(Duration.ofSeconds(1));
+        }
+        List<Long> first = startedAt.subList(0, sites);
+        List<Long> again = startedAt.subList(sites, startedAt.size());
+        assertTrue(first.get(sites - 1) - start <= Duration.ofSeconds(sites / (long) AnnounceBudget.PER_SECOND).toNanos(),
+                "first announces within the budget's pace");
+        assertEquals(sites, again.size(), "every site announced a second time within 30 min, none a third: " + again.size());
+        long spread = again.get(again.size() - 1) - again.get(0);
+        assertTrue(spread >= Duration.ofMinutes(8).toNanos(), "re-announces spread over " + Duration.ofNanos(spread)
+                + "; the first announces took " + Duration.ofNanos(first.get(sites - 1) - first.get(0)));
+        assertTrue(again.get(0) - start >= Duration.ofMinutes(15).toNanos(), "none before 15 min");
+        assertTrue(again.get(again.size() - 1) - start <= Duration.ofMinutes(25).plus(Duration.ofSeconds(sites)).toNanos(), "all by 25 min");
+    }
+
+    /**
      * 1,000 seeded sites at start: bt polls every source about once a second, and every one was
      * due at once, so 1,000 announces (lookups of ~25 requests each) started in the first second.
      */
