@@ -22,7 +22,7 @@ public final class TrafficBench {
         String[] counts = System.getProperty("bench.sites", "0,10,100").split(",");
         int minutes = Integer.getInteger("bench.minutes", 3);
         Table table = new Table("sites", "minute", "DHT packets out", "DHT packets in", "DHT KB out", "DHT KB in",
-                "LAN datagrams out", "LAN KB out", "CPU % of a core (whole JVM)");
+                "LAN datagrams out", "LAN KB out", "CPU % of a core (whole JVM)", "CPU % of a core (JVM minus the testnet nodes' schedulers)");
         for (String text : counts) {
             int sites = Integer.parseInt(text.trim());
             Path root = Files.createTempDirectory("bitweb-bench-traffic-");
@@ -38,15 +38,19 @@ public final class TrafficBench {
                 }
                 long[] before = sample(engine);
                 long cpuBefore = cpuNanos();
+                long testnetBefore = testnetNanos(net);
                 for (int minute = 1; minute <= minutes; minute++) {
                     Thread.sleep(60_000);
                     long[] now = sample(engine);
                     long cpu = cpuNanos();
+                    long testnet = testnetNanos(net);
                     table.row(sites, minute, now[0] - before[0], now[1] - before[1], kb(now[2] - before[2]),
                             kb(now[3] - before[3]), now[4] - before[4], kb(now[5] - before[5]),
-                            String.format(java.util.Locale.ROOT, "%.1f", (cpu - cpuBefore) / 600_000_000.0));
+                            String.format(java.util.Locale.ROOT, "%.1f", (cpu - cpuBefore) / 600_000_000.0),
+                            String.format(java.util.Locale.ROOT, "%.2f", (cpu - cpuBefore - (testnet - testnetBefore)) / 600_000_000.0));
                     before = now;
                     cpuBefore = cpu;
+                    testnetBefore = testnet;
                 }
             } finally {
                 Publisher.deleteTree(root);
@@ -60,6 +64,24 @@ public final class TrafficBench {
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the 16 testnet nodes' schedulers (threads named after their addresses), where
+     * mldht handles requests: what is left is the engine's, plus every node's socket selector
+     * (mldht names them all alike), the bench's sampling and the JVM's own (GC, JIT).
+     */
+    private static long testnetNanos(TestnetEngines net) {
+        java.util.List<String> prefixes = net.net.nodes().stream()
+                .map(n -> "dht-" + n.localAddress().getAddress().getHostAddress() + ":").toList();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && prefixes.stream().anyMatch(info.getThreadName()::startsWith)) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static String kb(long bytes) {
