@@ -13,6 +13,7 @@
 #   bench/run.sh engine [--size-mb 200] [--trials 5] [--variant NAME:prop=v,...] [--from-libtorrent] [--to-libtorrent]
 #                        a BitWeb engine downloading a whole site vs libtorrent, medians
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
+#                        (-Dbench.dht=testnet in BENCH_JAVA_OPTS: DHT on, in the testnet; SitesBench's javadoc)
 #   bench/run.sh service from the service's ExecStart to the engine answering and the first site seeded (1 / 100 sites)
 #   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR]
 #                        a cold visit's first page over an emulated link (two network namespaces, a
@@ -67,7 +68,12 @@ case "${1:-}" in
     # inside the DHT testnet's network namespace (docs/DHT.md): the JVM starts through its wrapper
     export BITWEB_REAL_JAVA="$(command -v java)"
     exec_java="$root/native-host/src/test/netns/bin/java" ;;
-  sites) shift; main=org.bitweb.bench.SitesBench ;;
+  sites) shift; main=org.bitweb.bench.SitesBench
+    if [[ " ${BENCH_JAVA_OPTS:-} " == *" -Dbench.dht=testnet "* ]]; then
+      # the engines announce in the DHT testnet's network namespace (docs/DHT.md)
+      export BITWEB_REAL_JAVA="$(command -v java)"
+      exec_java="$root/native-host/src/test/netns/bin/java"
+    fi ;;
   service) shift; main=org.bitweb.bench.ServiceStartBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
   latency) shift; main=org.bitweb.bench.LatencyBench

@@ -24,6 +24,12 @@ import java.util.Locale;
  * -Dbench.variants="before=-Dbitweb.bt.messageLoop=false,-Xmx256m;after=product": engines started with
  * these JVM options (commas between them: run.sh splits BENCH_JAVA_OPTS at spaces), side by side for each count (the word {@code product} stands for the options
  * the product starts its engine with, {@link EngineJvm}); default: one engine with the product's.
+ *
+ * <p>-Dbench.dht=testnet: the engines run with the DHT on, each on an address of its own in the
+ * project's 16-node DHT testnet (docs/DHT.md; run.sh then starts this JVM in the testnet's
+ * namespace), announcing their sites there. Two more words in a variant then: {@code no-dht} (that
+ * engine runs with the DHT off) and {@code cp:PATH} (the engine runs from PATH first, another
+ * build's classes: a before and an after in one run).
  */
 public final class SitesBench {
     public static void main(String[] args) throws Exception {
@@ -39,17 +45,24 @@ public final class SitesBench {
             int eq = v.indexOf('=');
             variants.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
         }
-        Table table = new Table("engine", "sites", "ready ms", "ready ratio", "RSS MB", "threads", "idle CPU % of a core");
+        Table table = new Table("engine", "sites", "ready ms", "ready ratio", "RSS MB", "threads", "idle CPU % of a core",
+                "UDP datagrams/s (namespace)");
         Map<String, Double> baseReady = new LinkedHashMap<>();
+        boolean dht = "testnet".equals(System.getProperty("bench.dht"));
+        org.bitweb.dht.Testnet testnet = null;
+        if (dht) {
+            testnet = org.bitweb.dht.Testnet.start(16);
+            testnet.awaitRoutingTables(org.bitweb.dht.DhtNode.HEALTHY_TABLE, java.time.Duration.ofSeconds(30));
+        }
         try {
             for (int count : counts) {
                 for (Map.Entry<String, String> variant : variants.entrySet()) {
                     Path home = root.resolve("home-" + count + "-" + variant.getKey());
                     publish(home, count, root.resolve("site-src"));
-                    Measured m = run(home, jvmOptions(variant.getValue(), home), settle, window);
+                    Measured m = run(home, variant.getValue(), testnet, settle, window);
                     double base = baseReady.computeIfAbsent(variant.getKey(), k -> (double) m.readyMs);
                     table.row(variant.getKey(), count, m.readyMs, m.readyMs / base, m.rssKb / 1024, m.threads,
-                            String.format(Locale.ROOT, "%.2f", m.cpuPercent));
+                            String.format(Locale.ROOT, "%.2f", m.cpuPercent), String.format(Locale.ROOT, "%.1f", m.udpPerSecond));
                     System.err.printf("%s, %d sites: ready %d ms, RSS %d MB, %d threads, %.2f %% CPU%n",
                             variant.getKey(), count, m.readyMs, m.rssKb / 1024, m.threads, m.cpuPercent);
                 }
@@ -59,9 +72,12 @@ public final class SitesBench {
             }
         } finally {
             Publisher.deleteTree(root);
+            if (testnet != null) {
+                testnet.close();
+            }
         }
         table.print("Idle engine seeding N tiny sites (settled " + settle + " s, CPU over " + window
-                + " s; ready ratio against the same engine's first row)");
+                + " s; ready ratio against the same engine's first row" + (dht ? "; DHT on, in a 16-node testnet, unless no-dht" : "") + ")");
     }
 
     /** A variant's JVM options: {@code product} expands to the product's ({@link EngineJvm}). */
@@ -69,7 +85,9 @@ public final class SitesBench {
         List<String> options = new ArrayList<>();
         for (String word : spec.split("[\\s,]+")) {
             if (word.equals("product")) {
-                options.addAll(EngineJvm.options(new StateDir(home), System.getProperty("java.class.path")));
+                options.addAll(EngineJvm.options(new StateDir(home), classPath(spec)));
+            } else if (word.equals("no-dht") || word.startsWith("cp:")) {
+                continue; // not JVM options: see run
             } else if (!word.isEmpty()) {
                 options.add(word);
             }
@@ -90,17 +108,56 @@ public final class SitesBench {
         }
     }
 
-    private record Measured(long readyMs, long rssKb, int threads, double cpuPercent) {
+    /**
+     * @param udpPerSecond UDP datagrams sent in this JVM's network namespace a second over the
+     *                     window: with the DHT testnet, the engine's DHT requests and the testnet
+     *                     nodes' answers (and their own upkeep, a few a second); elsewhere the
+     *                     whole machine's
+     */
+    private record Measured(long readyMs, long rssKb, int threads, double cpuPercent, double udpPerSecond) {
     }
 
-    private static Measured run(Path home, List<String> jvm, int settle, int window) throws Exception {
+    /** The engine's class path: this JVM's, after the variant's {@code cp:PATH} if it has one. */
+    private static String classPath(String spec) {
+        String own = System.getProperty("java.class.path");
+        for (String word : spec.split("[\\s,]+")) {
+            if (word.startsWith("cp:")) {
+                return word.substring(3) + java.io.File.pathSeparator + own;
+            }
+        }
+        return own;
+    }
+
+    private static Measured run(Path home, String spec, org.bitweb.dht.Testnet testnet, int settle, int window) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.bitweb.cli.Main",
-                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-dht", "--no-lan", "--no-port-mapping"));
+        command.addAll(jvmOptions(spec, home));
+        command.addAll(List.of("-cp", classPath(spec), "org.bitweb.cli.Main",
+                "--home", home.toString(), "serve", "--gateway-port", "0", "--peer-port", "0", "--no-lan", "--no-port-mapping"));
+        java.net.InetAddress address = null;
+        if (testnet == null || List.of(spec.split("[\\s,]+")).contains("no-dht")) {
+            command.add("--no-dht");
+        } else {
+            address = org.bitweb.dht.Testnet.allocateAddress();
+            command.addAll(List.of("--peer-bind", address.getHostAddress(), "--dht-bootstrap",
+                    String.join(",", testnet.bootstrapNodes().stream().map(b -> b.host() + ":" + b.port()).toList())));
+        }
+        try {
+            return measure(home, command, settle, window);
+        } finally {
+            if (address != null) {
+                org.bitweb.dht.Testnet.releaseAddress(address);
+            }
+        }
+    }
+
+    private static Measured measure(Path home, List<String> command, int settle, int window) throws Exception {
         long start = System.nanoTime();
-        Process engine = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (!command.contains("--no-dht")) {
+            builder.environment().remove("BITWEB_DHT"); // test shells switch it off; this engine is in the testnet
+        }
+        Process engine = builder.redirectErrorStream(true)
                 .redirectOutput(home.resolve("engine.out").toFile()).start();
         try {
             Path info = home.resolve("engine.json");
@@ -113,16 +170,31 @@ public final class SitesBench {
             long readyMs = (System.nanoTime() - start) / 1_000_000;
             Thread.sleep(settle * 1000L);
             long cpuBefore = cpuTicks(engine.pid());
+            long udpBefore = udpSent();
             long wallBefore = System.nanoTime();
             Thread.sleep(window * 1000L);
             long cpuAfter = cpuTicks(engine.pid());
+            long udpAfter = udpSent();
             double seconds = (System.nanoTime() - wallBefore) / 1e9;
             double cpu = (cpuAfter - cpuBefore) / 100.0 / seconds * 100; // USER_HZ is 100 on Linux
-            return new Measured(readyMs, status(engine.pid(), "VmRSS"), (int) status(engine.pid(), "Threads"), cpu);
+            return new Measured(readyMs, status(engine.pid(), "VmRSS"), (int) status(engine.pid(), "Threads"), cpu,
+                    (udpAfter - udpBefore) / seconds);
         } finally {
             engine.destroy();
             engine.waitFor();
         }
+    }
+
+    /** UDP datagrams sent in this network namespace so far (/proc/net/snmp, "Udp: OutDatagrams"). */
+    private static long udpSent() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                List<String> names = List.of(lines.get(i).split("\\s+"));
+                return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("OutDatagrams")]);
+            }
+        }
+        throw new IOException("no Udp line in /proc/net/snmp");
     }
 
     /** utime + stime of a process, in clock ticks. */
