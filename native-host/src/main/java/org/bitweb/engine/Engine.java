@@ -11,6 +11,7 @@ import org.bitweb.discovery.PeerHintPolicy;
 import org.bitweb.fetch.RemoteSite;
 import org.bitweb.fetch.RemoteSites;
 import org.bitweb.gateway.Gateway;
+import org.bitweb.gateway.GatewayWarmUp;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.keys.KeyRing;
@@ -77,6 +78,8 @@ public final class Engine implements AutoCloseable, Torrents {
     private final KeySites keySites;
     private final StorageLimit storageLimit;
     private final Gateway gateway;
+    /** The gateway's warm-up after the start (tests wait for it). */
+    private volatile CompletableFuture<GatewayWarmUp.Report> warmUp = CompletableFuture.completedFuture(null);
     private PortMapper ports = PortMapper.off("the engine is starting", null);
     private final List<Consumer<SiteStatus>> listeners = new CopyOnWriteArrayList<>();
     private CommentNetwork comments;
@@ -218,6 +221,8 @@ public final class Engine implements AutoCloseable, Torrents {
             log.info("engine up: gateway {}, peer port {}, {} sites (opening {}); {}", engine.gatewayAddress(),
                     listener.port(), store.list().size(),
                     Boolean.getBoolean(OPEN_SITES_BEFORE_READY) ? "done" : "after ready", steps);
+            // after ready, so it delays nothing; it gives way to real requests (docs/GATEWAY.md, "The warm-up")
+            engine.warmUp = engine.gateway.warmUp();
             return engine;
         } catch (IOException | RuntimeException e) {
             while (!started.isEmpty()) {
@@ -360,6 +365,11 @@ public final class Engine implements AutoCloseable, Torrents {
 
     public String gatewayAddress() {
         return gateway.address();
+    }
+
+    /** The gateway's warm-up, begun once the engine was ready. */
+    CompletableFuture<GatewayWarmUp.Report> gatewayWarmUp() {
+        return warmUp;
     }
 
     public int gatewayPort() {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The local HTTP server through which the browser reads BitWeb sites.
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final GatewayHandler handler;
+    private final GatewayWarmUp warmUp = new GatewayWarmUp();
 
     /**
      * @param sites where the sites come from
@@ -93,7 +95,7 @@ public final class Gateway implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
-        handler = new GatewayHandler(sites, SMALL_FILES_MB * 1024L * 1024L);
+        handler = new GatewayHandler(sites, SMALL_FILES_MB * 1024L * 1024L, warmUp);
         server.setHandler(handler);
         server.setErrorHandler(new GatewayErrorHandler());
     }
@@ -131,6 +133,34 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway listening on {}", address());
     }
 
+    /**
+     * Warms the request path up on a thread of its own ({@link GatewayWarmUp}): the engine calls
+     * this once it is ready. Completes with what the warm-up did ("off" when
+     * {@code -Dbitweb.gateway.warmUp=false}, or when a gateway of this process warmed up
+     * already); it never fails the gateway.
+     */
+    public CompletableFuture<GatewayWarmUp.Report> warmUp() {
+        if (!GatewayWarmUp.enabled() || !GatewayWarmUp.first()) {
+            // off, or an earlier gateway of this process warmed its JIT already
+            return CompletableFuture.completedFuture(new GatewayWarmUp.Report(0, 0, 0, 0, 0, "off"));
+        }
+        return warmUp(GatewayWarmUp.Budget.DEFAULT);
+    }
+
+    CompletableFuture<GatewayWarmUp.Report> warmUp(GatewayWarmUp.Budget budget) {
+        return warmUp.start(port(), budget, handler::forgetWarmUp);
+    }
+
+    /** The handler, for tests that look at what it keeps. */
+    GatewayHandler handler() {
+        return handler;
+    }
+
+    /** The warm-up, for tests. */
+    GatewayWarmUp warmUpForTests() {
+        return warmUp;
+    }
+
     /** The bound port; only meaningful once started. */
     public int port() {
         int port = connector.getLocalPort();
@@ -152,6 +182,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        warmUp.close();
         stopQuietly();
     }
 

@@ -70,12 +70,33 @@ final class GatewayHandler extends Handler.Abstract {
     private final SiteSource sites;
     private final SecurityHeaders security = new SecurityHeaders();
     private final SmallFiles small;
+    private final GatewayWarmUp warmUp;
 
-    /** @param smallFiles bytes of small files kept in memory at most */
-    GatewayHandler(SiteSource sites, long smallFiles) {
+    /**
+     * @param smallFiles bytes of small files kept in memory at most
+     * @param warmUp     the warm-up, whose own requests are answered from its own site
+     */
+    GatewayHandler(SiteSource sites, long smallFiles, GatewayWarmUp warmUp) {
         super(InvocationType.NON_BLOCKING);
         this.sites = sites;
         this.small = new SmallFiles(smallFiles);
+        this.warmUp = warmUp;
+    }
+
+    /** Drops what was kept of the warm-up's site: its small file and its parsed host. */
+    void forgetWarmUp() {
+        small.forget(warmUp.version());
+        hosts.remove(warmUp.address().host());
+    }
+
+    /** Whether a parsed {@code host} is kept (tests). */
+    boolean keepsHost(String host) {
+        return hosts.containsKey(host);
+    }
+
+    /** Bytes of small files held now (tests). */
+    long smallFilesHeld() {
+        return small.held();
     }
 
     /** The gateway's port, once bound: the subdomain form's policy names it. */
@@ -85,6 +106,7 @@ final class GatewayHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        warmUp.seen(request);
         // A small file already in memory is served where Jetty calls us (often its selector
         // thread): nothing on that path waits. Anything else may wait for the engine, so it goes
         // to the pool.
@@ -148,7 +170,10 @@ final class GatewayHandler extends Handler.Abstract {
         } catch (IllegalArgumentException e) {
             return false; // serve() sends the page that says why
         }
-        Optional<SiteView> view = sites.now(parsed.site().site());
+        Optional<SiteView> view = warmUp.site(request, parsed.site().site());
+        if (view.isEmpty()) {
+            view = sites.now(parsed.site().site());
+        }
         if (view.isEmpty()) {
             return false;
         }
@@ -239,8 +264,9 @@ final class GatewayHandler extends Handler.Abstract {
             return;
         }
 
-        SiteSource.Lookup lookup = sites.fetch(address, FETCH_WAIT, demand(request),
-                path.trailingSlash() ? path.indexFile() : path.relative());
+        Optional<SiteView> warm = warmUp.site(request, address);
+        SiteSource.Lookup lookup = warm.isPresent() ? new SiteSource.Lookup.Ready(warm.get())
+                : sites.fetch(address, FETCH_WAIT, demand(request), path.trailingSlash() ? path.indexFile() : path.relative());
         if (lookup instanceof SiteSource.Lookup.Unknown unknown) {
             page(request, response, callback, HttpStatus.NOT_FOUND_404, "Site not available", unknown.reason());
             return;

@@ -78,6 +78,15 @@ final class SmallFiles {
         return entry;
     }
 
+    /** Drops every file of {@code version}. */
+    void forget(String version) {
+        for (var e : entries.entrySet()) {
+            if (e.getKey().version().equals(version) && entries.remove(e.getKey(), e.getValue())) {
+                held.addAndGet(-e.getValue().bytes().capacity());
+            }
+        }
+    }
+
     /** Bytes held now. */
     long held() {
         return held.get();
