@@ -4,7 +4,7 @@
 #   bench/run.sh open    time to the first page of a cold 1 GB vs 1 MB site, whole-file MB/s
 #   bench/run.sh host    native host: status and sites.list round trips (alone, beside slow calls), publish, gateway read
 #   bench/run.sh gateway [--runs 1] [--seconds 5] [--connections 64,256] [--engine-jvm "..."]
-#                        [--variant NAME="JVM options | jar:PATH"]... [--rss-cap-mb 320]
+#                        [--variant NAME="JVM options | jar:PATH"]... [--rss-cap-mb 320] [--cold-pause-ms 0]
 #                        the gateway under wrk beside nginx (13 KB page, 50 MB file), cold and warm, RSS;
 #                        variants (other JVM options, another build's jar) measured in the same sets;
 #                        fails if an engine's peak RSS under load is above the cap

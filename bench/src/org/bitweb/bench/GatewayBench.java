@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  *                       [--engine-jvm "-Xmx..."]  (default: the options the product starts its engine with)
  *                       [--variant NAME="-XX:..."]...  (more engines, with these JVM options added, measured alongside;
  *                                   "jar:PATH" among them runs that engine from another build's bitweb.jar)
- *                       [--rss-cap-mb 320]  (the engine's peak RSS under load above this fails the run; 0: no cap)</pre>
+ *                       [--rss-cap-mb 320]  (the engine's peak RSS under load above this fails the run; 0: no cap)
+ *                       [--cold-pause-ms 0]  (between a server's first page and its first run's load: the
+ *                                   reader's pause after a start, in which the engine's gateway warms up)</pre>
  */
 public final class GatewayBench {
 
@@ -101,6 +103,10 @@ public final class GatewayBench {
                             try (Servers.Server server = contenders.get(k).start.get()) {
                                 Memory m = memory.get(contenders.get(k).name);
                                 m.started(server);
+                                if (o.coldPauseMs > 0) {
+                                    Thread.sleep(o.coldPauseMs); // the reader's pause being modelled, not a wait for a condition
+                                }
+                                m.beforeLoad(server);
                                 Sampler sampler = new Sampler(server, m);
                                 set[k] = run(server, f, o, temp);
                                 sampler.stop();
@@ -157,7 +163,8 @@ public final class GatewayBench {
                 double bv = median(runs.stream().mapToDouble(p -> value(p[1], page1)).toArray());
                 double nv = median(runs.stream().mapToDouble(p -> value(p[0], page1)).toArray());
                 String what = (page1 ? o.pageKb + " KB page" : o.fileMb + " MB file") + ", " + f.connections
-                        + " conn, " + (f.cold ? "first run after start" : "warm") + (page1 ? " (req/s)" : " (GB/s)");
+                        + " conn, " + (f.cold ? (o.coldPauseMs > 0 ? "first run " + o.coldPauseMs / 1000.0 + " s after start"
+                        : "first run after start") : "warm") + (page1 ? " (req/s)" : " (GB/s)");
                 List<Object> row = new ArrayList<>(List.of(what,
                         page1 ? String.format("%,.0f", bv) : String.format("%.2f", bv),
                         page1 ? String.format("%,.0f", nv) : String.format("%.2f", nv),
@@ -174,13 +181,14 @@ public final class GatewayBench {
             table.print("Gateway under load beside nginx (" + Runtime.getRuntime().availableProcessors()
                     + " cores, loopback, wrk keep-alive; ratio = median of the sets' ratios, > 1: BitWeb ahead)");
 
-            Table mem = new Table("server", "start to first page (ms, median)", "RSS idle (MB)", "RSS peak under load (MB)",
-                    "threads idle", "threads peak");
+            Table mem = new Table("server", "start to first page (ms, median)", "CPU from spawn to first run's load (s, median)",
+                    "RSS idle (MB)", "RSS peak under load (MB)", "threads idle", "threads peak");
             for (int k = 0; k < n; k++) {
                 // BitWeb first, as in the table above
                 String name = contenders.get(k == 0 ? 1 : k == 1 ? 0 : k).name;
                 Memory m = memory.get(name);
-                mem.row(name, Table.percentile(m.startNanos, 50), m.idleRss, m.peakRss, m.idleThreads, m.peakThreads);
+                mem.row(name, Table.percentile(m.startNanos, 50), String.format("%.2f", median(
+                        m.cpuBeforeLoad.stream().mapToDouble(Double::doubleValue).toArray())), m.idleRss, m.peakRss, m.idleThreads, m.peakThreads);
             }
             mem.print("Start and memory (RSS summed over the process tree; engine JVM options: "
                     + EngineJvmDefaults.describe(o.engineJvm) + (o.variants.isEmpty() ? "" : "; variants add "
@@ -269,6 +277,7 @@ public final class GatewayBench {
     /** RSS and threads: at rest after start, and the highest seen while under load. */
     static final class Memory {
         final List<Long> startNanos = new ArrayList<>();
+        final List<Double> cpuBeforeLoad = new ArrayList<>();
         double idleRss;
         double peakRss;
         int idleThreads;
@@ -277,6 +286,11 @@ public final class GatewayBench {
         synchronized void started(Servers.Server server) {
             startNanos.add((long) (server.startMillis() * 1e6));
             idle(server.rssMb(), server.threads());
+        }
+
+        /** The process's CPU time from its spawn to the start of its first run's load. */
+        synchronized void beforeLoad(Servers.Server server) {
+            cpuBeforeLoad.add(server.cpuSeconds());
         }
 
         synchronized void idle(double rss, int threads) {
@@ -327,6 +341,7 @@ public final class GatewayBench {
         List<String> engineJvm = EngineJvmDefaults.get();
         Map<String, List<String>> variants = new LinkedHashMap<>();
         int rssCapMb = 320;
+        int coldPauseMs = 0;
 
         Options(String[] args) {
             for (int i = 0; i < args.length; i++) {
@@ -346,6 +361,7 @@ public final class GatewayBench {
                         variants.put(value.substring(0, eq), List.of(value.substring(eq + 1).trim().split("\\s+")));
                     }
                     case "--rss-cap-mb" -> rssCapMb = Integer.parseInt(value);
+                    case "--cold-pause-ms" -> coldPauseMs = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;

@@ -50,6 +50,25 @@ final class Servers {
             return (int) sumStatus("Threads:");
         }
 
+        /** CPU time (user + system) over the process tree so far, in seconds. */
+        default double cpuSeconds() {
+            double total = 0;
+            List<ProcessHandle> tree = new ArrayList<>();
+            tree.add(process().toHandle());
+            process().toHandle().descendants().forEach(tree::add);
+            for (ProcessHandle p : tree) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                    // fields after the command's closing parenthesis: utime and stime are the 12th and 13th
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+                } catch (IOException e) {
+                    // the process ended meanwhile
+                }
+            }
+            return total;
+        }
+
         private long sumStatus(String field) {
             long total = 0;
             List<ProcessHandle> tree = new ArrayList<>();
