@@ -106,12 +106,12 @@ final class GatewayHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        warmUp.seen(request);
+        Callback answered = warmUp.seen(request, callback);
         // A small file already in memory is served where Jetty calls us (often its selector
         // thread): nothing on that path waits. Anything else may wait for the engine, so it goes
         // to the pool.
-        if (!guarded(request, response, callback, true)) {
-            request.getComponents().getExecutor().execute(() -> guarded(request, response, callback, false));
+        if (!guarded(request, response, answered, true)) {
+            request.getComponents().getExecutor().execute(() -> guarded(request, response, answered, false));
         }
         return true;
     }

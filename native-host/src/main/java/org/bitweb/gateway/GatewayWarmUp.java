@@ -2,6 +2,7 @@ package org.bitweb.gateway;
 
 import org.bitweb.address.SiteAddress;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drives the gateway's real request path with a bounded number of requests once the engine is
@@ -43,9 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * gateway kept of it (the small file, the parsed host) is dropped at the end.
  *
  * <p>Bounded: {@link Budget#DEFAULT} requests and time. It gives way to real requests: while
- * one arrived within the last {@link Budget#quiet()} it sends nothing (a visit that starts the
- * engine is not slowed by it; the reader's pause after the page is when it runs), and it gives
- * up at its deadline whatever it did. It also stops when the gateway closes, or on the first
+ * one is being answered, or one was answered within the last {@link Budget#quiet()}, it sends
+ * nothing (a visit that starts the engine is not slowed by it; the reader's pause after the
+ * page is when it runs), and it gives up at its deadline whatever it did. It also stops when the gateway closes, or on the first
  * answer that is not the expected one (logged). Its thread is a daemon at the lowest priority
  * (which Linux ignores unless the JVM is told otherwise: the bound is the budget). Once per
  * process: the JIT's code is the process's, a second gateway (tests) finds it compiled.
@@ -69,7 +71,7 @@ public final class GatewayWarmUp {
      * @param smallRequests requests for the small file, at most
      * @param bigRequests   requests for the big file, at most (spread among the small ones)
      * @param time          wall-clock time from its start, pauses included, after which it gives up
-     * @param quiet         it sends nothing while a real request arrived within this time
+     * @param quiet         it sends nothing while a real request is answered or was within this time
      */
     record Budget(int smallRequests, int bigRequests, Duration time, Duration quiet) {
         /**
@@ -101,6 +103,8 @@ public final class GatewayWarmUp {
     /** When the last real request arrived (System.nanoTime), while the warm-up runs. */
     private volatile long lastReal;
     private volatile boolean realSeen;
+    /** Real requests being answered now, while the warm-up runs. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile boolean running;
     private volatile boolean closed;
@@ -159,15 +163,29 @@ public final class GatewayWarmUp {
         return running && asked.equals(address) && ours(request) ? Optional.of(site) : Optional.empty();
     }
 
-    /** Notes a real request (one not on the warm-up's connections) while the warm-up runs. */
-    void seen(Request request) {
-        if (running && !ours(request)) {
-            long now = System.nanoTime();
-            if (now - lastReal > 1_000_000L || !realSeen) { // one write a millisecond is enough
-                lastReal = now;
-                realSeen = true;
-            }
+    /**
+     * Notes a real request (one not on the warm-up's connections) while the warm-up runs, until
+     * its answer is sent: a big file's answer is traffic for as long as it takes, not only when
+     * asked for.
+     *
+     * @return the callback to complete the request with
+     */
+    Callback seen(Request request, Callback callback) {
+        if (!running || ours(request)) {
+            return callback;
         }
+        inFlight.incrementAndGet();
+        lastReal = System.nanoTime();
+        realSeen = true;
+        return Callback.from(callback, () -> {
+            inFlight.decrementAndGet();
+            lastReal = System.nanoTime();
+        });
+    }
+
+    /** Whether a real request is being answered or one ended within {@code quiet}. */
+    private boolean busy(Duration quiet) {
+        return inFlight.get() > 0 || realSeen && System.nanoTime() - lastReal < quiet.toNanos();
     }
 
     private boolean ours(Request request) {
@@ -235,14 +253,13 @@ public final class GatewayWarmUp {
                     : Math.max(1, (budget.smallRequests() + budget.bigRequests()) / budget.bigRequests());
             int sent = 0;
             while (small < budget.smallRequests() || big < budget.bigRequests()) {
-                if (realSeen && System.nanoTime() - lastReal < budget.quiet().toNanos()) {
+                if (busy(budget.quiet())) {
                     pauses++;
-                    while (!closed && System.nanoTime() < deadline
-                            && System.nanoTime() - lastReal < budget.quiet().toNanos()) {
-                        // give way to the reader: until no real request came for a while, bounded by the deadline
+                    while (!closed && System.nanoTime() < deadline && busy(budget.quiet())) {
+                        // give way to the reader: until no real request was answered for a while, bounded by the deadline
                         long now = System.nanoTime();
                         long wait = Math.min(budget.quiet().toNanos() - (now - lastReal), deadline - now);
-                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(1_000_000L, wait));
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(1_000_000L, Math.min(wait, 50_000_000L)));
                     }
                 }
                 if (closed) {
