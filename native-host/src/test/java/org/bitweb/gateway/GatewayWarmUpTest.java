@@ -117,6 +117,38 @@ class GatewayWarmUpTest {
     }
 
     @Test
+    void waitsWhileARealAnswerIsStillBeingSent() throws Exception {
+        byte[] big = new byte[8 * 1024 * 1024];
+        Files.write(dir.resolve("site").resolve("big.bin"), big);
+        var done = gateway.warmUp(new GatewayWarmUp.Budget(10_000_000, 0, Duration.ofSeconds(30),
+                Duration.ofMillis(200)));
+        GatewayWarmUp warmUp = gateway.warmUpForTests();
+        warmUp.connected().get(30, TimeUnit.SECONDS);
+        try (java.net.Socket reader = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), gateway.port())) {
+            // a download that is asked for once and then read slowly: one request, a long answer
+            reader.setReceiveBufferSize(4096);
+            reader.getOutputStream().write(("GET http://" + SITE.host() + "/big.bin HTTP/1.1\r\nHost: " + SITE.host()
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            int first = reader.getInputStream().read(new byte[1024]);
+            assertTrue(first > 0, "the answer began");
+            int before = warmUp.answered();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+            while (System.nanoTime() < until) {
+                // well past its 200 ms of quiet since the request arrived: the answer is still traffic
+                assertTrue(warmUp.answered() - before <= GatewayWarmUp.CONNECTIONS,
+                        (warmUp.answered() - before) + " warm-up answers beside a download being sent");
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // polling a counter over a fixed span, not waiting for an event
+            }
+        }
+        // the download is over (closed): it goes on
+        int after = warmUp.answered();
+        org.bitweb.testing.Await.until("the warm-up goes on once the download ended", Duration.ofSeconds(20),
+                () -> warmUp.answered() > after + GatewayWarmUp.CONNECTIONS);
+        gateway.close();
+        assertEquals("closed", done.get(30, TimeUnit.SECONDS).stoppedBy());
+    }
+
+    @Test
     void isOffWithThePropertyAndRunsOncePerProcess() throws Exception {
         String before = System.getProperty(GatewayWarmUp.PROPERTY);
         System.setProperty(GatewayWarmUp.PROPERTY, "false");
