@@ -133,6 +133,11 @@ public final class GatewayWarmUp {
         return ONCE.compareAndSet(false, true);
     }
 
+    /** Lets the next warm-up of this process run again (tests that must see one run). */
+    static void allowAnother() {
+        ONCE.set(false);
+    }
+
     /** Whether the warm-up is on (it is, unless {@value #PROPERTY} is false). */
     public static boolean enabled() {
         return !"false".equals(System.getProperty(PROPERTY));
