@@ -24,7 +24,7 @@ import { commentsInTheSidebar } from './comments.js';
 import { bitwebDnsLeaks } from './dns.js';
 import { SITE_H1_COLOR, SITE_HEADING, SITE_IMAGE_SIZE } from './site.js';
 import {
-  addSandboxedFrame, chooseFolder, clickNewLink, followNavigations, syntheticClicks, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
+  addSandboxedFrame, chooseFolder, clickNewLink, clickOpenIt, followNavigations, syntheticClicks, popupRow, popupText, publishAndRemove, reachOut, recordFailures, screenshot, sinkSaw, toggleSeeding,
   typeInto, waitForLocation, waitForSiteHeading, webrtcFacts, writeSecondSite,
 } from './steps.js';
 import { startSink } from './servers.js';
@@ -226,7 +226,7 @@ async function sandboxedFramesStayIn(t, { site, sink, ws, engine, adapter, newPa
     if (!reached()) {
       assert.ok(shown);
       await waitForLocation(page, leavePageFor(extensionBase, typed));
-      await page.click('#go');
+      await clickOpenIt(page);
       await waitFor('the person\'s own navigation to reach the clear web', reached, { timeoutMs: 10_000 });
     }
   } finally {
@@ -272,7 +272,7 @@ async function leaveByClick(t, { page, site, sink, ws, extensionBase }) {
   assert.ok(href.endsWith(`#${encodeURIComponent(`${sink.url}/leave`)}`), href);
   await screenshot(page, ws, 'leave.png');
   const clickedAt = Date.now();
-  await page.click('#go');
+  await clickOpenIt(page);
   await waitFor('the sink to see the person\'s own navigation', () => sink.requests.some((r) => r.url === '/leave'), { timeoutMs: 10_000 });
   // Everything the BitWeb pages tried before was sent earlier on the same loopback: had it
   // got through, it would be here by now. That includes connections without a request (the

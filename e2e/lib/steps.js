@@ -322,3 +322,12 @@ export async function chooseFolder(page) {
   }, { timeoutMs: 15_000, describe: () => 'no note yet' });
   return { note };
 }
+
+/**
+ * A person's click on "Open it" on the leave page in `page`: once the page's script has enabled
+ * it (the button ships disabled, so an early click cannot fall between load and its listener).
+ */
+export async function clickOpenIt(page) {
+  await page.waitForSelector('#go:not([disabled])', { timeout: 10_000 });
+  await page.click('#go');
+}

@@ -10,6 +10,7 @@ import { sendMessage } from './platform.js';
 const target = leaveTarget(location.hash);
 const go = document.getElementById('go');
 document.getElementById('target').textContent = target ?? 'not a valid web address';
+// The button ships disabled (leave.html): a click before this script listens would be lost.
 go.disabled = !target;
 go.addEventListener('click', async () => {
   if (!target) return;
