@@ -30,6 +30,11 @@ import java.util.Locale;
  * namespace), announcing their sites there. Two more words in a variant then: {@code no-dht} (that
  * engine runs with the DHT off) and {@code cp:PATH} (the engine runs from PATH first, another
  * build's classes: a before and an after in one run).
+ *
+ * <p>{@code jfr:FILE} in a variant records that engine's CPU window with Flight Recorder (its
+ * "profile" settings, started and stopped with jcmd at the window's ends) into
+ * FILE-home-COUNT-VARIANT.jfr; read it with {@code jfr print --events jdk.ExecutionSample}. The recording costs
+ * the engine some CPU of its own: compare figures without it.
  */
 public final class SitesBench {
     public static void main(String[] args) throws Exception {
@@ -46,7 +51,7 @@ public final class SitesBench {
             variants.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
         }
         Table table = new Table("engine", "sites", "ready ms", "ready ratio", "RSS MB", "threads", "idle CPU % of a core",
-                "UDP datagrams/s (namespace)");
+                "of which JIT %", "of which DHT threads %", "UDP datagrams/s (namespace)");
         Map<String, Double> baseReady = new LinkedHashMap<>();
         boolean dht = "testnet".equals(System.getProperty("bench.dht"));
         org.bitweb.dht.Testnet testnet = null;
@@ -62,7 +67,8 @@ public final class SitesBench {
                     Measured m = run(home, variant.getValue(), testnet, settle, window);
                     double base = baseReady.computeIfAbsent(variant.getKey(), k -> (double) m.readyMs);
                     table.row(variant.getKey(), count, m.readyMs, m.readyMs / base, m.rssKb / 1024, m.threads,
-                            String.format(Locale.ROOT, "%.2f", m.cpuPercent), String.format(Locale.ROOT, "%.1f", m.udpPerSecond));
+                            String.format(Locale.ROOT, "%.2f", m.cpuPercent), String.format(Locale.ROOT, "%.2f", m.jitPercent),
+                            String.format(Locale.ROOT, "%.2f", m.dhtPercent), String.format(Locale.ROOT, "%.1f", m.udpPerSecond));
                     System.err.printf("%s, %d sites: ready %d ms, RSS %d MB, %d threads, %.2f %% CPU%n",
                             variant.getKey(), count, m.readyMs, m.rssKb / 1024, m.threads, m.cpuPercent);
                 }
@@ -86,7 +92,7 @@ public final class SitesBench {
         for (String word : spec.split("[\\s,]+")) {
             if (word.equals("product")) {
                 options.addAll(EngineJvm.options(new StateDir(home), classPath(spec)));
-            } else if (word.equals("no-dht") || word.startsWith("cp:")) {
+            } else if (word.equals("no-dht") || word.startsWith("cp:") || word.startsWith("jfr:")) {
                 continue; // not JVM options: see run
             } else if (!word.isEmpty()) {
                 options.add(word);
@@ -113,8 +119,12 @@ public final class SitesBench {
      *                     window: with the DHT testnet, the engine's DHT requests and the testnet
      *                     nodes' answers (and their own upkeep, a few a second); elsewhere the
      *                     whole machine's
+     * @param jitPercent   of cpuPercent, the JIT compiler threads' (code still being compiled)
+     * @param dhtPercent   of cpuPercent, the DHT node's threads' (mldht's selector, the node's
+     *                     scheduler where lookups and announces run, its event thread)
      */
-    private record Measured(long readyMs, long rssKb, int threads, double cpuPercent, double udpPerSecond) {
+    private record Measured(long readyMs, long rssKb, int threads, double cpuPercent, double udpPerSecond,
+                            double jitPercent, double dhtPercent) {
     }
 
     /** The engine's class path: this JVM's, after the variant's {@code cp:PATH} if it has one. */
@@ -143,7 +153,13 @@ public final class SitesBench {
                     String.join(",", testnet.bootstrapNodes().stream().map(b -> b.host() + ":" + b.port()).toList())));
         }
         try {
-            return measure(home, command, settle, window);
+            String jfr = null;
+            for (String word : spec.split("[\\s,]+")) {
+                if (word.startsWith("jfr:")) {
+                    jfr = word.substring(4) + "-" + home.getFileName() + ".jfr";
+                }
+            }
+            return measure(home, command, settle, window, jfr);
         } finally {
             if (address != null) {
                 org.bitweb.dht.Testnet.releaseAddress(address);
@@ -151,7 +167,7 @@ public final class SitesBench {
         }
     }
 
-    private static Measured measure(Path home, List<String> command, int settle, int window) throws Exception {
+    private static Measured measure(Path home, List<String> command, int settle, int window, String jfr) throws Exception {
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command);
         if (!command.contains("--no-dht")) {
@@ -169,19 +185,41 @@ public final class SitesBench {
             }
             long readyMs = (System.nanoTime() - start) / 1_000_000;
             Thread.sleep(settle * 1000L);
+            if (jfr != null) {
+                jcmd(engine.pid(), "JFR.start", "name=bench", "settings=profile");
+            }
             long cpuBefore = cpuTicks(engine.pid());
+            Map<String, Long> threadsBefore = threadTicks(engine.pid());
             long udpBefore = udpSent();
             long wallBefore = System.nanoTime();
             Thread.sleep(window * 1000L);
             long cpuAfter = cpuTicks(engine.pid());
+            Map<String, Long> threadsAfter = threadTicks(engine.pid());
             long udpAfter = udpSent();
+            if (jfr != null) {
+                jcmd(engine.pid(), "JFR.stop", "name=bench", "filename=" + jfr);
+            }
             double seconds = (System.nanoTime() - wallBefore) / 1e9;
             double cpu = (cpuAfter - cpuBefore) / 100.0 / seconds * 100; // USER_HZ is 100 on Linux
+            double jit = percent(threadsBefore, threadsAfter, seconds, "C1 CompilerThre", "C2 CompilerThre");
+            double dht = percent(threadsBefore, threadsAfter, seconds, "dht-", "mlDHT");
             return new Measured(readyMs, status(engine.pid(), "VmRSS"), (int) status(engine.pid(), "Threads"), cpu,
-                    (udpAfter - udpBefore) / seconds);
+                    (udpAfter - udpBefore) / seconds, jit, dht);
         } finally {
             engine.destroy();
             engine.waitFor();
+        }
+    }
+
+    /** Runs the JDK's jcmd against the engine, failing the bench if it fails. */
+    private static void jcmd(long pid, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("jcmd " + String.join(" ", args) + ": " + out);
         }
     }
 
@@ -195,6 +233,38 @@ public final class SitesBench {
             }
         }
         throw new IOException("no Udp line in /proc/net/snmp");
+    }
+
+    /** CPU, % of a core, of the threads whose name starts with one of {@code prefixes}, between two {@link #threadTicks}. */
+    private static double percent(Map<String, Long> before, Map<String, Long> after, double seconds, String... prefixes) {
+        long ticks = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            for (String prefix : prefixes) {
+                if (e.getKey().substring(e.getKey().indexOf(' ') + 1).startsWith(prefix)) {
+                    ticks += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                    break;
+                }
+            }
+        }
+        return ticks / 100.0 / seconds * 100;
+    }
+
+    /** utime + stime of each live thread of a process, in clock ticks, keyed "TID NAME" (the name cut at 15 characters). */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName() + " " + name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return ticks;
     }
 
     /** utime + stime of a process, in clock ticks. */
