@@ -185,6 +185,20 @@ final class ItemLookup {
         start(closest.getEntries());
     }
 
+    /**
+     * Starts from {@code first} (nodes known to be close to the target: those that took its last
+     * announce), then the routing table's closest. Only the {@link #K} closest are asked, so when
+     * {@code first} are still the closest and answer, the lookup asks them and nobody else; when
+     * some are gone or their answers name closer nodes, it goes on as any lookup does.
+     */
+    synchronized void start(lbms.plugins.mldht.kad.DHT dht, List<KBucketEntry> first) {
+        KClosestNodesSearch closest = new KClosestNodesSearch(target, SEEDS, dht);
+        closest.fill();
+        List<KBucketEntry> seeds = new ArrayList<>(first);
+        seeds.addAll(closest.getEntries());
+        start(seeds);
+    }
+
     synchronized void start(List<KBucketEntry> seeds) {
         if (started) {
             return;

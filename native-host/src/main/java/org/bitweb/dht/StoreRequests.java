@@ -97,6 +97,11 @@ final class StoreRequests {
         return (int) asked.values().stream().filter(s -> s == State.STORED).count();
     }
 
+    /** The nodes that stored it (so far). */
+    synchronized List<ItemLookup.Candidate> storedOn() {
+        return asked.entrySet().stream().filter(e -> e.getValue() == State.STORED).map(Map.Entry::getKey).toList();
+    }
+
     /** Nodes sent a put (so far). */
     synchronized int sent() {
         return asked.size();

@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,6 +68,53 @@ class AnnounceTestnetTest {
             } finally {
                 Testnet.releaseAddress(mine);
                 Testnet.releaseAddress(probeAddress);
+            }
+        }
+    }
+
+    /**
+     * A re-announce starts at the nodes that took the last announce. The target is in the half of
+     * the id space away from our own id, where our routing table keeps only a bucket's 8 of the
+     * network's nodes, so a lookup from the routing table walks there through other nodes first;
+     * the re-announce asks the 8 that stored the first announce and, their answers naming nobody
+     * closer, no one else; it stores on them again, with fresh tokens. (On this small network our
+     * routing table often knows the closest nodes anyway, so the bound on requests holds from the
+     * routing table too; what remembers them is checked directly.)
+     */
+    @Test
+    void aReannounceAsksTheNodesThatTookTheLastAnnounceAndNobodyElse() throws Exception {
+        try (Testnet net = Testnet.start(40)) {
+            net.awaitRoutingTables(DhtNode.HEALTHY_TABLE, Duration.ofSeconds(30));
+            InetAddress mine = Testnet.allocateAddress();
+            try (DhtNode alice = DhtNode.start(Testnet.config(mine, net.bootstrapNodes(), null))) {
+                Testnet.await("alice to join", Duration.ofSeconds(20), () -> alice.stats().routingTable() >= DhtNode.HEALTHY_TABLE,
+                        () -> alice.stats().toString());
+                byte[] infohash = new byte[20];
+                RANDOM.nextBytes(infohash);
+                byte[] own = alice.nodeId();
+                infohash[0] = (byte) ((own[0] & 0x80) ^ 0x80 | (infohash[0] & 0x7f)); // the far half
+                int port = 42_000 + RANDOM.nextInt(1000);
+                InetSocketAddress peer = new InetSocketAddress(mine, port);
+
+                AnnounceResult first = alice.announce(infohash, port, TIMEOUT).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+                int firstRequests = alice.lastAnnounceRequests();
+                List<DhtNode> holders = net.nodes().stream().filter(n -> n.storedPeers(infohash).contains(peer)).toList();
+                assertTrue(first.storedOn() >= 7 && holders.size() >= 7, "first announce: " + first + " held by " + holders);
+                assertEquals(holders.stream().map(DhtNode::localAddress).collect(Collectors.toSet()), alice.rememberedHolders(infohash),
+                        "where the next announce starts");
+
+                // the nodes forget it (as after their 30-60 min), so holding it again shows the re-announce reached them
+                net.nodes().forEach(n -> n.forgetPeers());
+                AnnounceResult again = alice.announce(infohash, port, TIMEOUT).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+                int againRequests = alice.lastAnnounceRequests();
+                List<DhtNode> holdingAgain = net.nodes().stream().filter(n -> n.storedPeers(infohash).contains(peer)).toList();
+                long sameAgain = holders.stream().filter(holdingAgain::contains).count();
+                assertTrue(again.storedOn() >= 7 && sameAgain >= 7, "re-announce: " + again + " held by " + holdingAgain
+                        + ", first by " + holders);
+                assertTrue(againRequests <= ItemLookup.K + 1, "the re-announce's lookup sent " + againRequests
+                        + " get_peers (the first: " + firstRequests + ")");
+            } finally {
+                Testnet.releaseAddress(mine);
             }
         }
     }
