@@ -15,7 +15,7 @@ import { NativeHost } from './native.js';
 import { Router } from './routing.js';
 import { cleanPetNames, normalizePetName, petNameRules, petNameTarget } from './petnames.js';
 import { labelOfPage, parseSiteLink } from './links.js';
-import { bitwebTabsRule } from './isolation.js';
+import { bitwebTabsRule, topLevelVerdict } from './isolation.js';
 import { badgeFor } from './badge.js';
 import { SWEEP_DOMAINS, isSharedBitwebCookie, removalOf } from './cookies.js';
 
@@ -45,6 +45,10 @@ const siteCache = new Map(); // label -> Site (from site.info and site.update)
 // are the tabs in tabSites and those a held tab's page opened (openedByBitweb).
 const openedByBitweb = new Set();
 const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
+// Firefox: tabs whose first top-level request the webRequest listener has seen (or that were
+// let go), and the opener of each new tab as tabs.onCreated reported it (topLevelVerdict).
+const decidedTabs = new Set();
+const openers = new Map(); // tabId -> openerTabId
 let tabRuleQueue = Promise.resolve();
 let tabRuleIds = ''; // the tab ids the rule names now
 
@@ -67,10 +71,16 @@ platform.onInstalled(start);
 platform.onTabUpdated(tabUpdated);
 platform.onNavigationError(navigationFailed);
 platform.onNewTabFromPage(newTabFromPage);
+platform.onTabCreated(({ id, openerTabId } = {}) => {
+  if (Number.isInteger(id) && Number.isInteger(openerTabId)) openers.set(id, openerTabId);
+});
+platform.onTopLevelRequest(topLevelRequest);
 platform.onTabRemoved((tabId) => {
   tabSites.delete(tabId);
   openedByBitweb.delete(tabId);
   letGo.delete(tabId);
+  decidedTabs.delete(tabId);
+  openers.delete(tabId);
   syncTabRule();
 });
 platform.onCookieSet((cookie) => {
@@ -468,6 +478,7 @@ async function leaveGo(target, sender) {
   if (!/^https?:$/.test(url.protocol) || isBitwebPageHost(url.hostname)) throw new RangeError('not a link out of BitWeb');
   tabSites.delete(tabId);
   openedByBitweb.delete(tabId);
+  decidedTabs.add(tabId); // its opener no longer holds it either
   await syncTabRule();
   return url.href;
 }
@@ -506,6 +517,32 @@ function newTabFromPage({ sourceTabId, tabId } = {}) {
   if (!Number.isInteger(tabId) || !(tabSites.has(sourceTabId) || openedByBitweb.has(sourceTabId))) return;
   openedByBitweb.add(tabId);
   syncTabRule();
+}
+
+const isHeld = (tabId) => tabSites.has(tabId) || openedByBitweb.has(tabId);
+
+/**
+ * Firefox: the first top-level request of a tab a held tab's page opened (a sandboxed frame's
+ * popup among them) is decided here, before it leaves, instead of after
+ * onCreatedNavigationTarget, which may come too late. Firefox waits for this promise; the
+ * opener is known from tabs.onCreated, or asked of the tab (only while a BitWeb tab is open);
+ * each tab's first request only, the tab rule holds the rest.
+ */
+async function topLevelRequest(details) {
+  const { tabId } = details ?? {};
+  if (!Number.isInteger(tabId) || tabId < 0 || decidedTabs.has(tabId)) return {};
+  await tabsKnown; // a background woken by this request first learns the open BitWeb tabs
+  if (decidedTabs.has(tabId)) return {};
+  const anyHeld = tabSites.size > 0 || openedByBitweb.size > 0;
+  const opener = openers.get(tabId) ?? (anyHeld ? await platform.openerOf(tabId) : undefined);
+  const verdict = topLevelVerdict(details, { decided: decidedTabs.has(tabId), openerHeld: Number.isInteger(opener) && isHeld(opener) });
+  decidedTabs.add(tabId);
+  openers.delete(tabId);
+  if (verdict === 'pass') return {};
+  openedByBitweb.add(tabId); // held like a tab onCreatedNavigationTarget reported
+  await syncTabRule(); // held by the rule too before anything else it asks for leaves
+  // A cancelled request fails with NS_ERROR_ABORT: navigationFailed shows the leave page for it.
+  return verdict === 'cancel' ? { cancel: true } : {};
 }
 
 /**

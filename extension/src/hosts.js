@@ -55,6 +55,13 @@ export const SITE_PATTERNS = Object.freeze(['*://*.bitweb/*']);
 export const PAGE_PATTERNS = Object.freeze(['*://*.bitweb/*', '*://*.bitweb.localhost/*']);
 
 /**
+ * Firefox only: every http(s) host, the host permission its blocking top-level listener needs to
+ * see a sandboxed frame's popup before it leaves (isolation.js topLevelVerdict). Firefox lets the
+ * person take it back; the popup then says what is not held (docs/EXTENSION.md).
+ */
+export const TOP_LEVEL_PATTERNS = Object.freeze(['*://*/*']);
+
+/**
  * A classic script defining isBitwebPageHost and isProxiedHost for the content scripts after it (they share
  * one isolated world); build.mjs writes it as src/content/hosts.js.
  */

@@ -23,7 +23,7 @@
 // script cover part of it.
 
 import { RULE_IDS, RULE_PRIORITY } from './constants.js';
-import { BITWEB_DOMAINS, SITE_NAME } from './hosts.js';
+import { BITWEB_DOMAINS, SITE_NAME, isBitwebPageHost } from './hosts.js';
 
 /** Where build.mjs writes the ruleset; manifest/common.json names the same file. */
 export const ISOLATION_RULESET_PATH = 'rules/isolation.json';
@@ -176,4 +176,30 @@ export function detourRule() {
     action: { type: 'redirect', redirect: { regexSubstitution: 'http://\\1.bitweb/\\2' } },
     condition: { regexFilter: `^http://(${SITE_NAME})\\.bitweb:${DETOUR_PORT}/(.*)$`, resourceTypes: ['main_frame'] },
   };
+}
+
+/**
+ * Firefox only: what the blocking `webRequest.onBeforeRequest` listener does with a top-level
+ * request (background.js). A popup that a sandboxed frame of a BitWeb page opens has an opaque
+ * initiator, and the tab rule above holds its tab only once `webNavigation.onCreatedNavigationTarget`
+ * said who opened it, which races the popup's first request (docs/EXTENSION.md). The listener
+ * closes that race: Firefox waits for it, and the tab's opener (`openerTabId`, set when the tab
+ * is created) is known before the request leaves.
+ *
+ * `request` is the listener's details ({type, url}); `tab` says whether the tab is already
+ * being decided (`decided`: its first request was seen, or it was let go) and whether its
+ * opener is a held BitWeb tab (`openerHeld`). Returns
+ *   'cancel'  the tab's first request leaves BitWeb: cancel it, and hold the tab
+ *   'hold'    its first request goes to BitWeb: let it, and hold the tab (as the tab rule would)
+ *   'pass'    anything else (other types, other tabs, later requests: the tab rule's)
+ */
+export function topLevelVerdict(request, { decided = false, openerHeld = false } = {}) {
+  if (request?.type !== 'main_frame' || decided || !openerHeld) return 'pass';
+  let host;
+  try {
+    host = new URL(String(request.url)).hostname;
+  } catch {
+    return 'cancel'; // not a URL we can read: not BitWeb's
+  }
+  return isBitwebPageHost(host) ? 'hold' : 'cancel';
 }

@@ -2,6 +2,8 @@
 // these promise-returning functions. MV3 Chrome returns promises from the APIs used here
 // when no callback is passed; Firefox's `browser.*` always does.
 
+import { TOP_LEVEL_PATTERNS } from './hosts.js';
+
 const api = globalThis.browser ?? globalThis.chrome;
 if (!api?.runtime) {
   throw new Error('platform.js must run inside a browser extension (no chrome/browser global)');
@@ -185,6 +187,33 @@ export function onNavigationError(listener) {
 /** `listener({sourceTabId, tabId, url})` when a page opens a new tab or window (window.open, target=_blank). */
 export function onNewTabFromPage(listener) {
   api.webNavigation?.onCreatedNavigationTarget?.addListener(listener);
+}
+
+/** `listener(tab)` when a tab is created; `tab.openerTabId` names the tab whose page opened it. */
+export function onTabCreated(listener) {
+  api.tabs.onCreated.addListener(listener);
+}
+
+/** The id of the tab whose page opened `tabId` (Firefox sets it when it creates the tab), or undefined. */
+export async function openerOf(tabId) {
+  try {
+    return (await api.tabs.get(tabId))?.openerTabId;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Firefox only (Chromium MV3 has no blocking webRequest): `handler(details)` for every top-level
+ * request, before it leaves; it resolves to a BlockingResponse. Registered at top level, so the
+ * event page is woken for it. Sees only hosts the person granted (TOP_LEVEL_PATTERNS,
+ * docs/EXTENSION.md); false where the browser has no blocking webRequest.
+ */
+export function onTopLevelRequest(handler) {
+  const event = api.webRequest?.onBeforeRequest;
+  if (browserName !== 'firefox' || typeof event?.addListener !== 'function') return false;
+  event.addListener(handler, { urls: [...TOP_LEVEL_PATTERNS], types: ['main_frame'] }, ['blocking']);
+  return true;
 }
 
 export function onTabRemoved(listener) {

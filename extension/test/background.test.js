@@ -105,6 +105,8 @@ function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode: 'direc
     tabs: {
       onUpdated: event(),
       onRemoved: event(),
+      onCreated: event(),
+      get: async (tabId) => ({ id: tabId }),
       query: async () => {
         await tabs.queryGate;
         return tabs.open;

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bitwebTabsRule, detourRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules } from '../src/isolation.js';
+import { bitwebTabsRule, detourRule, gatewayPortRules, gatewayProbeRule, isolationRules, subdomainRules, topLevelVerdict } from '../src/isolation.js';
 import { petNameRules } from '../src/petnames.js';
 
 const HEX = '0123456789abcdef0123456789abcdef01234567';
@@ -231,4 +231,24 @@ test('pet names resolve first, then the subdomain form; isolation still wins', (
   assert.equal(decide(proxyMode, req(undefined, 'http://alicex.bitweb/', 'main_frame')), 'none', 'only the exact name');
   const subdomainMode = [...proxyMode, ...subdomainRules(47800)];
   assert.equal(decide(subdomainMode, req(undefined, 'http://alice.bitweb/', 'main_frame')), `redirect ${SITE}/`, 'the name first; the redirected request then takes the subdomain rule');
+});
+
+test('Firefox\'s top-level listener cancels the first request of a tab a held BitWeb tab opened, unless it goes to BitWeb', () => {
+  const popup = (url) => ({ type: 'main_frame', url });
+  const child = { openerHeld: true };
+  // a sandboxed frame's popup to the clear web: cancelled, whatever the scheme or host form
+  assert.equal(topLevelVerdict(popup('http://127.0.0.5/sandbox-popup'), child), 'cancel');
+  assert.equal(topLevelVerdict(popup('https://example.com/'), child), 'cancel');
+  assert.equal(topLevelVerdict(popup('http://bitweb.localhost:47800/'), child), 'cancel', 'the bare name is no site');
+  assert.equal(topLevelVerdict(popup('not a url'), child), 'cancel');
+  // to a BitWeb site, in either form or through the detour port: it goes, and the tab is held
+  assert.equal(topLevelVerdict(popup(`http://${HEX}.bitweb/`), child), 'hold');
+  assert.equal(topLevelVerdict(popup(`http://${HEX}.bitweb:65535/x`), child), 'hold');
+  assert.equal(topLevelVerdict(popup(`http://${HEX}.bitweb.localhost:47800/`), child), 'hold');
+  // everything else is the tab rule's, or nobody's
+  assert.equal(topLevelVerdict(popup('http://127.0.0.5/'), { openerHeld: false }), 'pass', 'a tab no BitWeb tab opened');
+  assert.equal(topLevelVerdict(popup('http://127.0.0.5/'), {}), 'pass');
+  assert.equal(topLevelVerdict(popup('http://127.0.0.5/'), { openerHeld: true, decided: true }), 'pass', 'not its first request (the leave page let it go, or the tab rule holds it)');
+  assert.equal(topLevelVerdict({ type: 'sub_frame', url: 'http://127.0.0.5/' }, child), 'pass', 'frames are the tab rule\'s');
+  assert.equal(topLevelVerdict(undefined, child), 'pass');
 });

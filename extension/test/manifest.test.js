@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildBrowser, manifestFor, mergeManifest, referencedFiles } from '../build.mjs';
-import { PAGE_PATTERNS } from '../src/hosts.js';
+import { PAGE_PATTERNS, TOP_LEVEL_PATTERNS } from '../src/hosts.js';
 import { isolationRules } from '../src/isolation.js';
 
 test('mergeManifest: objects merge deeply, arrays add without duplicates, scalars replace', () => {
@@ -46,11 +46,16 @@ test('both manifests ask for the permissions routing and the host need', async (
   for (const browser of ['chrome', 'firefox']) {
     const m = await manifestFor(browser);
     const sidebar = browser === 'chrome' ? ['sidePanel'] : []; // Firefox's sidebar_action needs no permission
+    // Firefox: the blocking top-level listener that holds a sandboxed frame's popup (isolation.js topLevelVerdict)
+    const popups = browser === 'firefox' ? ['webRequest', 'webRequestBlocking'] : [];
     // cookies: a site's cookie for a parent domain is removed (src/cookies.js)
-    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', 'privacy', 'cookies', ...sidebar], browser);
+    assert.deepEqual(m.permissions, ['nativeMessaging', 'proxy', 'storage', 'declarativeNetRequest', 'webNavigation', 'privacy', 'cookies', ...sidebar, ...popups], browser);
     assert.equal(m.optional_permissions, undefined, `${browser}: privacy is needed from install on (network prediction off)`);
-    assert.deepEqual(m.host_permissions, ['*://*.bitweb/*', '*://*.bitweb.localhost/*'], `${browser}: nothing beyond BitWeb`);
-    assert.deepEqual(m.host_permissions, PAGE_PATTERNS, `${browser}: the namespace of src/hosts.js`);
+    assert.equal(m.optional_host_permissions, undefined, `${browser}: every host permission is asked for at install`);
+    // Firefox's listener must see a popup's first request wherever it goes: every http(s) host.
+    // Chromium gets nothing beyond BitWeb (it has no blocking webRequest to use it for).
+    const everyHost = browser === 'firefox' ? [...TOP_LEVEL_PATTERNS] : [];
+    assert.deepEqual(m.host_permissions, [...PAGE_PATTERNS, ...everyHost], `${browser}: the namespace of src/hosts.js${everyHost.length ? ', and every host for the top-level listener' : ', nothing beyond BitWeb'}`);
     assert.equal(m.action.default_popup, 'src/popup.html');
   }
 });
