@@ -131,6 +131,8 @@ export const chromium = {
       /** Once routed, the site must open within this. */
       siteOpenMs: 20_000,
       /** What a request the extension's rules blocked fails with (declarativeNetRequest). */
+      /** No blocking webRequest in MV3: a sandboxed frame's popup is held once onCreatedNavigationTarget comes (a race). */
+      holdsSandboxedPopups: false,
       blockedError: 'net::ERR_BLOCKED_BY_CLIENT',
       /** CDP can switch a page's CSP off, leaving only the extension's rules. */
       withoutCsp: (page) => page.setBypassCSP(true),

@@ -163,6 +163,12 @@ export const firefox = {
        * this fail (e2e/README.md).
        */
       blockedError: 'NS_ERROR_ABORT',
+      /**
+       * The blocking top-level listener (isolation.js topLevelVerdict) decides a new tab's first
+       * request before it leaves, given the host permission every http(s) host, which a
+       * temporary add-on, like an installed one (Firefox 127+), has from install on.
+       */
+      holdsSandboxedPopups: true,
       /** BiDi has no CSP bypass: the page's document is answered by the test, without the header. */
       withoutCsp: serveWithoutCsp,
       /**

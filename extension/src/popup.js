@@ -5,7 +5,7 @@
 
 import * as platform from './platform.js';
 import { BUILD } from './build-info.js';
-import { SITE_PATTERNS } from './hosts.js';
+import { SITE_PATTERNS, TOP_LEVEL_PATTERNS } from './hosts.js';
 import { ErrorCode } from './error-codes.js';
 import { availabilityView } from './availability.js';
 import {
@@ -523,6 +523,10 @@ async function refresh() {
 async function refreshAccess() {
   const granted = await platform.hasOrigins(SITE_PATTERNS).catch(() => true);
   show($('access'), !granted);
+  // Firefox: the person may have taken back the host permission of the top-level listener
+  // (isolation.js topLevelVerdict); Chromium has no such listener.
+  const everySite = platform.browserName !== 'firefox' || await platform.hasOrigins(TOP_LEVEL_PATTERNS).catch(() => true);
+  show($('all-sites'), !everySite);
 }
 
 const isTab = () => new URLSearchParams(location.search).has('tab') || window.innerWidth > 600;
@@ -577,6 +581,10 @@ $('avail-copy').addEventListener('click', () => copyText($('avail-command').text
 $('copy').addEventListener('click', () => copyText($('problem-command').textContent, $('copy'), 'Copy'));
 $('grant').addEventListener('click', async () => {
   await platform.requestOrigins(SITE_PATTERNS).catch(() => false);
+  await refreshAccess();
+});
+$('grant-all-sites').addEventListener('click', async () => {
+  await platform.requestOrigins(TOP_LEVEL_PATTERNS).catch(() => false);
   await refreshAccess();
 });
 $('publish-form').addEventListener('submit', publish);
