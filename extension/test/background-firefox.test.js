@@ -1,0 +1,67 @@
+// The background in Firefox (fake-chrome.js with `firefox: true`): its blocking top-level
+// listener holds a tab a BitWeb tab's page opened from that tab's first request on, before
+// onCreatedNavigationTarget says who opened it (isolation.js topLevelVerdict decides).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HEX, ID, ORIGIN, fakeChrome, loadBackground, send, waitFor } from './fake-chrome.js';
+
+const page = `http://${HEX}.bitweb/`;
+const held = (fake) => fake.sessionRules.get(30)?.condition.tabIds ?? [];
+const request = (fake, tabId, url, type = 'main_frame') => fake.chrome.webRequest.onBeforeRequest.listeners[0]({ tabId, url, type, frameId: 0 });
+
+async function withBitwebTab() {
+  const fake = await loadBackground(fakeChrome({ firefox: true }));
+  fake.chrome.tabs.onUpdated.fire(3, { status: 'complete', url: page }, { id: 3, status: 'complete', url: page });
+  await waitFor('tab 3 to be held', () => held(fake).join() === '3');
+  return fake;
+}
+
+test('Firefox: one blocking listener for top-level requests to every http(s) host', async () => {
+  const fake = await loadBackground(fakeChrome({ firefox: true }));
+  const event = fake.chrome.webRequest.onBeforeRequest;
+  assert.equal(event.listeners.length, 1);
+  assert.deepEqual(event.filter, { urls: ['*://*/*'], types: ['main_frame'] });
+  assert.deepEqual(event.extra, ['blocking']);
+});
+
+test('Firefox: the first request of a popup a BitWeb tab opened is cancelled before onCreatedNavigationTarget, and the tab shows the leave page', async () => {
+  const fake = await withBitwebTab();
+  fake.tabs.openers.set(4, 3); // tabs.onCreated has not come yet: the tab itself is asked
+  assert.deepEqual(await request(fake, 4, 'http://127.0.0.5/sandbox-popup'), { cancel: true });
+  assert.equal(held(fake).join(), '3,4', 'held by the tab rule before the answer, for what it asks next');
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 4, frameId: 0, url: 'http://127.0.0.5/sandbox-popup', error: 'NS_ERROR_ABORT' });
+  await waitFor('the leave page in the popup', () => fake.tabs.updated.some((u) => u.tabId === 4));
+  // "Open it": the tab is let go by the rule and by the listener
+  const reply = await send(fake, { type: 'leave.go', url: 'http://127.0.0.5/sandbox-popup' }, { id: ID, url: `${ORIGIN}src/leave.html#x`, tab: { id: 4 } });
+  assert.equal(reply.ok, true);
+  assert.deepEqual(await request(fake, 4, 'http://127.0.0.5/sandbox-popup'), {});
+  assert.equal(held(fake).join(), '3');
+});
+
+test('Firefox: the opener from tabs.onCreated is enough; a popup to BitWeb goes and is held; other tabs pass, asked about once', async () => {
+  const fake = await withBitwebTab();
+  fake.chrome.tabs.onCreated.fire({ id: 5, openerTabId: 3 });
+  assert.deepEqual(await request(fake, 5, 'https://tracker.example/'), { cancel: true });
+  assert.deepEqual(fake.tabs.asked, [], 'tabs.onCreated said who opened it');
+  fake.chrome.tabs.onCreated.fire({ id: 6, openerTabId: 3 });
+  assert.deepEqual(await request(fake, 6, `http://${'f'.repeat(40)}.bitweb/`), {});
+  assert.equal(held(fake).join(), '3,5,6', 'a popup to BitWeb is held until it shows its page');
+  // a tab nobody (or a clear-web tab) opened: its request passes, and later ones are not asked about
+  fake.tabs.openers.set(8, 9);
+  assert.deepEqual(await request(fake, 7, 'https://example.org/'), {});
+  assert.deepEqual(await request(fake, 8, 'https://example.org/'), {});
+  assert.deepEqual(await request(fake, 8, 'https://example.org/next'), {});
+  assert.deepEqual(fake.tabs.asked, [7, 8]);
+  // the tab rule holds a held tab's later requests, not the listener
+  assert.deepEqual(await request(fake, 3, 'https://example.org/typed'), {});
+  assert.equal(held(fake).join(), '3,5,6');
+});
+
+test('Firefox: while no BitWeb tab is open, nothing is asked and nothing is cancelled', async () => {
+  const fake = await loadBackground(fakeChrome({ firefox: true }));
+  fake.tabs.openers.set(4, 3);
+  assert.deepEqual(await request(fake, 4, 'https://example.org/'), {});
+  assert.deepEqual(fake.tabs.asked, []);
+  assert.equal(fake.sessionRules.has(30), false);
+});
