@@ -239,24 +239,7 @@ class DhtPeerSourceFactoryTest {
         int sites = 200;
         List<PeerSource> sources = new ArrayList<>();
         List<CompletableFuture<AnnounceResult>> announces = new ArrayList<>();
-        PeerFinder recording = new PeerFinder() {
-            @Override
-            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
-                return CompletableFuture.completedFuture(List.of());
-            }
-
-            @Override
-            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
-                CompletableFuture<AnnounceResult> announce = new CompletableFuture<>();
-                announces.add(announce);
-                return announce;
-            }
-
-            @Override
-            public AnnounceBudget announceBudget() {
-                return budget;
-            }
-        };
+        PeerFinder recording = announcesLeftOpen(announces);
         DhtPeerSourceFactory many = new DhtPeerSourceFactory(recording, id -> true, 6881, SCHEDULE, () -> now);
         for (int i = 0; i < sites; i++) {
             byte[] id = new byte[20];
@@ -293,24 +276,7 @@ class DhtPeerSourceFactoryTest {
     @Test
     void slowAnnouncesDoNotPileUp() {
         List<CompletableFuture<AnnounceResult>> announces = new ArrayList<>();
-        PeerFinder slow = new PeerFinder() {
-            @Override
-            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
-                return CompletableFuture.completedFuture(List.of());
-            }
-
-            @Override
-            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
-                CompletableFuture<AnnounceResult> announce = new CompletableFuture<>();
-                announces.add(announce);
-                return announce;
-            }
-
-            @Override
-            public AnnounceBudget announceBudget() {
-                return budget;
-            }
-        };
+        PeerFinder slow = announcesLeftOpen(announces);
         DhtPeerSourceFactory many = new DhtPeerSourceFactory(slow, id -> true, 6881, SCHEDULE, () -> now);
         List<PeerSource> sources = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -415,5 +381,27 @@ class DhtPeerSourceFactoryTest {
     void theAnnouncePortIsAPort() {
         assertThrows(IllegalArgumentException.class, () -> new DhtPeerSourceFactory(dht, id -> false, 0));
         assertThrows(IllegalArgumentException.class, () -> new DhtPeerSourceFactory(dht, id -> false, 65536));
+    }
+
+    /** A finder whose announces are left to the test to complete (added to {@code announces}), within this test's budget. */
+    private PeerFinder announcesLeftOpen(List<CompletableFuture<AnnounceResult>> announces) {
+        return new PeerFinder() {
+            @Override
+            public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infohash, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+
+            @Override
+            public CompletableFuture<AnnounceResult> announce(byte[] infohash, int port, Duration timeout, Consumer<InetSocketAddress> onPeer) {
+                CompletableFuture<AnnounceResult> announce = new CompletableFuture<>();
+                announces.add(announce);
+                return announce;
+            }
+
+            @Override
+            public AnnounceBudget announceBudget() {
+                return budget;
+            }
+        };
     }
 }
