@@ -212,11 +212,13 @@ public final class GatewayWarmUp {
     CompletableFuture<Report> start(int port, Budget budget, Runnable forget) {
         CompletableFuture<Report> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
+            Report report = null;
+            Throwable failure = null;
             try {
-                done.complete(run(port, budget));
+                report = run(port, budget);
             } catch (RuntimeException | Error e) {
                 LOG.warn("the gateway's warm-up failed", e);
-                done.completeExceptionally(e);
+                failure = e;
             } finally {
                 running = false;
                 try {
@@ -224,6 +226,12 @@ public final class GatewayWarmUp {
                 } catch (RuntimeException e) {
                     LOG.warn("dropping the warm-up's site from the gateway failed", e);
                 }
+            }
+            // done only once its site is dropped: whoever waits for the end finds nothing of it kept
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(report);
             }
         }, "bitweb-gateway-warm-up");
         thread.setDaemon(true);
