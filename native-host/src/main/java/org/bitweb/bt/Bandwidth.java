@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * receive loop reads a connection only when its buckets have room ({@link #downloadWait}) and
  * counts what it read ({@link #downloaded}); a connection waiting for room is not read, so TCP
  * slows the sender down.
+ *
+ * <p>It also keeps each site's own byte counts, exact and read without allocating: the piece
+ * data sent and received for the site ({@link #sent}, {@link #received}; see
+ * {@link #siteUploaded}). A site is counted while a client runs for it, from {@link #count} until {@link #forget}: the
+ * counts are per engine process and per run of the site's client, as bt's own session sums were.
  */
 public final class Bandwidth implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Bandwidth.class);
@@ -38,6 +43,15 @@ public final class Bandwidth implements AutoCloseable {
 
     private record Waiter(int bytes, CompletableFuture<Void> done) {
     }
+
+    /** A site's block data, sent and received. */
+    private static final class SiteBytes {
+        final AtomicLong up = new AtomicLong();
+        final AtomicLong down = new AtomicLong();
+    }
+
+    /** A piece message's length prefix, id, index and offset: sent before its block (BEP 3). */
+    public static final int PIECE_HEADER = 13;
 
     private final Buckets all = new Buckets(new TokenBucket(0, System.nanoTime()), new TokenBucket(0, System.nanoTime()));
     private final Map<TorrentId, Buckets> sites = new ConcurrentHashMap<>();
@@ -53,6 +67,8 @@ public final class Bandwidth implements AutoCloseable {
     private final AtomicLong uploaded = new AtomicLong();
     private final AtomicLong downloaded = new AtomicLong();
     private final Map<TorrentId, Long> lastHeld = new ConcurrentHashMap<>();
+    /** The sites counted now: only those a client runs for, so the map does not grow with sites gone. */
+    private final Map<TorrentId, SiteBytes> siteBytes = new ConcurrentHashMap<>();
     private volatile long lastHeldAny = Long.MIN_VALUE / 2;
 
     /** Limits for all sites together, in bytes per second; 0 for none. Takes effect at once. */
@@ -112,17 +128,84 @@ public final class Bandwidth implements AutoCloseable {
         return all.down().rate();
     }
 
-    /** Piece bytes (with their message headers) that left through {@link #upload} so far. */
+    /** Piece bytes (with their message headers) that left through {@link #upload} so far, all sites together. */
     public long uploaded() {
         return uploaded.get();
     }
 
-    /** Bytes read from peer connections so far. */
+    /** Bytes read from peer connections so far, all sites together and every message. */
     public long downloaded() {
         return downloaded.get();
     }
 
-    /** Completes when a block of {@code bytes} (its message included) of {@code site} may leave. */
+    /**
+     * Starts counting a site's bytes from 0, as a client starts for it (a seeded site, a fetch).
+     *
+     * @return the counts' handle, for {@link #forget}: a client stopping late does not drop the
+     *         counts of the one that took its place
+     */
+    public Object count(TorrentId site) {
+        SiteBytes counts = new SiteBytes();
+        siteBytes.put(site, counts);
+        return counts;
+    }
+
+    /**
+     * Stops counting a site and drops its counts, if {@code handle} (from {@link #count}) is still
+     * its counts: its client stopped. Bytes that arrive for it afterwards (a block in flight) are
+     * not counted; the next {@link #count} starts from 0, as bt's own counts did with a new session.
+     */
+    public void forget(TorrentId site, Object handle) {
+        siteBytes.remove(site, handle);
+    }
+
+    /** How many sites are counted now. */
+    public int countedSites() {
+        return siteBytes.size();
+    }
+
+    /**
+     * Block data of {@code site} handed to bt to send since it was {@link #count counted}: the
+     * bytes of the piece messages' blocks, without their headers, counted as each block is let
+     * out ({@link #sent}). Every block, also the last one before a peer leaves and those of a
+     * visit that comes and goes within a second; 0 for a site not counted.
+     */
+    public long siteUploaded(TorrentId site) {
+        SiteBytes bytes = siteBytes.get(site);
+        return bytes == null ? 0 : bytes.up.get();
+    }
+
+    /**
+     * Block data of {@code site} received since it was {@link #count counted}: the blocks bt
+     * takes to write (asked for, of a piece not yet verified, as bt counted them), at the length
+     * they came (a block shortened for padding counts what came, not the zeros filled in). Not
+     * the handshakes, other messages or file lists (BEP 9) around them; 0 for a site not counted.
+     */
+    public long siteDownloaded(TorrentId site) {
+        SiteBytes bytes = siteBytes.get(site);
+        return bytes == null ? 0 : bytes.down.get();
+    }
+
+    /** A block of {@code bytes} of {@code site} is handed to bt to send (after {@link #upload} let it go). */
+    public void sent(TorrentId site, int bytes) {
+        SiteBytes counts = siteBytes.get(site);
+        if (counts != null) {
+            counts.up.addAndGet(bytes);
+        }
+    }
+
+    /** A block of {@code bytes} of {@code site} came and is about to be written. */
+    public void received(TorrentId site, int bytes) {
+        SiteBytes counts = siteBytes.get(site);
+        if (counts != null) {
+            counts.down.addAndGet(bytes);
+        }
+    }
+
+    /**
+     * Completes when a block of {@code bytes} (its piece message's header included, as the
+     * limits count what goes on the wire) of {@code site} may leave.
+     */
     public CompletableFuture<Void> upload(TorrentId site, int bytes) {
         long now = System.nanoTime();
         Buckets own = sites.get(site);

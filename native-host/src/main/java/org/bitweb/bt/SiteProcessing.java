@@ -87,10 +87,13 @@ public final class SiteProcessing implements ProcessorFactory {
                           @ClientExecutor ExecutorService executor, IPeerRegistry peers,
                           IConnectionSource connections, IPeerConnectionPool connectionPool,
                           IMessageDispatcher dispatcher, @MessagingAgents Set<Object> agents,
-                          IMetadataService metadata, EventSource events, EventSink sink, Config config) {
+                          IMetadataService metadata, EventSource events, EventSink sink, Config config,
+                          Bandwidth bandwidth) {
         this.torrents = torrents;
         // pieces come back as long as they were asked for: a shortened block is filled in as it is written
-        this.dataWorker = shortRequests ? new PaddedBlocks(dataWorker, torrents) : dataWorker;
+        DataWorker padded = shortRequests ? new PaddedBlocks(dataWorker, torrents) : dataWorker;
+        // each block counted for its site as it came, before any padding is added
+        this.dataWorker = new CountedBlocks(padded, bandwidth);
         this.bufferedPieces = bufferedPieces;
         this.executor = executor;
         this.peers = peers;

@@ -1,5 +1,6 @@
 package org.bitweb.fetch;
 
+import org.bitweb.bt.Bandwidth;
 import org.bitweb.site.FastResume;
 import org.bitweb.site.SafeStorage;
 import org.bitweb.site.SiteFiles;
@@ -67,6 +68,9 @@ public final class RemoteSite implements SiteView {
 
     private final FastResume resume;
     private final TorrentRegistry torrents;
+    private final Bandwidth bandwidth;
+    /** This fetch's byte counts in {@link #bandwidth}, while its client runs. */
+    private Object counted;
 
     public RemoteSite(String infohash, Path siteDir, BtRuntime runtime, FastResume resume, boolean wholeSite,
                Duration stallTimeout) {
@@ -76,6 +80,7 @@ public final class RemoteSite implements SiteView {
         this.siteDir = siteDir;
         this.runtime = runtime;
         this.torrents = runtime.service(TorrentRegistry.class);
+        this.bandwidth = runtime.service(Bandwidth.class);
         this.picker = new PiecePicker(wholeSite);
         this.stallTimeout = stallTimeout;
     }
@@ -166,11 +171,17 @@ public final class RemoteSite implements SiteView {
             }
         });
         client = builder.build();
-        client.startAsync().whenComplete((result, error) -> {
-            if (error != null) {
-                fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
-            }
-        });
+        counted = bandwidth.count(torrentId); // before any block can come
+        try {
+            client.startAsync().whenComplete((result, error) -> {
+                if (error != null) {
+                    fail(error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            bandwidth.forget(torrentId, counted);
+            throw e;
+        }
     }
 
     /**
@@ -337,7 +348,7 @@ public final class RemoteSite implements SiteView {
     }
 
     public SiteStats stats() {
-        return SiteStats.of(torrents, torrentId);
+        return SiteStats.of(torrents, bandwidth, torrentId);
     }
 
     public Optional<TorrentInfo> info() {
@@ -535,6 +546,7 @@ public final class RemoteSite implements SiteView {
                 log.debug("stop {}: {}", infohash, e.toString());
             }
         }
+        bandwidth.forget(torrentId, counted);
         if (current != null) {
             try {
                 FastResume.save(siteDir, current, verified);

@@ -81,11 +81,17 @@ public final class PrivacyModule extends AbstractModule {
                 // read now, sent when the upload limits have room for it (the piece message's
                 // 13-byte header included); nothing waits on a thread meanwhile. Asked again as
                 // it leaves: the wait can be long, and a read failing while bt writes the
-                // message would break the connection's stream.
+                // message would break the connection's stream. A block that goes is counted
+                // for its site as it is handed to bt (the popup's uploaded bytes).
                 return worker.addBlockRequest(torrent, peer, piece, offset, length)
-                        .thenCompose(block -> bandwidth.upload(torrent, length + 13).thenApply(allowed -> block))
-                        .thenCompose(block -> servable.servable(torrent, piece)
-                                ? CompletableFuture.completedFuture(block) : new CompletableFuture<>());
+                        .thenCompose(block -> bandwidth.upload(torrent, length + Bandwidth.PIECE_HEADER).thenApply(allowed -> block))
+                        .thenCompose(block -> {
+                            if (!servable.servable(torrent, piece)) {
+                                return new CompletableFuture<>();
+                            }
+                            bandwidth.sent(torrent, length);
+                            return CompletableFuture.completedFuture(block);
+                        });
             }
 
             @Override

@@ -8,6 +8,7 @@ import bt.runtime.BtRuntime;
 import bt.metainfo.TorrentId;
 import bt.torrent.TorrentRegistry;
 import org.bitweb.address.Hex;
+import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.ServableBlocks;
 import org.bitweb.gateway.SiteView;
 import org.bitweb.privacy.SharingPolicy;
@@ -48,6 +49,9 @@ public final class LocalSites implements AutoCloseable {
     /** Seeded sites bt is hashing in full (no record of their pieces yet). */
     private final Set<String> unrecorded = ConcurrentHashMap.newKeySet();
     private final TorrentRegistry torrents;
+    private final Bandwidth bandwidth;
+    /** The byte counts of each seeded site in {@link #bandwidth} (their handles). */
+    private final Map<String, Object> counted = new ConcurrentHashMap<>();
     /** Told the infohash of a seeded site whose transfer figures changed. */
     private final Consumer<String> changed;
 
@@ -60,6 +64,7 @@ public final class LocalSites implements AutoCloseable {
         this.sharing = sharing;
         this.changed = changed;
         this.torrents = runtime.service(TorrentRegistry.class);
+        this.bandwidth = runtime.service(Bandwidth.class);
     }
 
     /**
@@ -115,6 +120,7 @@ public final class LocalSites implements AutoCloseable {
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);
+        counted.put(ih, bandwidth.count(torrent.getTorrentId())); // before any peer can ask for a block
         if (!resumed) {
             unrecorded.add(ih); // bt hashes it in full once; then the record lets the next start trust it
         }
@@ -168,6 +174,10 @@ public final class LocalSites implements AutoCloseable {
                 log.debug("stop {}: {}", ih, e.toString());
             }
         }
+        Object counts = counted.remove(ih);
+        if (counts != null) {
+            bandwidth.forget(torrentId(ih), counts);
+        }
         reported.remove(ih);
         unrecorded.remove(ih);
     }
@@ -193,7 +203,7 @@ public final class LocalSites implements AutoCloseable {
 
     /** Transfer figures of a seeded site now ({@link SiteStats#NONE} if it is not seeded). */
     public SiteStats stats(String ih) {
-        return clients.containsKey(ih) ? SiteStats.of(torrents, torrentId(ih)) : SiteStats.NONE;
+        return clients.containsKey(ih) ? SiteStats.of(torrents, bandwidth, torrentId(ih)) : SiteStats.NONE;
     }
 
     /** Addresses of the peers connected for a seeded site now. */
