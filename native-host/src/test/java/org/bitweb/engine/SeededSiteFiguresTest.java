@@ -26,14 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The figures a seeded site reports (site.update, the popup's "uploaded" and "peers") follow
- * its visits: a visitor shows as a peer, its bytes are counted, and it is gone afterwards, visit
- * after visit. bt counts a peer's bytes as of the last read of the session while it was
- * connected (the once-a-second report), so the bytes of its last second are not counted, and a
- * visit that comes and goes between two reads not at all: the test slows the seeder down and asks
- * for most of each visit's bytes.
+ * its visits: a visitor shows as a peer while it is connected, every byte of its visit is
+ * counted, and it is gone afterwards, visit after visit. The bytes come from the engine's own
+ * per-site counts (Bandwidth), not bt's session sums, which lost a leaving peer's last second
+ * and a visit that came and went between two reads: so the seeder runs at full speed and every
+ * byte of both visits is asked for, and no more than the site's size per visit (each block once).
  */
 @Timeout(120)
 class SeededSiteFiguresTest {
@@ -44,7 +45,7 @@ class SeededSiteFiguresTest {
     Path temp;
 
     @Test
-    void uploadedCountsEveryVisitorOnceTheyHaveGone() throws Exception {
+    void uploadedCountsEveryByteOfEveryVisit() throws Exception {
         Path folder = Files.createDirectories(temp.resolve("site"));
         Files.writeString(folder.resolve("index.html"), "<h1>figures</h1>");
         byte[] data = new byte[SIZE];
@@ -54,26 +55,32 @@ class SeededSiteFiguresTest {
             BlockingQueue<SiteStatus> updates = new LinkedBlockingQueue<>();
             publisher.onSiteUpdate(updates::add);
             SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
-            // each visit lasts seconds, so reports see its peer connected
-            publisher.bandwidth().limit(SIZE / 4, 0);
+            long size = publisher.site(site.hex()).orElseThrow().size();
 
-            visit(publisher, site, data, "visitor1");
-            awaitUpdate(updates, s -> s.peers() >= 1, "the first visitor as a peer");
-            SiteStatus first = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= SIZE / 2, "the first visitor's bytes, it gone");
-            visit(publisher, site, data, "visitor2");
-            awaitUpdate(updates, s -> s.peers() >= 1, "the second visitor as a peer");
-            SiteStatus second = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= first.uploaded() + SIZE / 2,
+            visit(publisher, site, data, "visitor1", updates);
+            SiteStatus first = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= SIZE, "the first visitor's bytes, it gone");
+            assertTrue(first.uploaded() <= size, "each block once: " + first.uploaded() + " bytes for a site of " + size);
+            visit(publisher, site, data, "visitor2", updates);
+            SiteStatus second = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= first.uploaded() + SIZE,
                     "both visitors' bytes, after " + first.uploaded());
+            assertTrue(second.uploaded() >= 2L * SIZE && second.uploaded() <= 2 * size,
+                    "two visits' bytes, each block once: " + second.uploaded() + " for a site of " + size);
             assertEquals(second.uploaded(), publisher.site(site.hex()).orElseThrow().uploaded(),
                     "the report and a status read agree");
         }
     }
 
-    private void visit(Engine publisher, SiteAddress site, byte[] data, String name) throws IOException {
+    /** Fetches the site from the publisher, sees the visitor reported as its peer, and leaves. */
+    private void visit(Engine publisher, SiteAddress site, byte[] data, String name, BlockingQueue<SiteStatus> updates)
+            throws IOException, InterruptedException {
         try (Engine visitor = Engine.start(new StateDir(temp.resolve(name)), new EngineOptions(0, 0, LOOPBACK))) {
             List<InetSocketAddress> peer = List.of(new InetSocketAddress(LOOPBACK, publisher.peerPort()));
             assertInstanceOf(SiteSource.Lookup.Ready.class, visitor.fetch(site, peer, Duration.ofSeconds(45)));
             assertArrayEquals(data, SwarmFetchTest.getBytes(visitor.gatewayPort(), site.host(), "/data.bin", null));
+            long downloaded = visitor.site(site.hex()).orElseThrow().downloaded();
+            assertTrue(downloaded >= SIZE, name + " counted every byte it read: " + downloaded);
+            // still connected: the publisher's next report shows it
+            awaitUpdate(updates, s -> s.peers() >= 1, name + " as a peer");
         }
     }
 
