@@ -79,9 +79,10 @@ class GatewayWarmUpTest {
 
     @Test
     void itsSiteIsNotServedToOtherConnectionsAndItGivesWayToRealRequests() throws Exception {
-        // more than it can do in its 4 s: the real requests below, then the deadline, end it
-        var done = gateway.warmUp(new GatewayWarmUp.Budget(10_000_000, 0, Duration.ofSeconds(4),
-                Duration.ofMillis(500)));
+        // more than it can do in its 6 s: the real requests below, then the deadline, end it
+        // (a second of quiet: a loaded machine can stall the real requests' loop for half of one)
+        var done = gateway.warmUp(new GatewayWarmUp.Budget(10_000_000, 0, Duration.ofSeconds(6),
+                Duration.ofMillis(1000)));
         GatewayWarmUp warmUp = gateway.warmUpForTests();
         warmUp.connected().get(30, TimeUnit.SECONDS);
 
@@ -91,7 +92,7 @@ class GatewayWarmUpTest {
         assertFalse(outsider.text().contains("warm-up"), outsider.text());
         assertTrue(asked.contains(warmUp.address()), "looked up as any unknown site");
 
-        // while real requests keep coming (each within its 500 ms of quiet), it sends nothing
+        // while real requests keep coming (each within its second of quiet), it sends nothing
         // more than the round it had in flight
         int before = warmUp.answered();
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
