@@ -38,10 +38,7 @@ import java.util.function.Supplier;
 public final class CommentTopics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommentTopics.class);
     private static final byte[] PREFIX = "bitweb-backlinks".getBytes(StandardCharsets.US_ASCII);
-    /**
-     * A topic is announced again after this plus up to two thirds of it at random (15-25 min):
-     * DHT nodes forget an announce after 30-60 minutes, and topics announced together drift apart.
-     */
+    /** A topic is announced again after this plus up to two thirds of it at random ({@link AnnounceBudget#reannounceNanos}). */
     static final Duration REANNOUNCE = Duration.ofMinutes(15);
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** How often the due topics are looked for. */
@@ -140,9 +137,8 @@ public final class CommentTopics implements AutoCloseable {
     }
 
     private void announce(SiteAddress site) {
-        long base = REANNOUNCE.toNanos();
         // due again in 15-25 min; a failure clears it, so the next round tries again
-        nextAnnounce.put(site, System.nanoTime() + base + (long) (random.nextDouble() * base * 2 / 3));
+        nextAnnounce.put(site, System.nanoTime() + AnnounceBudget.reannounceNanos(REANNOUNCE, random));
         try {
             dht.announce(topic(site), peerPort, TIMEOUT, peer -> { }).whenComplete((result, error) -> {
                 budget.ended();

@@ -29,6 +29,16 @@ public final class AnnounceBudget {
     private long tokensAt;
     private int running;
 
+    /**
+     * When something announced now is announced again: {@code base} plus up to two thirds of it at
+     * random (15-25 min for 15), so announces made together drift apart instead of coming due in
+     * the same second every time; DHT nodes forget an announce after 30-60 minutes.
+     */
+    public static long reannounceNanos(java.time.Duration base, java.util.random.RandomGenerator random) {
+        long nanos = base.toNanos();
+        return nanos + (long) (random.nextDouble() * nanos * 2 / 3);
+    }
+
     public AnnounceBudget() {
         this(System::nanoTime);
     }

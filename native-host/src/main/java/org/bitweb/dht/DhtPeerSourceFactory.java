@@ -130,14 +130,9 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         this.random = random;
     }
 
-    /**
-     * When a torrent announced now is announced again: {@code reannounce} plus up to two thirds of
-     * it at random (15-25 min by default), so sites announced together drift apart instead of
-     * coming due in the same second every time.
-     */
+    /** When a torrent announced now is announced again (15-25 min by default). */
     private long reannounceIn() {
-        long base = schedule.reannounce().toNanos();
-        return base + (long) (random.nextDouble() * base * 2 / 3);
+        return AnnounceBudget.reannounceNanos(schedule.reannounce(), random);
     }
 
     /** A Guice module that adds this factory to a bt runtime. */
