@@ -44,10 +44,26 @@ public final class Bandwidth implements AutoCloseable {
     private record Waiter(int bytes, CompletableFuture<Void> done) {
     }
 
-    /** A site's block data, sent and received. */
-    private static final class SiteBytes {
-        final AtomicLong up = new AtomicLong();
-        final AtomicLong down = new AtomicLong();
+    /**
+     * A site's block data, sent and received, from {@link #count} on: also the handle that
+     * {@link #forget} takes. Who runs the site's client may keep it and read it without a lookup.
+     */
+    public static final class SiteBytes {
+        private final AtomicLong up = new AtomicLong();
+        private final AtomicLong down = new AtomicLong();
+
+        private SiteBytes() {
+        }
+
+        /** As {@link Bandwidth#siteUploaded}, for this run of the site's client. */
+        public long uploaded() {
+            return up.get();
+        }
+
+        /** As {@link Bandwidth#siteDownloaded}, for this run of the site's client. */
+        public long downloaded() {
+            return down.get();
+        }
     }
 
     /** A piece message's length prefix, id, index and offset: sent before its block (BEP 3). */
@@ -144,7 +160,7 @@ public final class Bandwidth implements AutoCloseable {
      * @return the counts' handle, for {@link #forget}: a client stopping late does not drop the
      *         counts of the one that took its place
      */
-    public Object count(TorrentId site) {
+    public SiteBytes count(TorrentId site) {
         SiteBytes counts = new SiteBytes();
         siteBytes.put(site, counts);
         return counts;
@@ -155,7 +171,7 @@ public final class Bandwidth implements AutoCloseable {
      * its counts: its client stopped. Bytes that arrive for it afterwards (a block in flight) are
      * not counted; the next {@link #count} starts from 0, as bt's own counts did with a new session.
      */
-    public void forget(TorrentId site, Object handle) {
+    public void forget(TorrentId site, SiteBytes handle) {
         siteBytes.remove(site, handle);
     }
 

@@ -70,7 +70,7 @@ public final class RemoteSite implements SiteView {
     private final TorrentRegistry torrents;
     private final Bandwidth bandwidth;
     /** This fetch's byte counts in {@link #bandwidth}, while its client runs. */
-    private Object counted;
+    private Bandwidth.SiteBytes counted;
 
     public RemoteSite(String infohash, Path siteDir, BtRuntime runtime, FastResume resume, boolean wholeSite,
                Duration stallTimeout) {

@@ -6,6 +6,7 @@ import bt.metainfo.Torrent;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.metainfo.TorrentId;
+import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
 import org.bitweb.address.Hex;
 import org.bitweb.bt.Bandwidth;
@@ -44,14 +45,12 @@ public final class LocalSites implements AutoCloseable {
     private final Map<String, LocalSiteView> views = new ConcurrentHashMap<>();
     private final Map<String, PublishedFiles> files = new ConcurrentHashMap<>();
     private final Map<String, BtClient> clients = new ConcurrentHashMap<>();
-    /** The figures last passed on, per seeded site: only changes are. */
-    private final Map<String, SiteStats> reported = new ConcurrentHashMap<>();
     /** Seeded sites bt is hashing in full (no record of their pieces yet). */
     private final Set<String> unrecorded = ConcurrentHashMap.newKeySet();
     private final TorrentRegistry torrents;
     private final Bandwidth bandwidth;
-    /** The byte counts of each seeded site in {@link #bandwidth} (their handles). */
-    private final Map<String, Object> counted = new ConcurrentHashMap<>();
+    /** What {@link #report} reads of each seeded site, resolved once. */
+    private final Map<String, Seeded> seeded = new ConcurrentHashMap<>();
     /** Told the infohash of a seeded site whose transfer figures changed. */
     private final Consumer<String> changed;
 
@@ -120,7 +119,8 @@ public final class LocalSites implements AutoCloseable {
                 .torrent(() -> torrent)
                 .build();
         clients.put(ih, client);
-        counted.put(ih, bandwidth.count(torrent.getTorrentId())); // before any peer can ask for a block
+        // counted before any peer can ask for a block
+        seeded.put(ih, new Seeded(torrent.getTorrentId(), bandwidth.count(torrent.getTorrentId())));
         if (!resumed) {
             unrecorded.add(ih); // bt hashes it in full once; then the record lets the next start trust it
         }
@@ -138,15 +138,47 @@ public final class LocalSites implements AutoCloseable {
      * so, instead of a thread per site (bt's client listener).
      */
     public void report() {
-        for (String ih : clients.keySet()) {
-            SiteStats now = stats(ih);
+        seeded.forEach((ih, site) -> {
+            SiteStats now = site.stats(torrents);
             if (unrecorded.contains(ih) && now.piecesTotal() > 0 && now.piecesComplete() == now.piecesTotal()) {
                 unrecorded.remove(ih);
                 recordAllVerified(ih);
             }
-            if (!now.equals(reported.put(ih, now))) {
+            if (!now.equals(site.reported)) {
+                site.reported = now;
                 changed.accept(ih);
             }
+        });
+    }
+
+    /**
+     * What the report reads of a seeded site, looked up once: its id parsed from hex, its
+     * descriptor found in bt's registry and its byte counts found in {@link Bandwidth} for every
+     * site every second were most of the round's cost at 1,000 sites (docs/TUNING.md).
+     */
+    private static final class Seeded {
+        final TorrentId id;
+        final Bandwidth.SiteBytes bytes;
+        /** Once bt has registered the torrent (its client starts asynchronously). */
+        volatile TorrentDescriptor descriptor;
+        /** The figures last passed on: only changes are. Only on the report's thread. */
+        SiteStats reported;
+
+        Seeded(TorrentId id, Bandwidth.SiteBytes bytes) {
+            this.id = id;
+            this.bytes = bytes;
+        }
+
+        SiteStats stats(TorrentRegistry torrents) {
+            TorrentDescriptor d = descriptor;
+            if (d == null) {
+                d = torrents.getDescriptor(id).orElse(null);
+                if (d == null) {
+                    return SiteStats.NONE;
+                }
+                descriptor = d;
+            }
+            return SiteStats.of(d, bytes.uploaded(), bytes.downloaded());
         }
     }
 
@@ -174,11 +206,10 @@ public final class LocalSites implements AutoCloseable {
                 log.debug("stop {}: {}", ih, e.toString());
             }
         }
-        Object counts = counted.remove(ih);
-        if (counts != null) {
-            bandwidth.forget(torrentId(ih), counts);
+        Seeded gone = seeded.remove(ih);
+        if (gone != null) {
+            bandwidth.forget(gone.id, gone.bytes);
         }
-        reported.remove(ih);
         unrecorded.remove(ih);
     }
 
@@ -203,7 +234,8 @@ public final class LocalSites implements AutoCloseable {
 
     /** Transfer figures of a seeded site now ({@link SiteStats#NONE} if it is not seeded). */
     public SiteStats stats(String ih) {
-        return clients.containsKey(ih) ? SiteStats.of(torrents, bandwidth, torrentId(ih)) : SiteStats.NONE;
+        Seeded site = seeded.get(ih);
+        return site == null || !clients.containsKey(ih) ? SiteStats.NONE : site.stats(torrents);
     }
 
     /** Addresses of the peers connected for a seeded site now. */

@@ -1,6 +1,7 @@
 package org.bitweb.site;
 
 import bt.metainfo.TorrentId;
+import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
 import org.bitweb.bt.Bandwidth;
 
@@ -20,13 +21,18 @@ public record SiteStats(int peers, long uploaded, long downloaded, int piecesCom
      * (docs/TUNING.md), and build two maps and a set per read.
      */
     public static SiteStats of(TorrentRegistry torrents, Bandwidth bandwidth, TorrentId torrent) {
-        return torrents.getDescriptor(torrent).flatMap(d -> d.getSessionState().map(state -> {
-            long up = bandwidth.siteUploaded(torrent);
-            long down = bandwidth.siteDownloaded(torrent);
+        return torrents.getDescriptor(torrent)
+                .map(d -> of(d, bandwidth.siteUploaded(torrent), bandwidth.siteDownloaded(torrent)))
+                .orElse(NONE);
+    }
+
+    /** A registered torrent's figures now, with its byte counts read by the caller. */
+    public static SiteStats of(TorrentDescriptor d, long uploaded, long downloaded) {
+        return d.getSessionState().map(state -> {
             // until bt has checked the data (the torrent starts after that) its count means nothing yet
             boolean checked = d.getDataDescriptor() != null && d.isActive();
-            return new SiteStats(state.getConnectedPeers().size(), up, down,
+            return new SiteStats(state.getConnectedPeers().size(), uploaded, downloaded,
                     checked ? state.getPiecesComplete() : 0, checked ? state.getPiecesTotal() : 0);
-        })).orElse(NONE);
+        }).orElse(NONE);
     }
 }

@@ -48,7 +48,7 @@ class BandwidthSiteBytesTest {
     @Test
     void aForgottenSitesCountsAreGone() {
         try (Bandwidth bandwidth = new Bandwidth()) {
-            Object a = bandwidth.count(A);
+            Bandwidth.SiteBytes a = bandwidth.count(A);
             bandwidth.count(B);
             bandwidth.sent(A, 10);
             bandwidth.sent(B, 20);
@@ -71,7 +71,7 @@ class BandwidthSiteBytesTest {
     @Test
     void aClientStoppingLateLeavesTheCountsOfTheOneAfterIt() {
         try (Bandwidth bandwidth = new Bandwidth()) {
-            Object old = bandwidth.count(A);
+            Bandwidth.SiteBytes old = bandwidth.count(A);
             bandwidth.count(A); // a new fetch of A started before the old one stopped
             bandwidth.sent(A, 5);
 
