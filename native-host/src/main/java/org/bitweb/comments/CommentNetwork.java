@@ -94,10 +94,23 @@ public final class CommentNetwork implements AutoCloseable {
     public void attach(Host engine, PeerFinder dht, int peerPort) {
         this.host = engine;
         if (dht != null) {
-            CommentTopics t = new CommentTopics(dht, peerPort, engine::held);
+            CommentTopics t = new CommentTopics(dht, peerPort, () -> holdingRecords(engine.held()));
             t.start(Duration.ofSeconds(5));
             topics = t;
+            onSiteChanged(t::recordsCame);
         }
+    }
+
+    /**
+     * The held sites whose topic is worth announcing: those with records or a moderation list
+     * here. A reader looks a topic up for comments, and a holder without any has none to give; a
+     * commenter or a publisher delivering links reaches such a holder through the site's own
+     * swarm ({@link #reachUntilConnected}). Announcing only these halves the announces of an
+     * engine seeding many sites nobody has commented on (docs/DHT.md).
+     */
+    private Collection<SiteAddress> holdingRecords(Collection<SiteAddress> held) {
+        Set<SiteAddress> withRecords = new java.util.HashSet<>(comments.store().sites());
+        return held.stream().filter(withRecords::contains).toList();
     }
 
     /** Whether this engine shares the site (so holds and serves its comments): peers reach it, it need not reach them. */
@@ -133,10 +146,11 @@ public final class CommentNetwork implements AutoCloseable {
      * is one notice, not thousands.
      */
     public void onSiteChanged(Consumer<SiteAddress> listener) {
+        Set<SiteAddress> soon = java.util.concurrent.ConcurrentHashMap.newKeySet(); // per listener: each hears every site
         comments.onChange(change -> {
-            if (changedSoon.add(change.site())) {
+            if (soon.add(change.site())) {
                 notices.schedule(() -> {
-                    changedSoon.remove(change.site());
+                    soon.remove(change.site());
                     try {
                         listener.accept(change.site());
                     } catch (RuntimeException e) {
@@ -148,7 +162,6 @@ public final class CommentNetwork implements AutoCloseable {
     }
 
     static final Duration CHANGED_EVERY = Duration.ofMillis(200);
-    private final Set<SiteAddress> changedSoon = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService notices = Threads.scheduler("comment-notices", 1);
 
     /** bt closed a connection. */

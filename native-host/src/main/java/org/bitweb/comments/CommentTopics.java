@@ -59,7 +59,8 @@ public final class CommentTopics implements AutoCloseable {
     private boolean drainScheduled;
 
     /**
-     * @param held the sites whose comments this engine holds and serves (the sites it shares)
+     * @param held the sites whose topics this engine announces: it shares them and holds comments
+     *             (or a moderation list) for them
      */
     public CommentTopics(PeerFinder dht, int peerPort, Supplier<Collection<SiteAddress>> held) {
         this.dht = dht;
@@ -92,6 +93,20 @@ public final class CommentTopics implements AutoCloseable {
             nextAnnounce.remove(site);
             waiting.add(site);
             drain();
+        });
+    }
+
+    /**
+     * Records (or a moderation list) came for a site: if it is held and its topic is not yet
+     * announced, announces it as soon as the budget allows rather than at the next round. Cheap
+     * for a topic already scheduled.
+     */
+    public void recordsCame(SiteAddress site) {
+        runOnScheduler(() -> {
+            if (!nextAnnounce.containsKey(site) && !waiting.contains(site) && held.get().contains(site)) {
+                waiting.add(site);
+                drain();
+            }
         });
     }
 
