@@ -109,7 +109,7 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     private final Set<Operation<?>> pending = ConcurrentHashMap.newKeySet();
     private final Set<InetSocketAddress> warnedBogons = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean selfLookupRunning = new AtomicBoolean();
-    private final AnnounceBudget announceBudget = new AnnounceBudget();
+    private final AnnounceBudget announceBudget;
     /** The nodes that took each target's last announce, where its next announce starts looking (access order). */
     private final Map<Key, Holders> lastHolders = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -122,8 +122,9 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
     private volatile boolean closed;
     private long bootstrapDelayMs = BOOTSTRAP_RETRY_MS;
 
-    private DhtNode(DhtConfig config, int port) {
+    private DhtNode(DhtConfig config, int port, AnnounceBudget budget) {
         this.config = config;
+        this.announceBudget = budget;
         this.port = port;
         this.name = "dht-" + config.bindAddress().getHostAddress() + ":" + port;
         this.dht = new DHT(DHT.DHTtype.IPV4_DHT);
@@ -145,9 +146,17 @@ public final class DhtNode implements PeerFinder, AutoCloseable {
      * @throws IOException when the port is taken or mldht finds no address to bind to
      */
     public static DhtNode start(DhtConfig config) throws IOException {
+        return start(config, new AnnounceBudget());
+    }
+
+    /**
+     * {@link #start(DhtConfig)} with the node's announce budget made beforehand: an engine builds
+     * bt's runtime, whose peer source takes from the budget, while the node starts.
+     */
+    public static DhtNode start(DhtConfig config, AnnounceBudget budget) throws IOException {
         MldhtLog.install(); // again: the engine may have changed log levels since this class loaded
         int port = reservePort(config.bindAddress(), config.port());
-        DhtNode node = new DhtNode(config, port);
+        DhtNode node = new DhtNode(config, port, budget);
         try {
             node.startDht();
         } catch (IOException | RuntimeException e) {

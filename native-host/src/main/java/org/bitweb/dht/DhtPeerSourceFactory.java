@@ -106,6 +106,11 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         this(finder, mayAnnounce, announcePort, Schedule.DEFAULT, System::nanoTime);
     }
 
+    /** The budget this source's announces take from: its finder's, the node's own. */
+    public AnnounceBudget announceBudget() {
+        return budget;
+    }
+
     public DhtPeerSourceFactory(PeerFinder finder, Predicate<TorrentId> mayAnnounce, int announcePort, Schedule schedule) {
         this(finder, mayAnnounce, announcePort, schedule, System::nanoTime);
     }

@@ -6,7 +6,10 @@ import org.bitweb.address.SiteAddress;
 import org.bitweb.bt.PeerListener;
 import org.bitweb.comments.CommentNetwork;
 import org.bitweb.dht.DhtConfig;
+import org.bitweb.dht.AnnounceBudget;
 import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.PeerFinder;
+import org.bitweb.dht.PendingPeerFinder;
 import org.bitweb.discovery.PeerHintPolicy;
 import org.bitweb.fetch.RemoteSite;
 import org.bitweb.fetch.RemoteSites;
@@ -182,16 +185,23 @@ public final class Engine implements AutoCloseable, Torrents {
             PeerListener listener = PeerListener.bind(bind, options.peerPort());
             started.push(listener);
             steps.done("peer port");
-            Optional<DhtNode> dht = startDht(dir, options);
-            dht.ifPresent(started::push);
-            steps.done("dht");
+            // The DHT node starts on a thread of its own while the comments open and Guice builds
+            // bt's runtime (150-290 ms beside 400-500; one after the other before). bt's peer source
+            // gets a PendingPeerFinder: no lookup runs before the engine is up.
+            AnnounceBudget budget = new AnnounceBudget();
+            CompletableFuture<Optional<DhtNode>> dhtStarting = startDht(dir, options, budget);
+            started.push(() -> dhtStarting.thenAccept(node -> node.ifPresent(DhtNode::close))); // a failed start closes it when it is up
+            PeerFinder pendingDht = dhtStarting.isDone() && dhtStarting.join().isEmpty() ? null
+                    : new PendingPeerFinder(dhtStarting.thenApply(Optional::orElseThrow), budget);
             // comments and backlinks ride on the sites' connections (BEP 10, docs/COMMENTS.md)
             CommentNetwork comments = CommentNetwork.open(dir.root().resolve("comments"), KeyRing.of(dir));
             started.push(comments);
             steps.done("comments");
-            Swarm swarm = Swarm.start(options, bind, listener, dht.orElse(null), comments.module());
+            Swarm swarm = Swarm.start(options, bind, listener, pendingDht, comments.module());
             started.push(swarm);
             steps.done("bt runtime");
+            Optional<DhtNode> dht = awaitDht(dhtStarting);
+            steps.done("dht (the rest of its start)");
             Engine engine = new Engine(dir, store, options, listener, dht, swarm);
             engine.comments = comments;
             comments.attach(engine.commentHost(), dht.orElse(null), listener.port());
@@ -247,19 +257,45 @@ public final class Engine implements AutoCloseable, Torrents {
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The DHT node, unless this run goes without one (no DHT configured, or a SOCKS5 proxy: UDP cannot go through it). */
-    private static Optional<DhtNode> startDht(StateDir dir, EngineOptions options) throws IOException {
+    /**
+     * Starts the DHT node on a thread of its own; done at once, empty, when this run goes without
+     * one (no DHT configured, or a SOCKS5 proxy: UDP cannot go through it).
+     */
+    private static CompletableFuture<Optional<DhtNode>> startDht(StateDir dir, EngineOptions options, AnnounceBudget budget) {
         if (options.dht() == null || options.socks5Proxy() != null) {
             if (options.socks5Proxy() != null) {
                 log.info("peer connections go through the SOCKS5 proxy {}; the DHT is off", options.socks5Proxy());
             }
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         DhtConfig config = options.dht().stateFile() == null
                 ? options.dht().withStateFile(dir.root().resolve("dht-nodes.json")) : options.dht();
-        DhtNode node = DhtNode.start(config);
-        log.info("DHT node on UDP {}:{}", node.localAddress().getAddress().getHostAddress(), node.localAddress().getPort());
-        return Optional.of(node);
+        CompletableFuture<Optional<DhtNode>> starting = new CompletableFuture<>();
+        Threads.thread("starting-dht", true, () -> {
+            try {
+                DhtNode node = DhtNode.start(config, budget);
+                log.info("DHT node on UDP {}:{}", node.localAddress().getAddress().getHostAddress(), node.localAddress().getPort());
+                starting.complete(Optional.of(node));
+            } catch (IOException | RuntimeException e) {
+                starting.completeExceptionally(e);
+            }
+        }).start();
+        return starting;
+    }
+
+    /** The started DHT node, or its start's failure as the start's own. */
+    private static Optional<DhtNode> awaitDht(CompletableFuture<Optional<DhtNode>> starting) throws IOException {
+        try {
+            return starting.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
     private void startGateway() throws IOException {
@@ -392,6 +428,11 @@ public final class Engine implements AutoCloseable, Torrents {
     /** The DHT node, if this engine runs one. */
     public Optional<DhtNode> dht() {
         return dht;
+    }
+
+    /** The one bt runtime and what BitWeb added to it; for this package's tests. */
+    Swarm swarm() {
+        return swarm;
     }
 
     /** Addresses of the peers connected for a seeded site, as of the last report (about every second). */

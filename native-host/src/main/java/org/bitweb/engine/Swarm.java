@@ -21,7 +21,7 @@ import org.bitweb.bt.ServableBlocks;
 import org.bitweb.bt.SiteProcessing;
 import org.bitweb.bt.TransferModule;
 import org.bitweb.bt.Tuning;
-import org.bitweb.dht.DhtNode;
+import org.bitweb.dht.PeerFinder;
 import org.bitweb.dht.DhtPeerSourceFactory;
 import org.bitweb.discovery.LanDiscovery;
 import org.bitweb.discovery.PeerHints;
@@ -105,7 +105,7 @@ final class Swarm implements AutoCloseable {
      * @param dht   the engine's DHT node, or null without one
      * @param extra features that ride on the runtime too (comments)
      */
-    static Swarm start(EngineOptions options, InetAddress bind, PeerListener listener, DhtNode dht, Module... extra) {
+    static Swarm start(EngineOptions options, InetAddress bind, PeerListener listener, PeerFinder dht, Module... extra) {
         Config config = new Config();
         config.setAcceptorAddress(bind);
         config.setAcceptorPort(listener.port());
