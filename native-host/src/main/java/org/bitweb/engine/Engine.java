@@ -191,8 +191,8 @@ public final class Engine implements AutoCloseable, Torrents {
             AnnounceBudget budget = new AnnounceBudget();
             CompletableFuture<Optional<DhtNode>> dhtStarting = startDht(dir, options, budget);
             started.push(() -> dhtStarting.thenAccept(node -> node.ifPresent(DhtNode::close))); // a failed start closes it when it is up
-            PeerFinder pendingDht = dhtStarting.isDone() && dhtStarting.join().isEmpty() ? null
-                    : new PendingPeerFinder(dhtStarting.thenApply(Optional::orElseThrow), budget);
+            // decided from the options, not the future: a node failing at once must fail the start as awaitDht says
+            PeerFinder pendingDht = withDht(options) ? new PendingPeerFinder(dhtStarting.thenApply(Optional::orElseThrow), budget) : null;
             // comments and backlinks ride on the sites' connections (BEP 10, docs/COMMENTS.md)
             CommentNetwork comments = CommentNetwork.open(dir.root().resolve("comments"), KeyRing.of(dir));
             started.push(comments);
@@ -262,7 +262,7 @@ public final class Engine implements AutoCloseable, Torrents {
      * one (no DHT configured, or a SOCKS5 proxy: UDP cannot go through it).
      */
     private static CompletableFuture<Optional<DhtNode>> startDht(StateDir dir, EngineOptions options, AnnounceBudget budget) {
-        if (options.dht() == null || options.socks5Proxy() != null) {
+        if (!withDht(options)) {
             if (options.socks5Proxy() != null) {
                 log.info("peer connections go through the SOCKS5 proxy {}; the DHT is off", options.socks5Proxy());
             }
@@ -281,6 +281,11 @@ public final class Engine implements AutoCloseable, Torrents {
             }
         }).start();
         return starting;
+    }
+
+    /** Whether this run has a DHT node: one is configured, and no SOCKS5 proxy (UDP cannot go through it). */
+    private static boolean withDht(EngineOptions options) {
+        return options.dht() != null && options.socks5Proxy() == null;
     }
 
     /** The started DHT node, or its start's failure as the start's own. */
