@@ -67,8 +67,8 @@ final class Swarm implements AutoCloseable {
      * (class-data sharing cannot archive those) and records the source of every binding from a
      * stack walk. bt's modules intercept no method, so neither is needed: constructors are called
      * by reflection and bindings name no source line (only a misconfigured module's error message
-     * says less). Measured: bt's runtime built 80 ms faster (median of 8 paired starts, faster in
-     * 8 of 8). Set before Guice reads its flags, once per process (GuiceFlagsTest); set at the
+     * says less). Measured: bt's runtime built 87 ms faster (median of 10 paired starts, faster in
+     * 10 of 10). Set before Guice reads its flags, once per process (GuiceFlagsTest); set at the
      * command line, that value wins.
      */
     static void guiceWithoutCodeGeneration() {

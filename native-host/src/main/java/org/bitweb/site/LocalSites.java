@@ -153,8 +153,8 @@ public final class LocalSites implements AutoCloseable {
 
     /**
      * What the report reads of a seeded site, looked up once: its id parsed from hex, its
-     * descriptor found in bt's registry and its byte counts found in {@link Bandwidth} for every
-     * site every second were most of the round's cost at 1,000 sites (docs/TUNING.md).
+     * descriptor found in bt's registry and its byte counts found in {@link Bandwidth}, for every
+     * site every second, cost about 0.15 % of a core at 1,000 sites (docs/TUNING.md).
      */
     private static final class Seeded {
         final TorrentId id;
@@ -234,8 +234,8 @@ public final class LocalSites implements AutoCloseable {
 
     /** Transfer figures of a seeded site now ({@link SiteStats#NONE} if it is not seeded). */
     public SiteStats stats(String ih) {
-        Seeded site = seeded.get(ih);
-        return site == null || !clients.containsKey(ih) ? SiteStats.NONE : site.stats(torrents);
+        Seeded site = seeded.get(ih); // there from the client's start until it stops
+        return site == null ? SiteStats.NONE : site.stats(torrents);
     }
 
     /** Addresses of the peers connected for a seeded site now. */
