@@ -154,7 +154,6 @@ export class Router {
     this.#problem = null;
     try {
       this.#decision = await this.#decide();
-      if (this.#decision.release) await this.#proxy.clear();
       if (this.#decision.takeOver) await this.#takeOver(port);
     } catch (error) {
       this.#problem = `Could not set the browser's proxy rule for *.bitweb: ${error?.message ?? error}`;
@@ -162,6 +161,14 @@ export class Router {
     await this.#applyRules(port).catch((error) => {
       this.#problem ??= `Could not set BitWeb's redirect rules: ${error?.message ?? error}`;
     });
+    // Our proxy rule goes only once the subdomain form's redirect is in: cleared first, a
+    // http://<site>.bitweb/ opened in between went out directly, and Chromium asked the DNS
+    // resolver about the name (seen once in the e2e DNS scenario).
+    if (this.#decision?.release) {
+      await this.#proxy.clear().catch((error) => {
+        this.#problem ??= `Could not give back the browser's proxy setting: ${error?.message ?? error}`;
+      });
+    }
     if (!quiet && this.#problem) console.warn(`bitweb: ${this.#problem}`);
   }
 

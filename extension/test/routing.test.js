@@ -169,6 +169,22 @@ test('choosing the subdomain form gives our PAC back; choosing auto takes it aga
   await assert.rejects(router.setPreference('nonsense'), RangeError);
 });
 
+test('choosing the subdomain form puts its redirect in before it gives our PAC back', async () => {
+  const proxy = fakeProxy({ value: { mode: 'direct' } });
+  const { router, rules } = setup({ proxy });
+  await router.ready();
+  const order = [];
+  const clear = proxy.clear;
+  proxy.clear = async () => {
+    order.push(rules.has(RULE_IDS.subdomainMainFrame) ? 'clear after the redirect' : 'clear before the redirect');
+    return clear();
+  };
+  await router.setPreference('subdomain');
+  // in between, a typed http://<site>.bitweb/ would go out directly and ask DNS about the name
+  assert.deepEqual(order, ['clear after the redirect']);
+  assert.equal(router.status.problem, null);
+});
+
 test('the saved preference is applied at start', async () => {
   const { router, proxy } = setup({ stored: { routing: { preference: 'subdomain' } } });
   await router.ready();
