@@ -15,6 +15,9 @@
 #   bench/run.sh sites   an idle engine seeding 0 / 100 / 1000 tiny sites: ready time, RSS, threads, CPU
 #                        (-Dbench.dht=testnet in BENCH_JAVA_OPTS: DHT on, in the testnet; SitesBench's javadoc)
 #   bench/run.sh service from the service's ExecStart to the engine answering and the first site seeded (1 / 100 sites)
+#   bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]...
+#                        launch -> "engine up" with the product's JVM options and class-data archive, the
+#                        start's steps; jars side by side, interleaved, paired against the first
 #   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR]
 #                        a cold visit's first page over an emulated link (two network namespaces, a
 #                        user-space delay line, tbf): BitWeb and libtorrent seeders and visitors, round trips
@@ -75,6 +78,7 @@ case "${1:-}" in
       exec_java="$root/native-host/src/test/netns/bin/java"
     fi ;;
   service) shift; main=org.bitweb.bench.ServiceStartBench ;;
+  start) shift; main=org.bitweb.bench.StartBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
   latency) shift; main=org.bitweb.bench.LatencyBench
     # as root of a user namespace of its own: it makes the emulated link (bench/latency/delayline.py)

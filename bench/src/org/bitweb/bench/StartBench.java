@@ -1,0 +1,163 @@
+package org.bitweb.bench;
+
+import org.bitweb.engine.EngineJvm;
+import org.bitweb.site.Publisher;
+import org.bitweb.store.StateDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An engine's start, as a visit that starts the engine waits for it (issue 16, docs/TUNING.md "A
+ * visit that starts the engine"): from launching {@code java} with the product's JVM options
+ * ({@link EngineJvm#options}, class-data archive included) to the "engine up" line in its log,
+ * and that line's own step times. Jars side by side, their starts interleaved, each with a state
+ * folder and archive of its own; the first start of each writes the archive and is not counted.
+ *
+ * <p>bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]... (default: this build's jar).
+ * With --dht the engine starts its DHT node (any address, a free port, no bootstrap nodes, so
+ * nothing is sent); without it, --no-dht.
+ */
+public final class StartBench {
+    private static final Pattern UP = Pattern.compile("engine up: .*; start (\\d+) ms: (.*)$");
+    private static final Pattern STEP = Pattern.compile("([a-z ()]+?) (\\d+) ms");
+
+    private record Start(long launchToUpMs, long engineStartMs, long btRuntimeMs) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int trials = 10;
+        boolean dht = false;
+        Map<String, Path> jars = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--trials" -> trials = Integer.parseInt(args[++i]);
+                case "--dht" -> dht = true;
+                case "--jar" -> {
+                    String[] named = args[++i].split("=", 2);
+                    jars.put(named[0], Path.of(named[1]).toAbsolutePath());
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]...)");
+            }
+        }
+        if (jars.isEmpty()) {
+            jars.put("this", Path.of(System.getProperty("bench.engineClassPath").split(":")[0]));
+        }
+        Path root = Files.createTempDirectory("bitweb-bench-start-");
+        Map<String, List<Start>> starts = new LinkedHashMap<>();
+        try {
+            for (int trial = 0; trial <= trials; trial++) {
+                for (Map.Entry<String, Path> jar : jars.entrySet()) {
+                    StateDir home = new StateDir(root.resolve("home-" + jar.getKey())).create();
+                    Start s = start(jar.getValue(), home, dht);
+                    System.err.printf(Locale.ROOT, "%s, start %d%s: %d ms to engine up (Engine.start %d ms, bt runtime %d ms)%n",
+                            jar.getKey(), trial, trial == 0 ? " (writes the archive, not counted)" : "",
+                            s.launchToUpMs, s.engineStartMs, s.btRuntimeMs);
+                    if (trial > 0) {
+                        starts.computeIfAbsent(jar.getKey(), k -> new ArrayList<>()).add(s);
+                    }
+                }
+            }
+        } finally {
+            Publisher.deleteTree(root);
+        }
+        Table table = new Table("jar", "launch -> engine up ms", "range", "Engine.start ms", "bt runtime ms",
+                "paired median, launch -> up", "faster in");
+        List<Start> base = starts.values().iterator().next();
+        for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
+            List<Start> mine = e.getValue();
+            List<Long> diffs = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++) {
+                diffs.add(mine.get(i).launchToUpMs - base.get(i).launchToUpMs);
+            }
+            boolean first = mine == base;
+            table.row(e.getKey(), median(mine, Start::launchToUpMs),
+                    min(mine) + "-" + max(mine),
+                    median(mine, Start::engineStartMs), median(mine, Start::btRuntimeMs),
+                    first ? "-" : String.format(Locale.ROOT, "%+d ms", medianOf(diffs)),
+                    first ? "-" : diffs.stream().filter(d -> d < 0).count() + " of " + diffs.size());
+        }
+        table.print(String.format(Locale.ROOT, "Engine start, %d interleaved starts of each jar, DHT %s (medians and range; paired against the first row)",
+                trials, dht ? "on" : "off"));
+    }
+
+    /** One start: launched, waited for "engine up" (at most 60 s), stopped with SIGTERM (which writes the archive). */
+    private static Start start(Path jar, StateDir home, boolean dht) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(EngineJvm.options(home, jar.toString()));
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--home=" + home.root(), "--gateway-port=0",
+                "--peer-port=0", "--no-lan", "--no-port-mapping"));
+        command.addAll(dht ? List.of("--dht-port=0", "--dht-bootstrap=") : List.of("--no-dht"));
+        Path log = home.root().resolve("bench-start.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("BITWEB_DHT");
+        builder.environment().put("BITWEB_LAN", "off");
+        builder.environment().put("BITWEB_PORTMAP", "off");
+        long t0 = System.nanoTime();
+        Process p = builder.start();
+        try {
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                Matcher m = UP.matcher(upLine(log));
+                if (m.find()) {
+                    long upMs = (System.nanoTime() - t0) / 1_000_000;
+                    long bt = -1;
+                    for (Matcher step = STEP.matcher(m.group(2)); step.find(); ) {
+                        if (step.group(1).trim().equals("bt runtime")) {
+                            bt = Long.parseLong(step.group(2));
+                        }
+                    }
+                    return new Start(upMs, Long.parseLong(m.group(1)), bt);
+                }
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("the engine did not come up (exit " + (p.isAlive() ? "none" : p.exitValue())
+                            + "); its log: " + log + "\n" + Files.readString(log));
+                }
+                Thread.sleep(5);
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static String upLine(Path log) throws IOException {
+        for (String line : Files.readAllLines(log)) {
+            if (line.contains("engine up: ")) {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    private static long median(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
+        return medianOf(starts.stream().map(s -> f.applyAsLong(s)).toList());
+    }
+
+    private static long medianOf(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static long min(List<Start> starts) {
+        return starts.stream().mapToLong(Start::launchToUpMs).min().orElse(0);
+    }
+
+    private static long max(List<Start> starts) {
+        return starts.stream().mapToLong(Start::launchToUpMs).max().orElse(0);
+    }
+}
