@@ -440,7 +440,12 @@ public final class Engine implements AutoCloseable, Torrents {
         return swarm;
     }
 
-    /** Addresses of the peers connected for a seeded site, as of the last report (about every second). */
+    /** Seeded sites whose figures the once-a-second report still looks at; for this package's tests. */
+    int sitesAwake() {
+        return local.awake();
+    }
+
+    /** Addresses of the peers connected for a seeded site now. */
     public Set<InetAddress> peerAddresses(String infohash) {
         return local.peerAddresses(infohash);
     }

@@ -51,6 +51,14 @@ public final class LocalSites implements AutoCloseable {
     private final Bandwidth bandwidth;
     /** What {@link #report} reads of each seeded site, resolved once. */
     private final Map<String, Seeded> seeded = new ConcurrentHashMap<>();
+    /**
+     * The seeded sites whose figures may change: {@link #report} looks at these only. A site is
+     * here from its start until bt has checked it, it is recorded and no peer is connected, and
+     * again from the moment a peer connects or leaves (bt's events) until it has settled. Looking
+     * at every site every second cost about a quarter of a percent of a core at 1,000 idle sites
+     * (docs/TUNING.md, "An idle engine").
+     */
+    private final Set<String> awake = ConcurrentHashMap.newKeySet();
     /** Told the infohash of a seeded site whose transfer figures changed. */
     private final Consumer<String> changed;
 
@@ -64,6 +72,9 @@ public final class LocalSites implements AutoCloseable {
         this.changed = changed;
         this.torrents = runtime.service(TorrentRegistry.class);
         this.bandwidth = runtime.service(Bandwidth.class);
+        // peers and bytes change only while a peer is connected: its coming and going wake the site
+        runtime.getEventSource().onPeerConnected(null, e -> wake(e.getConnectionKey().getTorrentId()));
+        runtime.getEventSource().onPeerDisconnected(null, e -> wake(e.getConnectionKey().getTorrentId()));
     }
 
     /**
@@ -121,6 +132,7 @@ public final class LocalSites implements AutoCloseable {
         clients.put(ih, client);
         // counted before any peer can ask for a block
         seeded.put(ih, new Seeded(torrent.getTorrentId(), bandwidth.count(torrent.getTorrentId())));
+        wake(ih);
         if (!resumed) {
             unrecorded.add(ih); // bt hashes it in full once; then the record lets the next start trust it
         }
@@ -133,22 +145,61 @@ public final class LocalSites implements AutoCloseable {
     }
 
     /**
-     * Looks at every seeded site once: tells who listens which sites' figures changed, and
-     * records the pieces of a site bt finished hashing. One pass for all sites, every second or
-     * so, instead of a thread per site (bt's client listener).
+     * Looks at every seeded site that may have changed ({@link #awake}): tells who listens which
+     * sites' figures changed, and records the pieces of a site bt finished hashing. One pass every
+     * second or so, instead of a thread per site (bt's client listener).
      */
     public void report() {
-        seeded.forEach((ih, site) -> {
-            SiteStats now = site.stats(torrents);
-            if (unrecorded.contains(ih) && now.piecesTotal() > 0 && now.piecesComplete() == now.piecesTotal()) {
+        long now = System.nanoTime();
+        for (String ih : awake) {
+            Seeded site = seeded.get(ih);
+            if (site == null) {
+                awake.remove(ih); // no longer seeded
+                continue;
+            }
+            long woken = site.wokenAt; // read before the figures: a wake after this keeps the site awake
+            SiteStats stats = site.stats(torrents);
+            if (unrecorded.contains(ih) && stats.piecesTotal() > 0 && stats.piecesComplete() == stats.piecesTotal()) {
                 unrecorded.remove(ih);
                 recordAllVerified(ih);
             }
-            if (!now.equals(site.reported)) {
-                site.reported = now;
+            if (!stats.equals(site.reported)) {
+                site.reported = stats;
                 changed.accept(ih);
             }
-        });
+            boolean settled = stats.piecesTotal() > 0 && stats.peers() == 0 && !unrecorded.contains(ih);
+            // bt tells its own listeners of a peer in the same call as ours, some of them after us:
+            // a site stays awake a moment after its last event, so their changes are seen too
+            if (settled && now - woken > SETTLE_NANOS) {
+                awake.remove(ih);
+                if (site.wokenAt != woken) {
+                    awake.add(ih);
+                }
+            }
+        }
+    }
+
+    /** How long after its last event a site the report sees settled is still looked at. */
+    private static final long SETTLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+    private void wake(TorrentId torrent) {
+        String ih = Hex.encode(torrent.getBytes());
+        if (seeded.containsKey(ih)) {
+            wake(ih);
+        }
+    }
+
+    private void wake(String ih) {
+        Seeded site = seeded.get(ih);
+        if (site != null) {
+            site.wokenAt = System.nanoTime();
+            awake.add(ih);
+        }
+    }
+
+    /** Seeded sites the report looks at now (tests): 0 once every site is checked, recorded and without peers. */
+    public int awake() {
+        return awake.size();
     }
 
     /**
@@ -163,6 +214,8 @@ public final class LocalSites implements AutoCloseable {
         volatile TorrentDescriptor descriptor;
         /** The figures last passed on: only changes are. Only on the report's thread. */
         SiteStats reported;
+        /** nanoTime of the last event that may have changed the figures (a peer came or went). */
+        volatile long wokenAt;
 
         Seeded(TorrentId id, Bandwidth.SiteBytes bytes) {
             this.id = id;
@@ -207,6 +260,7 @@ public final class LocalSites implements AutoCloseable {
             }
         }
         Seeded gone = seeded.remove(ih);
+        awake.remove(ih);
         if (gone != null) {
             bandwidth.forget(gone.id, gone.bytes);
         }

@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per-site counts (Bandwidth), not bt's session sums, which lost a leaving peer's last second
  * and a visit that came and went between two reads: so the seeder runs at full speed and every
  * byte of both visits is asked for, and no more than the site's size per visit (each block once).
+ * Between visits the report does not look at the site at all: a peer's coming and going wakes it.
  */
 @Timeout(120)
 class SeededSiteFiguresTest {
@@ -56,10 +57,12 @@ class SeededSiteFiguresTest {
             publisher.onSiteUpdate(updates::add);
             SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
             long size = publisher.site(site.hex()).orElseThrow().size();
+            awaitAsleep(publisher, "the site checked and recorded, no peer yet");
 
             visit(publisher, site, data, "visitor1", updates);
             SiteStatus first = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= SIZE, "the first visitor's bytes, it gone");
             assertTrue(first.uploaded() <= size, "each block once: " + first.uploaded() + " bytes for a site of " + size);
+            awaitAsleep(publisher, "the first visitor gone");
             visit(publisher, site, data, "visitor2", updates);
             SiteStatus second = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= first.uploaded() + SIZE,
                     "both visitors' bytes, after " + first.uploaded());
@@ -67,6 +70,16 @@ class SeededSiteFiguresTest {
                     "two visits' bytes, each block once: " + second.uploaded() + " for a site of " + size);
             assertEquals(second.uploaded(), publisher.site(site.hex()).orElseThrow().uploaded(),
                     "the report and a status read agree");
+        }
+    }
+
+    /** Waits until the once-a-second report looks at no site: an idle engine does no work per site. */
+    private static void awaitAsleep(Engine publisher, String when) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (publisher.sitesAwake() > 0) {
+            assertTrue(System.nanoTime() < deadline, "the report still looks at " + publisher.sitesAwake()
+                    + " site(s) 30 s after " + when);
+            Thread.sleep(50); // polling a counter within a bounded deadline, not waiting a fixed time
         }
     }
 
