@@ -54,7 +54,7 @@ $HostLauncher = Join-Path $AppDir 'bitweb-host.cmd'
 $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
 # The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to), for
 # 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
-$EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m'
+$EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 
 function Say([string]$Text) { Write-Host $Text }
 

@@ -123,7 +123,7 @@ BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to): the
 # launcher gives them to every command, so 'bitweb serve' and the service it installs run the
 # engine as the browser's bridge does (docs/TUNING.md, "An idle engine": 299 -> 163 MB at 1,000 sites).
-ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m'
+ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 
 # The one table of browser x OS x scope -> folder is installer/browsers.json, shared with
 # install.ps1 (which uses its Windows rows: registry keys). It keeps one row per line so

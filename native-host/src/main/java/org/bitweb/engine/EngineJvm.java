@@ -63,7 +63,7 @@ public final class EngineJvm {
     }
 
     /**
-     * The memory options alone, which need no state folder: also what the installed {@code bitweb}
+     * The memory options (and the JVM's counters off), which need no state folder: also what the installed {@code bitweb}
      * launcher (installer/install.sh, install.ps1) and the Windows service's command carry, so that
      * {@code bitweb serve} and the service run the engine as the browser's bridge does (at 1,000
      * sites without them: 299 MB, with them 163 MB; docs/TUNING.md, "An idle engine").
@@ -78,7 +78,11 @@ public final class EngineJvm {
                 // sites held 210-220 MB, with this 160-170 MB (docs/TUNING.md, "An idle engine")
                 "-Xms" + START_HEAP,
                 // no full collection at start for the class metadata's first threshold (21 MB)
-                "-XX:MetaspaceSize=64m");
+                "-XX:MetaspaceSize=64m",
+                // No performance counters in shared memory (hsperfdata, what jps and jstat read):
+                // the JVM's periodic task thread sampled them 20 times a second, 0.1-0.3 % of a core
+                // of an idle engine (docs/TUNING.md, "An idle engine"). jcmd PID still attaches.
+                "-XX:-UsePerfData");
     }
 
     /** Where this runtime and class path's archive is, or null if the class path cannot be archived. */
