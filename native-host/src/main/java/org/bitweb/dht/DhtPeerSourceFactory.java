@@ -155,6 +155,16 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
         sources.remove(torrentId);
     }
 
+    /**
+     * Whether {@code torrentId} is due to be announced now (or has never been asked about): the
+     * engine's peer rounds leave out a site held whole until then (bt's {@code update} here is what
+     * starts an announce).
+     */
+    public boolean announceDue(TorrentId torrentId) {
+        DhtPeerSource source = sources.get(torrentId);
+        return source == null || source.announceDue(clock.getAsLong());
+    }
+
     /** Announces that succeeded for {@code torrentId} so far; for tests and the popup's "what reveals me". */
     public int announceCount(TorrentId torrentId) {
         DhtPeerSource source = sources.get(torrentId);
@@ -208,6 +218,10 @@ public final class DhtPeerSourceFactory implements PeerSourceFactory {
                 lookup = CompletableFuture.failedFuture(e);
             }
             running = lookup.whenComplete((result, error) -> lookupDone(announce, error));
+        }
+
+        synchronized boolean announceDue(long now) {
+            return (running == null || running.isDone()) && mayAnnounce.test(torrentId) && due(nextAnnounce, now);
         }
 
         private boolean due(Long at, long now) {

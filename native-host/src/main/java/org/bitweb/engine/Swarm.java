@@ -17,6 +17,7 @@ import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.DistinctFiles;
 import org.bitweb.bt.LimitGrace;
 import org.bitweb.bt.PeerListener;
+import org.bitweb.bt.PeerRounds;
 import org.bitweb.bt.ServableBlocks;
 import org.bitweb.bt.SiteProcessing;
 import org.bitweb.bt.TransferModule;
@@ -60,6 +61,8 @@ final class Swarm implements AutoCloseable {
     final ServableBlocks servable;
     /** bt's client executor (ours: its threads go when idle). */
     private final ExecutorService clientExecutor;
+    /** bt's peer rounds, which leave out sites held whole with nothing to do. */
+    final PeerRounds rounds;
 
     /**
      * Guice builds bt's runtime, 70-80 % of an engine's start (docs/TUNING.md, "A visit that starts
@@ -83,8 +86,9 @@ final class Swarm implements AutoCloseable {
     private Swarm(BtRuntime runtime, SharingPolicy sharing, PeerHints hints, FastResume resume, LanDiscovery lan,
                   AssignmentNudge nudge, ItemExchange items, CopiesElsewhere copies,
                   Optional<DhtPeerSourceFactory> dhtPeers, Bandwidth bandwidth, ServableBlocks servable,
-                  ExecutorService clientExecutor) {
+                  ExecutorService clientExecutor, PeerRounds rounds) {
         this.clientExecutor = clientExecutor;
+        this.rounds = rounds;
         this.bandwidth = bandwidth;
         this.servable = servable;
         this.runtime = runtime;
@@ -161,6 +165,10 @@ final class Swarm implements AutoCloseable {
                     binder.bind(ProcessorFactory.class).to(SiteProcessing.class).in(Singleton.class);
                 });
         dhtPeers.ifPresent(peers -> builder.module(peers.module()));
+        // a site held whole is asked for peers only when one of its sources has something to do
+        PeerRounds rounds = new PeerRounds(torrent -> !hints.of(torrent).isEmpty()
+                || dhtPeers.map(peers -> peers.announceDue(torrent)).orElse(false));
+        builder.module(rounds);
         for (Module module : extra) {
             builder.module(module);
         }
@@ -174,9 +182,7 @@ final class Swarm implements AutoCloseable {
         registry[0] = runtime.service(IPeerRegistry.class);
         // a site held whole here is looked up in the DHT only when it is announced (traffic budget, docs/TUNING.md)
         TorrentRegistry torrents = runtime.service(TorrentRegistry.class);
-        dhtPeers.ifPresent(peers -> peers.peersWanted(torrent -> torrents.getDescriptor(torrent)
-                .map(d -> d.getDataDescriptor() == null || d.getDataDescriptor().getBitfield().getPiecesRemaining() > 0)
-                .orElse(true)));
+        dhtPeers.ifPresent(peers -> peers.peersWanted(torrent -> !PeerRounds.heldWhole(torrents, torrent)));
         runtime.getEventSource().onPeerDisconnected(null, e -> {
             items.disconnected(e.getConnectionKey());
             nudge.disconnected(e.getConnectionKey());
@@ -184,7 +190,7 @@ final class Swarm implements AutoCloseable {
         copies.listen(runtime.getEventSource());
         runtime.startup();
         return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable,
-                clientExecutor);
+                clientExecutor, rounds);
     }
 
     /** Asks a site's peer sources now, not at bt's next round. */

@@ -6,6 +6,7 @@ import org.bitweb.gateway.SiteSource;
 import org.bitweb.site.Publisher;
 import org.bitweb.site.SiteStatus;
 import org.bitweb.store.StateDir;
+import org.bitweb.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class SeededSiteFiguresTest {
             publisher.onSiteUpdate(updates::add);
             SiteAddress site = new SiteAddress(SiteAddress.Kind.INFOHASH, publisher.publish(folder, Publisher.Progress.NONE).address());
             long size = publisher.site(site.hex()).orElseThrow().size();
-            awaitAsleep(publisher, "the site checked and recorded, no peer yet");
+            awaitAsleep(publisher, "its start, the site checked and recorded, no peer yet");
 
             visit(publisher, site, data, "visitor1", updates);
             SiteStatus first = awaitUpdate(updates, s -> s.peers() == 0 && s.uploaded() >= SIZE, "the first visitor's bytes, it gone");
@@ -74,13 +75,8 @@ class SeededSiteFiguresTest {
     }
 
     /** Waits until the once-a-second report looks at no site: an idle engine does no work per site. */
-    private static void awaitAsleep(Engine publisher, String when) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (publisher.sitesAwake() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the report still looks at " + publisher.sitesAwake()
-                    + " site(s) 30 s after " + when);
-            Thread.sleep(50); // polling a counter within a bounded deadline, not waiting a fixed time
-        }
+    private static void awaitAsleep(Engine publisher, String when) {
+        Await.until("the report to look at no site after " + when, Duration.ofSeconds(30), () -> publisher.sitesAwake() == 0);
     }
 
     /** Fetches the site from the publisher, sees the visitor reported as its peer, and leaves. */
