@@ -1,6 +1,5 @@
 package org.bitweb.bt;
 
-import bt.data.Storage;
 import bt.event.EventSink;
 import bt.event.EventSource;
 import bt.metainfo.Torrent;
@@ -11,10 +10,7 @@ import bt.peer.PeerSourceFactory;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder;
 import bt.service.IdentityService;
-import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
-import bt.torrent.TorrentSessionState;
-import bt.torrent.callbacks.FileDownloadCompleteCallback;
 import bt.tracker.ITrackerService;
 import com.google.inject.AbstractModule;
 import com.google.inject.Inject;
@@ -24,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -89,11 +84,9 @@ public final class PeerRounds extends AbstractModule {
     }
 
     /** The torrent registry as bt's round sees it: every torrent's lookups, but only some torrents listed. */
-    private final class RoundView implements TorrentRegistry {
-        private final TorrentRegistry all;
-
+    private final class RoundView extends TorrentRegistryView {
         RoundView(TorrentRegistry all) {
-            this.all = all;
+            super(all);
         }
 
         @Override
@@ -111,51 +104,6 @@ public final class PeerRounds extends AbstractModule {
         /** BitWeb's torrents name none (docs/PRIVACY.md); one from elsewhere that does keeps bt's rounds. */
         private boolean namesTrackers(TorrentId id) {
             return all.getTorrent(id).flatMap(Torrent::getAnnounceKey).isPresent();
-        }
-
-        @Override
-        public Collection<Torrent> getTorrents() {
-            return all.getTorrents();
-        }
-
-        @Override
-        public Optional<Torrent> getTorrent(TorrentId id) {
-            return all.getTorrent(id);
-        }
-
-        @Override
-        public Optional<TorrentDescriptor> getDescriptor(Torrent torrent) {
-            return all.getDescriptor(torrent);
-        }
-
-        @Override
-        public Optional<TorrentDescriptor> getDescriptor(TorrentId id) {
-            return all.getDescriptor(id);
-        }
-
-        @Override
-        public TorrentDescriptor getOrCreateDescriptor(Torrent torrent, Storage storage) {
-            return all.getOrCreateDescriptor(torrent, storage);
-        }
-
-        @Override
-        public TorrentDescriptor register(Torrent torrent, Storage storage, FileDownloadCompleteCallback callback) {
-            return all.register(torrent, storage, callback);
-        }
-
-        @Override
-        public void registerSessionState(TorrentId id, TorrentSessionState state) {
-            all.registerSessionState(id, state);
-        }
-
-        @Override
-        public TorrentDescriptor register(TorrentId id) {
-            return all.register(id);
-        }
-
-        @Override
-        public boolean isSupportedAndActive(TorrentId id) {
-            return all.isSupportedAndActive(id);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.bitweb.privacy;
 import org.bitweb.bt.Bandwidth;
 import org.bitweb.bt.PromptReads;
 import org.bitweb.bt.ServableBlocks;
+import org.bitweb.bt.TorrentRegistryView;
 import org.bitweb.bt.Tuning;
 import bt.data.ChunkVerifier;
 import bt.metainfo.Torrent;
@@ -27,7 +28,6 @@ import bt.torrent.data.BlockRead;
 import bt.torrent.data.BlockWrite;
 import bt.torrent.data.DataWorker;
 import bt.torrent.data.DefaultDataWorker;
-import bt.data.Storage;
 import bt.net.buffer.BufferedData;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -142,12 +142,11 @@ public final class PrivacyModule extends AbstractModule {
     }
 
     /** The torrent registry as seen by incoming handshakes: only shared sites. */
-    private static final class SharedOnly implements TorrentRegistry {
-        private final TorrentRegistry all;
+    private static final class SharedOnly extends TorrentRegistryView {
         private final SharingPolicy policy;
 
         SharedOnly(TorrentRegistry all, SharingPolicy policy) {
-            this.all = all;
+            super(all);
             this.policy = policy;
         }
 
@@ -175,26 +174,6 @@ public final class PrivacyModule extends AbstractModule {
         @Override
         public Optional<TorrentDescriptor> getDescriptor(TorrentId id) {
             return policy.shares(id) ? all.getDescriptor(id) : Optional.empty();
-        }
-
-        @Override
-        public TorrentDescriptor getOrCreateDescriptor(Torrent torrent, Storage storage) {
-            return all.getOrCreateDescriptor(torrent, storage);
-        }
-
-        @Override
-        public TorrentDescriptor register(Torrent torrent, Storage storage, bt.torrent.callbacks.FileDownloadCompleteCallback callback) {
-            return all.register(torrent, storage, callback);
-        }
-
-        @Override
-        public void registerSessionState(TorrentId id, bt.torrent.TorrentSessionState state) {
-            all.registerSessionState(id, state);
-        }
-
-        @Override
-        public TorrentDescriptor register(TorrentId id) {
-            return all.register(id);
         }
 
         @Override
