@@ -183,12 +183,10 @@ public final class LocalSites implements AutoCloseable {
     private static final long SETTLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private void wake(TorrentId torrent) {
-        String ih = Hex.encode(torrent.getBytes());
-        if (seeded.containsKey(ih)) {
-            wake(ih);
-        }
+        wake(Hex.encode(torrent.getBytes()));
     }
 
+    /** Marks a seeded site as worth the report's look; a site not seeded here (a visit) is no business of ours. */
     private void wake(String ih) {
         Seeded site = seeded.get(ih);
         if (site != null) {
