@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -81,6 +82,24 @@ public final class PeerListener implements AutoCloseable {
         }
     }
 
+    /** What the acceptor returns when bt's shutdown interrupts it: no connection, nothing to cancel. */
+    private static final ConnectionRoutine NOTHING = new ConnectionRoutine() {
+        @Override
+        public SocketAddress getRemoteAddress() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        }
+
+        @Override
+        public ConnectionResult establish() {
+            return ConnectionResult.failure("the engine is closing");
+        }
+
+        @Override
+        public void cancel() {
+            // nothing was accepted
+        }
+    };
+
     /** bt's acceptor type (local service discovery looks for it), over the socket bound above. */
     private final class Acceptor extends SocketChannelConnectionAcceptor {
         private final IPeerConnectionFactory connections;
@@ -97,8 +116,13 @@ public final class PeerListener implements AutoCloseable {
             do {
                 try {
                     channel = server.accept();
+                } catch (ClosedByInterruptException e) {
+                    // bt's shutdown: it sets its stop flag, then interrupts this thread. bt's loop
+                    // logs any exception from here as an "unexpected error", so the stop gets a
+                    // routine that connects nothing; the loop cancels it and sees the flag.
+                    return NOTHING;
                 } catch (IOException e) {
-                    // the engine is closing (or the socket broke): bt's listener stops on this
+                    // the socket broke: bt's listener logs this and stops
                     throw new IllegalStateException("stopped accepting peers on " + address + ": " + e, e);
                 }
                 try {

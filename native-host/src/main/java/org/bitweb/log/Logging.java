@@ -40,9 +40,8 @@ public final class Logging {
         // bt and Jetty are chatty at INFO about every peer and connection
         context.getLogger("bt").setLevel(Level.WARN);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-        // bt reports its own acceptor closing at every shutdown as an error, and warns that our
-        // shaded jar's manifest has no bt version: noise that would hide real problems
-        context.getLogger("bt.net.IncomingConnectionListener").setLevel(Level.OFF);
+        // bt warns that our shaded jar's manifest has no bt version: noise that would hide real
+        // problems (its acceptor's error at every shutdown is gone at the source, bt/PeerListener)
         context.getLogger("bt.service.ClasspathApplicationService").setLevel(Level.ERROR);
         if (level.levelInt < Level.INFO.levelInt) {
             root.setLevel(level);

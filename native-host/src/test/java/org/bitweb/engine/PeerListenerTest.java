@@ -1,5 +1,9 @@
 package org.bitweb.engine;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,7 +15,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.LoggerFactory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,5 +59,43 @@ class PeerListenerTest {
         try (Engine again = Engine.start(new StateDir(temp.resolve("c")), new EngineOptions(0, port, LOOPBACK))) {
             assertTrue(again.peerPort() == port);
         }
+    }
+
+    @Test
+    void closingAnEngineStopsItsAcceptorWithoutAnError() throws Exception {
+        // bt logs whatever its acceptor throws as an "unexpected error"; a normal stop must not
+        // throw, so that what bt logs there is always worth reading
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger bt = (Logger) LoggerFactory.getLogger("bt.net.IncomingConnectionListener");
+        bt.addAppender(log);
+        try {
+            List<Thread> acceptors;
+            try (Engine engine = Engine.start(new StateDir(temp.resolve("d")), new EngineOptions(0, 0, LOOPBACK))) {
+                // bt starts accepting with its first torrent
+                Path site = java.nio.file.Files.createDirectories(temp.resolve("site"));
+                java.nio.file.Files.writeString(site.resolve("index.html"), "<h1>hello</h1>");
+                engine.publish(site, org.bitweb.site.Publisher.Progress.NONE);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                do {
+                    acceptors = Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> t.getName().contains(engine.peerPort() + ".bt.net.pool.incoming-acceptor")).toList();
+                } while (acceptors.isEmpty() && System.nanoTime() < deadline && sleep());
+                assertFalse(acceptors.isEmpty(), "bt's acceptor thread runs");
+            }
+            for (Thread acceptor : acceptors) {
+                acceptor.join(10_000);
+                assertFalse(acceptor.isAlive(), acceptor.getName() + " stopped with the engine");
+            }
+            assertEquals(List.of(), log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(e -> e.getFormattedMessage() + " " + e.getThrowableProxy()).toList());
+        } finally {
+            bt.detachAppender(log);
+        }
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(10); // polling for a thread bt starts on its own, up to a deadline
+        return true;
     }
 }
