@@ -18,7 +18,7 @@
 #   bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]...
 #                        launch -> "engine up" with the product's JVM options and class-data archive, the
 #                        start's steps; jars side by side, interleaved, paired against the first
-#   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR]
+#   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR] [--before-pieces N]
 #                        a cold visit's first page over an emulated link (two network namespaces, a
 #                        user-space delay line, tbf): BitWeb and libtorrent seeders and visitors, round trips
 #   bench/run.sh hostile a page embedding images of 1,000 made-up sites: the engine's threads, RSS, folders

@@ -130,8 +130,10 @@ public final class EngineBench {
                     for (var v : variants.entrySet()) {
                         BitwebSeeder seeder = seeders.get(v.getKey());
                         seederPort = seeder.peerAddress().getPort();
+                        // a variant's own site: a publishing setting (bitweb.publish.*) makes another torrent
+                        SiteAddress own = SiteAddress.parseLabel(seeder.infohash());
                         add(rates, "engine -> engine " + v.getKey(),
-                                download(work.resolve("v"), address, List.of(seeder.peerAddress()), v.getValue(), bytes));
+                                download(work.resolve("v"), own, List.of(seeder.peerAddress()), v.getValue(), bytes));
                         if (fromLibtorrent) {
                             add(rates, "libtorrent -> engine " + v.getKey(),
                                     download(work.resolve("v"), address, List.of(lt.address()), v.getValue(), bytes));

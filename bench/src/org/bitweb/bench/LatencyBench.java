@@ -4,6 +4,7 @@ import org.bitweb.address.SiteAddress;
 import org.bitweb.engine.Engine;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.store.StateDir;
+import org.bitweb.torrent.TorrentInfo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,12 +42,15 @@ import java.util.concurrent.TimeUnit;
  * trips it waited for.
  *
  * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=value,...]
- *                      [--before-jar JAR]</pre>
+ *                      [--before-jar JAR] [--before-pieces N]</pre>
  *
  * <p>{@code --before} adds BitWeb visitors started with those system properties (the engine
  * before a change, e.g. {@code bitweb.bt.earlyInterest=false}), trials interleaved with the rest;
  * {@code --before-jar} a visit that starts the engine from another build's jar (the product before a
- * change to its start, which has no switch), with an archive of its own.
+ * change to its start, which has no switch), with an archive of its own; {@code --before-pieces} a
+ * second copy of the site published with the piece rule of at most N pieces (the rule before a
+ * change, {@code bitweb.publish.mostPieces}; its own infohash and file list), seeded by both
+ * seeders and visited by libtorrent and the warm BitWeb visitor.
  */
 public final class LatencyBench {
     private static final String NEAR = "10.77.0.1";
@@ -69,11 +73,13 @@ public final class LatencyBench {
         List<Profile> profiles = new ArrayList<>(List.of(new Profile(25, "20mbit"), new Profile(100, "2mbit")));
         Map<String, String> before = new LinkedHashMap<>();
         String beforeJar = null;
+        int beforePieces = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--big-mb" -> bigMb = Integer.parseInt(args[++i]);
                 case "--before-jar" -> beforeJar = args[++i];
+                case "--before-pieces" -> beforePieces = Integer.parseInt(args[++i]);
                 case "--before" -> {
                     for (String prop : args[++i].split(",")) {
                         String[] kv = prop.split("=", 2);
@@ -113,6 +119,9 @@ public final class LatencyBench {
             seedCmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-cp", System.getProperty("java.class.path"), LatencySeeder.class.getName(),
                     temp.resolve("seeder").toString(), FAR, site.toString()));
+            if (beforePieces > 0) {
+                seedCmd.add(beforePieces + "@" + site); // the same files, the other piece rule
+            }
             Proc bitwebSeeder = new Proc(seedCmd, procs);
             String[] ready = bitwebSeeder.line(Duration.ofMinutes(10)).split(" ");
             InetSocketAddress bitwebPeer = new InetSocketAddress(FAR, Integer.parseInt(ready[1]));
@@ -120,17 +129,7 @@ public final class LatencyBench {
             Path siteDir = temp.resolve("seeder").resolve("sites").resolve(infohash);
             log("site %s: 10 KB index.html + %d MB, BitWeb seeder on %s", infohash, bigMb, bitwebPeer);
 
-            List<String> ltCmd = new ArrayList<>(far);
-            ltCmd.addAll(List.of("/usr/bin/python3",
-                    root.resolve("native-host/src/test/resources/interop/lt_seed.py").toString(),
-                    "--torrent", siteDir.resolve("site.torrent").toString(), "--save", siteDir.resolve("data").toString(),
-                    "--bind", FAR, "--encryption", "disabled", "--quiet"));
-            Proc ltSeeder = new Proc(ltCmd, procs);
-            String[] ltReady = ltSeeder.line(Duration.ofMinutes(10)).split(" ");
-            InetSocketAddress ltPeer = new InetSocketAddress(FAR, Integer.parseInt(ltReady[1]));
-            if (!ltReady[2].equals(infohash)) {
-                throw new IllegalStateException("libtorrent seeds " + ltReady[2] + ", not " + infohash);
-            }
+            InetSocketAddress ltPeer = ltSeed(root, far, siteDir, infohash, procs);
             log("libtorrent seeder on %s", ltPeer);
 
             SiteAddress address = SiteAddress.parseLabel(infohash);
@@ -154,6 +153,21 @@ public final class LatencyBench {
                         (home) -> coldVisit(home, beforeTemplate, beforePath, infohash, bitwebPeer, link));
             }
             routes.put("BitWeb -> libtorrent", (home) -> ltVisit(root, infohash, siteDir, bitwebPeer, link));
+            if (beforePieces > 0) {
+                String beforeHash = ready[3];
+                Path beforeDir = temp.resolve("seeder").resolve("sites").resolve(beforeHash);
+                int pieces = TorrentInfo.parseTorrent(Files.readAllBytes(beforeDir.resolve("site.torrent"))).pieces().length / 20;
+                log("site %s: the same files in %d pieces (at most %d), file list %d bytes against %d", beforeHash, pieces,
+                        beforePieces, infoLength(beforeDir), infoLength(siteDir));
+                InetSocketAddress ltBeforePeer = ltSeed(root, far, beforeDir, beforeHash, procs);
+                String rule = ", before (at most " + beforePieces + " pieces)";
+                SiteAddress beforeAddress = SiteAddress.parseLabel(beforeHash);
+                routes.put("libtorrent -> libtorrent" + rule, (home) -> ltVisit(root, beforeHash, beforeDir, ltBeforePeer, link));
+                routes.put("BitWeb -> BitWeb gateway" + rule,
+                        (home) -> bitwebVisit(home, beforeAddress, bitwebPeer, link, Map.of()));
+                routes.put("libtorrent -> BitWeb gateway" + rule,
+                        (home) -> bitwebVisit(home, beforeAddress, ltBeforePeer, link, Map.of()));
+            }
 
             for (Profile profile : profiles) {
                 link.command("profile " + profile.oneWayMs() + " " + profile.rate());
@@ -207,6 +221,27 @@ public final class LatencyBench {
         sorted.sort(null);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** libtorrent seeding a site the BitWeb seeder published, in the far namespace; its peer address. */
+    private static InetSocketAddress ltSeed(Path root, List<String> far, Path siteDir, String infohash, List<Proc> procs)
+            throws Exception {
+        List<String> ltCmd = new ArrayList<>(far);
+        ltCmd.addAll(List.of("/usr/bin/python3",
+                root.resolve("native-host/src/test/resources/interop/lt_seed.py").toString(),
+                "--torrent", siteDir.resolve("site.torrent").toString(), "--save", siteDir.resolve("data").toString(),
+                "--bind", FAR, "--encryption", "disabled", "--quiet"));
+        Proc ltSeeder = new Proc(ltCmd, procs);
+        String[] ltReady = ltSeeder.line(Duration.ofMinutes(10)).split(" ");
+        if (!ltReady[2].equals(infohash)) {
+            throw new IllegalStateException("libtorrent seeds " + ltReady[2] + ", not " + infohash);
+        }
+        return new InetSocketAddress(FAR, Integer.parseInt(ltReady[1]));
+    }
+
+    /** The size of a site's file list (the info dictionary BEP 9 sends). */
+    private static int infoLength(Path siteDir) throws IOException {
+        return org.bitweb.torrent.Bencode.rawValue(Files.readAllBytes(siteDir.resolve("site.torrent")), "info").length;
     }
 
     /** A fresh engine (started before the clock runs) is told the peer and asked for "/" through its gateway. */

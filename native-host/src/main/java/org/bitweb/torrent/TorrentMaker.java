@@ -145,12 +145,29 @@ public final class TorrentMaker {
     }
 
     /**
-     * Chooses the piece size: about 2000 pieces, at least 64 KiB, at most 4 MiB. Smaller pieces
-     * would fetch a small page with less waste, but bt keeps a few pieces in flight per peer, so
-     * tiny pieces starve a fast link; 64 KiB is four requests, one round trip for a page.
+     * The most pieces a site gets while its pieces can grow (up to 4 MiB): 640 pieces are 12.5 KiB
+     * of hashes, so the file list of a site of a few big files is one BEP 9 metadata block that
+     * fits a new connection's first TCP window (10 segments). At about 2000 pieces a 1 GB site's
+     * file list was 20-40 KB and came one or two round trips after its turn (docs/TUNING.md,
+     * "Opening a site over a real link"). {@code -Dbitweb.publish.mostPieces=2000} gives the old
+     * rule back, for measuring.
+     */
+    static final int MOST_PIECES = 640;
+
+    /**
+     * Chooses the piece size: the smallest power of two from 64 KiB to 4 MiB that gives at most
+     * {@link #MOST_PIECES} pieces. Smaller pieces would fetch a small page with less waste, but bt
+     * keeps a few pieces in flight per peer, so tiny pieces starve a fast link; 64 KiB is four
+     * requests, one round trip for a page. Bigger pieces cost a seek in a big file (a video)
+     * the time to fetch one piece; every file starts a piece of its own (BEP 47), so a small
+     * page never waits for its neighbours.
      */
     public static int pieceLengthFor(long total) {
-        long target = Math.max(64 * 1024, total / 2000);
+        return pieceLengthFor(total, Integer.getInteger("bitweb.publish.mostPieces", MOST_PIECES));
+    }
+
+    static int pieceLengthFor(long total, int mostPieces) {
+        long target = Math.max(64 * 1024, total / mostPieces + (total % mostPieces == 0 ? 0 : 1));
         long size = Long.highestOneBit(target);
         if (size < target) {
             size <<= 1;

@@ -271,30 +271,53 @@ class TorrentMakerTest {
     }
 
     @Test
-    void pieceLengthAimsAtAbout2000PiecesBetween64KiBAnd4MiB() {
-        int k16 = 64 * 1024; // the smallest piece
+    void pieceLengthIsTheSmallestPowerOfTwoGivingAtMost640PiecesBetween64KiBAnd4MiB() {
+        int k64 = 64 * 1024; // the smallest piece
         int m4 = 4 * 1024 * 1024;
-        assertEquals(k16, TorrentMaker.pieceLengthFor(0));
-        assertEquals(k16, TorrentMaker.pieceLengthFor(1));
-        assertEquals(k16, TorrentMaker.pieceLengthFor(2000L * k16));          // exactly 2000 pieces of the smallest size
-        assertEquals(2 * k16, TorrentMaker.pieceLengthFor(2000L * k16 + 2000)); // one more KiB-ish tips it over
-        assertEquals(m4, TorrentMaker.pieceLengthFor(2000L * m4));
-        assertEquals(m4, TorrentMaker.pieceLengthFor(2000L * m4 + 2000 * 2));
+        assertEquals(640, TorrentMaker.MOST_PIECES);
+        assertEquals(k64, TorrentMaker.pieceLengthFor(0));
+        assertEquals(k64, TorrentMaker.pieceLengthFor(1));
+        assertEquals(k64, TorrentMaker.pieceLengthFor(640L * k64));         // exactly 640 pieces of the smallest size
+        assertEquals(2 * k64, TorrentMaker.pieceLengthFor(640L * k64 + 1)); // one byte more would be a 641st piece
+        assertEquals(2 * 1024 * 1024, TorrentMaker.pieceLengthFor(1024L * 1024 * 1024 + 10_240)); // a 1 GB site: 513 pieces
+        assertEquals(m4, TorrentMaker.pieceLengthFor(640L * m4));
+        assertEquals(m4, TorrentMaker.pieceLengthFor(640L * m4 + 1));       // past 2.5 GiB the pieces stop growing
         assertEquals(m4, TorrentMaker.pieceLengthFor(Long.MAX_VALUE));
+        assertEquals(k64, TorrentMaker.pieceLengthFor(2000L * k64, 2000));  // the old rule, for measuring
         Random random = new Random(5);
         for (int i = 0; i < 1000; i++) {
             long total = random.nextLong() >>> random.nextInt(63);
             int piece = TorrentMaker.pieceLengthFor(total);
             assertEquals(1, Integer.bitCount(piece), "power of two for " + total);
-            assertTrue(piece >= k16 && piece <= m4, piece + " for " + total);
+            assertTrue(piece >= k64 && piece <= m4, piece + " for " + total);
+            long pieces = total / piece + (total % piece == 0 ? 0 : 1);
             if (piece < m4) {
-                assertTrue(total / piece <= 2000, "at most about 2000 pieces for " + total);
+                assertTrue(pieces <= 640, pieces + " pieces for " + total);
             }
-            if (piece > k16) {
-                assertTrue(total / (piece / 2) > 2000 || total / (piece / 2) == 2000 && total % (piece / 2) != 0,
-                        "the next smaller size would give more than 2000 pieces for " + total);
+            if (piece > k64) {
+                long smaller = total / (piece / 2) + (total % (piece / 2) == 0 ? 0 : 1);
+                assertTrue(smaller > 640, "the next smaller size would give " + smaller + " pieces for " + total);
             }
         }
+    }
+
+    @Test
+    void theFileListOfASiteOfAFewBigFilesIsOneMetadataBlockThatFitsAFirstTcpWindow() throws IOException {
+        // a visitor asks for the file list (BEP 9, 16 KiB blocks) on a new connection, whose first
+        // window is 10 segments: more than that costs every first visit a round trip
+        Path films = Files.createDirectories(tmp.resolve("films"));
+        Files.writeString(films.resolve("index.html"), "<h1>films</h1>");
+        try (var big = new java.io.RandomAccessFile(films.resolve("film.bin").toFile(), "rw")) {
+            // sparse; the worst case: with index.html the site is 640 pieces' worth, the most for 64
+            // KiB pieces, and the page's own piece after the film's partial last one makes 641
+            big.setLength(640L * 64 * 1024 - "<h1>films</h1>".length());
+        }
+        TorrentMaker.Made made = TorrentMaker.make(films, "site", null, done -> { });
+        byte[] info = Bencode.rawValue(made.torrent(), "info");
+        assertEquals(64 * 1024, made.info().pieceLength());
+        assertEquals(641, made.info().pieces().length / 20);
+        assertTrue(info.length <= 16 * 1024, "one metadata block: " + info.length + " bytes");
+        assertTrue(info.length + 64 <= 10 * 1448, "inside 10 segments with its message header: " + info.length);
     }
 
     static void copyTree(Path from, Path to) throws IOException {
