@@ -20,8 +20,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bitweb}: the options every command takes, and the list of commands. Each command is a
- * class of its own; they reach these options and the streams through {@link Subcommand}.
+ * {@code bitweb}: the options every command takes; {@link BitwebCommands} lists the commands.
+ * Each command is a class of its own; they reach these options and the streams through
+ * {@link Subcommand}.
  */
 @Command(name = "bitweb",
         versionProvider = BitwebCommand.VersionProvider.class,
@@ -32,32 +33,16 @@ import java.util.concurrent.Callable;
             "",
             "The state folder (sites, keys, settings, logs) is --home, else $BITWEB_HOME, else "
                     + "$XDG_DATA_HOME/bitweb, else ~/.local/share/bitweb."},
+        // the commands are listed in BitwebCommands: picocli builds every listed command's model
+        // (reflection over each class) whenever the root is built, so a command line that names
+        // its command builds that one alone (Main.commandLineFor)
         footerHeading = "%nExamples:%n",
         footer = {
             "  bitweb publish ~/my-site         make a site of a folder, print its address",
             "  bitweb serve                     seed every site until Ctrl-C",
             "  bitweb get http://<site>.bitweb/ -o copy",
-            "  bitweb status --json             for scripts: what runs, what is shared"},
-        subcommands = {
-            PublishCommand.class,
-            ServeCommand.class,
-            GetCommand.class,
-            CommentCommand.class,
-            CommentsCommand.class,
-            ModerateCommand.class,
-            KeyCommand.class,
-            StatusCommand.class,
-            SiteCommands.Sites.class,
-            SiteCommands.Seed.class,
-            SiteCommands.Unseed.class,
-            SiteCommands.Remove.class,
-            SiteCommands.Forget.class,
-            StopCommand.class,
-            ServiceCommand.class,
-            DoctorCommand.class,
-            HostCommand.class,
-            CommandLine.HelpCommand.class})
-final class BitwebCommand implements Callable<Integer> {
+            "  bitweb status --json             for scripts: what runs, what is shared"})
+class BitwebCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -81,7 +66,7 @@ final class BitwebCommand implements Callable<Integer> {
         this.streams = streams;
     }
 
-    /** For picocli's generators (completion script, man pages), which only read the annotations. */
+    /** For {@link BitwebCommands}' own no-argument constructor (picocli's generators). */
     BitwebCommand() {
         this(new Streams(System.in, System.out, System.err, new FileOutputStream(FileDescriptor.out),
                 System.getenv(), System.getProperty("os.name")));
@@ -138,7 +123,8 @@ final class BitwebCommand implements Callable<Integer> {
             return spec;
         }
 
-        private static void apply(CommandSpec spec) {
+        /** The layout, on a command and those below it (also on a command added after the root was built). */
+        static void apply(CommandSpec spec) {
             spec.usageMessage()
                     .headerHeading("")
                     .synopsisHeading("%nUsage: ")

@@ -188,6 +188,33 @@ class UsageTest {
             args.addAll(browser);
             var parsed = cli.parseArgs(args.toArray(String[]::new));
             assertTrue(parsed.subcommand().commandSpec().userObject() instanceof HostCommand, browser.toString());
+            // what the browser's launch really builds: the root and the host command alone
+            var launched = Main.commandLineFor(args.toArray(String[]::new), InProcess.nowhere()).parseArgs(args.toArray(String[]::new));
+            assertTrue(launched.subcommand().commandSpec().userObject() instanceof HostCommand, browser.toString());
+        }
+    }
+
+    @Test
+    void aCommandLineThatNamesItsCommandBuildsThatCommandAlone() {
+        // picocli builds a model of every command it is given, at every start: the engine's start
+        // (by the bridge, by the service) and every command build only the one they run
+        Map<List<String>, List<String>> built = new java.util.LinkedHashMap<>();
+        built.put(List.of("serve", "--background"), List.of("serve"));
+        built.put(List.of("--home", "/tmp/x", "serve", "--background"), List.of("serve")); // the bridge's launch
+        built.put(List.of("--home=/tmp/x", "--log-level", "debug", "status", "--json"), List.of("status"));
+        built.put(List.of("seed", "abc"), List.of("seed"));
+        built.put(List.of("key", "export", "--help"), List.of("key"));
+        for (var line : built.entrySet()) {
+            var cli = Main.commandLineFor(line.getKey().toArray(String[]::new), InProcess.nowhere());
+            assertEquals(line.getValue(), List.copyOf(cli.getSubcommands().keySet()), line.getKey().toString());
+        }
+        // help, no command, an unknown command or root option: every command, to list them or to say which was meant
+        int all = Main.commandLine(InProcess.nowhere()).getSubcommands().size();
+        assertTrue(all >= 18, "commands: " + all);
+        for (List<String> line : List.of(List.<String>of(), List.of("--help"), List.of("-V"), List.of("help", "serve"),
+                List.of("frobnicate"), List.of("--frobnicate", "serve"), List.of("--home"))) {
+            var cli = Main.commandLineFor(line.toArray(String[]::new), InProcess.nowhere());
+            assertEquals(all, cli.getSubcommands().size(), line.toString());
         }
     }
 }
