@@ -21,6 +21,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code bitweb serve}: the engine in the foreground, until Ctrl-C. */
 @Command(name = "serve",
@@ -36,6 +41,10 @@ import java.util.Map;
             "  bitweb serve --upload-limit 100K                at most 100 kB a second to peers",
             "  bitweb serve --slow-link                        50 kB/s up, 200 kB/s down"})
 final class ServeCommand extends Subcommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+    /** How long a stop asked for during the start waits for the start to finish. */
+    private static final Duration START_BOUND = Duration.ofSeconds(30);
+
     @Option(names = "--gateway-port", paramLabel = "N", converter = Converters.Port.class,
             defaultValue = "" + EngineOptions.DEFAULT_GATEWAY_PORT,
             description = "loopback HTTP port of the gateway (default ${DEFAULT-VALUE}; 0 = any free port)")
@@ -94,14 +103,40 @@ final class ServeCommand extends Subcommand {
         }
         options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()))
                 .withPortMapping(portMapping(noPortMapping, io().env())).withLocalPeerHints(localPeerHints);
-        EngineDaemon daemon = EngineDaemon.start(dir, options, background);
-        if (slowLink || uploadLimit != null || downloadLimit != null) {
-            RateLimits base = slowLink ? RateLimits.SLOW_LINK : daemon.settings().rateLimits();
-            daemon.rateLimits(new RateLimits(uploadLimit != null ? uploadLimit : base.uploadBytesPerSecond(),
-                    downloadLimit != null ? downloadLimit : base.downloadBytesPerSecond()));
+        // The hook is in place before the engine starts, for a SIGTERM or Ctrl-C during the start
+        // (a service stopped as it starts): it waits for the start and closes what it made. A
+        // start the stop cut short (bt cannot add its own hook once the JVM shuts down) closes
+        // what it opened and ends quietly; before, the hook came after the start, and the JVM
+        // refusing it was reported as a bug.
+        AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<EngineDaemon> started = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            stop(started);
+        }, "shutdown"));
+        EngineDaemon daemon;
+        try {
+            daemon = EngineDaemon.start(dir, options, background);
+        } catch (IOException | RuntimeException e) {
+            if (stopping.get()) {
+                // logged before the hook is let go: the JVM halts once its hooks are done
+                log.info("stopped while starting ({})", e.getMessage());
+                started.completeExceptionally(e);
+                return Outcome.OK.status;
+            }
+            started.completeExceptionally(e);
+            throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(daemon), "shutdown"));
-        printStarted(dir, daemon.engine());
+        try {
+            if (slowLink || uploadLimit != null || downloadLimit != null) {
+                RateLimits base = slowLink ? RateLimits.SLOW_LINK : daemon.settings().rateLimits();
+                daemon.rateLimits(new RateLimits(uploadLimit != null ? uploadLimit : base.uploadBytesPerSecond(),
+                        downloadLimit != null ? downloadLimit : base.downloadBytesPerSecond()));
+            }
+            printStarted(dir, daemon.engine());
+        } finally {
+            started.complete(daemon); // a stop closes it from here on, not while the lines above use it
+        }
         daemon.awaitStop();
         return Outcome.OK.status;
     }
@@ -129,7 +164,16 @@ final class ServeCommand extends Subcommand {
     }
 
     /** On Ctrl-C: what goes wrong while stopping is one line on stderr; the log has the rest. */
-    private void stop(EngineDaemon daemon) {
+    private void stop(CompletableFuture<EngineDaemon> started) {
+        EngineDaemon daemon;
+        try {
+            daemon = started.get(START_BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return; // the start failed and closed what it had opened; it says why
+        } catch (TimeoutException | InterruptedException e) {
+            Logging.fileOnly(ServeCommand.class).warn("stopped while the engine was still starting after {}", START_BOUND);
+            return;
+        }
         try {
             daemon.close();
         } catch (RuntimeException e) {

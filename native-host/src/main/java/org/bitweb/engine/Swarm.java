@@ -188,9 +188,17 @@ final class Swarm implements AutoCloseable {
             nudge.disconnected(e.getConnectionKey());
         });
         copies.listen(runtime.getEventSource());
-        runtime.startup();
-        return new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable,
+        Swarm swarm = new Swarm(runtime, sharing, hints, resume, lan, nudge, items, copies, dhtPeers, bandwidth, servable,
                 clientExecutor, rounds);
+        try {
+            runtime.startup();
+        } catch (RuntimeException e) {
+            // bt adds its JVM shutdown hook after starting its services, which the JVM refuses once
+            // it shuts down (a stop during the start): stop those services, or they run on
+            swarm.close();
+            throw e;
+        }
+        return swarm;
     }
 
     /** Asks a site's peer sources now, not at bt's next round. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code bitweb} command in a child process, with its exit codes and its stdout as a script sees them. */
@@ -125,5 +126,45 @@ class CommandLineTest {
             assertEquals(2, serveJson.exit(), "serve has no --json: " + serveJson.stdout());
             assertEquals("USAGE", new ObjectMapper().readTree(serveJson.stdout()).path("error").path("code").asText());
         }
+    }
+
+    @Test
+    void aStopWhileTheEngineStartsClosesItWithoutCallingItABug() throws Exception {
+        // systemctl stop, a logout or Ctrl-C can come while the engine starts: early (its lock
+        // just taken) or late (its engine is up, the daemon around it not yet)
+        stopWhileStarting("early", home -> Files.exists(home.lock()));
+        stopWhileStarting("late", home -> Files.readString(home.root().resolve("../err-late").normalize()).contains("engine up"));
+    }
+
+    interface Moment {
+        boolean reached(StateDir home) throws Exception;
+    }
+
+    private void stopWhileStarting(String name, Moment moment) throws Exception {
+        StateDir home = new StateDir(tmp.resolve(name));
+        Path err = tmp.resolve("err-" + name);
+        Process p = new ProcessBuilder(ChildJava.command("--home", home.root().toString(), "serve", "--gateway-port", "0",
+                "--peer-port", "0", "--peer-bind", "127.0.0.1", "--no-dht", "--no-lan", "--no-port-mapping"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(err) && moment.reached(home)) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(2); // polling for what the child writes, up to a deadline
+            }
+            assertTrue(moment.reached(home), name + " moment never came; " + Files.readString(err));
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the engine stopped");
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(err);
+        assertTrue(p.exitValue() == 143 || p.exitValue() == 0, name + ": exit " + p.exitValue() + ": " + stderr);
+        assertFalse(stderr.contains("a bug") || stderr.contains("Exception"), name + ": " + stderr);
+        // the stop waited for the start, then closed the engine, or the start it cut short closed
+        // what it had opened: either way the engine said so, it was not cut off half started
+        assertTrue(stderr.contains("engine stopped") || stderr.contains("stopped while starting"),
+                name + ": the engine was cut off, not closed; " + stderr);
+        assertFalse(Files.exists(home.engineInfo()), name + ": an engine that said where its gateway is takes that away");
     }
 }
