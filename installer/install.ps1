@@ -55,6 +55,8 @@ $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
 # The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to), for
 # 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
 $EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
+# the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
+$HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData'
 
 function Say([string]$Text) { Write-Host $Text }
 
@@ -124,7 +126,7 @@ function Install-BitWeb {
   }
   if (-not $DryRun) { Copy-Item -Force -LiteralPath $source -Destination $JarPath } else { Say "copy $source $JarPath" }
   Add-Record 'file' $JarPath
-  Write-TextFile $HostLauncher "@echo off`r`n`"$java`" -jar `"$JarPath`" host %*`r`n"
+  Write-TextFile $HostLauncher "@echo off`r`n`"$java`" $HostJvm -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
   # the engine's memory options, as install.sh's launcher gives them (EngineJvm.memory())
   Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"

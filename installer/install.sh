@@ -124,6 +124,8 @@ BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # launcher gives them to every command, so 'bitweb serve' and the service it installs run the
 # engine as the browser's bridge does (docs/TUNING.md, "An idle engine": 299 -> 163 MB at 1,000 sites).
 ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
+# the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
+HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData'
 
 # The one table of browser x OS x scope -> folder is installer/browsers.json, shared with
 # install.ps1 (which uses its Windows rows: registry keys). It keeps one row per line so
@@ -365,7 +367,7 @@ install() {
     warn "java is not on PATH; the host needs Java 17+ (Debian: sudo apt-get install -y default-jre-headless)"
   fi
   jar_version
-  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$HOST_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JVM "$HOST_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$HOST_LAUNCHER" 0755
   fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JVM "$ENGINE_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" | write_file "$CLI_LAUNCHER" 0755
   install_shell_files
 

@@ -18,6 +18,8 @@ const INSTALL = join(REPO, 'installer', 'install.sh');
 const IDS = JSON.parse(readFileSync(join(REPO, 'extension', 'ids.json'), 'utf8'));
 // the engine's memory options the CLI launcher gives java (EngineJvmTest holds them to EngineJvm.memory())
 const ENGINE_JVM = readFileSync(INSTALL, 'utf8').match(/^ENGINE_JVM='([^']*)'$/m)[1].split(' ');
+// the host launcher's options for the bridge's JVM (BridgeJvmTest holds them to Bridge.JVM)
+const HOST_JVM = readFileSync(INSTALL, 'utf8').match(/^HOST_JVM='([^']*)'$/m)[1].split(' ');
 
 const MANIFESTS = {
   chromium: ['.config', 'chromium', 'NativeMessagingHosts'],
@@ -234,8 +236,10 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
       assert.equal(result.status, 0, result.stderr);
       return readFileSync(argsFile, 'utf8').trimEnd().split('\n');
     };
+    // the bridge, a light relay: C1 only, the serial collector, a small heap
+    assert.ok(HOST_JVM.includes('-XX:TieredStopAtLevel=1') && HOST_JVM.includes('-XX:+UseSerialGC'), HOST_JVM.join(' '));
     assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
-      '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
+      ...HOST_JVM, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
     ]);
     assert.ok(ENGINE_JVM.includes('-Xmx256m') && ENGINE_JVM.includes('-XX:+UseSerialGC'), ENGINE_JVM.join(' '));
     // 'bitweb serve' (and the service, which runs this launcher) gets the heap cap the bridge's engine has
@@ -477,4 +481,7 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   // bitweb.cmd gives java the engine's memory options, as install.sh's launcher does
   assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
   assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
+  // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher
+  assert.match(ps1, /\$HostLauncher "@echo off`r`n`"\$java`" \$HostJvm -jar/);
+  assert.ok(ps1.includes(`\n$HostJvm = '${HOST_JVM.join(' ')}'\n`), 'the same options as install.sh');
 });

@@ -34,6 +34,15 @@ import java.util.List;
  */
 final class Bridge {
     private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+
+    /**
+     * The JVM options the installed host launcher gives this process (installer/install.sh's
+     * HOST_JVM, install.ps1's $HostJvm; BridgeJvmTest holds them equal). A relay of small frames
+     * needs neither C2's peak speed nor a heap sized from the machine's memory: C1 alone, the
+     * serial collector and a 64 MB cap answer the extension's first message sooner and leave
+     * the CPU to an engine starting beside it on a small machine (bench/run.sh bridge).
+     */
+    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:-UsePerfData");
     private static final long ENGINE_START_TIMEOUT_MS = 30_000;
 
     private final StateDir dir;

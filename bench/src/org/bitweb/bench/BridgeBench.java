@@ -1,0 +1,144 @@
+package org.bitweb.bench;
+
+import org.bitweb.daemon.EngineDaemon;
+import org.bitweb.engine.EngineOptions;
+import org.bitweb.store.StateDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bridge's start, as a browser starts it: {@code java [options] -jar bitweb.jar host <origin>}
+ * with an engine already running (the service, or the browser's earlier start), timed from the
+ * spawn to the answer to the extension's first message ({@code hello}). The installed launcher's
+ * options (installer/install.sh's {@code HOST_JVM}) against none, starts interleaved; also the
+ * bridge's CPU and RSS at that moment, read from /proc.
+ *
+ * <p>{@code bench/run.sh bridge [--trials 10]}
+ */
+public final class BridgeBench {
+    private static final Pattern HOST_JVM = Pattern.compile("(?m)^HOST_JVM='([^']*)'$");
+    private static final long TICK_MS = 10; // /proc/PID/stat counts CPU in clock ticks of 1/100 s
+
+    private record Start(double ms, double cpuMs, double rssMb) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int trials = 10;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--trials")) {
+                trials = Integer.parseInt(args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option " + args[i] + " (bench/run.sh bridge [--trials 10])");
+            }
+        }
+        Path root = Path.of(System.getProperty("bench.root", "."));
+        Path jar = root.resolve("native-host/target/bitweb.jar");
+        Matcher m = HOST_JVM.matcher(Files.readString(root.resolve("installer/install.sh")));
+        if (!m.find()) {
+            throw new IllegalStateException("installer/install.sh has no HOST_JVM line");
+        }
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put("java -jar (before)", List.of());
+        variants.put("the launcher's HOST_JVM", Arrays.asList(m.group(1).split(" ")));
+        Path temp = Files.createTempDirectory("bitweb-bridgebench");
+        Map<String, List<Start>> results = new LinkedHashMap<>();
+        try (EngineDaemon engine = EngineDaemon.start(new StateDir(temp.resolve("home")),
+                new EngineOptions(0, 0, InetAddress.getLoopbackAddress()).withLanDiscovery(false))) {
+            for (int t = -1; t < trials; t++) { // -1: a warm-up of each (the page cache), not counted
+                for (var v : variants.entrySet()) {
+                    Start start = start(jar, v.getValue(), temp.resolve("home"));
+                    System.err.printf("bridge: %s%s: %.0f ms, CPU %.0f ms, RSS %.0f MB%n", t < 0 ? "warm-up " : "",
+                            v.getKey(), start.ms(), start.cpuMs(), start.rssMb());
+                    if (t >= 0) {
+                        results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(start);
+                    }
+                }
+            }
+        } finally {
+            ThroughputBench.deleteTree(temp);
+        }
+        Table table = new Table("bridge JVM", "spawn -> hello answered ms (median)", "min", "max", "CPU ms (median)",
+                "RSS MB (median)", "vs java -jar (median)");
+        double base = median(results.get("java -jar (before)").stream().map(Start::ms).toList());
+        for (var e : results.entrySet()) {
+            List<Double> ms = e.getValue().stream().map(Start::ms).toList();
+            table.row(e.getKey(), median(ms), ms.stream().min(Double::compare).orElseThrow(),
+                    ms.stream().max(Double::compare).orElseThrow(),
+                    median(e.getValue().stream().map(Start::cpuMs).toList()),
+                    median(e.getValue().stream().map(Start::rssMb).toList()), median(ms) / base);
+        }
+        table.print("Bridge start with an engine running, " + trials + " starts each, interleaved; HOST_JVM = " + m.group(1));
+    }
+
+    /** One bridge: spawned, asked hello, timed at the answer, then let go (stdin closed). */
+    private static Start start(Path jar, List<String> options, Path home) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString(), "--home", home.toString(), "host", "chrome-extension://bench/"));
+        long begun = System.nanoTime();
+        Process bridge = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            OutputStream in = bridge.getOutputStream();
+            byte[] hello = "{\"id\":1,\"action\":\"hello\",\"client\":\"bench\"}".getBytes(StandardCharsets.UTF_8);
+            in.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(hello.length).array());
+            in.write(hello);
+            in.flush();
+            DataInputStream out = new DataInputStream(bridge.getInputStream());
+            byte[] length = new byte[4];
+            out.readFully(length); // bounded: the bridge answers or exits (its own 30 s engine timeout)
+            byte[] reply = new byte[ByteBuffer.wrap(length).order(ByteOrder.nativeOrder()).getInt()];
+            out.readFully(reply);
+            double ms = (System.nanoTime() - begun) / 1e6;
+            if (!new String(reply, StandardCharsets.UTF_8).contains("\"ok\":true")) {
+                throw new IllegalStateException("the bridge answered " + new String(reply, StandardCharsets.UTF_8));
+            }
+            Start start = new Start(ms, cpuMs(bridge.pid()), rssMb(bridge.pid()));
+            in.close();
+            if (!bridge.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the bridge did not exit when its stdin closed");
+            }
+            return start;
+        } finally {
+            bridge.destroyForcibly();
+        }
+    }
+
+    private static double cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_MS; // utime, stime
+    }
+
+    private static double rssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
