@@ -6,7 +6,6 @@ import org.bitweb.store.StateDir;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -28,9 +27,10 @@ import java.util.regex.Pattern;
  * with an engine already running (the service, or the browser's earlier start), timed from the
  * spawn to the answer to the extension's first message ({@code hello}). The installed launcher's
  * options (installer/install.sh's {@code HOST_JVM}) against none, starts interleaved; also the
- * bridge's CPU and RSS at that moment, read from /proc.
+ * bridge's CPU and RSS at that moment, read from /proc. With {@code --cold} no engine runs and
+ * the bridge starts one (what the first page a browser opens waits for); jars side by side.
  *
- * <p>{@code bench/run.sh bridge [--trials 10]}
+ * <p>{@code bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...}
  */
 public final class BridgeBench {
     private static final Pattern HOST_JVM = Pattern.compile("(?m)^HOST_JVM='([^']*)'$");
@@ -41,50 +41,124 @@ public final class BridgeBench {
 
     public static void main(String[] args) throws Exception {
         int trials = 10;
+        boolean cold = false;
+        Map<String, Path> jars = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--trials")) {
-                trials = Integer.parseInt(args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown option " + args[i] + " (bench/run.sh bridge [--trials 10])");
+            switch (args[i]) {
+                case "--trials" -> trials = Integer.parseInt(args[++i]);
+                case "--cold" -> cold = true;
+                case "--jar" -> {
+                    String[] nameJar = args[++i].split("=", 2);
+                    jars.put(nameJar[0], Path.of(nameJar[1]));
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...)");
             }
         }
         Path root = Path.of(System.getProperty("bench.root", "."));
-        Path jar = root.resolve("native-host/target/bitweb.jar");
+        if (jars.isEmpty()) {
+            jars.put("this build", root.resolve("native-host/target/bitweb.jar"));
+        }
         Matcher m = HOST_JVM.matcher(Files.readString(root.resolve("installer/install.sh")));
         if (!m.find()) {
             throw new IllegalStateException("installer/install.sh has no HOST_JVM line");
         }
+        List<String> hostJvm = Arrays.asList(m.group(1).split(" "));
+        Path temp = Files.createTempDirectory("bitweb-bridgebench");
+        try {
+            if (cold) {
+                cold(temp, jars, hostJvm, trials);
+            } else {
+                warm(temp, jars.values().iterator().next(), hostJvm, trials);
+            }
+        } finally {
+            ThroughputBench.deleteTree(temp);
+        }
+    }
+
+    /** An engine runs: plain {@code java -jar} against the launcher's options. */
+    private static void warm(Path temp, Path jar, List<String> hostJvm, int trials) throws Exception {
         Map<String, List<String>> variants = new LinkedHashMap<>();
         variants.put("java -jar (before)", List.of());
-        variants.put("the launcher's HOST_JVM", Arrays.asList(m.group(1).split(" ")));
-        Path temp = Files.createTempDirectory("bitweb-bridgebench");
+        variants.put("the launcher's HOST_JVM", hostJvm);
         Map<String, List<Start>> results = new LinkedHashMap<>();
         try (EngineDaemon engine = EngineDaemon.start(new StateDir(temp.resolve("home")),
                 new EngineOptions(0, 0, InetAddress.getLoopbackAddress()).withLanDiscovery(false))) {
             for (int t = -1; t < trials; t++) { // -1: a warm-up of each (the page cache), not counted
                 for (var v : variants.entrySet()) {
                     Start start = start(jar, v.getValue(), temp.resolve("home"));
-                    System.err.printf("bridge: %s%s: %.0f ms, CPU %.0f ms, RSS %.0f MB%n", t < 0 ? "warm-up " : "",
-                            v.getKey(), start.ms(), start.cpuMs(), start.rssMb());
+                    log(t, v.getKey(), start);
                     if (t >= 0) {
                         results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(start);
                     }
                 }
             }
-        } finally {
-            ThroughputBench.deleteTree(temp);
         }
-        Table table = new Table("bridge JVM", "spawn -> hello answered ms (median)", "min", "max", "CPU ms (median)",
-                "RSS MB (median)", "vs java -jar (median)");
-        double base = median(results.get("java -jar (before)").stream().map(Start::ms).toList());
+        print(results, "java -jar (before)", "Bridge start with an engine running, " + trials
+                + " starts each, interleaved; HOST_JVM = " + String.join(" ", hostJvm));
+    }
+
+    /**
+     * No engine runs: the bridge starts one ({@code serve --background}, the product's JVM options
+     * and the class-data archive an earlier engine wrote, copied from a template home) and answers
+     * once it is up. Jars side by side; each engine is stopped (SIGTERM) after its answer.
+     */
+    private static void cold(Path temp, Map<String, Path> jars, List<String> hostJvm, int trials) throws Exception {
+        Map<String, List<Start>> results = new LinkedHashMap<>();
+        for (var jar : jars.entrySet()) {
+            Path template = temp.resolve("template-" + results.size());
+            startAndStop(jar.getValue(), hostJvm, template); // its engine writes the archive as it stops
+            ThroughputBench.deleteTree(template.resolve("sites"));
+            results.put(jar.getKey(), new ArrayList<>());
+        }
+        int n = 0;
+        for (int t = 0; t < trials; t++) {
+            int j = 0;
+            for (var jar : jars.entrySet()) {
+                Path home = temp.resolve("home-" + n++);
+                Files.createDirectories(home.resolve("cache"));
+                try (var files = Files.list(temp.resolve("template-" + j++).resolve("cache"))) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, home.resolve("cache").resolve(f.getFileName()));
+                    }
+                }
+                Start start = startAndStop(jar.getValue(), hostJvm, home);
+                log(t, jar.getKey(), start);
+                results.get(jar.getKey()).add(start);
+                ThroughputBench.deleteTree(home);
+            }
+        }
+        print(results, jars.keySet().iterator().next(), "Bridge start with no engine running (the bridge starts it), "
+                + trials + " starts each, interleaved; HOST_JVM = " + String.join(" ", hostJvm));
+    }
+
+    private static Start startAndStop(Path jar, List<String> hostJvm, Path home) throws Exception {
+        Start start = start(jar, hostJvm, home);
+        StateDir dir = new StateDir(home);
+        long pid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllBytes(dir.engineInfo())).path("pid").asLong();
+        ProcessHandle engine = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no engine " + pid));
+        engine.destroy(); // SIGTERM: it stops and writes its class-data archive
+        engine.onExit().get(60, TimeUnit.SECONDS);
+        return start;
+    }
+
+    private static void log(int trial, String name, Start start) {
+        System.err.printf("bridge: %s%s: %.0f ms, CPU %.0f ms, RSS %.0f MB%n", trial < 0 ? "warm-up " : "",
+                name, start.ms(), start.cpuMs(), start.rssMb());
+    }
+
+    private static void print(Map<String, List<Start>> results, String base, String title) {
+        Table table = new Table("bridge", "spawn -> hello answered ms (median)", "min", "max", "bridge CPU ms (median)",
+                "bridge RSS MB (median)", "vs " + base + " (median)");
+        double anchor = median(results.get(base).stream().map(Start::ms).toList());
         for (var e : results.entrySet()) {
             List<Double> ms = e.getValue().stream().map(Start::ms).toList();
             table.row(e.getKey(), median(ms), ms.stream().min(Double::compare).orElseThrow(),
                     ms.stream().max(Double::compare).orElseThrow(),
                     median(e.getValue().stream().map(Start::cpuMs).toList()),
-                    median(e.getValue().stream().map(Start::rssMb).toList()), median(ms) / base);
+                    median(e.getValue().stream().map(Start::rssMb).toList()), median(ms) / anchor);
         }
-        table.print("Bridge start with an engine running, " + trials + " starts each, interleaved; HOST_JVM = " + m.group(1));
+        table.print(title);
     }
 
     /** One bridge: spawned, asked hello, timed at the answer, then let go (stdin closed). */
