@@ -165,9 +165,12 @@ public final class BridgeBench {
     private static Start start(Path jar, List<String> options, Path home) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options);
-        command.addAll(List.of("-jar", jar.toString(), "--home", home.toString(), "host", "chrome-extension://bench/"));
+        // as a browser runs the launcher: "host" first, the state folder from the environment
+        command.addAll(List.of("-jar", jar.toString(), "host", "chrome-extension://bench/"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("BITWEB_HOME", home.toString());
         long begun = System.nanoTime();
-        Process bridge = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process bridge = builder.start();
         try {
             OutputStream in = bridge.getOutputStream();
             byte[] hello = "{\"id\":1,\"action\":\"hello\",\"client\":\"bench\"}".getBytes(StandardCharsets.UTF_8);

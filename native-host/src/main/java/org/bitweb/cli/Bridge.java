@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The process the browser starts. It does no work of its own: it connects to the user's engine
@@ -44,6 +45,12 @@ final class Bridge {
      */
     static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:-UsePerfData");
     private static final long ENGINE_START_TIMEOUT_MS = 30_000;
+
+    /** The engine {@link #startEngineEarly} started for this state folder, if it did. */
+    private static volatile Early early;
+
+    private record Early(StateDir dir, Process process, List<String> command) {
+    }
 
     private final StateDir dir;
     private final InputStream in;
@@ -97,7 +104,14 @@ final class Bridge {
         } catch (IOException first) {
             log.info("no engine at {} ({}); starting one", dir.socket(), first.getMessage());
         }
-        Process process = startEngine();
+        Early begun = early;
+        Process process;
+        if (begun != null && begun.dir().root().equals(dir.root())) {
+            log.info("started the engine as the bridge began: {}", begun.command());
+            process = begun.process();
+        } else {
+            process = startEngine();
+        }
         long deadline = System.currentTimeMillis() + ENGINE_START_TIMEOUT_MS;
         IOException last = null;
         boolean exitNoted = false;
@@ -135,8 +149,40 @@ final class Bridge {
         }
     }
 
+    /**
+     * What the browser's launch of the bridge ({@code bitweb host ...}) does first, before the
+     * command line and logging are set up: when no engine answers on the state folder's socket,
+     * it starts one at once, so that the engine's start (the longest wait of a browser's first
+     * page) runs beside the bridge's own, not after it. Logs nothing (logging is not set up
+     * yet); {@link #connectOrStart} uses the process and says so. Any failure is left to the
+     * bridge, which tries again as it always did.
+     */
+    static void startEngineEarly(Map<String, String> env) {
+        try {
+            StateDir dir = StateDir.resolve(null, env);
+            if (Files.exists(dir.socket())) {
+                try (SocketChannel running = connect(dir.socket())) {
+                    return; // an engine answers: nothing to start
+                } catch (IOException stale) {
+                    // a socket left by an engine that is gone: start one
+                }
+            }
+            dir.create();
+            List<String> command = engineCommand(dir);
+            early = new Early(dir, launch(dir, command), command);
+        } catch (IOException | RuntimeException e) {
+            // the bridge starts the engine itself, and logs why if it cannot
+        }
+    }
+
     /** Starts {@code bitweb serve --background} detached from this process (and from the browser). */
     private Process startEngine() throws IOException {
+        List<String> command = engineCommand(dir);
+        log.info("starting engine: {}", command);
+        return launch(dir, command);
+    }
+
+    private static List<String> engineCommand(StateDir dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar;
         try {
@@ -154,12 +200,15 @@ final class Bridge {
         command.addAll(EngineJvm.options(dir, jar)); // heap cap, class-data sharing
         command.addAll(List.of("-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
                 "serve", "--background"));
+        return command;
+    }
+
+    private static Process launch(StateDir dir, List<String> command) throws IOException {
         Files.createDirectories(dir.logs());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logs().resolve("engine.out").toFile()))
                 .redirectErrorStream(true);
-        log.info("starting engine: {}", command);
         return builder.start();
     }
 

@@ -36,6 +36,12 @@ public final class Main {
             // Any library that prints to System.out now prints to stderr instead of corrupting the channel.
             System.setOut(System.err);
         }
+        if (argv.length > 0 && argv[0].equals("host")
+                && Arrays.stream(argv).noneMatch(a -> a.equals("--home") || a.startsWith("--home="))) {
+            // as a browser starts the bridge (the state folder from the environment): an engine
+            // that must start starts now, beside the rest of this start
+            Bridge.startEngineEarly(System.getenv());
+        }
         Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
         System.exit(run(argv, streams));
     }

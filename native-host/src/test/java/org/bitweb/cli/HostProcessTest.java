@@ -186,6 +186,47 @@ class HostProcessTest {
         }
     }
 
+    @Test
+    void launchedAsABrowserDoesTheHostStartsTheEngineFirstAndOnlyOnce(@TempDir Path own) throws Exception {
+        // A browser runs the launcher with "host" first and the state folder in the environment.
+        // The engine, the longest wait of a first page, is started before the host's own set-up
+        // (command line, logging), and the host then waits for that engine instead of starting
+        // a second. The test holds the engine lock, so the spawned engine gives way and says so.
+        StateDir state = new StateDir(own.resolve("home"));
+        Path engineOut = state.logs().resolve("engine.out");
+        EngineDaemon late = null;
+        try (EngineLock starting = EngineLock.tryAcquire(state).orElseThrow()) {
+            Path err = Files.createTempFile(tmp, "host", ".err");
+            ProcessBuilder browser = new ProcessBuilder(ChildJava.command("host", "chrome-extension://x/"))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+            browser.environment().put("BITWEB_HOME", state.root().toString());
+            Process process = browser.start();
+            started.add(process);
+            WireFrames.Collector stdout = new WireFrames.Collector(process.getInputStream(), "host-stdout");
+            process.getOutputStream().write(WireFrames.frame("{\"id\":1,\"action\":\"hello\"}"));
+            process.getOutputStream().flush();
+            Await.until("the host's engine to run and find the lock taken", WAIT,
+                    () -> read(engineOut).contains("already running") || read(engineOut).contains("Error"));
+            assertTrue(read(engineOut).contains("already running"), "the engine command could not run: " + read(engineOut));
+            Await.until("the host to log whose engine it waits for", WAIT,
+                    () -> read(state.logs().resolve("bitweb.log")).contains("started the engine as the bridge began"));
+            starting.close();
+            late = EngineDaemon.start(state, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()));
+            JsonNode hello = stdout.reply(1, WAIT);
+            assertTrue(hello.path("ok").asBoolean(), hello.toString());
+            String log = read(state.logs().resolve("bitweb.log"));
+            assertFalse(log.contains("starting engine:"), "one engine started, not a second: " + log);
+            assertEquals(1, read(engineOut).split("already running", -1).length - 1, read(engineOut));
+            process.getOutputStream().close();
+            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), Files.readString(err));
+            assertEquals(0, process.exitValue());
+        } finally {
+            if (late != null) {
+                late.close();
+            }
+        }
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file);
