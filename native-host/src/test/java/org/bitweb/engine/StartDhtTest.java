@@ -32,10 +32,7 @@ class StartDhtTest {
 
     @Test
     void aDhtThatCannotStartFailsTheStartAndLeavesNothingOpen() throws Exception {
-        int peerPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
-            peerPort = probe.getLocalPort();
-        }
+        int peerPort = org.bitweb.testing.Ports.outsideEphemeralRange(); // bound again below: not one the kernel hands out
         try (DatagramSocket taken = new DatagramSocket(0, DhtConfig.anyAddress())) {
             EngineOptions options = new EngineOptions(0, peerPort, LOOPBACK)
                     .withDht(new DhtConfig(DhtConfig.anyAddress(), taken.getLocalPort(), List.of(), null));
