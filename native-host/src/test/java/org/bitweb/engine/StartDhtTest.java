@@ -32,7 +32,10 @@ class StartDhtTest {
 
     @Test
     void aDhtThatCannotStartFailsTheStartAndLeavesNothingOpen() throws Exception {
-        int peerPort = org.bitweb.testing.Ports.outsideEphemeralRange(); // bound again below: not one the kernel hands out
+        int peerPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            peerPort = probe.getLocalPort();
+        }
         try (DatagramSocket taken = new DatagramSocket(0, DhtConfig.anyAddress())) {
             EngineOptions options = new EngineOptions(0, peerPort, LOOPBACK)
                     .withDht(new DhtConfig(DhtConfig.anyAddress(), taken.getLocalPort(), List.of(), null));

@@ -17,6 +17,7 @@ import bt.runtime.Config;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,8 +129,9 @@ public final class BtDownload {
         };
     }
 
-    /** A port for a client to listen on, free now and not one the kernel hands to outgoing connections meanwhile. */
     public static int freePort() throws IOException {
-        return org.bitweb.testing.Ports.outsideEphemeralRange();
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }
