@@ -85,10 +85,24 @@ class HostProcessTest {
         }
 
         Host(StateDir state, String... browserArgs) throws IOException {
+            this(state, false, browserArgs);
+        }
+
+        /**
+         * @param asBrowser launched as a browser runs the launcher: "host" first, the state folder
+         *                  in the environment (else --home and debug logging before "host")
+         */
+        Host(StateDir state, boolean asBrowser, String... browserArgs) throws IOException {
             stderr = Files.createTempFile(tmp, "host", ".err");
-            List<String> args = new ArrayList<>(List.of("--home", state.root().toString(), "--log-level", "debug", "host"));
+            List<String> args = new ArrayList<>(asBrowser ? List.of("host")
+                    : List.of("--home", state.root().toString(), "--log-level", "debug", "host"));
             args.addAll(List.of(browserArgs));
-            process = ChildJava.start(stderr, args.toArray(String[]::new));
+            ProcessBuilder launch = new ProcessBuilder(ChildJava.command(args.toArray(String[]::new)))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+            if (asBrowser) {
+                launch.environment().put("BITWEB_HOME", state.root().toString());
+            }
+            process = launch.start();
             started.add(process);
             stdout = new WireFrames.Collector(process.getInputStream(), "host-stdout");
             stdin = process.getOutputStream();
@@ -159,30 +173,11 @@ class HostProcessTest {
 
     @Test
     void withoutAnEngineTheHostStartsOneFromItsOwnClasspathAndWaitsForIt(@TempDir Path own) throws Exception {
-        // An engine that is still starting holds the lock: the engine the host spawns must load,
-        // reach the lock and give way (no real ports are bound), and the host must keep waiting
-        // for the socket until the starting engine is up.
         StateDir state = new StateDir(own.resolve("home"));
-        Path engineOut = state.logs().resolve("engine.out");
-        EngineDaemon late = null;
-        try (EngineLock starting = EngineLock.tryAcquire(state).orElseThrow()) {
-            Host host = new Host(state, "chrome-extension://x/");
-            host.send("{\"id\":1,\"action\":\"hello\"}");
-            Await.until("the spawned engine to run and find the lock taken", WAIT,
-                    () -> read(engineOut).contains("already running") || read(engineOut).contains("Error"));
-            assertTrue(read(engineOut).contains("already running"),
-                    "the host's engine command could not run: " + read(engineOut));
-            starting.close();
-            late = EngineDaemon.start(state, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()));
-            JsonNode hello = host.reply(1);
-            assertTrue(hello.path("ok").asBoolean(), hello.toString());
-            assertEquals(late.engine().gatewayPort(), hello.path("data").path("gatewayPort").asInt());
-            assertEquals(0, host.hangUp());
-            WireFrames.parseAll(host.stdout.bytes());
-        } finally {
-            if (late != null) {
-                late.close();
-            }
+        try (Answered answered = helloWhileAnotherEngineStarts(state, false)) {
+            assertEquals(answered.engine().engine().gatewayPort(), answered.hello().path("data").path("gatewayPort").asInt());
+            assertEquals(0, answered.host().hangUp());
+            WireFrames.parseAll(answered.host().stdout.bytes());
         }
     }
 
@@ -191,39 +186,53 @@ class HostProcessTest {
         // A browser runs the launcher with "host" first and the state folder in the environment.
         // The engine, the longest wait of a first page, is started before the host's own set-up
         // (command line, logging), and the host then waits for that engine instead of starting
-        // a second. The test holds the engine lock, so the spawned engine gives way and says so.
+        // a second.
         StateDir state = new StateDir(own.resolve("home"));
-        Path engineOut = state.logs().resolve("engine.out");
-        EngineDaemon late = null;
-        try (EngineLock starting = EngineLock.tryAcquire(state).orElseThrow()) {
-            Path err = Files.createTempFile(tmp, "host", ".err");
-            ProcessBuilder browser = new ProcessBuilder(ChildJava.command("host", "chrome-extension://x/"))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
-            browser.environment().put("BITWEB_HOME", state.root().toString());
-            Process process = browser.start();
-            started.add(process);
-            WireFrames.Collector stdout = new WireFrames.Collector(process.getInputStream(), "host-stdout");
-            process.getOutputStream().write(WireFrames.frame("{\"id\":1,\"action\":\"hello\"}"));
-            process.getOutputStream().flush();
-            Await.until("the host's engine to run and find the lock taken", WAIT,
-                    () -> read(engineOut).contains("already running") || read(engineOut).contains("Error"));
-            assertTrue(read(engineOut).contains("already running"), "the engine command could not run: " + read(engineOut));
-            Await.until("the host to log whose engine it waits for", WAIT,
-                    () -> read(state.logs().resolve("bitweb.log")).contains("started the engine as the bridge began"));
-            starting.close();
-            late = EngineDaemon.start(state, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()));
-            JsonNode hello = stdout.reply(1, WAIT);
-            assertTrue(hello.path("ok").asBoolean(), hello.toString());
+        try (Answered answered = helloWhileAnotherEngineStarts(state, true)) {
             String log = read(state.logs().resolve("bitweb.log"));
+            assertTrue(log.contains("started the engine as the bridge began"), log);
             assertFalse(log.contains("starting engine:"), "one engine started, not a second: " + log);
-            assertEquals(1, read(engineOut).split("already running", -1).length - 1, read(engineOut));
-            process.getOutputStream().close();
-            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), Files.readString(err));
-            assertEquals(0, process.exitValue());
+            String engineOut = read(state.logs().resolve("engine.out"));
+            assertEquals(1, engineOut.split("already running", -1).length - 1, engineOut);
+            assertEquals(0, answered.host().hangUp());
+        }
+    }
+
+    record Answered(Host host, EngineDaemon engine, JsonNode hello) implements AutoCloseable {
+        @Override
+        public void close() {
+            engine.close();
+        }
+    }
+
+    /**
+     * A host asked hello while another engine is still starting (the test holds the engine
+     * lock): the engine the host spawns must load, reach the lock and give way (no real ports
+     * are bound), and the host must keep waiting for the socket until the starting engine (the
+     * test's, once it lets the lock go) is up, and answer from it.
+     */
+    private Answered helloWhileAnotherEngineStarts(StateDir state, boolean asBrowser) throws Exception {
+        Path engineOut = state.logs().resolve("engine.out");
+        EngineLock starting = EngineLock.tryAcquire(state).orElseThrow();
+        Host host;
+        try {
+            host = new Host(state, asBrowser, "chrome-extension://x/");
+            host.send("{\"id\":1,\"action\":\"hello\"}");
+            Await.until("the spawned engine to run and find the lock taken", WAIT,
+                    () -> read(engineOut).contains("already running") || read(engineOut).contains("Error"));
+            assertTrue(read(engineOut).contains("already running"),
+                    "the host's engine command could not run: " + read(engineOut));
         } finally {
-            if (late != null) {
-                late.close();
-            }
+            starting.close();
+        }
+        EngineDaemon late = EngineDaemon.start(state, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()));
+        try {
+            JsonNode hello = host.reply(1);
+            assertTrue(hello.path("ok").asBoolean(), hello.toString());
+            return new Answered(host, late, hello);
+        } catch (RuntimeException | AssertionError e) {
+            late.close();
+            throw e;
         }
     }
 
