@@ -5,7 +5,6 @@ import org.bitweb.engine.EngineOptions;
 import org.bitweb.store.StateDir;
 
 import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -116,12 +115,7 @@ public final class BridgeBench {
             int j = 0;
             for (var jar : jars.entrySet()) {
                 Path home = temp.resolve("home-" + n++);
-                Files.createDirectories(home.resolve("cache"));
-                try (var files = Files.list(temp.resolve("template-" + j++).resolve("cache"))) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, home.resolve("cache").resolve(f.getFileName()));
-                    }
-                }
+                EngineJvmDefaults.copyArchive(temp.resolve("template-" + j++), home);
                 Start start = startAndStop(jar.getValue(), hostJvm, home);
                 log(t, jar.getKey(), start);
                 results.get(jar.getKey()).add(start);
@@ -150,13 +144,13 @@ public final class BridgeBench {
     private static void print(Map<String, List<Start>> results, String base, String title) {
         Table table = new Table("bridge", "spawn -> hello answered ms (median)", "min", "max", "bridge CPU ms (median)",
                 "bridge RSS MB (median)", "vs " + base + " (median)");
-        double anchor = median(results.get(base).stream().map(Start::ms).toList());
+        double anchor = EngineBench.median(results.get(base).stream().map(Start::ms).toList());
         for (var e : results.entrySet()) {
             List<Double> ms = e.getValue().stream().map(Start::ms).toList();
-            table.row(e.getKey(), median(ms), ms.stream().min(Double::compare).orElseThrow(),
+            table.row(e.getKey(), EngineBench.median(ms), ms.stream().min(Double::compare).orElseThrow(),
                     ms.stream().max(Double::compare).orElseThrow(),
-                    median(e.getValue().stream().map(Start::cpuMs).toList()),
-                    median(e.getValue().stream().map(Start::rssMb).toList()), median(ms) / anchor);
+                    EngineBench.median(e.getValue().stream().map(Start::cpuMs).toList()),
+                    EngineBench.median(e.getValue().stream().map(Start::rssMb).toList()), EngineBench.median(ms) / anchor);
         }
         table.print(title);
     }
@@ -186,7 +180,7 @@ public final class BridgeBench {
             if (!new String(reply, StandardCharsets.UTF_8).contains("\"ok\":true")) {
                 throw new IllegalStateException("the bridge answered " + new String(reply, StandardCharsets.UTF_8));
             }
-            Start start = new Start(ms, cpuMs(bridge.pid()), rssMb(bridge.pid()));
+            Start start = new Start(ms, SitesBench.cpuTicks(bridge.pid()) * TICK_MS, SitesBench.status(bridge.pid(), "VmRSS") / 1024.0);
             in.close();
             if (!bridge.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the bridge did not exit when its stdin closed");
@@ -195,27 +189,5 @@ public final class BridgeBench {
         } finally {
             bridge.destroyForcibly();
         }
-    }
-
-    private static double cpuMs(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_MS; // utime, stime
-    }
-
-    private static double rssMb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

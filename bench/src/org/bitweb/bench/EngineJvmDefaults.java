@@ -59,4 +59,17 @@ final class EngineJvmDefaults {
         return chosen == PRODUCT ? "the product's (" + String.join(" ", EngineJvm.options(new StateDir(Path.of("/x")),
                 "none")) + " + class-data sharing archive)" : chosen.isEmpty() ? "none" : String.join(" ", chosen);
     }
+
+    /**
+     * Copies the class-data archive an earlier engine wrote in {@code template}'s cache folder
+     * into {@code home}'s, as a user's engine has it from its earlier runs.
+     */
+    static void copyArchive(Path template, Path home) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(home.resolve("cache"));
+        try (var files = java.nio.file.Files.list(template.resolve("cache"))) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, home.resolve("cache").resolve(f.getFileName()));
+            }
+        }
+    }
 }

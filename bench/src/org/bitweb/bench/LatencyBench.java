@@ -285,12 +285,7 @@ public final class LatencyBench {
         boolean first = !Files.isDirectory(cache);
         Path run = first ? template : home;
         if (!first) {
-            Files.createDirectories(home.resolve("cache"));
-            try (var files = Files.list(cache)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, home.resolve("cache").resolve(f.getFileName()));
-                }
-            }
+            EngineJvmDefaults.copyArchive(template, home);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(EngineJvmDefaults.resolve(EngineJvmDefaults.PRODUCT, run, classPath));

@@ -268,14 +268,14 @@ public final class SitesBench {
     }
 
     /** utime + stime of a process, in clock ticks. */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** A number from /proc/PID/status (kB for sizes). */
-    private static long status(long pid, String key) throws IOException {
+    static long status(long pid, String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(key + ":")) {
                 return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);

@@ -160,12 +160,10 @@ final class Bridge {
     static void startEngineEarly(Map<String, String> env) {
         try {
             StateDir dir = StateDir.resolve(null, env);
-            if (Files.exists(dir.socket())) {
-                try (SocketChannel running = connect(dir.socket())) {
-                    return; // an engine answers: nothing to start
-                } catch (IOException stale) {
-                    // a socket left by an engine that is gone: start one
-                }
+            try (SocketChannel running = connect(dir.socket())) {
+                return; // an engine answers: nothing to start
+            } catch (IOException none) {
+                // no socket, or one left by an engine that is gone: start one
             }
             dir.create();
             List<String> command = engineCommand(dir);
