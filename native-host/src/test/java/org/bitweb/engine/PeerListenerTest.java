@@ -52,9 +52,12 @@ class PeerListenerTest {
 
     @Test
     void aClosedEngineGivesItsPortBack() throws IOException {
-        int port;
-        try (Engine engine = Engine.start(new StateDir(temp.resolve("c")), new EngineOptions(0, 0, LOOPBACK))) {
-            port = engine.peerPort();
+        // A port below the kernel's ephemeral range: a port the engine got for 0 is free again the
+        // moment it closes, and any socket on the machine binding 0 or connecting out may be
+        // handed it before the second start (seen once in CI as "port taken").
+        int port = freePortBelowEphemeralRange();
+        try (Engine engine = Engine.start(new StateDir(temp.resolve("c")), new EngineOptions(0, port, LOOPBACK))) {
+            assertEquals(port, engine.peerPort());
         }
         try (Engine again = Engine.start(new StateDir(temp.resolve("c")), new EngineOptions(0, port, LOOPBACK))) {
             assertTrue(again.peerPort() == port);
@@ -92,6 +95,24 @@ class PeerListenerTest {
         } finally {
             bt.detachAppender(log);
         }
+    }
+
+    /** A port nobody holds now, from 20000 up to the ephemeral range, which only a bind naming it takes. */
+    private static int freePortBelowEphemeralRange() throws IOException {
+        int low = Integer.parseInt(java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                .trim().split("\\s+")[0]);
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = 20_000 + random.nextInt(Math.max(1, low - 20_000));
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(LOOPBACK, port));
+                return port;
+            } catch (IOException taken) {
+                // someone listens there; try another
+            }
+        }
+        throw new IOException("no free port between 20000 and " + low);
     }
 
     private static boolean sleep() throws InterruptedException {
