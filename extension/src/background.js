@@ -18,6 +18,7 @@ import { labelOfPage, parseSiteLink } from './links.js';
 import { bitwebTabsRule, topLevelVerdict } from './isolation.js';
 import { badgeFor } from './badge.js';
 import { SWEEP_DOMAINS, isSharedBitwebCookie, removalOf } from './cookies.js';
+import { StartingVisits } from './starting-visits.js';
 
 const host = new NativeHost({
   connect: platform.connectNative,
@@ -49,6 +50,10 @@ const letGo = new Map(); // tabId -> when it last stopped showing a BitWeb page
 // let go), and the opener of each new tab as tabs.onCreated reported it (topLevelVerdict).
 const decidedTabs = new Set();
 const openers = new Map(); // tabId -> openerTabId
+// BitWeb pages asked for before the host answered (the engine starting): opened again once
+// routed (starting-visits.js). Firefox's proxy listener waits for routing up to this long.
+const startingVisits = new StartingVisits({ reopen: (tabId, url) => platform.updateTab(tabId, { url }) });
+const PROXY_WAIT_MS = 20_000;
 let tabRuleQueue = Promise.resolve();
 let tabRuleIds = ''; // the tab ids the rule names now
 
@@ -57,7 +62,12 @@ let tabRuleIds = ''; // the tab ids the rule names now
 if (platform.proxyStyle === 'listener') {
   // Firefox: a listener added during the first run of the script is persisted, so the
   // event page is woken for *.bitweb requests after it was unloaded.
-  platform.onProxyRequest((details) => router.proxyInfo(details), SITE_PATTERNS);
+  // A request made while the host connects (the engine starting: its gateway not listening
+  // yet) waits for it, so the first page a browser opens loads instead of failing.
+  platform.onProxyRequest(async (details) => {
+    await startingVisits.whenRouted(PROXY_WAIT_MS);
+    return router.proxyInfo(details);
+  }, SITE_PATTERNS);
 } else {
   platform.onProxySettingsChange(() => {
     router.refresh().catch((error) => console.warn('bitweb: routing refresh failed', error));
@@ -76,6 +86,7 @@ platform.onTabCreated(({ id, openerTabId } = {}) => {
 });
 platform.onTopLevelRequest(topLevelRequest);
 platform.onTabRemoved((tabId) => {
+  startingVisits.closed(tabId);
   tabSites.delete(tabId);
   openedByBitweb.delete(tabId);
   letGo.delete(tabId);
@@ -89,9 +100,13 @@ platform.onCookieSet((cookie) => {
 
 host.onState((snapshot) => {
   if (snapshot.state === 'connected') {
-    router.useGateway(snapshot.info).catch((error) => console.warn('bitweb: routing failed', error));
-  } else if (snapshot.error) {
-    console.warn(`bitweb: host ${snapshot.state}: ${snapshot.error.message}`);
+    router.useGateway(snapshot.info)
+      .catch((error) => console.warn('bitweb: routing failed', error))
+      .finally(() => { if (host.snapshot.state === 'connected') startingVisits.routed(); });
+  } else {
+    startingVisits.unrouted();
+    if (snapshot.state === 'error') startingVisits.givenUp();
+    if (snapshot.error) console.warn(`bitweb: host ${snapshot.state}: ${snapshot.error.message}`);
   }
   broadcast({ event: 'connection', data: snapshot });
 });
@@ -494,6 +509,7 @@ async function leaveGo(target, sender) {
  */
 function navigationFailed(details) {
   if (details?.frameId !== 0 || typeof details.url !== 'string') return;
+  startingVisits.failed(details);
   // Chromium commits an error page first, and that already let the tab go (tabUpdated);
   // Firefox leaves the BitWeb page in the tab, which holds it still.
   const justLet = Date.now() - (letGo.get(details.tabId) ?? -Infinity) < 10_000 && /BLOCKED_BY_CLIENT/.test(String(details.error));
@@ -563,6 +579,7 @@ function syncTabRule() {
 }
 
 function tabUpdated(tabId, change, tab) {
+  if ('url' in change) startingVisits.moved(tabId, change.url);
   if (!('url' in change) && !('status' in change)) return;
   const label = labelOfPage(change.url ?? tab?.url);
   if (!label) {

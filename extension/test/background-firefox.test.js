@@ -65,3 +65,19 @@ test('Firefox: while no BitWeb tab is open, nothing is asked and nothing is canc
   assert.deepEqual(fake.tabs.asked, []);
   assert.equal(fake.sessionRules.has(30), false);
 });
+
+test('Firefox: a BitWeb request made while the host connects waits for its gateway instead of failing', async () => {
+  const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => undefined } }));
+  const listener = fake.chrome.proxy.onRequest.listeners[0];
+  let answered = null;
+  const pending = listener({ url: `http://${HEX}.bitweb/`, type: 'main_frame' }).then((info) => { answered = info; });
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(answered, null, 'held while the engine starts');
+  const hello = fake.host.requests.find((r) => r.action === 'hello');
+  fake.host.ports.at(-1).onMessage.fire({ id: hello.id, action: 'hello', ok: true, data: { protocol: 4, version: '0.2.0', gateway: 'http://127.0.0.1:48200', gatewayPort: 48200, peerPort: 1 } });
+  await pending;
+  assert.deepEqual(answered, { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway the host announced');
+  // once routed, requests are answered at once
+  const next = await listener({ url: `http://${HEX}.bitweb/style.css`, type: 'stylesheet' });
+  assert.equal(next.port, 48200);
+});

@@ -299,3 +299,23 @@ test('cookies: one a site sets for a domain under BitWeb is removed at once, and
   await waitFor('the shared cookie to be removed', () => fake.jar.removed.length === 2);
   assert.deepEqual(fake.jar.removed.map((d) => d.name), ['before', 'shared'], 'only domain cookies under BitWeb, and only when set');
 });
+
+test('a BitWeb page that failed while the host was starting is opened again once the gateway is routed', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { hello: () => undefined } }));
+  const hello = fake.host.requests.find((r) => r.action === 'hello');
+  const page = `http://${HEX}.bitweb/blog/`;
+  // the engine's gateway does not listen yet; other failures are none of this
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 5, frameId: 0, url: page, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 6, frameId: 0, url: page, error: 'net::ERR_ABORTED' });
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 7, frameId: 0, url: 'https://example.org/', error: 'net::ERR_NAME_NOT_RESOLVED' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(fake.tabs.updated, [], 'nothing is opened before the host answers');
+  fake.host.ports.at(-1).onMessage.fire({ id: hello.id, action: 'hello', ok: true, data: { protocol: 4, version: '0.2.0', gateway: 'http://127.0.0.1:48200', gatewayPort: 48200, peerPort: 1 } });
+  await waitFor('tab 5 to be opened again', () => fake.tabs.updated.length > 0);
+  assert.deepEqual(fake.tabs.updated, [{ tabId: 5, url: page }]);
+  assert.match(fake.getProxy().value.pacScript.data, /PROXY 127\.0\.0\.1:48200/, 'routed to the announced port before it was opened');
+  // failing again with routing in place, it stays as it is: no loop
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 5, frameId: 0, url: page, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(fake.tabs.updated.length, 1);
+});

@@ -1,5 +1,5 @@
-// A fake `chrome` (or, with `firefox: true`, what Firefox adds: runtime.getBrowserInfo and a
-// blocking webRequest) with a native host that answers like the real one, and the background
+// A fake `chrome` (or, with `firefox: true`, what Firefox adds: runtime.getBrowserInfo, a
+// blocking webRequest and proxy.onRequest) with a native host that answers like the real one, and the background
 // loaded on it. Shared by background.test.js and background-firefox.test.js; platform.js
 // decides which browser it runs in once per process, so each browser has a test file of its own.
 
@@ -82,6 +82,16 @@ export function fakeChrome({ stored = {}, hostAnswers = {}, proxyValue = { mode:
         clear: async () => { proxy = { levelOfControl: 'controllable_by_this_extension', value: proxyValue }; },
         onChange: event(),
       },
+      // Firefox routes with proxy.onRequest (routing.js's 'listener' style)
+      ...(firefox ? {
+        onRequest: Object.assign(event(), {
+          addListener(fn, filter) {
+            this.listeners.push(fn);
+            this.filter = filter;
+          },
+        }),
+        onError: event(),
+      } : {}),
     },
     declarativeNetRequest: {
       updateDynamicRules: async ({ removeRuleIds, addRules }) => {

@@ -1,0 +1,79 @@
+// A BitWeb page asked for while the engine starts is opened again once routing points at the
+// gateway: once per tab and connection, only for errors of a gateway not reached.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StartingVisits, isUnreachedBitwebPage } from '../src/starting-visits.js';
+
+const SITE = `http://${'a'.repeat(40)}.bitweb/`;
+
+function visits() {
+  const reopened = [];
+  const v = new StartingVisits({ reopen: async (tabId, url) => reopened.push([tabId, url]) });
+  return { v, reopened };
+}
+
+test('the errors of a gateway not reached, on BitWeb pages only', () => {
+  assert.equal(isUnreachedBitwebPage(SITE, 'net::ERR_PROXY_CONNECTION_FAILED'), true, 'Chromium: the gateway does not listen yet');
+  assert.equal(isUnreachedBitwebPage(SITE, 'net::ERR_NAME_NOT_RESOLVED'), true, 'Chromium: routing not in place yet');
+  assert.equal(isUnreachedBitwebPage(`http://${'a'.repeat(40)}.bitweb.localhost:47800/x`, 'net::ERR_CONNECTION_REFUSED'), true, 'the subdomain form');
+  assert.equal(isUnreachedBitwebPage(SITE, 'NS_ERROR_PROXY_CONNECTION_REFUSED'), true, 'Firefox');
+  assert.equal(isUnreachedBitwebPage(SITE, 'net::ERR_BLOCKED_BY_CLIENT'), false, 'our own rules blocked it');
+  assert.equal(isUnreachedBitwebPage(SITE, 'net::ERR_ABORTED'), false, 'the person stopped it');
+  assert.equal(isUnreachedBitwebPage(SITE, undefined), false);
+  assert.equal(isUnreachedBitwebPage('https://example.org/', 'net::ERR_NAME_NOT_RESOLVED'), false, 'not ours to retry');
+  assert.equal(isUnreachedBitwebPage('not a url', 'net::ERR_NAME_NOT_RESOLVED'), false);
+});
+
+test('a page that failed before routing is opened again when routed, once', async () => {
+  const { v, reopened } = visits();
+  v.failed({ tabId: 3, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.failed({ tabId: 4, frameId: 2, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' }); // a frame: not a tab's page
+  v.failed({ tabId: 5, frameId: 0, url: 'https://example.org/', error: 'net::ERR_NAME_NOT_RESOLVED' });
+  assert.deepEqual(reopened, [], 'nothing before the host answers');
+  assert.deepEqual([...v.waiting.keys()], [3]);
+  v.routed();
+  assert.deepEqual(reopened, [[3, SITE]]);
+  // it fails again with routing in place: the error page stays, no loop
+  v.failed({ tabId: 3, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.routed();
+  assert.deepEqual(reopened, [[3, SITE]]);
+  // a new connection (the engine restarted) gives it one more try
+  v.unrouted();
+  v.failed({ tabId: 3, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.routed();
+  assert.deepEqual(reopened, [[3, SITE], [3, SITE]]);
+});
+
+test('an error that comes just after routing (the request left before it) is tried again at once', () => {
+  const { v, reopened } = visits();
+  v.routed();
+  v.failed({ tabId: 7, frameId: 0, url: SITE, error: 'net::ERR_NAME_NOT_RESOLVED' });
+  assert.deepEqual(reopened, [[7, SITE]]);
+});
+
+test('a tab the person took elsewhere or closed is not opened again', () => {
+  const { v, reopened } = visits();
+  v.failed({ tabId: 3, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.failed({ tabId: 4, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.failed({ tabId: 5, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  v.moved(3, 'https://example.org/typed');
+  v.moved(5, SITE); // the error page itself keeps the address
+  v.closed(4);
+  v.routed();
+  assert.deepEqual(reopened, [[5, SITE]]);
+});
+
+test('whenRouted: at once when routed, when routing comes, false at its deadline or when the host gave up', async () => {
+  const { v } = visits();
+  const late = v.whenRouted(20);
+  assert.equal(await late, false, 'the deadline');
+  const waiting = v.whenRouted(5_000);
+  const given = new StartingVisits({ reopen: async () => {} });
+  const gave = given.whenRouted(5_000);
+  given.givenUp();
+  assert.equal(await gave, false, 'the host cannot connect without the person');
+  v.routed();
+  assert.equal(await waiting, true);
+  assert.equal(await v.whenRouted(1), true, 'already routed');
+});
