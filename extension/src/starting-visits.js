@@ -3,8 +3,8 @@
 // starting: its gateway does not listen yet, so Chromium shows a proxy error, Firefox says the
 // proxy refuses connections; and in a profile whose routing is not in place yet, the name goes
 // to DNS and is not found. Nothing would ever load that tab again by itself. So such a tab
-// is remembered and opened again, once, as soon as the host is connected and routing points
-// at its gateway. Firefox's proxy listener can wait instead (whenRouted), and does.
+// is remembered and opened again as soon as the host is connected and routing points at its
+// gateway (a few times at most, if it still fails). Firefox's proxy listener can wait instead (whenRouted), and does.
 //
 // Pure bookkeeping: the background tells it what happened and gives it `reopen(tabId, url)`.
 
@@ -43,11 +43,19 @@ export function isUnreachedBitwebPage(url, error) {
   }
 }
 
+/**
+ * Tries per tab and host connection. A page opened again right after routing may still fail:
+ * Chromium applies a new proxy setting a moment after `proxy.settings.set` resolves (seen in
+ * bench/run.sh browser). Later tries wait a little longer each; then the error page stays.
+ */
+export const TRIES = 3;
+const RETRY_DELAY_MS = 250;
+
 export class StartingVisits {
   #reopen;
   #routed = false;
   #waiting = new Map(); // tabId -> url, to open once routed
-  #reopened = new Set(); // tabIds opened again since the host last connected: once each
+  #tries = new Map(); // tabId -> times opened again since the host last connected
   #whenRouted = [];
 
   /** @param {{reopen: (tabId: number, url: string) => Promise<unknown>}} options */
@@ -58,11 +66,16 @@ export class StartingVisits {
   /** webNavigation.onErrorOccurred of a top-level navigation. */
   failed({ tabId, frameId, url, error }) {
     if (frameId !== 0 || !Number.isInteger(tabId) || tabId < 0 || !isUnreachedBitwebPage(url, error)) return;
-    if (this.#reopened.has(tabId)) return; // it failed again with routing in place: leave it to the person
+    const tries = this.#tries.get(tabId) ?? 0;
+    if (tries >= TRIES) return; // it keeps failing with routing in place: leave it to the person
     this.#waiting.set(tabId, url);
     // Routed already: the request left before routing pointed at the gateway (the error comes
-    // after the answer that routed us), or the engine stopped since; one more try now.
-    if (this.#routed) this.#flush();
+    // after the answer that routed us), the new route was not in effect yet, or the engine
+    // stopped since; another try, a little later each time.
+    if (this.#routed) {
+      const delay = tries === 0 ? 0 : RETRY_DELAY_MS * 2 ** (tries - 1);
+      setTimeout(() => { if (this.#routed) this.#flush(); }, delay);
+    }
   }
 
   /** The tab went elsewhere (another address, closed): it no longer waits for the site. */
@@ -72,7 +85,7 @@ export class StartingVisits {
 
   closed(tabId) {
     this.#waiting.delete(tabId);
-    this.#reopened.delete(tabId);
+    this.#tries.delete(tabId);
   }
 
   /** The host answered hello and routing points at its gateway: reopen what waited. */
@@ -85,7 +98,7 @@ export class StartingVisits {
   /** The host is gone or connecting again: what fails now waits for the next connection. */
   unrouted() {
     this.#routed = false;
-    this.#reopened.clear();
+    this.#tries.clear();
   }
 
   /** The host cannot connect until the person acts (not installed, ...): nothing to wait for. */
@@ -117,7 +130,7 @@ export class StartingVisits {
   #flush() {
     for (const [tabId, url] of this.#waiting) {
       this.#waiting.delete(tabId);
-      this.#reopened.add(tabId);
+      this.#tries.set(tabId, (this.#tries.get(tabId) ?? 0) + 1);
       this.#reopen(tabId, url).catch((error) => console.warn(`bitweb: could not open ${url} again in tab ${tabId}`, error));
     }
   }
