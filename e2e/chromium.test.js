@@ -11,14 +11,18 @@ import { chromium } from './lib/chromium.js';
 import { runSharedScenarios } from './lib/scenarios.js';
 import { startSink } from './lib/servers.js';
 import { closeOnce, inBrowserSession } from './lib/session.js';
+import { firstLinkWhileTheEngineStarts } from './lib/first-link.js';
 import { popupText, screenshot } from './lib/steps.js';
 import { waitFor } from './lib/wait.js';
 
-test('chromium: browse, isolation, links and the popup with the real extension and host', { timeout: 170_000 }, (t) => (
+test('chromium: browse, isolation, links and the popup with the real extension and host', { timeout: 230_000 }, (t) => (
   inBrowserSession(t, chromium, async (s) => {
     await runSharedScenarios(t, s);
 
     await t.test('the person\'s own proxy is carried over: other sites still go through it, *.bitweb to the gateway', () => carriesTheirProxy(s));
+
+    // last: it stops the session's engine
+    await t.test('the first link a browser opens while the engine starts shows by itself', (st) => firstLinkWhileTheEngineStarts(st, s, chromium));
   })
 ));
 

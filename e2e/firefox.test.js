@@ -13,13 +13,17 @@ import { bitwebDnsLeaks } from './lib/dns.js';
 import { FIREFOX_NO_DNS_PREFS, firefox } from './lib/firefox.js';
 import { runSharedScenarios } from './lib/scenarios.js';
 import { closeOnce, inBrowserSession } from './lib/session.js';
+import { firstLinkWhileTheEngineStarts } from './lib/first-link.js';
 import { popupText } from './lib/steps.js';
 
-test('firefox: browse, isolation, links and the popup with the real extension and host', { timeout: 200_000 }, (t) => (
+test('firefox: browse, isolation, links and the popup with the real extension and host', { timeout: 260_000 }, (t) => (
   inBrowserSession(t, firefox, async (s) => {
     await runSharedScenarios(t, s);
 
     await t.test('DNS: with HTTPS-First\'s background request off (docs/PRIVACY.md), no .bitweb name reaches a resolver', (st) => noDnsWithTheSetting(st, s));
+
+    // last: it stops the session's engine
+    await t.test('the first link a browser opens while the engine starts shows by itself', (st) => firstLinkWhileTheEngineStarts(st, s, firefox));
   })
 ));
 

@@ -166,13 +166,15 @@ const shellQuote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
 /**
  * Writes the executable the browser's host manifest names: it runs `host` against the
  * state dir of the running engine. stdout stays the protocol; stderr goes to `stderrLog`;
- * each start appends its pid to `pidFile`, so teardown can find hosts left running.
+ * each start appends its pid to `pidFile`, so teardown can find hosts left running. `env`: variables
+ * exported for the host and the engine it may start.
  */
-export function writeHostLauncher(cmd, home, path, { stderrLog, pidFile }) {
+export function writeHostLauncher(cmd, home, path, { stderrLog, pidFile, env = {} }) {
   const script = [
     '#!/bin/sh',
     '# Written by the BitWeb e2e suite: the native host for one test browser profile.',
     `echo $$ >> ${shellQuote(pidFile)}`,
+    ...Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
     `exec ${[...cmd, '--home', home, 'host'].map(shellQuote).join(' ')} "$@" 2>> ${shellQuote(stderrLog)}`,
     '',
   ].join('\n');
