@@ -28,6 +28,9 @@
 #   bench/run.sh storage disk used by 10 versions of a 300 MB site, one 1 MB file changed in each
 #   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
 #   bench/run.sh traffic DHT and LAN-discovery packets and bytes per minute with 0 / 10 / 100 sites (DHT testnet)
+#   bench/run.sh browser [--trials 5] [--extension NAME=DIR]...
+#                        the first link a browser opens: Chromium with the extension, launch -> page shown, with
+#                        no engine running (the host starts it) and with one; builds of the extension side by side
 #   (open/host/sites/storage/rates/traffic take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 #   bench/run.sh dht [--trials 30]   BEP 44 resolves and puts on the mixed DHT testnet: BitWeb vs
 #                        libtorrent vs bittorrent-dht vs stock mldht (needs the testnet namespace,
@@ -47,6 +50,12 @@ cd "$root"
 mvn -B -q -pl native-host package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile="$out/deps.txt" -Dmdep.includeScope=test >&2
 cp="$root/native-host/target/classes:$root/native-host/target/test-classes:$(cat "$out/deps.txt")"
+if [[ "${1:-}" == browser ]]; then
+  # Node and Debian's Chromium: the e2e suite's set-up (npm ci at the root, scripts/install-test-deps.sh)
+  shift
+  node extension/build.mjs chrome >&2
+  exec node bench/browser/first-link.mjs "$@"
+fi
 if [[ "${1:-}" == dht ]]; then
   # compiled alone, and run inside the testnet's network namespace (docs/DHT.md)
   javac -d "$out/classes" -cp "$cp" "$root/bench/src/org/bitweb/bench/DhtBench.java" "$root/bench/src/org/bitweb/bench/Table.java"
