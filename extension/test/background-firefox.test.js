@@ -81,3 +81,10 @@ test('Firefox: a BitWeb request made while the host connects waits for its gatew
   const next = await listener({ url: `http://${HEX}.bitweb/style.css`, type: 'stylesheet' });
   assert.equal(next.port, 48200);
 });
+
+test('Firefox: with a host that failed (here: an incompatible hello), BitWeb requests are not held', async () => {
+  const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => ({ error: { code: 4, message: 'unknown action' } }) } }));
+  await waitFor('the host to fail', async () => (await send(fake, { type: 'state' }, { id: ID, url: `${ORIGIN}src/popup.html` }))?.connection?.state === 'error');
+  const info = await fake.chrome.proxy.onRequest.listeners[0]({ url: `http://${HEX}.bitweb/`, type: 'main_frame' });
+  assert.equal(info.type, 'http', 'answered at once, to the port routing has');
+});
