@@ -3,6 +3,7 @@ package org.bitweb.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitweb.engine.EngineJvm;
+import org.bitweb.gateway.GatewayWarmUp;
 import org.bitweb.messaging.Envelope;
 import org.bitweb.messaging.ErrorCode;
 import org.bitweb.messaging.FrameException;
@@ -180,7 +181,8 @@ final class Bridge {
         return launch(dir, command);
     }
 
-    private static List<String> engineCommand(StateDir dir) throws IOException {
+    /** The command that starts an engine for this browser; package-private for its test. */
+    static List<String> engineCommand(StateDir dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar;
         try {
@@ -196,6 +198,10 @@ final class Bridge {
         }
         command.add(java);
         command.addAll(EngineJvm.options(dir, jar)); // heap cap, class-data sharing
+        // No gateway warm-up (~2.5 s of CPU just after ready): the browser that starts this engine
+        // is starting beside it and has its first page to show (docs/TUNING.md, "A visit that
+        // starts the engine" item 8); an engine run as a service or by hand keeps it.
+        command.add("-D" + GatewayWarmUp.PROPERTY + "=false");
         command.addAll(List.of("-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
                 "serve", "--background"));
         return command;

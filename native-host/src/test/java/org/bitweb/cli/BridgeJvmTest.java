@@ -1,15 +1,36 @@
 package org.bitweb.cli;
 
+import org.bitweb.gateway.GatewayWarmUp;
+import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The host launchers the installers write give the bridge's JVM the options {@link Bridge#JVM} names. */
+/**
+ * The host launchers the installers write give the bridge's JVM the options {@link Bridge#JVM}
+ * names; the engine a bridge starts runs without the gateway's warm-up.
+ */
 class BridgeJvmTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void theEngineABrowserStartsSkipsTheGatewayWarmUp() throws IOException {
+        List<String> command = Bridge.engineCommand(new StateDir(temp));
+        int main = command.indexOf("-cp");
+        assertTrue(main > 0, command.toString());
+        // a JVM option, before the class path and main class: the engine's serve reads it as it starts
+        assertTrue(command.subList(0, main).contains("-D" + GatewayWarmUp.PROPERTY + "=false"), command.toString());
+        assertEquals(List.of("serve", "--background"), command.subList(command.size() - 2, command.size()));
+    }
+
     @Test
     void theInstallersHostLaunchersCarryTheBridgesJvmOptions() throws IOException {
         String words = String.join(" ", Bridge.JVM);
