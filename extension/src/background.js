@@ -52,7 +52,11 @@ const decidedTabs = new Set();
 const openers = new Map(); // tabId -> openerTabId
 // BitWeb pages asked for before the host answered (the engine starting): opened again once
 // routed (starting-visits.js). Firefox's proxy listener waits for routing up to this long.
-const startingVisits = new StartingVisits({ reopen: (tabId, url) => platform.updateTab(tabId, { url }) });
+const STARTING_PAGE = platform.extensionUrl('src/starting.html');
+const startingVisits = new StartingVisits({
+  reopen: (tabId, url) => platform.updateTab(tabId, { url }),
+  hold: (tabId, url) => platform.updateTab(tabId, { url: `${STARTING_PAGE}#${encodeURIComponent(url)}` }),
+});
 const PROXY_WAIT_MS = 20_000;
 let tabRuleQueue = Promise.resolve();
 let tabRuleIds = ''; // the tab ids the rule names now
@@ -580,7 +584,7 @@ function syncTabRule() {
 }
 
 function tabUpdated(tabId, change, tab) {
-  if ('url' in change) startingVisits.moved(tabId, change.url);
+  if ('url' in change && !String(change.url).startsWith(STARTING_PAGE)) startingVisits.moved(tabId, change.url);
   if (!('url' in change) && !('status' in change)) return;
   const label = labelOfPage(change.url ?? tab?.url);
   if (!label) {

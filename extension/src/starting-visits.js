@@ -6,7 +6,9 @@
 // is remembered and opened again as soon as the host is connected and routing points at its
 // gateway (a few times at most, if it still fails). Firefox's proxy listener can wait instead (whenRouted), and does.
 //
-// Pure bookkeeping: the background tells it what happened and gives it `reopen(tabId, url)`.
+// Meanwhile the tab shows starting.html ("Starting BitWeb…") instead of the browser's error
+// page. Pure bookkeeping: the background tells it what happened and gives it
+// `reopen(tabId, url)` and `hold(tabId, url)`.
 
 import { isBitwebPageHost } from './hosts.js';
 
@@ -58,9 +60,16 @@ export class StartingVisits {
   #tries = new Map(); // tabId -> times opened again since the host last connected
   #whenRouted = [];
 
-  /** @param {{reopen: (tabId: number, url: string) => Promise<unknown>}} options */
-  constructor({ reopen }) {
+  #hold;
+
+  /**
+   * @param {{reopen: (tabId: number, url: string) => Promise<unknown>,
+   *          hold?: (tabId: number, url: string) => Promise<unknown>}} options
+   *   reopen opens the page in the tab; hold shows the tab that it waits for BitWeb
+   */
+  constructor({ reopen, hold = async () => {} }) {
     this.#reopen = reopen;
+    this.#hold = hold;
   }
 
   /** webNavigation.onErrorOccurred of a top-level navigation. */
@@ -69,13 +78,15 @@ export class StartingVisits {
     const tries = this.#tries.get(tabId) ?? 0;
     if (tries >= TRIES) return; // it keeps failing with routing in place: leave it to the person
     this.#waiting.set(tabId, url);
+    if (!this.#routed) {
+      this.#hold(tabId, url).catch((error) => console.warn(`bitweb: could not show that tab ${tabId} waits for BitWeb`, error));
+      return;
+    }
     // Routed already: the request left before routing pointed at the gateway (the error comes
     // after the answer that routed us), the new route was not in effect yet, or the engine
     // stopped since; another try, a little later each time.
-    if (this.#routed) {
-      const delay = tries === 0 ? 0 : RETRY_DELAY_MS * 2 ** (tries - 1);
-      setTimeout(() => { if (this.#routed) this.#flush(); }, delay);
-    }
+    const delay = tries === 0 ? 0 : RETRY_DELAY_MS * 2 ** (tries - 1);
+    setTimeout(() => { if (this.#routed) this.#flush(); }, delay);
   }
 
   /** The tab went elsewhere (another address, closed): it no longer waits for the site. */

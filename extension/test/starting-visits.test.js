@@ -9,8 +9,12 @@ const SITE = `http://${'a'.repeat(40)}.bitweb/`;
 
 function visits() {
   const reopened = [];
-  const v = new StartingVisits({ reopen: async (tabId, url) => reopened.push([tabId, url]) });
-  return { v, reopened };
+  const held = [];
+  const v = new StartingVisits({
+    reopen: async (tabId, url) => reopened.push([tabId, url]),
+    hold: async (tabId, url) => held.push([tabId, url]),
+  });
+  return { v, reopened, held };
 }
 
 test('the errors of a gateway not reached, on BitWeb pages only', () => {
@@ -26,11 +30,12 @@ test('the errors of a gateway not reached, on BitWeb pages only', () => {
 });
 
 test('a page that failed before routing is opened again when routed; failing on, a few times, then left', async () => {
-  const { v, reopened } = visits();
+  const { v, reopened, held } = visits();
   v.failed({ tabId: 3, frameId: 0, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
   v.failed({ tabId: 4, frameId: 2, url: SITE, error: 'net::ERR_PROXY_CONNECTION_FAILED' }); // a frame: not a tab's page
   v.failed({ tabId: 5, frameId: 0, url: 'https://example.org/', error: 'net::ERR_NAME_NOT_RESOLVED' });
   assert.deepEqual(reopened, [], 'nothing before the host answers');
+  assert.deepEqual(held, [[3, SITE]], 'meanwhile the tab says it waits for BitWeb, not the error');
   assert.deepEqual([...v.waiting.keys()], [3]);
   v.routed();
   assert.deepEqual(reopened, [[3, SITE]]);
@@ -52,11 +57,12 @@ test('a page that failed before routing is opened again when routed; failing on,
 });
 
 test('an error that comes just after routing (the request left before it) is tried again at once', async () => {
-  const { v, reopened } = visits();
+  const { v, reopened, held } = visits();
   v.routed();
   v.failed({ tabId: 7, frameId: 0, url: SITE, error: 'net::ERR_NAME_NOT_RESOLVED' });
   await waitUntil(() => reopened.length === 1);
   assert.deepEqual(reopened, [[7, SITE]]);
+  assert.deepEqual(held, [], 'no waiting page when it can open at once');
 });
 
 /** Polls `probe` until true, for at most 5 s (the retries wait 250 ms, then 500). */
