@@ -24,13 +24,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publish } from '../../e2e/lib/bitweb.js';
 import { chromeExtensionId, extensionWorker, launchChromium, writeChromeHostManifest } from '../../e2e/lib/chromium.js';
-import { EXTENSION_DIRS, JAR } from '../../e2e/lib/paths.js';
+import { EXTENSION_DIRS, JAR, ROOT } from '../../e2e/lib/paths.js';
 import { SITE_HEADING, makeSite } from '../../e2e/lib/site.js';
 
 const GATEWAY_PORT = 47800;
 const SHOWN_WITHIN_MS = 30_000;
-// install.sh's HOST_JVM (native-host Bridge.JVM): the bridge runs as installed
-const HOST_JVM = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData';
+// the bridge runs as installed: install.sh's HOST_JVM (BridgeJvmTest holds it to Bridge.JVM)
+const HOST_JVM = readFileSync(join(ROOT, 'installer', 'install.sh'), 'utf8').match(/^HOST_JVM='([^']*)'$/m)[1];
 
 const { trials, extensions } = parseArgs(process.argv.slice(2));
 await assertPortFree(GATEWAY_PORT);

@@ -1,15 +1,14 @@
 package org.bitweb.bench;
 
 import org.bitweb.daemon.EngineDaemon;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.bitweb.engine.EngineOptions;
+import org.bitweb.json.Json;
+import org.bitweb.messaging.Frames;
 import org.bitweb.store.StateDir;
 
-import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,7 +128,7 @@ public final class BridgeBench {
     private static Start startAndStop(Path jar, List<String> hostJvm, Path home) throws Exception {
         Start start = start(jar, hostJvm, home);
         StateDir dir = new StateDir(home);
-        long pid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllBytes(dir.engineInfo())).path("pid").asLong();
+        long pid = Json.MAPPER.readTree(Files.readAllBytes(dir.engineInfo())).path("pid").asLong();
         ProcessHandle engine = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no engine " + pid));
         engine.destroy(); // SIGTERM: it stops and writes its class-data archive
         engine.onExit().get(60, TimeUnit.SECONDS);
@@ -167,18 +166,12 @@ public final class BridgeBench {
         Process bridge = builder.start();
         try {
             OutputStream in = bridge.getOutputStream();
-            byte[] hello = "{\"id\":1,\"action\":\"hello\",\"client\":\"bench\"}".getBytes(StandardCharsets.UTF_8);
-            in.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(hello.length).array());
-            in.write(hello);
-            in.flush();
-            DataInputStream out = new DataInputStream(bridge.getInputStream());
-            byte[] length = new byte[4];
-            out.readFully(length); // bounded: the bridge answers or exits (its own 30 s engine timeout)
-            byte[] reply = new byte[ByteBuffer.wrap(length).order(ByteOrder.nativeOrder()).getInt()];
-            out.readFully(reply);
+            Frames.write(in, Json.bytes(Json.object().put("id", 1).put("action", "hello").put("client", "bench")));
+            // bounded: the bridge answers or exits (its own 30 s engine timeout)
+            JsonNode reply = Json.MAPPER.readTree(Frames.readRequired(bridge.getInputStream(), Frames.DEFAULT_MAX_INCOMING));
             double ms = (System.nanoTime() - begun) / 1e6;
-            if (!new String(reply, StandardCharsets.UTF_8).contains("\"ok\":true")) {
-                throw new IllegalStateException("the bridge answered " + new String(reply, StandardCharsets.UTF_8));
+            if (!reply.path("ok").asBoolean()) {
+                throw new IllegalStateException("the bridge answered " + reply);
             }
             Start start = new Start(ms, SitesBench.cpuTicks(bridge.pid()) * TICK_MS, SitesBench.status(bridge.pid(), "VmRSS") / 1024.0);
             in.close();
