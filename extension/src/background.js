@@ -67,10 +67,10 @@ if (platform.proxyStyle === 'listener') {
   // Firefox: a listener added during the first run of the script is persisted, so the
   // event page is woken for *.bitweb requests after it was unloaded.
   // A request made while the host connects (the engine starting: its gateway not listening
-  // yet) waits for it, so the first page a browser opens loads instead of failing. Not while
-  // the last try failed: then the error page (and the popup) say what to do, at once.
+  // yet) waits for it, so the first page a browser opens loads instead of failing (not after
+  // the host's last try failed: starting-visits.js).
   platform.onProxyRequest(async (details) => {
-    if (host.snapshot.state !== 'error') await startingVisits.whenRouted(PROXY_WAIT_MS);
+    await startingVisits.whenRouted(PROXY_WAIT_MS);
     return router.proxyInfo(details);
   }, SITE_PATTERNS);
 } else {

@@ -59,6 +59,7 @@ export class StartingVisits {
   #waiting = new Map(); // tabId -> url, to open once routed
   #tries = new Map(); // tabId -> times opened again since the host last connected
   #whenRouted = [];
+  #gaveUp = false; // the host's last try failed: nothing to wait for until it tries again
 
   #hold;
 
@@ -102,6 +103,7 @@ export class StartingVisits {
   /** The host answered hello and routing points at its gateway: reopen what waited. */
   routed() {
     this.#routed = true;
+    this.#gaveUp = false;
     for (const resolve of this.#whenRouted.splice(0)) resolve(true);
     this.#flush();
   }
@@ -109,17 +111,27 @@ export class StartingVisits {
   /** The host is gone or connecting again: what fails now waits for the next connection. */
   unrouted() {
     this.#routed = false;
+    this.#gaveUp = false;
     this.#tries.clear();
   }
 
-  /** The host cannot connect until the person acts (not installed, ...): nothing to wait for. */
+  /**
+   * The host's try failed (not installed, incompatible, the engine would not start): nothing
+   * waits for it, so the error page and the popup say what to do at once, until it tries again
+   * (unrouted()).
+   */
   givenUp() {
+    this.#gaveUp = true;
     for (const resolve of this.#whenRouted.splice(0)) resolve(false);
   }
 
-  /** Resolves to true once routed, at once if already; to false after `timeoutMs` or givenUp(). */
+  /**
+   * Resolves to true once routed, at once if already; to false after `timeoutMs`, when the host
+   * gives up, or at once if its last try failed.
+   */
   whenRouted(timeoutMs) {
     if (this.#routed) return Promise.resolve(true);
+    if (this.#gaveUp) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#whenRouted = this.#whenRouted.filter((r) => r !== done);

@@ -98,4 +98,12 @@ test('whenRouted: at once when routed, when routing comes, false at its deadline
   v.routed();
   assert.equal(await waiting, true);
   assert.equal(await v.whenRouted(1), true, 'already routed');
+  // after the host's try failed, nothing waits, until it tries again
+  v.unrouted();
+  v.givenUp();
+  assert.equal(await v.whenRouted(5_000), false, 'at once');
+  v.unrouted(); // connecting again
+  const again = v.whenRouted(5_000);
+  v.routed();
+  assert.equal(await again, true);
 });
