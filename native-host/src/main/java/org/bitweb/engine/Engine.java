@@ -511,17 +511,13 @@ public final class Engine implements AutoCloseable, Torrents {
             public List<SiteAddress> sitesOf(TorrentId torrent) {
                 String ih = Hex.encode(torrent.getBytes());
                 List<SiteAddress> sites = new ArrayList<>(List.of(new SiteAddress(SiteAddress.Kind.INFOHASH, ih)));
-                for (SiteStatus status : sites()) {
-                    if (status.seq() != null && (ih.equals(status.infohash()) || keySites.olderVersions(status.infohash()).contains(ih))) {
-                        sites.add(SiteAddress.parseHostPart(status.address()));
-                    }
-                }
+                sites.addAll(keySites.sitesWithVersion(ih));
                 return sites;
             }
 
             @Override
             public java.util.Collection<SiteAddress> held() {
-                return sites().stream().filter(SiteStatus::seeding).map(s -> SiteAddress.parseHostPart(s.address())).toList();
+                return keySites.shared(store.list().stream().filter(SiteRecord::seeding).map(SiteRecord::infohash).toList());
             }
 
             @Override

@@ -132,6 +132,16 @@ public final class KeySites implements AutoCloseable {
         return older;
     }
 
+    /** The key sites a torrent is a version of, current or earlier. */
+    public List<SiteAddress> sitesWithVersion(String infohash) {
+        return list.sitesWithVersion(infohash);
+    }
+
+    /** The addresses the site list shows as seeding, given the engine's seeding torrents; see {@link SiteList#shared}. */
+    public List<SiteAddress> shared(List<String> seedingTorrents) {
+        return list.shared(seedingTorrents);
+    }
+
     // ------------------------------------------------------------------ publishing
 
     /** See {@link Publishing#publish}. */

@@ -54,4 +54,34 @@ final class SiteList {
         }
         return list;
     }
+
+    /** The key sites a torrent is a version of, current or earlier. */
+    List<SiteAddress> sitesWithVersion(String infohash) {
+        return store.list().stream().filter(r -> r.versions().contains(infohash)).map(KeySiteRecord::site).toList();
+    }
+
+    /**
+     * The addresses whose entries in {@link #merge} would say "seeding", from the records alone
+     * (no figures are read): the seeding torrents that are no key site's version, then the
+     * seeding key sites. Cheap enough for every comment request of an engine with 1,000 sites.
+     */
+    List<SiteAddress> shared(List<String> seedingTorrents) {
+        List<KeySiteRecord> keySites = store.list();
+        Set<String> versions = new HashSet<>();
+        for (KeySiteRecord record : keySites) {
+            versions.addAll(record.versions());
+        }
+        List<SiteAddress> shared = new ArrayList<>();
+        for (String infohash : seedingTorrents) {
+            if (!versions.contains(infohash)) {
+                shared.add(new SiteAddress(SiteAddress.Kind.INFOHASH, infohash));
+            }
+        }
+        for (KeySiteRecord record : keySites) {
+            if (record.seeding()) {
+                shared.add(record.site());
+            }
+        }
+        return shared;
+    }
 }
