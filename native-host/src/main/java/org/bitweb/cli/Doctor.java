@@ -127,6 +127,10 @@ final class Doctor {
         checkLauncher(browser, launcher);
     }
 
+    /** The installers' launchers: exec JAVA [JVM options] -jar JAR host ..., each path maybe quoted. */
+    private static final Pattern LAUNCHER_EXEC = Pattern.compile(
+            "(?m)^exec\\s+('[^']*'|\"[^\"]*\"|\\S+)\\s+(?:.*?\\s)?-jar\\s+('[^']*'|\"[^\"]*\"|\\S+)");
+
     private void checkLauncher(String browser, Path launcher) {
         String text;
         try {
@@ -135,7 +139,7 @@ final class Doctor {
             fail(browser + ": cannot read " + launcher, "run installer/install.sh");
             return;
         }
-        Matcher m = Pattern.compile("exec\\s+(\\S+)\\s+-jar\\s+(\\S+)").matcher(text);
+        Matcher m = LAUNCHER_EXEC.matcher(text);
         if (!m.find()) {
             ok(browser + ": launcher " + launcher + " (not one the installer wrote; not checked further)");
             return;

@@ -16,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** doctor follows manifest -> launcher -> jar/Java -> engine -> gateway and names the first broken link. */
@@ -47,6 +50,21 @@ class DoctorTest {
         return launcher;
     }
 
+    /**
+     * The launcher as installer/install.sh writes it (its template, its HOST_JVM, paths quoted as
+     * its sh_quote does), running {@code java}; "JAR" in the body stands for the installed jar.
+     */
+    private static String installersLauncher(String java) throws IOException {
+        String template = Files.readString(Path.of("..", "installer", "templates", "bitweb-host.sh"));
+        Matcher hostJvm = Pattern.compile("(?m)^HOST_JVM='([^']*)'$").matcher(Files.readString(Path.of("..", "installer", "install.sh")));
+        assertTrue(hostJvm.find(), "install.sh has a HOST_JVM line");
+        String body = template.substring(template.indexOf('\n') + 1) // install() adds the #! line
+                .replace("@JAVA@", "'" + java + "'").replace("@JVM@", hostJvm.group(1)).replace("@JAR@", "'JAR'")
+                .replace("@ARCHIVE@", "'JAR.jsa'").replace("@APP@", "'/nonexistent'").replace("@VERSION@", "9.8.7");
+        assertFalse(Pattern.compile("@[A-Z]+@").matcher(body).find(), "a placeholder left: " + body);
+        return body;
+    }
+
     private String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -60,7 +78,7 @@ class DoctorTest {
 
     @Test
     void aGoodInstallWithARunningEngineIsAllOk() throws IOException {
-        install("exec " + java() + " -jar JAR host \"$@\"");
+        install(installersLauncher(java()));
         StateDir state = new StateDir(home.resolve("state"));
         try (EngineDaemon engine = EngineDaemon.start(state, new EngineOptions(0, 0, InetAddress.getLoopbackAddress()))) {
             assertEquals(0, doctor(state), text());
@@ -68,11 +86,13 @@ class DoctorTest {
         assertTrue(text().contains("ok    Chromium: host manifest"), text());
         assertTrue(text().contains("ok    engine: running"), text());
         assertTrue(text().contains("ok    gateway: http://127.0.0.1:"), text());
+        // the launcher was followed to its jar and Java, past the JVM options between them
+        assertTrue(text().contains("ok    Chromium: launcher runs " + home.resolve("bitweb.jar") + " with " + java()), text());
     }
 
     @Test
     void aLauncherPointingAtAMissingJarIsTheFirstBrokenLink() throws IOException {
-        Path launcher = install("exec " + java() + " -jar JAR host \"$@\"");
+        Path launcher = install(installersLauncher(java()));
         Files.delete(home.resolve("bitweb.jar"));
         assertEquals(1, doctor(new StateDir(home.resolve("state"))));
         assertTrue(text().contains("FAIL  Chromium: the launcher runs " + home.resolve("bitweb.jar")), text());
@@ -81,7 +101,7 @@ class DoctorTest {
 
     @Test
     void aMissingJavaIsNamed() throws IOException {
-        install("exec /nonexistent/java -jar JAR host \"$@\"");
+        install(installersLauncher("/nonexistent/java"));
         assertEquals(1, doctor(new StateDir(home.resolve("state"))));
         assertTrue(text().contains("Java at /nonexistent/java, which is missing"), text());
     }
