@@ -56,7 +56,7 @@ $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
 # 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
 $EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
-$HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData'
+$HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off'
 
 function Say([string]$Text) { Write-Host $Text }
 
@@ -126,7 +126,18 @@ function Install-BitWeb {
   }
   if (-not $DryRun) { Copy-Item -Force -LiteralPath $source -Destination $JarPath } else { Say "copy $source $JarPath" }
   Add-Record 'file' $JarPath
-  Write-TextFile $HostLauncher "@echo off`r`n`"$java`" $HostJvm -jar `"$JarPath`" host %*`r`n"
+  # The bridge JVM's class-data archive (docs/TUNING.md, "The bridge's class-data archive"), made
+  # for the jar just replaced: the launcher's next start writes a new one as it exits, then maps it.
+  # Per user only: the users of a system install may not write beside its jar.
+  $archive = Join-Path $AppDir 'bitweb-host.jsa'
+  foreach ($old in @($archive, "$archive.id")) {
+    if (-not $DryRun -and (Test-Path -LiteralPath $old)) { Remove-Item -Force -LiteralPath $old }
+    Add-Record 'file' $old
+  }
+  $cds = if ($System) { 'set "CDS=-Xshare:auto"' } else {
+    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`""
+  }
+  Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
   # the engine's memory options, as install.sh's launcher gives them (EngineJvm.memory())
   Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"

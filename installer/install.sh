@@ -118,6 +118,8 @@ MAN_DIR=$SHARE_DIR/man/man1
 RECORD=$APP_DIR/install-record
 JAR=$APP_DIR/bitweb.jar
 HOST_LAUNCHER=$APP_DIR/bitweb-host
+# the bridge JVM's class-data archive, written by the launcher's first start (cli/BridgeArchive)
+HOST_ARCHIVE=$APP_DIR/bitweb-host.jsa
 CLI_LAUNCHER=$BIN_DIR/bitweb
 BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to): the
@@ -125,7 +127,7 @@ BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # engine as the browser's bridge does (docs/TUNING.md, "An idle engine": 299 -> 163 MB at 1,000 sites).
 ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
-HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData'
+HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off'
 
 # The one table of browser x OS x scope -> folder is installer/browsers.json, shared with
 # install.ps1 (which uses its Windows rows: registry keys). It keeps one row per line so
@@ -356,6 +358,10 @@ install() {
   chmod 0644 "$tmp"
   mv -f -- "$tmp" "$JAR"
   record file "$JAR"
+  # made for the jar just replaced: the next start of the host writes a new one
+  rm -f -- "$HOST_ARCHIVE" "$HOST_ARCHIVE.id"
+  record file "$HOST_ARCHIVE"
+  record file "$HOST_ARCHIVE.id"
 
   find_java
   local java_word=java major=
@@ -367,7 +373,8 @@ install() {
     warn "java is not on PATH; the host needs Java 17+ (Debian: sudo apt-get install -y default-jre-headless)"
   fi
   jar_version
-  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JVM "$HOST_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" | write_file "$HOST_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JVM "$HOST_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" \
+    ARCHIVE "$(sh_quote "$HOST_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" | write_file "$HOST_LAUNCHER" 0755
   fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JVM "$ENGINE_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" | write_file "$CLI_LAUNCHER" 0755
   install_shell_files
 
@@ -489,7 +496,7 @@ check() {
       ok=1
       continue
     fi
-    # The launcher's java and jar (the last line of our launcher: exec JAVA -jar JAR host "$@")
+    # The launcher's java and jar (the last line of our launcher: exec JAVA ... -jar JAR host "$@")
     line=$(grep -E '^exec ' "$path" | tail -n 1 || true)
     if [[ -n $line && $line != *"$JAR"* ]]; then
       say "check: $browser: the launcher $path runs another jar than $JAR"

@@ -18,7 +18,7 @@
 // browser's, not a download.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,11 +26,14 @@ import { publish } from '../../e2e/lib/bitweb.js';
 import { chromeExtensionId, extensionWorker, launchChromium, writeChromeHostManifest } from '../../e2e/lib/chromium.js';
 import { EXTENSION_DIRS, JAR, ROOT } from '../../e2e/lib/paths.js';
 import { SITE_HEADING, makeSite } from '../../e2e/lib/site.js';
+import { waitFor } from '../../e2e/lib/wait.js';
 
 const GATEWAY_PORT = 47800;
 const SHOWN_WITHIN_MS = 30_000;
-// the bridge runs as installed: install.sh's HOST_JVM (BridgeJvmTest holds it to Bridge.JVM)
+// the bridge runs as installed: install.sh's HOST_JVM (BridgeJvmTest holds it to Bridge.JVM) in
+// its launcher's template, class-data archive included
 const HOST_JVM = readFileSync(join(ROOT, 'installer', 'install.sh'), 'utf8').match(/^HOST_JVM='([^']*)'$/m)[1];
+const HOST_TEMPLATE = readFileSync(join(ROOT, 'installer', 'templates', 'bitweb-host.sh'), 'utf8');
 
 const { trials, extensions } = parseArgs(process.argv.slice(2));
 await assertPortFree(GATEWAY_PORT);
@@ -45,11 +48,17 @@ try {
   copyFileSync(JAR, jar);
   makeSite(join(tmp, 'site'));
   const site = await publish(['java', '-jar', jar], home, join(tmp, 'site'));
-  const launcher = join(tmp, 'bitweb-host.sh');
+  // the launcher install.sh would write beside the jar, and one that gives it the bench's environment
+  const installed = join(tmp, 'bitweb-host');
+  writeFileSync(installed, HOST_TEMPLATE.replaceAll('@JAVA@', 'java').replaceAll('@JVM@', HOST_JVM)
+    .replaceAll('@JAR@', `'${jar}'`).replaceAll('@ARCHIVE@', `'${join(tmp, 'bitweb-host.jsa')}'`)
+    .replaceAll('@APP@', `'${tmp}'`).replaceAll('@VERSION@', 'bench'));
+  chmodSync(installed, 0o755);
+  const launcher = join(tmp, 'bench-host.sh');
   writeFileSync(launcher, [
     '#!/bin/sh',
     `export BITWEB_HOME='${home}' BITWEB_DHT=off BITWEB_LAN=off BITWEB_PORTMAP=off`,
-    `exec java ${HOST_JVM} -jar '${jar}' host "$@" 2>>'${join(tmp, 'host-stderr.log')}'`,
+    `exec '${installed}' "$@" 2>>'${join(tmp, 'host-stderr.log')}'`,
     '',
   ].join('\n'));
   chmodSync(launcher, 0o755);
@@ -57,8 +66,10 @@ try {
   const results = new Map(extensions.map(({ name }) => [name, { cold: [], warm: [] }]));
   // An engine that stopped normally leaves its class-data archive, as on a person's second
   // day: a first round (not counted) makes it, with the first build.
+  // ... and the bridge its own, written as the first bridge exits (the browser closed)
   stopEngine();
   await firstPage(extensions[0], launcher, site.url, join(tmp, 'profile-priming'));
+  await waitFor('the bridge\'s class-data archive', () => existsSync(join(tmp, 'bitweb-host.jsa')), { timeoutMs: 30_000 });
   for (let trial = 0; trial < trials; trial++) {
     for (const extension of rotate(extensions, trial)) {
       stopEngine();

@@ -238,9 +238,14 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     };
     // the bridge, a light relay: C1 only, the serial collector, a small heap
     assert.ok(HOST_JVM.includes('-XX:TieredStopAtLevel=1') && HOST_JVM.includes('-XX:+UseSerialGC'), HOST_JVM.join(' '));
+    // with no class-data archive of its own yet, the bridge's JVM writes one as it exits; then maps it
+    const archive = join(app, 'bitweb-host.jsa');
     assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
-      ...HOST_JVM, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
+      ...HOST_JVM, `-XX:ArchiveClassesAtExit=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
     ]);
+    writeFileSync(archive, 'an archive\n');
+    assert.deepEqual(launch(join(app, 'bitweb-host'), ['x']), [...HOST_JVM, `-XX:SharedArchiveFile=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', 'x']);
+    rmSync(archive);
     assert.ok(ENGINE_JVM.includes('-Xmx256m') && ENGINE_JVM.includes('-XX:+UseSerialGC'), ENGINE_JVM.join(' '));
     // 'bitweb serve' (and the service, which runs this launcher) gets the heap cap the bridge's engine has
     assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['serve', 'a b']), [
@@ -482,6 +487,8 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
   assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
   // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher
-  assert.match(ps1, /\$HostLauncher "@echo off`r`n`"\$java`" \$HostJvm -jar/);
+  assert.match(ps1, /\$HostLauncher "@echo off`r`nsetlocal`r`n\$cds`r`n`"\$java`" \$HostJvm `"%CDS%`" -jar/);
+  // ... and, per user, its class-data archive as install.sh's launcher does: written when missing, then mapped
+  assert.match(ps1, /set `"CDS=-XX:ArchiveClassesAtExit=\$archive`"`r`nif exist `"\$archive`" set `"CDS=-XX:SharedArchiveFile=\$archive`"/);
   assert.ok(ps1.includes(`\n$HostJvm = '${HOST_JVM.join(' ')}'\n`), 'the same options as install.sh');
 });

@@ -78,10 +78,21 @@ public final class BridgeBench {
     private static void warm(Path temp, Path jar, List<String> hostJvm, int trials) throws Exception {
         Map<String, List<String>> variants = new LinkedHashMap<>();
         variants.put("java -jar (before)", List.of());
-        variants.put("the launcher's HOST_JVM", hostJvm);
+        variants.put("HOST_JVM, no archive", hostJvm);
+        // what the installed launcher runs from its second start on: its own class-data archive
+        Path archive = temp.resolve("bitweb-host.jsa");
+        List<String> withArchive = new ArrayList<>(hostJvm);
+        withArchive.add("-XX:SharedArchiveFile=" + archive);
+        variants.put("the launcher: HOST_JVM + its archive", withArchive);
         Map<String, List<Start>> results = new LinkedHashMap<>();
         try (EngineDaemon engine = EngineDaemon.start(new StateDir(temp.resolve("home")),
                 new EngineOptions(0, 0, InetAddress.getLoopbackAddress()).withLanDiscovery(false))) {
+            List<String> writing = new ArrayList<>(hostJvm);
+            writing.add("-XX:ArchiveClassesAtExit=" + archive);
+            start(jar, writing, temp.resolve("home")); // the launcher's first start, which writes it as it exits
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException("the bridge wrote no class-data archive at " + archive);
+            }
             for (int t = -1; t < trials; t++) { // -1: a warm-up of each (the page cache), not counted
                 for (var v : variants.entrySet()) {
                     Start start = start(jar, v.getValue(), temp.resolve("home"));

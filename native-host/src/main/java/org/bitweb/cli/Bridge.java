@@ -42,9 +42,12 @@ final class Bridge {
      * HOST_JVM, install.ps1's $HostJvm; BridgeJvmTest holds them equal). A relay of small frames
      * needs neither C2's peak speed nor a heap sized from the machine's memory: C1 alone, the
      * serial collector and a 64 MB cap answer the extension's first message sooner and leave
-     * the CPU to an engine starting beside it on a small machine (bench/run.sh bridge).
+     * the CPU to an engine starting beside it on a small machine (bench/run.sh bridge). The
+     * launchers add the bridge's class-data archive ({@link BridgeArchive}), whose warnings (an
+     * archive from another Java, one that cannot be written) the JVM would print on stdout.
      */
-    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:-UsePerfData");
+    static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:-UsePerfData",
+            "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     private static final long ENGINE_START_TIMEOUT_MS = 30_000;
 
     /** The engine {@link #startEngineEarly} started for this state folder, if it did. */
@@ -64,6 +67,28 @@ final class Bridge {
     }
 
     int run() {
+        Thread archive = checkArchive();
+        try {
+            return relay();
+        } finally {
+            try {
+                archive.join(2_000); // its note is one small write; the JVM may exit once it is made
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Off the path to the first answer: the class-data archive the launcher maps or writes ({@link BridgeArchive}). */
+    private static Thread checkArchive() {
+        Thread thread = new Thread(() -> installedJar().ifPresent(jar ->
+                log.debug("bridge class-data archive: {}", BridgeArchive.keepCurrent(jar))), "bridge-archive");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private int relay() {
         SocketChannel channel;
         try {
             channel = connectOrStart();
@@ -184,14 +209,8 @@ final class Bridge {
     /** The command that starts an engine for this browser; package-private for its test. */
     static List<String> engineCommand(StateDir dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        String jar;
-        try {
-            File codeSource = new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // The shaded jar holds everything; classes in a build folder need their dependencies too.
-            jar = codeSource.isFile() ? codeSource.getPath() : System.getProperty("java.class.path");
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException("cannot find BitWeb's jar: " + e.getMessage(), e);
-        }
+        // The shaded jar holds everything; classes in a build folder need their dependencies too.
+        String jar = installedJar().map(Path::toString).orElseGet(() -> System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid"); // its own session: the browser killing our group must not kill the engine
@@ -205,6 +224,16 @@ final class Bridge {
         command.addAll(List.of("-cp", jar, Main.class.getName(), "--home", dir.root().toString(),
                 "serve", "--background"));
         return command;
+    }
+
+    /** The shaded jar this process runs from; empty when it runs from a build's folder of classes. */
+    static java.util.Optional<Path> installedJar() {
+        try {
+            File codeSource = new File(Bridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return codeSource.isFile() ? java.util.Optional.of(codeSource.toPath()) : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Process launch(StateDir dir, List<String> command) throws IOException {

@@ -87,21 +87,13 @@ public final class EngineJvm {
 
     /** Where this runtime and class path's archive is, or null if the class path cannot be archived. */
     static Path archive(StateDir dir, String classPath) throws IOException {
-        MessageDigest sha = sha256();
-        update(sha, System.getProperty("java.home"));
-        update(sha, System.getProperty("java.vm.version"));
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
-            Path jar = Path.of(entry);
-            if (!Files.isRegularFile(jar)) {
-                return null; // a folder of classes, or a missing entry: nothing to archive reliably
-            }
-            update(sha, jar.toAbsolutePath().toString());
-            update(sha, Long.toString(Files.size(jar)));
-            update(sha, Long.toString(Files.getLastModifiedTime(jar).toMillis()));
+        String identity = archiveIdentity(classPath);
+        if (identity == null) {
+            return null;
         }
         Path cache = dir.root().resolve("cache");
         Files.createDirectories(cache);
-        String name = "engine-" + Hex.encode(Arrays.copyOf(sha.digest(), 8)) + ".jsa";
+        String name = "engine-" + identity + ".jsa";
         try (DirectoryStream<Path> old = Files.newDirectoryStream(cache, "engine-*.jsa")) {
             for (Path p : old) {
                 if (!p.getFileName().toString().equals(name)) {
@@ -110,6 +102,27 @@ public final class EngineJvm {
             }
         }
         return cache.resolve(name);
+    }
+
+    /**
+     * Which Java runtime and jars a class-data archive belongs to, as 16 hex digits: an archive
+     * made by another is of no use (the JVM refuses it without a word). Null when the class path
+     * has a folder or a missing entry, which cannot be archived reliably.
+     */
+    public static String archiveIdentity(String classPath) throws IOException {
+        MessageDigest sha = sha256();
+        update(sha, System.getProperty("java.home"));
+        update(sha, System.getProperty("java.vm.version"));
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            if (!Files.isRegularFile(jar)) {
+                return null;
+            }
+            update(sha, jar.toAbsolutePath().toString());
+            update(sha, Long.toString(Files.size(jar)));
+            update(sha, Long.toString(Files.getLastModifiedTime(jar).toMillis()));
+        }
+        return Hex.encode(Arrays.copyOf(sha.digest(), 8));
     }
 
     private static void update(MessageDigest sha, String text) {

@@ -1,0 +1,114 @@
+package org.bitweb.cli;
+
+import org.bitweb.engine.EngineJvm;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The bridge keeps its class-data archive only while it belongs to this Java and this jar: the
+ * start that writes it notes for whom, and a later start deletes one noted for another, or one
+ * its writer never finished, so that the launcher's next start writes it again. (The launcher's
+ * side, with the real JVM writing and mapping the archive: installer/test/install.test.js.)
+ */
+class BridgeArchiveTest {
+    @TempDir
+    Path app;
+    private Path jar;
+    private Path archive;
+    private Path id;
+
+    @BeforeEach
+    void installedJar() throws IOException {
+        jar = Files.writeString(app.resolve("bitweb.jar"), "a jar\n");
+        archive = app.resolve(BridgeArchive.NAME);
+        id = app.resolve(BridgeArchive.NAME + BridgeArchive.ID);
+    }
+
+    private static byte[] finishedArchive() {
+        byte[] bytes = new byte[8192];
+        bytes[0] = (byte) 0xa8; // a header, which the JVM writes last
+        bytes[4096] = 1;
+        return bytes;
+    }
+
+    @Test
+    void theStartThatWritesTheArchiveNotesWhichJavaAndJarItIsFor() throws IOException {
+        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(jar));
+
+        assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
+        assertFalse(Files.exists(archive), "the JVM writes the archive itself, as it exits");
+        try (var files = Files.list(app)) {
+            assertEquals(2, files.count(), "no temporary file left beside the jar");
+        }
+    }
+
+    @Test
+    void anArchiveNotedForThisJavaAndJarIsKept() throws IOException {
+        BridgeArchive.keepCurrent(jar);
+        Files.write(archive, finishedArchive());
+
+        assertEquals(BridgeArchive.Outcome.KEPT, BridgeArchive.keepCurrent(jar));
+        assertArrayEquals(finishedArchive(), Files.readAllBytes(archive));
+    }
+
+    @Test
+    void anArchiveMadeForTheJarBeforeItWasReplacedIsDeleted() throws IOException {
+        BridgeArchive.keepCurrent(jar);
+        Files.write(archive, finishedArchive());
+        Files.writeString(jar, "a newer jar\n");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
+
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertFalse(Files.exists(archive));
+        assertFalse(Files.exists(id));
+        // and the start after that writes a new one, noted for the new jar
+        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(jar));
+        assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
+    }
+
+    @Test
+    void anArchiveNotedForAnotherJavaOrWithNoNoteIsDeleted() throws IOException {
+        Files.write(archive, finishedArchive());
+        Files.writeString(id, "0123456789abcdef\n", StandardCharsets.US_ASCII);
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertFalse(Files.exists(archive));
+
+        Files.write(archive, finishedArchive());
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertFalse(Files.exists(archive));
+    }
+
+    @Test
+    void anArchiveItsWriterNeverFinishedIsDeleted() throws IOException {
+        BridgeArchive.keepCurrent(jar);
+        byte[] unfinished = finishedArchive();
+        unfinished[0] = 0; // killed before the header was written
+        Files.write(archive, unfinished);
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertFalse(Files.exists(archive));
+
+        Files.write(archive, new byte[0]); // killed before anything was written
+        Files.writeString(id, EngineJvm.archiveIdentity(jar.toString()) + "\n");
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+    }
+
+    @Test
+    void aBuildsFolderOfClassesHasNoArchive() throws IOException {
+        Path classes = Files.createDirectory(app.resolve("classes"));
+        assertEquals(BridgeArchive.Outcome.NOTHING, BridgeArchive.keepCurrent(classes));
+        assertFalse(Files.exists(archive));
+        assertFalse(Files.exists(id));
+    }
+}
