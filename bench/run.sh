@@ -19,8 +19,9 @@
 #                        launch -> "engine up" with the product's JVM options and class-data archive, the
 #                        start's steps; jars side by side, interleaved, paired against the first
 #   bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...
-#                        the bridge's start (java -jar against the launcher's HOST_JVM) to its answer
-#                        to hello, with an engine running (--cold: none, the bridge starts it; jars side by side)
+#                        the bridge's start (java -jar, the launcher's HOST_JVM, and with its class-data archive)
+#                        to its answer to hello, with an engine running (--cold: none, the bridge starts it;
+#                        jars side by side, each bridge with and without its archive)
 #   bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=v,...] [--before-jar JAR] [--before-pieces N]
 #                        a cold visit's first page over an emulated link (two network namespaces, a
 #                        user-space delay line, tbf): BitWeb and libtorrent seeders and visitors, round trips

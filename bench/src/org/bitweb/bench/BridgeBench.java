@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * The bridge's start, as a browser starts it: {@code java [options] -jar bitweb.jar host <origin>}
  * with an engine already running (the service, or the browser's earlier start), timed from the
  * spawn to the answer to the extension's first message ({@code hello}). The installed launcher's
- * options (installer/install.sh's {@code HOST_JVM}) against none, starts interleaved; also the
+ * options (installer/install.sh's {@code HOST_JVM}), without and with the class-data archive
+ * its launcher gives it from its second start on, against none, starts interleaved; also the
  * bridge's CPU and RSS at that moment, read from /proc. With {@code --cold} no engine runs and
  * the bridge starts one (what the first page a browser opens waits for); jars side by side.
  *
@@ -110,29 +111,41 @@ public final class BridgeBench {
     /**
      * No engine runs: the bridge starts one ({@code serve --background}, the product's JVM options
      * and the class-data archive an earlier engine wrote, copied from a template home) and answers
-     * once it is up. Jars side by side; each engine is stopped (SIGTERM) after its answer.
+     * once it is up. Jars side by side, each bridge with no archive of its own and with the one
+     * the launcher gives it from its second start on; each engine is stopped (SIGTERM) after its answer.
      */
     private static void cold(Path temp, Map<String, Path> jars, List<String> hostJvm, int trials) throws Exception {
         Map<String, List<Start>> results = new LinkedHashMap<>();
+        Map<String, Path> templates = new LinkedHashMap<>();
+        Map<String, List<String>> options = new LinkedHashMap<>();
         for (var jar : jars.entrySet()) {
-            Path template = temp.resolve("template-" + results.size());
-            startAndStop(jar.getValue(), hostJvm, template); // its engine writes the archive as it stops
+            Path template = temp.resolve("template-" + templates.size());
+            Path archive = temp.resolve("bridge-" + templates.size() + ".jsa");
+            List<String> writing = new ArrayList<>(hostJvm);
+            writing.add("-XX:ArchiveClassesAtExit=" + archive);
+            // its engine writes the engine's archive as it stops, the bridge its own as it exits
+            startAndStop(jar.getValue(), writing, template);
             ThroughputBench.deleteTree(template.resolve("sites"));
-            results.put(jar.getKey(), new ArrayList<>());
+            List<String> mapping = new ArrayList<>(hostJvm);
+            mapping.add("-XX:SharedArchiveFile=" + archive);
+            for (String name : List.of(jar.getKey() + ", bridge without archive", jar.getKey() + ", bridge with its archive")) {
+                templates.put(name, template);
+                options.put(name, name.endsWith("its archive") ? mapping : hostJvm);
+                results.put(name, new ArrayList<>());
+            }
         }
         int n = 0;
         for (int t = 0; t < trials; t++) {
-            int j = 0;
-            for (var jar : jars.entrySet()) {
+            for (String variant : results.keySet()) {
                 Path home = temp.resolve("home-" + n++);
-                EngineJvmDefaults.copyArchive(temp.resolve("template-" + j++), home);
-                Start start = startAndStop(jar.getValue(), hostJvm, home);
-                log(t, jar.getKey(), start);
-                results.get(jar.getKey()).add(start);
+                EngineJvmDefaults.copyArchive(templates.get(variant), home);
+                Start start = startAndStop(jars.get(variant.substring(0, variant.indexOf(", bridge"))), options.get(variant), home);
+                log(t, variant, start);
+                results.get(variant).add(start);
                 ThroughputBench.deleteTree(home);
             }
         }
-        print(results, jars.keySet().iterator().next(), "Bridge start with no engine running (the bridge starts it), "
+        print(results, results.keySet().iterator().next(), "Bridge start with no engine running (the bridge starts it), "
                 + trials + " starts each, interleaved; HOST_JVM = " + String.join(" ", hostJvm));
     }
 
