@@ -56,7 +56,7 @@ $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
 # 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
 $EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
-$HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off'
+$HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -XX:+DisplayVMOutputToStderr -Xlog:all=off -Xlog:all=warning,cds=off,cds+dynamic=off:stderr'
 
 function Say([string]$Text) { Write-Host $Text }
 

@@ -127,7 +127,7 @@ BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # engine as the browser's bridge does (docs/TUNING.md, "An idle engine": 299 -> 163 MB at 1,000 sites).
 ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
-HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off'
+HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -XX:+DisplayVMOutputToStderr -Xlog:all=off -Xlog:all=warning,cds=off,cds+dynamic=off:stderr'
 
 # The one table of browser x OS x scope -> folder is installer/browsers.json, shared with
 # install.ps1 (which uses its Windows rows: registry keys). It keeps one row per line so

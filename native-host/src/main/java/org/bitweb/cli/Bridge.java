@@ -42,12 +42,17 @@ final class Bridge {
      * HOST_JVM, install.ps1's $HostJvm; BridgeJvmTest holds them equal). A relay of small frames
      * needs neither C2's peak speed nor a heap sized from the machine's memory: C1 alone, the
      * serial collector and a 64 MB cap answer the extension's first message sooner and leave
-     * the CPU to an engine starting beside it on a small machine (bench/run.sh bridge). The
-     * launchers add the bridge's class-data archive ({@link BridgeArchive}), whose warnings (an
-     * archive from another Java, one that cannot be written) the JVM would print on stdout.
+     * the CPU to an engine starting beside it on a small machine (bench/run.sh bridge).
+     * <p>Stdout is the browser's channel, and the JVM writes its own messages there: its warnings
+     * (unified logging's default output) and its errors, such as "Error occurred during
+     * initialization of VM" when the class-data archive the launcher asked for
+     * ({@link BridgeArchive}) cannot be written as it exits. All of them go to stderr, and the
+     * archive's own warnings (an archive from another Java; classes it cannot hold) nowhere.
+     * ({@code -Xlog:all=off} silences stdout only, so that a log file asked for in
+     * {@code JDK_JAVA_OPTIONS} still works.)
      */
     static final List<String> JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:-UsePerfData",
-            "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            "-XX:+DisplayVMOutputToStderr", "-Xlog:all=off", "-Xlog:all=warning,cds=off,cds+dynamic=off:stderr");
     private static final long ENGINE_START_TIMEOUT_MS = 30_000;
 
     /** The engine {@link #startEngineEarly} started for this state folder, if it did. */

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +32,29 @@ class BridgeJvmTest {
         // a JVM option, before the class path and main class: the engine's serve reads it as it starts
         assertTrue(command.subList(0, main).contains("-D" + GatewayWarmUp.PROPERTY + "=false"), command.toString());
         assertEquals(List.of("serve", "--background"), command.subList(command.size() - 2, command.size()));
+    }
+
+    /** A JVM with the bridge's options (and an archive asked for) running {@code bitweb --version}; its stdout and status. */
+    private static String[] versionWith(List<String> options, Path archive) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--version"));
+        Process java = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(java.waitFor(60, TimeUnit.SECONDS), "java exited");
+        return new String[] {out, Integer.toString(java.exitValue())};
+    }
+
+    @Test
+    void theBridgesJvmWritesNothingOfItsOwnOnStdoutEvenWhenItsArchiveCannotBeWritten() throws Exception {
+        // a folder that is a file: no one may write there, not even root
+        Path archive = Files.writeString(temp.resolve("a file"), "").resolve("bitweb-host.jsa");
+        String[] plain = versionWith(List.of(), archive);
+        // the JVM's own error, on stdout as it exits: what would reach the browser without the options
+        assertTrue(plain[0].contains("Error occurred during initialization of VM"), plain[0]);
+        String[] bridge = versionWith(Bridge.JVM, archive);
+        assertEquals("bitweb " + org.bitweb.Version.CURRENT + System.lineSeparator(), bridge[0]);
     }
 
     @Test
