@@ -39,10 +39,7 @@ final class SiteList {
     /** The engine's torrents, less the versions of key sites, then each key site once. */
     List<SiteStatus> merge(List<SiteStatus> statuses) {
         List<KeySiteRecord> keySites = store.list();
-        Set<String> versions = new HashSet<>();
-        for (KeySiteRecord record : keySites) {
-            versions.addAll(record.versions());
-        }
+        Set<String> versions = versions(keySites);
         List<SiteStatus> list = new ArrayList<>();
         for (SiteStatus status : statuses) {
             if (!versions.contains(status.infohash())) {
@@ -67,10 +64,7 @@ final class SiteList {
      */
     List<SiteAddress> shared(List<String> seedingTorrents) {
         List<KeySiteRecord> keySites = store.list();
-        Set<String> versions = new HashSet<>();
-        for (KeySiteRecord record : keySites) {
-            versions.addAll(record.versions());
-        }
+        Set<String> versions = versions(keySites);
         List<SiteAddress> shared = new ArrayList<>();
         for (String infohash : seedingTorrents) {
             if (!versions.contains(infohash)) {
@@ -83,5 +77,14 @@ final class SiteList {
             }
         }
         return shared;
+    }
+
+    /** Every version of these key sites: torrents listed under their key site, not on their own. */
+    private static Set<String> versions(List<KeySiteRecord> keySites) {
+        Set<String> versions = new HashSet<>();
+        for (KeySiteRecord record : keySites) {
+            versions.addAll(record.versions());
+        }
+        return versions;
     }
 }
