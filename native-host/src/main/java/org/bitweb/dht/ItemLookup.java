@@ -335,6 +335,15 @@ final class ItemLookup {
             if (to != RPCState.RESPONDED && call != c.latest) {
                 return; // the first request to a node asked again: the second one decides
             }
+            if (to == RPCState.SENT) {
+                // mldht's outgoing throttle may have held it back (10 at once, then 2 a second per
+                // address, as after a burst to the same closest nodes): the grace runs from when
+                // the first request left, as its stall does, not from when it was queued
+                if (c.attempts == 1) {
+                    c.sentAt = System.nanoTime();
+                }
+                return;
+            }
             switch (to) {
                 case RESPONDED -> answered(c, call.getResponse());
                 case ERROR, TIMEOUT -> c.state = State.FAILED;

@@ -293,6 +293,46 @@ class AnswerToleranceTest {
     }
 
     @Test
+    void aSlowClosestNodeIsWaitedForFromWhenItsRequestLeftNotFromWhenItWasQueued() throws Exception {
+        // the closest node of all to the target, slow to answer (a loaded machine) ...
+        ScriptedNode closest = nodes.get(0);
+        byte[] infohash = closest.id.clone();
+        for (int i = 0; i < nodes.size(); i++) {
+            ScriptedNode n = nodes.get(i);
+            String token = token(i);
+            n.script(q -> switch (q.method()) {
+                case "get_peers" -> {
+                    if (n == closest) {
+                        sleepQuietly(900);
+                    }
+                    yield n.response(q, "5:nodes", str(ScriptedNode.compact(n.neighbours)),
+                            "5:token", str(token.getBytes(StandardCharsets.US_ASCII)));
+                }
+                case "announce_peer" -> n.response(q);
+                default -> null;
+            });
+        }
+        // ... and our own requests to it held back by mldht's outgoing throttle (10 at once, then 2
+        // a second per address), as after a burst of announces: the get_peers leaves ~1.5 s after
+        // it was queued, the answer 0.9 s after that (past its 0.75 s stall, inside the 1.5 s grace)
+        for (int i = 0; i < 12; i++) {
+            dht.ping(closest.address);
+        }
+        AnnounceResult announced = dht.announce(infohash, 6881, TIMEOUT).get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        assertEquals(1, closest.received("announce_peer").size(),
+                "the closest node took the announce (" + announced + "; its get_peers: " + closest.received("get_peers").size() + ")");
+        assertEquals(8, announced.storedOn(), announced.toString());
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms); // the scripted node's answer comes late: what the test is about
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aPutCountsTheNodesThatStoredItNotTheAnswers() throws Exception {
         scriptAll(i -> q -> nodesAnswer(nodes.get(i), q, token(i)));
         for (int i = 0; i < nodes.size(); i++) {
