@@ -134,10 +134,10 @@ function Install-BitWeb {
     if (-not $DryRun -and (Test-Path -LiteralPath $old)) { Remove-Item -Force -LiteralPath $old }
     Add-Record 'file' $old
   }
-  $cds = if ($System) { 'set "CDS=-Xshare:auto"' } else {
-    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`""
+  $cds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.hostArchive=`"" } else {
+    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`"`r`nset `"ARCHIVE=-Dbitweb.hostArchive=$archive`""
   }
-  Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" -jar `"$JarPath`" host %*`r`n"
+  Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
   # the engine's memory options, as install.sh's launcher gives them (EngineJvm.memory())
   Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"

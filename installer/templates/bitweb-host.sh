@@ -10,4 +10,4 @@ if [ -f @ARCHIVE@ ]; then
 elif [ -w @APP@ ]; then
   cds=-XX:ArchiveClassesAtExit=@ARCHIVE@
 fi
-exec @JAVA@ @JVM@ "$cds" -jar @JAR@ host "$@"
+exec @JAVA@ @JVM@ "$cds" -Dbitweb.hostArchive=@ARCHIVE@ -jar @JAR@ host "$@"

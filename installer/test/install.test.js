@@ -241,10 +241,12 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     // with no class-data archive of its own yet, the bridge's JVM writes one as it exits; then maps it
     const archive = join(app, 'bitweb-host.jsa');
     assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
-      ...HOST_JVM, `-XX:ArchiveClassesAtExit=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
+      ...HOST_JVM, `-XX:ArchiveClassesAtExit=${archive}`, `-Dbitweb.hostArchive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
     ]);
     writeFileSync(archive, 'an archive\n');
-    assert.deepEqual(launch(join(app, 'bitweb-host'), ['x']), [...HOST_JVM, `-XX:SharedArchiveFile=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', 'x']);
+    assert.deepEqual(launch(join(app, 'bitweb-host'), ['x']), [
+      ...HOST_JVM, `-XX:SharedArchiveFile=${archive}`, `-Dbitweb.hostArchive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', 'x',
+    ]);
     rmSync(archive);
     assert.ok(ENGINE_JVM.includes('-Xmx256m') && ENGINE_JVM.includes('-XX:+UseSerialGC'), ENGINE_JVM.join(' '));
     // 'bitweb serve' (and the service, which runs this launcher) gets the heap cap the bridge's engine has
@@ -487,7 +489,7 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
   assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
   // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher
-  assert.match(ps1, /\$HostLauncher "@echo off`r`nsetlocal`r`n\$cds`r`n`"\$java`" \$HostJvm `"%CDS%`" -jar/);
+  assert.match(ps1, /\$HostLauncher "@echo off`r`nsetlocal`r`n\$cds`r`n`"\$java`" \$HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar/);
   // ... and, per user, its class-data archive as install.sh's launcher does: written when missing, then mapped
   assert.match(ps1, /set `"CDS=-XX:ArchiveClassesAtExit=\$archive`"`r`nif exist `"\$archive`" set `"CDS=-XX:SharedArchiveFile=\$archive`"/);
   assert.ok(ps1.includes(`\n$HostJvm = '${HOST_JVM.join(' ')}'\n`), 'the same options as install.sh');

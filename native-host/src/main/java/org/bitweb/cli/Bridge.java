@@ -86,8 +86,9 @@ final class Bridge {
 
     /** Off the path to the first answer: the class-data archive the launcher maps or writes ({@link BridgeArchive}). */
     private static Thread checkArchive() {
-        Thread thread = new Thread(() -> installedJar().ifPresent(jar ->
-                log.debug("bridge class-data archive: {}", BridgeArchive.keepCurrent(jar))), "bridge-archive");
+        String archive = System.getProperty(BridgeArchive.PROPERTY);
+        Thread thread = new Thread(() -> installedJar().filter(jar -> archive != null && !archive.isEmpty()).ifPresent(jar ->
+                log.debug("bridge class-data archive: {}", BridgeArchive.keepCurrent(Path.of(archive), jar))), "bridge-archive");
         thread.setDaemon(true);
         thread.start();
         return thread;

@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The bridge JVM's own class-data archive, {@value #NAME} beside the installed jar. The host
- * launcher decides at each start, before any Java runs: with the file there the JVM maps it
+ * The bridge JVM's own class-data archive, {@value #NAME} beside the installed jar, which the
+ * host launcher names to the bridge in {@value #PROPERTY}. The launcher decides at each start,
+ * before any Java runs: with the file there the JVM maps it
  * ({@code -XX:SharedArchiveFile}); without it, where the launcher may write, the JVM writes one as
  * it exits ({@code -XX:ArchiveClassesAtExit}). What a launcher cannot tell is whether the archive
  * still belongs to this Java and this jar: the JVM refuses another's without a word, and the
@@ -25,6 +26,8 @@ import java.nio.file.StandardCopyOption;
 final class BridgeArchive {
     private static final Logger log = LoggerFactory.getLogger(BridgeArchive.class);
     static final String NAME = "bitweb-host.jsa";
+    /** The system property in which the launcher names the archive; without it (a bridge run by hand, a test's) nothing is done. */
+    static final String PROPERTY = "bitweb.hostArchive";
     static final String ID = ".id";
     /** The JVM writes an archive's header last: a file whose first bytes are still zero was never finished. */
     private static final int HEADER_PROBE = 16;
@@ -35,21 +38,21 @@ final class BridgeArchive {
     /** What {@link #keepCurrent} did, for the log and its test. */
     enum Outcome { NOTED, KEPT, DELETED, NOTHING }
 
-    /** Keeps the archive beside {@code jar} only while it is this runtime's and this jar's. Never throws. */
-    static Outcome keepCurrent(Path jar) {
+    /** Keeps {@code archive} only while it is this runtime's and {@code jar}'s. Never throws. */
+    static Outcome keepCurrent(Path archive, Path jar) {
         try {
             String identity = EngineJvm.archiveIdentity(jar.toString());
-            if (identity == null || jar.getParent() == null) {
+            Path folder = archive.toAbsolutePath().getParent();
+            if (identity == null || folder == null) {
                 return Outcome.NOTHING;
             }
-            Path archive = jar.resolveSibling(NAME);
-            Path id = jar.resolveSibling(NAME + ID);
+            Path id = archive.resolveSibling(archive.getFileName() + ID);
             if (!Files.exists(archive)) {
-                if (!Files.isWritable(jar.getParent())) {
+                if (!Files.isWritable(folder)) {
                     return Outcome.NOTHING; // the launcher asks for no archive where none can be written
                 }
                 // this start writes it as it exits: note for whom, the one write that says so
-                Path temp = Files.createTempFile(jar.getParent(), NAME, ".tmp");
+                Path temp = Files.createTempFile(folder, NAME, ".tmp");
                 Files.writeString(temp, identity + "\n", StandardCharsets.US_ASCII);
                 Files.move(temp, id, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return Outcome.NOTED;
@@ -65,7 +68,7 @@ final class BridgeArchive {
             return Outcome.DELETED;
         } catch (IOException | RuntimeException e) {
             // an archive is only a faster start: the bridge goes on without touching it
-            log.warn("could not check the bridge's class-data archive beside {}: {}", jar, e.toString());
+            log.warn("could not check the bridge's class-data archive {}: {}", archive, e.toString());
             return Outcome.NOTHING;
         }
     }

@@ -45,7 +45,7 @@ class BridgeArchiveTest {
 
     @Test
     void theStartThatWritesTheArchiveNotesWhichJavaAndJarItIsFor() throws IOException {
-        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(archive, jar));
 
         assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
         assertFalse(Files.exists(archive), "the JVM writes the archive itself, as it exits");
@@ -56,25 +56,25 @@ class BridgeArchiveTest {
 
     @Test
     void anArchiveNotedForThisJavaAndJarIsKept() throws IOException {
-        BridgeArchive.keepCurrent(jar);
+        BridgeArchive.keepCurrent(archive, jar);
         Files.write(archive, finishedArchive());
 
-        assertEquals(BridgeArchive.Outcome.KEPT, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.KEPT, BridgeArchive.keepCurrent(archive, jar));
         assertArrayEquals(finishedArchive(), Files.readAllBytes(archive));
     }
 
     @Test
     void anArchiveMadeForTheJarBeforeItWasReplacedIsDeleted() throws IOException {
-        BridgeArchive.keepCurrent(jar);
+        BridgeArchive.keepCurrent(archive, jar);
         Files.write(archive, finishedArchive());
         Files.writeString(jar, "a newer jar\n");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
 
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
         assertFalse(Files.exists(id));
         // and the start after that writes a new one, noted for the new jar
-        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(archive, jar));
         assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
     }
 
@@ -82,32 +82,32 @@ class BridgeArchiveTest {
     void anArchiveNotedForAnotherJavaOrWithNoNoteIsDeleted() throws IOException {
         Files.write(archive, finishedArchive());
         Files.writeString(id, "0123456789abcdef\n", StandardCharsets.US_ASCII);
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
 
         Files.write(archive, finishedArchive());
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
     }
 
     @Test
     void anArchiveItsWriterNeverFinishedIsDeleted() throws IOException {
-        BridgeArchive.keepCurrent(jar);
+        BridgeArchive.keepCurrent(archive, jar);
         byte[] unfinished = finishedArchive();
         unfinished[0] = 0; // killed before the header was written
         Files.write(archive, unfinished);
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
 
         Files.write(archive, new byte[0]); // killed before anything was written
         Files.writeString(id, EngineJvm.archiveIdentity(jar.toString()) + "\n");
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(jar));
+        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
     }
 
     @Test
     void aBuildsFolderOfClassesHasNoArchive() throws IOException {
         Path classes = Files.createDirectory(app.resolve("classes"));
-        assertEquals(BridgeArchive.Outcome.NOTHING, BridgeArchive.keepCurrent(classes));
+        assertEquals(BridgeArchive.Outcome.NOTHING, BridgeArchive.keepCurrent(archive, classes));
         assertFalse(Files.exists(archive));
         assertFalse(Files.exists(id));
     }
