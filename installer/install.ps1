@@ -126,7 +126,7 @@ function Install-BitWeb {
   }
   if (-not $DryRun) { Copy-Item -Force -LiteralPath $source -Destination $JarPath } else { Say "copy $source $JarPath" }
   Add-Record 'file' $JarPath
-  # The bridge JVM's class-data archive (docs/TUNING.md, "The bridge's class-data archive"), made
+  # The bridge JVM's class-data archive (docs/TUNING.md, "Class-data archives the launchers give"), made
   # for the jar just replaced: the launcher's next start writes a new one as it exits, then maps it.
   # Per user only: the users of a system install may not write beside its jar.
   $archive = Join-Path $AppDir 'bitweb-host.jsa'
@@ -134,8 +134,8 @@ function Install-BitWeb {
     if (-not $DryRun -and (Test-Path -LiteralPath $old)) { Remove-Item -Force -LiteralPath $old }
     Add-Record 'file' $old
   }
-  $cds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.hostArchive=`"" } else {
-    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`"`r`nset `"ARCHIVE=-Dbitweb.hostArchive=$archive`""
+  $cds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.archive=`"" } else {
+    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`"`r`nset `"ARCHIVE=-Dbitweb.archive=$archive`""
   }
   Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher

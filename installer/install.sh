@@ -118,8 +118,10 @@ MAN_DIR=$SHARE_DIR/man/man1
 RECORD=$APP_DIR/install-record
 JAR=$APP_DIR/bitweb.jar
 HOST_LAUNCHER=$APP_DIR/bitweb-host
-# the bridge JVM's class-data archive, written by the launcher's first start (cli/BridgeArchive)
+# the class-data archives the launchers give their JVMs, each written by its first start
+# (cli/LauncherArchive): the bridge's, and 'bitweb serve''s
 HOST_ARCHIVE=$APP_DIR/bitweb-host.jsa
+SERVE_ARCHIVE=$APP_DIR/bitweb-serve.jsa
 CLI_LAUNCHER=$BIN_DIR/bitweb
 BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to): the
@@ -358,10 +360,13 @@ install() {
   chmod 0644 "$tmp"
   mv -f -- "$tmp" "$JAR"
   record file "$JAR"
-  # made for the jar just replaced: the next start of the host writes a new one
-  rm -f -- "$HOST_ARCHIVE" "$HOST_ARCHIVE.id"
-  record file "$HOST_ARCHIVE"
-  record file "$HOST_ARCHIVE.id"
+  # made for the jar just replaced: the next start of each launcher writes a new one
+  local archive
+  for archive in "$HOST_ARCHIVE" "$SERVE_ARCHIVE"; do
+    rm -f -- "$archive" "$archive.id"
+    record file "$archive"
+    record file "$archive.id"
+  done
 
   find_java
   local java_word=java major=
@@ -375,7 +380,8 @@ install() {
   jar_version
   fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JVM "$HOST_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" \
     ARCHIVE "$(sh_quote "$HOST_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" | write_file "$HOST_LAUNCHER" 0755
-  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JVM "$ENGINE_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" | write_file "$CLI_LAUNCHER" 0755
+  fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JVM "$ENGINE_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" \
+    ARCHIVE "$(sh_quote "$SERVE_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" | write_file "$CLI_LAUNCHER" 0755
   install_shell_files
 
   REGISTERED=()

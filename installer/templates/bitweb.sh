@@ -4,4 +4,15 @@
 BITWEB_LAUNCHER=@SELF@
 export BITWEB_LAUNCHER
 # the engine's memory options: 'bitweb serve' (and the service, which runs it) caps its heap
+if [ "${1-}" = serve ]; then
+  # ... and maps the engine's class-data archive beside the jar, or has this JVM write it as it
+  # stops, if this folder may be written (docs/TUNING.md, "Class-data archives the launchers give")
+  cds=-Xshare:auto
+  if [ -f @ARCHIVE@ ]; then
+    cds=-XX:SharedArchiveFile=@ARCHIVE@
+  elif [ -w @APP@ ]; then
+    cds=-XX:ArchiveClassesAtExit=@ARCHIVE@
+  fi
+  exec @JAVA@ @JVM@ -Xlog:cds=off -Xlog:cds+dynamic=off "$cds" -Dbitweb.archive=@ARCHIVE@ -jar @JAR@ "$@"
+fi
 exec @JAVA@ @JVM@ -jar @JAR@ "$@"

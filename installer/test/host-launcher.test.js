@@ -81,12 +81,29 @@ async function helloThenClose(launcher, env) {
   }
 }
 
-describe('the installed host launcher with the real jar and Java', () => {
-  let home;
-  let app;
-  let state;
-  let env;
+let home;
+let app;
+let env;
 
+/** `bitweb serve` through the installed command line, on ports of its own; resolves once it is up. */
+async function serve(extraEnv = {}) {
+  const engine = spawn(join(home, '.local', 'bin', 'bitweb'), ['serve', '--gateway-port', '0', '--peer-port', '0', '--dht-port', '0'],
+    { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'ignore'] }); // its log is in the state folder
+  await waitForLine(engine.stdout, /press Ctrl-C to stop/, EXIT_MS, 'the engine to be up');
+  engine.stdout.resume();
+  return engine;
+}
+
+/** Stops it as the service manager or Ctrl-C does (SIGTERM); resolves once it has exited. */
+async function stop(engine) {
+  if (!engine || engine.exitCode !== null) return;
+  const gone = new Promise((resolveGone) => engine.on('close', resolveGone));
+  engine.kill('SIGTERM');
+  await withDeadline(gone, EXIT_MS, 'the engine to stop');
+}
+
+describe('the installed host launcher with the real jar and Java', () => {
+  let state;
   let engine;
 
   before(async () => {
@@ -103,18 +120,10 @@ describe('the installed host launcher with the real jar and Java', () => {
     delete env.JDK_JAVA_OPTIONS;
     // An engine already runs, as the service or an earlier browser left it, on ports of its own:
     // the bridges connect to it (the default ports may be taken on the machine running the tests).
-    engine = spawn(join(home, '.local', 'bin', 'bitweb'), ['serve', '--gateway-port', '0', '--peer-port', '0', '--dht-port', '0'],
-      { env, stdio: ['ignore', 'pipe', 'ignore'] }); // its log is in the state folder
-    await waitForLine(engine.stdout, /press Ctrl-C to stop/, EXIT_MS, 'the engine to be up');
-    engine.stdout.resume();
+    engine = await serve();
   });
 
-  after(async () => {
-    if (!engine || engine.exitCode !== null) return;
-    const gone = new Promise((resolveGone) => engine.on('close', resolveGone));
-    engine.kill('SIGTERM');
-    await withDeadline(gone, EXIT_MS, 'the engine to stop');
-  });
+  after(() => stop(engine));
 
   const archive = () => join(app, 'bitweb-host.jsa');
   const onlyTheAnswer = (run) => {
@@ -147,12 +156,30 @@ describe('the installed host launcher with the real jar and Java', () => {
     onlyTheAnswer(await helloThenClose(join(app, 'bitweb-host'), env));
     assert.ok(existsSync(archive()), 'a new archive');
   });
+});
 
-  test('installing again (a new jar) drops the archive; --uninstall removes it with the rest', () => {
+describe('bitweb serve through the installed command line, as the service runs it', () => {
+  const archive = () => join(app, 'bitweb-serve.jsa');
+
+  test('the engine that stopped wrote the archive as it stopped, and the next one maps it', async () => {
+    // the engine of the tests above was the first 'bitweb serve' of this install
+    assert.ok(existsSync(archive()), `no archive at ${archive()}`);
+    assert.match(readFileSync(`${archive()}.id`, 'utf8'), /^[0-9a-f]{16}\n$/);
+    const classLog = join(root, 'serve-classes.log');
+    const engine = await serve({ JDK_JAVA_OPTIONS: `-Xlog:class+load=info:file=${classLog}` });
+    await stop(engine);
+    const loaded = readFileSync(classLog, 'utf8');
+    assert.match(loaded, /org\.bitweb\.engine\.Engine source: shared objects file \(top\)/);
+    assert.match(loaded, /org\.eclipse\.jetty\.server\.Server source: shared objects file \(top\)/);
+  });
+
+  test('installing again (a new jar) drops the archives; --uninstall removes them with the rest', () => {
     install(home, { BITWEB_JAR: JAR });
-    assert.equal(existsSync(archive()), false);
-    writeFileSync(archive(), 'as the next start would\n');
-    writeFileSync(`${archive()}.id`, '0123456789abcdef\n');
+    for (const name of ['bitweb-host.jsa', 'bitweb-serve.jsa']) {
+      assert.equal(existsSync(join(app, name)), false, name);
+      writeFileSync(join(app, name), 'as the next start would\n');
+      writeFileSync(join(app, `${name}.id`), '0123456789abcdef\n');
+    }
     const base = { ...process.env, HOME: home };
     delete base.XDG_DATA_HOME;
     const result = spawnSync('bash', [INSTALL, '--uninstall'], { env: base, encoding: 'utf8' });

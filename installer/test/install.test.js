@@ -241,17 +241,24 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     // with no class-data archive of its own yet, the bridge's JVM writes one as it exits; then maps it
     const archive = join(app, 'bitweb-host.jsa');
     assert.deepEqual(launch(join(app, 'bitweb-host'), [`chrome-extension://${IDS.chrome}/`]), [
-      ...HOST_JVM, `-XX:ArchiveClassesAtExit=${archive}`, `-Dbitweb.hostArchive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
+      ...HOST_JVM, `-XX:ArchiveClassesAtExit=${archive}`, `-Dbitweb.archive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', `chrome-extension://${IDS.chrome}/`,
     ]);
     writeFileSync(archive, 'an archive\n');
     assert.deepEqual(launch(join(app, 'bitweb-host'), ['x']), [
-      ...HOST_JVM, `-XX:SharedArchiveFile=${archive}`, `-Dbitweb.hostArchive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', 'x',
+      ...HOST_JVM, `-XX:SharedArchiveFile=${archive}`, `-Dbitweb.archive=${archive}`, '-jar', join(app, 'bitweb.jar'), 'host', 'x',
     ]);
     rmSync(archive);
     assert.ok(ENGINE_JVM.includes('-Xmx256m') && ENGINE_JVM.includes('-XX:+UseSerialGC'), ENGINE_JVM.join(' '));
     // 'bitweb serve' (and the service, which runs this launcher) gets the heap cap the bridge's engine has
+    // ... and maps the engine's class-data archive beside the jar, or has its JVM write it as it stops
+    const serveArchive = join(app, 'bitweb-serve.jsa');
     assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['serve', 'a b']), [
-      ...ENGINE_JVM, '-jar', join(app, 'bitweb.jar'), 'serve', 'a b',
+      ...ENGINE_JVM, '-Xlog:cds=off', '-Xlog:cds+dynamic=off', `-XX:ArchiveClassesAtExit=${serveArchive}`,
+      `-Dbitweb.archive=${serveArchive}`, '-jar', join(app, 'bitweb.jar'), 'serve', 'a b',
+    ]);
+    // every other command runs as it did
+    assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['status', 'serve']), [
+      ...ENGINE_JVM, '-jar', join(app, 'bitweb.jar'), 'status', 'serve',
     ]);
     assert.match(readFileSync(join(app, 'bitweb-host'), 'utf8'), new RegExp(`exec '${fakeBin}/java'`));
   });

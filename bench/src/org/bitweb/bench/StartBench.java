@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * and that line's own step times. Jars side by side, their starts interleaved, each with a state
  * folder and archive of its own; the first start of each writes the archive and is not counted.
  *
- * <p>bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]... (default: this build's jar).
+ * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... (default: this build's jar).
  * With --dht the engine starts its DHT node (any address, a free port, no bootstrap nodes, so
- * nothing is sent); without it, --no-dht.
+ * nothing is sent); without it, --no-dht. With --no-archive each jar is also started with the
+ * memory options alone, no class-data archive (what {@code bitweb serve} and the service ran
+ * with before the command line's launcher gave them one), interleaved with the others.
  */
 public final class StartBench {
     private static final Pattern UP = Pattern.compile("engine up: .*; start (\\d+) ms: (.*)$");
@@ -37,29 +39,42 @@ public final class StartBench {
     public static void main(String[] args) throws Exception {
         int trials = 10;
         boolean dht = false;
+        boolean noArchive = false;
         Map<String, Path> jars = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--dht" -> dht = true;
+                case "--no-archive" -> noArchive = true;
                 case "--jar" -> {
                     String[] named = args[++i].split("=", 2);
                     jars.put(named[0], Path.of(named[1]).toAbsolutePath());
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (bench/run.sh start [--trials 10] [--dht] [--jar NAME=PATH]...)");
+                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]...)");
             }
         }
         if (jars.isEmpty()) {
             jars.put("this", Path.of(System.getProperty("bench.engineClassPath").split(":")[0]));
         }
+        // each start's JVM options: the product's (with the archive), or the memory options alone
+        Map<String, Boolean> archived = new LinkedHashMap<>();
+        Map<String, Path> variants = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            variants.put(jar.getKey(), jar.getValue());
+            archived.put(jar.getKey(), true);
+            if (noArchive) {
+                variants.put(jar.getKey() + ", no archive", jar.getValue());
+                archived.put(jar.getKey() + ", no archive", false);
+            }
+        }
         Path root = Files.createTempDirectory("bitweb-bench-start-");
         Map<String, List<Start>> starts = new LinkedHashMap<>();
         try {
             for (int trial = 0; trial <= trials; trial++) {
-                for (Map.Entry<String, Path> jar : jars.entrySet()) {
-                    StateDir home = new StateDir(root.resolve("home-" + jar.getKey())).create();
-                    Start s = start(jar.getValue(), home, dht);
+                for (Map.Entry<String, Path> jar : variants.entrySet()) {
+                    StateDir home = new StateDir(root.resolve("home-" + jar.getKey().replace(' ', '-').replace(",", ""))).create();
+                    Start s = start(jar.getValue(), home, dht, archived.get(jar.getKey()));
                     System.err.printf(Locale.ROOT, "%s, start %d%s: %d ms to engine up (Engine.start %d ms, bt runtime %d ms)%n",
                             jar.getKey(), trial, trial == 0 ? " (writes the archive, not counted)" : "",
                             s.launchToUpMs, s.engineStartMs, s.btRuntimeMs);
@@ -92,10 +107,10 @@ public final class StartBench {
     }
 
     /** One start: launched, waited for "engine up" (at most 60 s), stopped with SIGTERM (which writes the archive). */
-    private static Start start(Path jar, StateDir home, boolean dht) throws Exception {
+    private static Start start(Path jar, StateDir home, boolean dht, boolean archive) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(EngineJvm.options(home, jar.toString()));
+        command.addAll(archive ? EngineJvm.options(home, jar.toString()) : EngineJvm.memory());
         command.addAll(List.of("-jar", jar.toString(), "serve", "--home=" + home.root(), "--gateway-port=0",
                 "--peer-port=0", "--no-lan", "--no-port-mapping"));
         command.addAll(dht ? List.of("--dht-port=0", "--dht-bootstrap=") : List.of("--no-dht"));

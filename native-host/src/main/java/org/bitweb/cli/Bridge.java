@@ -46,7 +46,7 @@ final class Bridge {
      * <p>Stdout is the browser's channel, and the JVM writes its own messages there: its warnings
      * (unified logging's default output) and its errors, such as "Error occurred during
      * initialization of VM" when the class-data archive the launcher asked for
-     * ({@link BridgeArchive}) cannot be written as it exits. All of them go to stderr, and the
+     * ({@link LauncherArchive}) cannot be written as it exits. All of them go to stderr, and the
      * archive's own warnings (an archive from another Java; classes it cannot hold) nowhere.
      * ({@code -Xlog:all=off} silences stdout only, so that a log file asked for in
      * {@code JDK_JAVA_OPTIONS} still works.)
@@ -72,7 +72,7 @@ final class Bridge {
     }
 
     int run() {
-        Thread archive = checkArchive();
+        Thread archive = LauncherArchive.checkInBackground();
         try {
             return relay();
         } finally {
@@ -82,16 +82,6 @@ final class Bridge {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Off the path to the first answer: the class-data archive the launcher maps or writes ({@link BridgeArchive}). */
-    private static Thread checkArchive() {
-        String archive = System.getProperty(BridgeArchive.PROPERTY);
-        Thread thread = new Thread(() -> installedJar().filter(jar -> archive != null && !archive.isEmpty()).ifPresent(jar ->
-                log.debug("bridge class-data archive: {}", BridgeArchive.keepCurrent(Path.of(archive), jar))), "bridge-archive");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     private int relay() {

@@ -97,6 +97,8 @@ final class ServeCommand extends Subcommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         StateDir dir = bitweb().open(Level.INFO);
+        // the class-data archive the installed launcher gave this JVM, kept only while it is this Java's and jar's
+        LauncherArchive.checkInBackground();
         EngineOptions options = new EngineOptions(gatewayPort, peerPort, network.bind());
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);

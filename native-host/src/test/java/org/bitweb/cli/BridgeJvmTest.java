@@ -66,6 +66,6 @@ class BridgeJvmTest {
         assertTrue(Files.readString(Path.of("..", "installer", "install.ps1")).contains("\n$HostJvm = '" + words + "'\n"),
                 "install.ps1's $HostJvm is " + words);
         assertTrue(Files.readString(Path.of("..", "installer", "templates", "bitweb-host.sh"))
-                .contains("exec @JAVA@ @JVM@ \"$cds\" -D" + BridgeArchive.PROPERTY + "=@ARCHIVE@ -jar @JAR@ host \"$@\""));
+                .contains("exec @JAVA@ @JVM@ \"$cds\" -D" + LauncherArchive.PROPERTY + "=@ARCHIVE@ -jar @JAR@ host \"$@\""));
     }
 }

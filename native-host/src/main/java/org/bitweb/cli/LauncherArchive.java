@@ -12,27 +12,45 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The bridge JVM's own class-data archive, {@value #NAME} beside the installed jar, which the
- * host launcher names to the bridge in {@value #PROPERTY}. The launcher decides at each start,
- * before any Java runs: with the file there the JVM maps it
- * ({@code -XX:SharedArchiveFile}); without it, where the launcher may write, the JVM writes one as
- * it exits ({@code -XX:ArchiveClassesAtExit}). What a launcher cannot tell is whether the archive
- * still belongs to this Java and this jar: the JVM refuses another's without a word, and the
- * launcher would map it on every start from then on. So the start that will write the archive
- * notes beside it which runtime and jar it is for ({@value #NAME}{@value #ID}), and a later start
- * deletes an archive noted for another (or never finished), so that the next one writes it again.
- * docs/TUNING.md, "The bridge's class-data archive".
+ * A class-data archive an installed launcher gives its JVM, beside the installed jar: the host
+ * launcher's for the browser's bridge ({@value #HOST}), the command line's for {@code bitweb
+ * serve} and the service that runs it ({@value #SERVE}). The launcher names it to the JVM in
+ * {@value #PROPERTY}. The launcher decides at each start, before any Java runs: with the file
+ * there the JVM maps it ({@code -XX:SharedArchiveFile}); without it, where the launcher may
+ * write, the JVM writes one as it exits ({@code -XX:ArchiveClassesAtExit}). What a launcher
+ * cannot tell is whether the archive still belongs to this Java and this jar: the JVM refuses
+ * another's without a word, and the launcher would map it on every start from then on. So the
+ * start that will write the archive notes beside it which runtime and jar it is for (its name
+ * and {@value #ID}), and a later start deletes an archive noted for another (or never finished),
+ * so that the next one writes it again. docs/TUNING.md, "Class-data archives the launchers give".
  */
-final class BridgeArchive {
-    private static final Logger log = LoggerFactory.getLogger(BridgeArchive.class);
-    static final String NAME = "bitweb-host.jsa";
-    /** The system property in which the launcher names the archive; without it (a bridge run by hand, a test's) nothing is done. */
-    static final String PROPERTY = "bitweb.hostArchive";
+final class LauncherArchive {
+    private static final Logger log = LoggerFactory.getLogger(LauncherArchive.class);
+    /** The bridge's, named by installer/templates/bitweb-host.sh and install.ps1. */
+    static final String HOST = "bitweb-host.jsa";
+    /** {@code bitweb serve}'s, named by installer/templates/bitweb.sh. */
+    static final String SERVE = "bitweb-serve.jsa";
+    /** The system property in which the launcher names the archive; without it (run by hand, a test's JVM) nothing is done. */
+    static final String PROPERTY = "bitweb.archive";
     static final String ID = ".id";
     /** The JVM writes an archive's header last: a file whose first bytes are still zero was never finished. */
     private static final int HEADER_PROBE = 16;
 
-    private BridgeArchive() {
+    private LauncherArchive() {
+    }
+
+    /**
+     * Checks the archive the launcher named, if it did and this JVM runs from a jar, on a daemon
+     * thread of its own (off the path of the start). Join it before exiting: its note is one small write.
+     */
+    static Thread checkInBackground() {
+        String named = System.getProperty(PROPERTY);
+        Thread thread = new Thread(() -> Bridge.installedJar().filter(jar -> named != null && !named.isEmpty())
+                .ifPresent(jar -> log.debug("class-data archive {}: {}", named, keepCurrent(Path.of(named), jar))),
+                "launcher-archive");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** What {@link #keepCurrent} did, for the log and its test. */
@@ -52,7 +70,7 @@ final class BridgeArchive {
                     return Outcome.NOTHING; // the launcher asks for no archive where none can be written
                 }
                 // this start writes it as it exits: note for whom, the one write that says so
-                Path temp = Files.createTempFile(folder, NAME, ".tmp");
+                Path temp = Files.createTempFile(folder, archive.getFileName().toString(), ".tmp");
                 Files.writeString(temp, identity + "\n", StandardCharsets.US_ASCII);
                 Files.move(temp, id, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return Outcome.NOTED;
@@ -63,12 +81,12 @@ final class BridgeArchive {
             }
             Files.deleteIfExists(archive);
             Files.deleteIfExists(id);
-            log.info("deleted the bridge's class-data archive {} ({}); the next start writes a new one", archive,
+            log.info("deleted the class-data archive {} ({}); the next start writes a new one", archive,
                     noted.equals(identity) ? "never finished" : "made for another Java or jar");
             return Outcome.DELETED;
         } catch (IOException | RuntimeException e) {
             // an archive is only a faster start: the bridge goes on without touching it
-            log.warn("could not check the bridge's class-data archive {}: {}", archive, e.toString());
+            log.warn("could not check the class-data archive {}: {}", archive, e.toString());
             return Outcome.NOTHING;
         }
     }

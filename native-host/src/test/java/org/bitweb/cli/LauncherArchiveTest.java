@@ -17,12 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The bridge keeps its class-data archive only while it belongs to this Java and this jar: the
- * start that writes it notes for whom, and a later start deletes one noted for another, or one
- * its writer never finished, so that the launcher's next start writes it again. (The launcher's
- * side, with the real JVM writing and mapping the archive: installer/test/install.test.js.)
+ * A JVM keeps the class-data archive its launcher gave it only while it belongs to this Java and
+ * this jar: the start that writes it notes for whom, and a later start deletes one noted for
+ * another, or one its writer never finished, so that the launcher's next start writes it again.
+ * (The launchers' side, with the real JVM writing and mapping the archives:
+ * installer/test/host-launcher.test.js.)
  */
-class BridgeArchiveTest {
+class LauncherArchiveTest {
     @TempDir
     Path app;
     private Path jar;
@@ -32,8 +33,8 @@ class BridgeArchiveTest {
     @BeforeEach
     void installedJar() throws IOException {
         jar = Files.writeString(app.resolve("bitweb.jar"), "a jar\n");
-        archive = app.resolve(BridgeArchive.NAME);
-        id = app.resolve(BridgeArchive.NAME + BridgeArchive.ID);
+        archive = app.resolve(LauncherArchive.HOST);
+        id = app.resolve(LauncherArchive.HOST + LauncherArchive.ID);
     }
 
     private static byte[] finishedArchive() {
@@ -45,7 +46,7 @@ class BridgeArchiveTest {
 
     @Test
     void theStartThatWritesTheArchiveNotesWhichJavaAndJarItIsFor() throws IOException {
-        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.NOTED, LauncherArchive.keepCurrent(archive, jar));
 
         assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
         assertFalse(Files.exists(archive), "the JVM writes the archive itself, as it exits");
@@ -56,25 +57,25 @@ class BridgeArchiveTest {
 
     @Test
     void anArchiveNotedForThisJavaAndJarIsKept() throws IOException {
-        BridgeArchive.keepCurrent(archive, jar);
+        LauncherArchive.keepCurrent(archive, jar);
         Files.write(archive, finishedArchive());
 
-        assertEquals(BridgeArchive.Outcome.KEPT, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.KEPT, LauncherArchive.keepCurrent(archive, jar));
         assertArrayEquals(finishedArchive(), Files.readAllBytes(archive));
     }
 
     @Test
     void anArchiveMadeForTheJarBeforeItWasReplacedIsDeleted() throws IOException {
-        BridgeArchive.keepCurrent(archive, jar);
+        LauncherArchive.keepCurrent(archive, jar);
         Files.write(archive, finishedArchive());
         Files.writeString(jar, "a newer jar\n");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
 
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.DELETED, LauncherArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
         assertFalse(Files.exists(id));
         // and the start after that writes a new one, noted for the new jar
-        assertEquals(BridgeArchive.Outcome.NOTED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.NOTED, LauncherArchive.keepCurrent(archive, jar));
         assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
     }
 
@@ -82,32 +83,32 @@ class BridgeArchiveTest {
     void anArchiveNotedForAnotherJavaOrWithNoNoteIsDeleted() throws IOException {
         Files.write(archive, finishedArchive());
         Files.writeString(id, "0123456789abcdef\n", StandardCharsets.US_ASCII);
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.DELETED, LauncherArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
 
         Files.write(archive, finishedArchive());
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.DELETED, LauncherArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
     }
 
     @Test
     void anArchiveItsWriterNeverFinishedIsDeleted() throws IOException {
-        BridgeArchive.keepCurrent(archive, jar);
+        LauncherArchive.keepCurrent(archive, jar);
         byte[] unfinished = finishedArchive();
         unfinished[0] = 0; // killed before the header was written
         Files.write(archive, unfinished);
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.DELETED, LauncherArchive.keepCurrent(archive, jar));
         assertFalse(Files.exists(archive));
 
         Files.write(archive, new byte[0]); // killed before anything was written
         Files.writeString(id, EngineJvm.archiveIdentity(jar.toString()) + "\n");
-        assertEquals(BridgeArchive.Outcome.DELETED, BridgeArchive.keepCurrent(archive, jar));
+        assertEquals(LauncherArchive.Outcome.DELETED, LauncherArchive.keepCurrent(archive, jar));
     }
 
     @Test
     void aBuildsFolderOfClassesHasNoArchive() throws IOException {
         Path classes = Files.createDirectory(app.resolve("classes"));
-        assertEquals(BridgeArchive.Outcome.NOTHING, BridgeArchive.keepCurrent(archive, classes));
+        assertEquals(LauncherArchive.Outcome.NOTHING, LauncherArchive.keepCurrent(archive, classes));
         assertFalse(Files.exists(archive));
         assertFalse(Files.exists(id));
     }
