@@ -85,7 +85,7 @@ final class LauncherArchive {
                     noted.equals(identity) ? "never finished" : "made for another Java or jar");
             return Outcome.DELETED;
         } catch (IOException | RuntimeException e) {
-            // an archive is only a faster start: the bridge goes on without touching it
+            // an archive is only a faster start: the JVM goes on without touching it
             log.warn("could not check the class-data archive {}: {}", archive, e.toString());
             return Outcome.NOTHING;
         }

@@ -98,7 +98,7 @@ final class ServeCommand extends Subcommand {
     public Integer call() throws IOException, InterruptedException {
         StateDir dir = bitweb().open(Level.INFO);
         // the class-data archive the installed launcher gave this JVM, kept only while it is this Java's and jar's
-        LauncherArchive.checkInBackground();
+        Thread archive = LauncherArchive.checkInBackground();
         EngineOptions options = new EngineOptions(gatewayPort, peerPort, network.bind());
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);
@@ -115,6 +115,7 @@ final class ServeCommand extends Subcommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
             stop(started);
+            joinQuietly(archive); // a serve that fails at once must not leave a half-written note
         }, "shutdown"));
         EngineDaemon daemon;
         try {
@@ -209,5 +210,13 @@ final class ServeCommand extends Subcommand {
             out.println("           or: " + "http://" + label + ".bitweb.localhost:" + engine.gatewayPort() + "/");
         }
         out.println(background ? "running in the background" : "press Ctrl-C to stop");
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(2_000); // one small write
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
