@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A class-data archive an installed launcher gives its JVM, beside the installed jar: the host
@@ -72,6 +73,11 @@ final class LauncherArchive {
                 // this start writes it as it exits: note for whom, the one write that says so
                 Path temp = Files.createTempFile(folder, archive.getFileName().toString(), ".tmp");
                 Files.writeString(temp, identity + "\n", StandardCharsets.US_ASCII);
+                if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                    // readable by all, as the archive the JVM writes (0444): a system install's
+                    // users map root's archive and must read whom it was made for
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+                }
                 Files.move(temp, id, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return Outcome.NOTED;
             }

@@ -49,6 +49,8 @@ class LauncherArchiveTest {
         assertEquals(LauncherArchive.Outcome.NOTED, LauncherArchive.keepCurrent(archive, jar));
 
         assertEquals(EngineJvm.archiveIdentity(jar.toString()), Files.readString(id).trim());
+        // readable by every user, as the archive is: a system install's users map root's archive
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(id)));
         assertFalse(Files.exists(archive), "the JVM writes the archive itself, as it exits");
         try (var files = Files.list(app)) {
             assertEquals(2, files.count(), "no temporary file left beside the jar");
