@@ -55,13 +55,12 @@ const RETRY_DELAY_MS = 250;
 
 export class StartingVisits {
   #reopen;
+  #hold;
   #routed = false;
   #waiting = new Map(); // tabId -> url, to open once routed
   #tries = new Map(); // tabId -> times opened again since the host last connected
   #whenRouted = [];
   #gaveUp = false; // the host's last try failed: nothing to wait for until it tries again
-
-  #hold;
 
   /**
    * @param {{reopen: (tabId: number, url: string) => Promise<unknown>,

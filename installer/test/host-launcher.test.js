@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { writeFakeJava } from './fake-java.js';
 import { waitForLine, withDeadline } from '../../e2e/lib/wait.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -197,12 +198,7 @@ test('where the launcher may not write, its JVM is asked for no archive (it woul
   mkdirSync(calls);
   chmodSync(home, 0o755);
   chmodSync(calls, 0o777);
-  // a stand-in java: answers -version like JDK 17, `-jar JAR --version` like BitWeb, and records every other call
-  writeFileSync(join(bin, 'java'), '#!/bin/sh\n'
-    + 'if [ "$1" = -version ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; exit 0; fi\n'
-    + 'if [ "$3" = --version ]; then echo \'bitweb 9.8.7\'; exit 0; fi\n'
-    + `printf '%s\\n' "$@" > ${join(calls, 'args')}\n`);
-  chmodSync(join(bin, 'java'), 0o755);
+  writeFakeJava(bin, join(calls, 'args'));
   const jar = join(root, 'stand-in.jar');
   writeFileSync(jar, 'not really a jar\n');
   install(home, { BITWEB_JAR: jar, PATH: `${bin}:${process.env.PATH}` });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { writeFakeJava } from './fake-java.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSTALL = join(REPO, 'installer', 'install.sh');
@@ -35,16 +36,7 @@ before(() => {
   root = mkdtempSync(join(tmpdir(), 'bitweb-install-'));
   fakeBin = join(root, 'bin');
   mkdirSync(fakeBin);
-  // A stand-in java: answers -version like JDK 17, `-jar JAR --version` like a BitWeb jar, and
-  // otherwise records its arguments.
-  writeFileSync(
-    join(fakeBin, 'java'),
-    '#!/bin/sh\n' +
-      'if [ "$1" = -version ]; then echo \'openjdk version "17.0.9" 2023-10-17\' >&2; exit 0; fi\n' +
-      'if [ "$3" = --version ]; then echo \'bitweb 9.8.7\'; exit 0; fi\n' +
-      'printf \'%s\\n\' "$@" > "$BITWEB_TEST_ARGS"\n',
-  );
-  chmodSync(join(fakeBin, 'java'), 0o755);
+  writeFakeJava(fakeBin); // records its arguments in $BITWEB_TEST_ARGS
   fakeJar = join(root, 'fake bitweb.jar'); // a space, to prove paths are quoted
   writeFileSync(fakeJar, 'not really a jar\n');
   // what the build makes beside the jar: the completion script and the man pages

@@ -118,6 +118,7 @@ public final class BridgeBench {
         Map<String, List<Start>> results = new LinkedHashMap<>();
         Map<String, Path> templates = new LinkedHashMap<>();
         Map<String, List<String>> options = new LinkedHashMap<>();
+        Map<String, Path> jarOf = new LinkedHashMap<>();
         for (var jar : jars.entrySet()) {
             Path template = temp.resolve("template-" + templates.size());
             Path archive = temp.resolve("bridge-" + templates.size() + ".jsa");
@@ -130,6 +131,7 @@ public final class BridgeBench {
             mapping.add("-XX:SharedArchiveFile=" + archive);
             for (String name : List.of(jar.getKey() + ", bridge without archive", jar.getKey() + ", bridge with its archive")) {
                 templates.put(name, template);
+                jarOf.put(name, jar.getValue());
                 options.put(name, name.endsWith("its archive") ? mapping : hostJvm);
                 results.put(name, new ArrayList<>());
             }
@@ -139,7 +141,7 @@ public final class BridgeBench {
             for (String variant : results.keySet()) {
                 Path home = temp.resolve("home-" + n++);
                 EngineJvmDefaults.copyArchive(templates.get(variant), home);
-                Start start = startAndStop(jars.get(variant.substring(0, variant.indexOf(", bridge"))), options.get(variant), home);
+                Start start = startAndStop(jarOf.get(variant), options.get(variant), home);
                 log(t, variant, start);
                 results.get(variant).add(start);
                 ThroughputBench.deleteTree(home);

@@ -76,11 +76,7 @@ final class Bridge {
         try {
             return relay();
         } finally {
-            try {
-                archive.join(2_000); // its note is one small write; the JVM may exit once it is made
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            LauncherArchive.awaitCheck(archive);
         }
     }
 

@@ -54,6 +54,15 @@ final class LauncherArchive {
         return thread;
     }
 
+    /** Waits (at most 2 s: one small write) for {@link #checkInBackground}'s thread, as the JVM exits. */
+    static void awaitCheck(Thread check) {
+        try {
+            check.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** What {@link #keepCurrent} did, for the log and its test. */
     enum Outcome { NOTED, KEPT, DELETED, NOTHING }
 

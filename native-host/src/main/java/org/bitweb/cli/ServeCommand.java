@@ -115,7 +115,7 @@ final class ServeCommand extends Subcommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
             stop(started);
-            joinQuietly(archive); // a serve that fails at once must not leave a half-written note
+            LauncherArchive.awaitCheck(archive); // a serve that fails at once must not leave a half-written note
         }, "shutdown"));
         EngineDaemon daemon;
         try {
@@ -210,13 +210,5 @@ final class ServeCommand extends Subcommand {
             out.println("           or: " + "http://" + label + ".bitweb.localhost:" + engine.gatewayPort() + "/");
         }
         out.println(background ? "running in the background" : "press Ctrl-C to stop");
-    }
-
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(2_000); // one small write
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
