@@ -52,9 +52,9 @@ $RecordPath = Join-Path $AppDir 'install-record.txt'
 $JarPath = Join-Path $AppDir 'bitweb.jar'
 $HostLauncher = Join-Path $AppDir 'bitweb-host.cmd'
 $CliLauncher = Join-Path $AppDir 'bitweb.cmd'
-# The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to), for
+# The engine's base options (EngineJvm.base(), which EngineJvmTest holds this line to), for
 # 'bitweb serve' through the launcher; the logon task runs javaw.exe with them itself
-$EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
+$EngineJvm = '-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData -XX:CompileThresholdScaling=2'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
 $HostJvm = '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -XX:+DisplayVMOutputToStderr -Xlog:all=off -Xlog:all=warning,cds=off,cds+dynamic=off:stderr'
 
@@ -139,7 +139,7 @@ function Install-BitWeb {
   }
   Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
-  # the engine's memory options, as install.sh's launcher gives them (EngineJvm.memory())
+  # the engine's base options, as install.sh's launcher gives them (EngineJvm.base())
   Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"
   Add-Record 'file' $CliLauncher
 

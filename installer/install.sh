@@ -124,10 +124,10 @@ HOST_ARCHIVE=$APP_DIR/bitweb-host.jsa
 SERVE_ARCHIVE=$APP_DIR/bitweb-serve.jsa
 CLI_LAUNCHER=$BIN_DIR/bitweb
 BUILT_JAR=$REPO/native-host/target/bitweb.jar
-# The engine's memory options (EngineJvm.memory(), which EngineJvmTest holds this line to): the
+# The engine's base options (EngineJvm.base(), which EngineJvmTest holds this line to): the
 # launcher gives them to every command, so 'bitweb serve' and the service it installs run the
 # engine as the browser's bridge does (docs/TUNING.md, "An idle engine": 299 -> 163 MB at 1,000 sites).
-ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData'
+ENGINE_JVM='-Xmx256m -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC -Xms64m -XX:MetaspaceSize=64m -XX:-UsePerfData -XX:CompileThresholdScaling=2'
 # the host launcher's: a light relay (C1 only, serial collector, 64 MB; Bridge.JVM, BridgeJvmTest)
 HOST_JVM='-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -XX:+DisplayVMOutputToStderr -Xlog:all=off -Xlog:all=warning,cds=off,cds+dynamic=off:stderr'
 

@@ -3,7 +3,7 @@
 # where this launcher is: 'bitweb service install' makes the service run it
 BITWEB_LAUNCHER=@SELF@
 export BITWEB_LAUNCHER
-# the engine's memory options: 'bitweb serve' (and the service, which runs it) caps its heap
+# the engine's base options (heap cap, the JIT's pace): 'bitweb serve' (and the service, which runs it) gets them
 if [ "${1-}" = serve ]; then
   # ... and maps the engine's class-data archive beside the jar, or has this JVM write it as it
   # stops, if this folder may be written (docs/TUNING.md, "Class-data archives the launchers give")

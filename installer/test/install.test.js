@@ -17,7 +17,7 @@ import { writeFakeJava } from './fake-java.js';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSTALL = join(REPO, 'installer', 'install.sh');
 const IDS = JSON.parse(readFileSync(join(REPO, 'extension', 'ids.json'), 'utf8'));
-// the engine's memory options the CLI launcher gives java (EngineJvmTest holds them to EngineJvm.memory())
+// the engine's base options the CLI launcher gives java (EngineJvmTest holds them to EngineJvm.base())
 const ENGINE_JVM = readFileSync(INSTALL, 'utf8').match(/^ENGINE_JVM='([^']*)'$/m)[1].split(' ');
 // the host launcher's options for the bridge's JVM (BridgeJvmTest holds them to Bridge.JVM)
 const HOST_JVM = readFileSync(INSTALL, 'utf8').match(/^HOST_JVM='([^']*)'$/m)[1].split(' ');
@@ -220,7 +220,7 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     assert.deepEqual(readdirSync(join(share, 'man', 'man1')).sort(), ['bitweb-serve.1', 'bitweb.1']);
   });
 
-  test('the launchers run java -jar <installed jar>, the host one with "host" first, the command with the engine\'s memory options', () => {
+  test('the launchers run java -jar <installed jar>, the host one with "host" first, the command with the engine\'s base options', () => {
     const app = join(home, '.local', 'share', 'bitweb', 'app');
     const argsFile = join(root, 'java-args');
     const launch = (launcher, args) => {
@@ -484,7 +484,7 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   assert.match(ps1, /\[switch\]\$Service/);
   assert.match(ps1, /if \(\$Service\) \{ Invoke-Service 'install' \}/);
   assert.match(ps1, /& \$CliLauncher service uninstall/);
-  // bitweb.cmd gives java the engine's memory options, as install.sh's launcher does
+  // bitweb.cmd gives java the engine's base options, as install.sh's launcher does
   assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
   assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
   // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher

@@ -23,17 +23,25 @@ import java.util.regex.Pattern;
  * and that line's own step times. Jars side by side, their starts interleaved, each with a state
  * folder and archive of its own; the first start of each writes the archive and is not counted.
  *
- * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... (default: this build's jar).
- * With --dht the engine starts its DHT node (any address, a free port, no bootstrap nodes, so
- * nothing is sent); without it, --no-dht. With --no-archive each jar is also started with the
- * memory options alone, no class-data archive (what {@code bitweb serve} and the service ran
- * with before the command line's launcher gave them one), interleaved with the others.
+ * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME="-XX:..."]...
+ * (default: this build's jar). With --dht the engine starts its DHT node (any address, a free
+ * port, no bootstrap nodes, so nothing is sent); without it, --no-dht. With --no-archive each jar
+ * is also started with the base options alone, no class-data archive (what {@code bitweb serve}
+ * and the service ran with before the command line's launcher gave them one), interleaved with
+ * the others. Each --variant starts each jar once more with these JVM options added after the
+ * product's (a later option wins), in a state folder and archive of its own.
+ * The engine's CPU (user + system, from /proc) is read at the moment "engine up" is seen: on two
+ * cores the JIT's compiler threads and the start compete for the same CPUs.
  */
 public final class StartBench {
     private static final Pattern UP = Pattern.compile("engine up: .*; start (\\d+) ms: (.*)$");
     private static final Pattern STEP = Pattern.compile("([a-z ()]+?) (\\d+) ms");
 
-    private record Start(long launchToUpMs, long engineStartMs, long btRuntimeMs) {
+    private record Start(long launchToUpMs, long engineStartMs, long btRuntimeMs, long cpuMs) {
+    }
+
+    /** One kind of start: a jar, with or without its archive, with JVM options added. */
+    private record Variant(Path jar, boolean archive, List<String> extra) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -41,6 +49,7 @@ public final class StartBench {
         boolean dht = false;
         boolean noArchive = false;
         Map<String, Path> jars = new LinkedHashMap<>();
+        Map<String, List<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -50,34 +59,39 @@ public final class StartBench {
                     String[] named = args[++i].split("=", 2);
                     jars.put(named[0], Path.of(named[1]).toAbsolutePath());
                 }
+                case "--variant" -> {
+                    String[] named = args[++i].split("=", 2);
+                    options.put(named[0], List.of(named[1].trim().split("\\s+")));
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]...)");
+                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]...)");
             }
         }
         if (jars.isEmpty()) {
             jars.put("this", Path.of(System.getProperty("bench.engineClassPath").split(":")[0]));
         }
-        // each start's JVM options: the product's (with the archive), or the memory options alone
-        Map<String, Boolean> archived = new LinkedHashMap<>();
-        Map<String, Path> variants = new LinkedHashMap<>();
+        // each start's JVM options: the product's (with the archive), or the base options alone
+        Map<String, Variant> variants = new LinkedHashMap<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
-            variants.put(jar.getKey(), jar.getValue());
-            archived.put(jar.getKey(), true);
+            variants.put(jar.getKey(), new Variant(jar.getValue(), true, List.of()));
             if (noArchive) {
-                variants.put(jar.getKey() + ", no archive", jar.getValue());
-                archived.put(jar.getKey() + ", no archive", false);
+                variants.put(jar.getKey() + ", no archive", new Variant(jar.getValue(), false, List.of()));
+            }
+            for (Map.Entry<String, List<String>> o : options.entrySet()) {
+                variants.put(jar.getKey() + ", " + o.getKey(), new Variant(jar.getValue(), true, o.getValue()));
             }
         }
         Path root = Files.createTempDirectory("bitweb-bench-start-");
         Map<String, List<Start>> starts = new LinkedHashMap<>();
         try {
             for (int trial = 0; trial <= trials; trial++) {
-                for (Map.Entry<String, Path> jar : variants.entrySet()) {
-                    StateDir home = new StateDir(root.resolve("home-" + jar.getKey().replace(' ', '-').replace(",", ""))).create();
-                    Start s = start(jar.getValue(), home, dht, archived.get(jar.getKey()));
-                    System.err.printf(Locale.ROOT, "%s, start %d%s: %d ms to engine up (Engine.start %d ms, bt runtime %d ms)%n",
+                int n = 0;
+                for (Map.Entry<String, Variant> jar : variants.entrySet()) {
+                    StateDir home = new StateDir(root.resolve("home-" + n++)).create();
+                    Start s = start(jar.getValue(), home, dht);
+                    System.err.printf(Locale.ROOT, "%s, start %d%s: %d ms to engine up (Engine.start %d ms, bt runtime %d ms, CPU %d ms)%n",
                             jar.getKey(), trial, trial == 0 ? " (writes the archive, not counted)" : "",
-                            s.launchToUpMs, s.engineStartMs, s.btRuntimeMs);
+                            s.launchToUpMs, s.engineStartMs, s.btRuntimeMs, s.cpuMs);
                     if (trial > 0) {
                         starts.computeIfAbsent(jar.getKey(), k -> new ArrayList<>()).add(s);
                     }
@@ -87,7 +101,7 @@ public final class StartBench {
             Publisher.deleteTree(root);
         }
         Table table = new Table("jar", "launch -> engine up ms", "range", "Engine.start ms", "bt runtime ms",
-                "paired median, launch -> up", "faster in");
+                "CPU to up ms", "paired median, launch -> up", "faster in");
         List<Start> base = starts.values().iterator().next();
         for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
             List<Start> mine = e.getValue();
@@ -98,7 +112,7 @@ public final class StartBench {
             boolean first = mine == base;
             table.row(e.getKey(), median(mine, Start::launchToUpMs),
                     min(mine) + "-" + max(mine),
-                    median(mine, Start::engineStartMs), median(mine, Start::btRuntimeMs),
+                    median(mine, Start::engineStartMs), median(mine, Start::btRuntimeMs), median(mine, Start::cpuMs),
                     first ? "-" : String.format(Locale.ROOT, "%+d ms", medianOf(diffs)),
                     first ? "-" : diffs.stream().filter(d -> d < 0).count() + " of " + diffs.size());
         }
@@ -107,11 +121,13 @@ public final class StartBench {
     }
 
     /** One start: launched, waited for "engine up" (at most 60 s), stopped with SIGTERM (which writes the archive). */
-    private static Start start(Path jar, StateDir home, boolean dht, boolean archive) throws Exception {
+    private static Start start(Variant variant, StateDir home, boolean dht) throws Exception {
+        String jar = variant.jar().toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(archive ? EngineJvm.options(home, jar.toString()) : EngineJvm.memory());
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--home=" + home.root(), "--gateway-port=0",
+        command.addAll(variant.archive() ? EngineJvm.options(home, jar) : EngineJvm.base());
+        command.addAll(variant.extra());
+        command.addAll(List.of("-jar", jar, "serve", "--home=" + home.root(), "--gateway-port=0",
                 "--peer-port=0", "--no-lan", "--no-port-mapping"));
         command.addAll(dht ? List.of("--dht-port=0", "--dht-bootstrap=") : List.of("--no-dht"));
         Path log = home.root().resolve("bench-start.log");
@@ -133,7 +149,8 @@ public final class StartBench {
                             bt = Long.parseLong(step.group(2));
                         }
                     }
-                    return new Start(upMs, Long.parseLong(m.group(1)), bt);
+                    long cpuMs = SitesBench.cpuTicks(p.pid()) * 10; // /proc counts clock ticks of 1/100 s
+                    return new Start(upMs, Long.parseLong(m.group(1)), bt, cpuMs);
                 }
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     throw new IOException("the engine did not come up (exit " + (p.isAlive() ? "none" : p.exitValue())

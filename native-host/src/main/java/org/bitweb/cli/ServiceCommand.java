@@ -73,7 +73,7 @@ final class ServiceCommand extends Subcommand {
                     + "(installer/install.sh), or pass --launcher PATH");
         }
         // the launcher's JVM options, which a bare jar does not carry: the engine's memory caps
-        return EngineCommand.ofJar(java, EngineJvm.memory(), code, stateDir);
+        return EngineCommand.ofJar(java, EngineJvm.base(), code, stateDir);
     }
 
     @Command(name = "install",

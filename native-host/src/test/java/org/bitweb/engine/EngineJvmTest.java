@@ -32,13 +32,13 @@ class EngineJvmTest {
      */
     @Test
     void theInstallersLaunchersCarryTheEnginesMemoryOptions() throws IOException {
-        String words = String.join(" ", EngineJvm.memory());
+        String words = String.join(" ", EngineJvm.base());
         assertTrue(Files.readString(Path.of("..", "installer", "install.sh")).contains("\nENGINE_JVM='" + words + "'\n"),
                 "install.sh's ENGINE_JVM is " + words);
         assertTrue(Files.readString(Path.of("..", "installer", "install.ps1")).contains("\n$EngineJvm = '" + words + "'\n"),
                 "install.ps1's $EngineJvm is " + words);
         assertTrue(Files.readString(Path.of("..", "installer", "templates", "bitweb.sh")).contains("exec @JAVA@ @JVM@ -jar @JAR@"));
-        assertTrue(EngineJvm.options(new StateDir(dir.resolve("home")), "/nowhere").containsAll(EngineJvm.memory()));
+        assertTrue(EngineJvm.options(new StateDir(dir.resolve("home")), "/nowhere").containsAll(EngineJvm.base()));
     }
 
     @Test

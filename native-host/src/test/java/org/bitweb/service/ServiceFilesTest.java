@@ -92,7 +92,7 @@ class ServiceFilesTest {
     @Test
     void theWindowsTaskStartsAtLogonWithoutATimeLimitAndRestartsOnFailure() throws Exception {
         EngineCommand command = EngineCommand.ofJar(Path.of("C:\\Program Files\\Java\\bin\\javaw.exe"),
-                org.bitweb.engine.EngineJvm.memory(), Path.of("C:\\Users\\me\\AppData\\Local\\BitWeb\\app\\bitweb.jar"), Path.of(AWKWARD));
+                org.bitweb.engine.EngineJvm.base(), Path.of("C:\\Users\\me\\AppData\\Local\\BitWeb\\app\\bitweb.jar"), Path.of(AWKWARD));
         Service service = new Service(ServicePlatform.TASK_SCHEDULER, Path.of("/home/me"),
                 Map.of("USERNAME", "me", "USERDOMAIN", "PC"), c -> new Service.Run(0, ""));
         byte[] bytes = service.definition(command, Path.of("/state"));
@@ -109,7 +109,7 @@ class ServiceFilesTest {
         assertEquals(command.program(), first(task, "Exec", "Command"));
         assertEquals(command.arguments(), WindowsCommandLine.split(first(task, "Exec", "Arguments")),
                 "Arguments split back into the same words, as the C runtime splits them");
-        List<String> memory = org.bitweb.engine.EngineJvm.memory();
+        List<String> memory = org.bitweb.engine.EngineJvm.base();
         assertEquals(memory, command.arguments().subList(0, memory.size()), "the engine's memory options, as the launcher gives them");
         assertEquals("-jar", command.arguments().get(memory.size()));
     }
