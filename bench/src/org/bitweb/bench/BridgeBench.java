@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * options (installer/install.sh's {@code HOST_JVM}), without and with the class-data archive
  * its launcher gives it from its second start on, against none, starts interleaved; also the
  * bridge's CPU and RSS at that moment, read from /proc. With {@code --cold} no engine runs and
- * the bridge starts one (what the first page a browser opens waits for); jars side by side.
+ * the bridge starts one (what the first page a browser opens waits for). With several --jar,
+ * those jars side by side (with an engine running: each the launcher's way, with its archive).
  *
  * <p>{@code bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...}
  */
@@ -68,35 +69,51 @@ public final class BridgeBench {
             if (cold) {
                 cold(temp, jars, hostJvm, trials);
             } else {
-                warm(temp, jars.values().iterator().next(), hostJvm, trials);
+                warm(temp, jars, hostJvm, trials);
             }
         } finally {
             ThroughputBench.deleteTree(temp);
         }
     }
 
-    /** An engine runs: plain {@code java -jar} against the launcher's options. */
-    private static void warm(Path temp, Path jar, List<String> hostJvm, int trials) throws Exception {
+    /**
+     * An engine runs: plain {@code java -jar} against the launcher's options, without and with the
+     * archive the launcher gives; with several jars, the launcher's way (its archive) for each.
+     */
+    private static void warm(Path temp, Map<String, Path> jars, List<String> hostJvm, int trials) throws Exception {
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        variants.put("java -jar (before)", List.of());
-        variants.put("HOST_JVM, no archive", hostJvm);
-        // what the installed launcher runs from its second start on: its own class-data archive
-        Path archive = temp.resolve("bitweb-host.jsa");
-        List<String> withArchive = new ArrayList<>(hostJvm);
-        withArchive.add("-XX:SharedArchiveFile=" + archive);
-        variants.put("the launcher: HOST_JVM + its archive", withArchive);
+        Map<String, Path> jarOf = new LinkedHashMap<>();
+        Map<String, Path> archives = new LinkedHashMap<>();
+        for (var jar : jars.entrySet()) {
+            // what the installed launcher runs from its second start on: its own class-data archive
+            Path archive = temp.resolve("bitweb-host-" + archives.size() + ".jsa");
+            archives.put(jar.getKey(), archive);
+            List<String> withArchive = new ArrayList<>(hostJvm);
+            withArchive.add("-XX:SharedArchiveFile=" + archive);
+            String prefix = jars.size() == 1 ? "" : jar.getKey() + ", ";
+            if (jars.size() == 1) {
+                variants.put("java -jar (before)", List.of());
+                variants.put("HOST_JVM, no archive", hostJvm);
+                jarOf.put("java -jar (before)", jar.getValue());
+                jarOf.put("HOST_JVM, no archive", jar.getValue());
+            }
+            variants.put(prefix + "the launcher: HOST_JVM + its archive", withArchive);
+            jarOf.put(prefix + "the launcher: HOST_JVM + its archive", jar.getValue());
+        }
         Map<String, List<Start>> results = new LinkedHashMap<>();
         try (EngineDaemon engine = EngineDaemon.start(new StateDir(temp.resolve("home")),
                 new EngineOptions(0, 0, InetAddress.getLoopbackAddress()).withLanDiscovery(false))) {
-            List<String> writing = new ArrayList<>(hostJvm);
-            writing.add("-XX:ArchiveClassesAtExit=" + archive);
-            start(jar, writing, temp.resolve("home")); // the launcher's first start, which writes it as it exits
-            if (!Files.isRegularFile(archive)) {
-                throw new IllegalStateException("the bridge wrote no class-data archive at " + archive);
+            for (var jar : jars.entrySet()) {
+                List<String> writing = new ArrayList<>(hostJvm);
+                writing.add("-XX:ArchiveClassesAtExit=" + archives.get(jar.getKey()));
+                start(jar.getValue(), writing, temp.resolve("home")); // the launcher's first start, which writes it as it exits
+                if (!Files.isRegularFile(archives.get(jar.getKey()))) {
+                    throw new IllegalStateException("the bridge wrote no class-data archive at " + archives.get(jar.getKey()));
+                }
             }
             for (int t = -1; t < trials; t++) { // -1: a warm-up of each (the page cache), not counted
                 for (var v : variants.entrySet()) {
-                    Start start = start(jar, v.getValue(), temp.resolve("home"));
+                    Start start = start(jarOf.get(v.getKey()), v.getValue(), temp.resolve("home"));
                     log(t, v.getKey(), start);
                     if (t >= 0) {
                         results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(start);
@@ -104,7 +121,7 @@ public final class BridgeBench {
                 }
             }
         }
-        print(results, "java -jar (before)", "Bridge start with an engine running, " + trials
+        print(results, results.keySet().iterator().next(), "Bridge start with an engine running, " + trials
                 + " starts each, interleaved; HOST_JVM = " + String.join(" ", hostJvm));
     }
 
