@@ -93,6 +93,7 @@ case "${1:-}" in
   service) shift; main=org.bitweb.bench.ServiceStartBench ;;
   start) shift; main=org.bitweb.bench.StartBench ;;
   bridge) shift; main=org.bitweb.bench.BridgeBench ;;
+  commands) shift; main=org.bitweb.bench.CommandBench ;;
   hostile) shift; main=org.bitweb.bench.HostileBench ;;
   latency) shift; main=org.bitweb.bench.LatencyBench
     # as root of a user namespace of its own: it makes the emulated link (bench/latency/delayline.py)

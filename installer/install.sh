@@ -122,6 +122,7 @@ HOST_LAUNCHER=$APP_DIR/bitweb-host
 # (cli/LauncherArchive): the bridge's, and 'bitweb serve''s
 HOST_ARCHIVE=$APP_DIR/bitweb-host.jsa
 SERVE_ARCHIVE=$APP_DIR/bitweb-serve.jsa
+COMMANDS_ARCHIVE=$APP_DIR/bitweb-commands.jsa
 CLI_LAUNCHER=$BIN_DIR/bitweb
 BUILT_JAR=$REPO/native-host/target/bitweb.jar
 # The engine's base options (EngineJvm.base(), which EngineJvmTest holds this line to): the
@@ -362,7 +363,7 @@ install() {
   record file "$JAR"
   # made for the jar just replaced: the next start of each launcher writes a new one
   local archive
-  for archive in "$HOST_ARCHIVE" "$SERVE_ARCHIVE"; do
+  for archive in "$HOST_ARCHIVE" "$SERVE_ARCHIVE" "$COMMANDS_ARCHIVE"; do
     rm -f -- "$archive" "$archive.id"
     record file "$archive"
     record file "$archive.id"
@@ -381,7 +382,8 @@ install() {
   fill "$TEMPLATES/bitweb-host.sh" JAVA "$java_word" JVM "$HOST_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" \
     ARCHIVE "$(sh_quote "$HOST_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" | write_file "$HOST_LAUNCHER" 0755
   fill "$TEMPLATES/bitweb.sh" JAVA "$java_word" JVM "$ENGINE_JVM" JAR "$(sh_quote "$JAR")" VERSION "${VERSION:-?}" SELF "$(sh_quote "$CLI_LAUNCHER")" \
-    ARCHIVE "$(sh_quote "$SERVE_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" | write_file "$CLI_LAUNCHER" 0755
+    SERVE_ARCHIVE "$(sh_quote "$SERVE_ARCHIVE")" COMMANDS_ARCHIVE "$(sh_quote "$COMMANDS_ARCHIVE")" APP "$(sh_quote "$APP_DIR")" \
+    | write_file "$CLI_LAUNCHER" 0755
   install_shell_files
 
   REGISTERED=()

@@ -3,16 +3,20 @@
 # where this launcher is: 'bitweb service install' makes the service run it
 BITWEB_LAUNCHER=@SELF@
 export BITWEB_LAUNCHER
-# the engine's base options (heap cap, the JIT's pace): 'bitweb serve' (and the service, which runs it) gets them
+# The engine's base options (heap cap, the JIT's pace) for every command: 'bitweb serve' (and the
+# service, which runs it) runs the engine as the browser's bridge does. And a class-data archive
+# beside the jar, serve's own or the one every other command shares: mapped, or written by this
+# JVM as it exits if this folder may be written (docs/TUNING.md, "Class-data archives the
+# launchers give"); the JVM's own messages (about it, or failing to write it) stay off stdout.
 if [ "${1-}" = serve ]; then
-  # ... and maps the engine's class-data archive beside the jar, or has this JVM write it as it
-  # stops, if this folder may be written (docs/TUNING.md, "Class-data archives the launchers give")
-  cds=-Xshare:auto
-  if [ -f @ARCHIVE@ ]; then
-    cds=-XX:SharedArchiveFile=@ARCHIVE@
-  elif [ -w @APP@ ]; then
-    cds=-XX:ArchiveClassesAtExit=@ARCHIVE@
-  fi
-  exec @JAVA@ @JVM@ -Xlog:cds=off -Xlog:cds+dynamic=off "$cds" -Dbitweb.archive=@ARCHIVE@ -jar @JAR@ "$@"
+  archive=@SERVE_ARCHIVE@
+else
+  archive=@COMMANDS_ARCHIVE@
 fi
-exec @JAVA@ @JVM@ -jar @JAR@ "$@"
+cds=-Xshare:auto
+if [ -f "$archive" ]; then
+  cds=-XX:SharedArchiveFile=$archive
+elif [ -w @APP@ ]; then
+  cds=-XX:ArchiveClassesAtExit=$archive
+fi
+exec @JAVA@ @JVM@ -XX:+DisplayVMOutputToStderr -Xlog:cds=off -Xlog:cds+dynamic=off "$cds" "-Dbitweb.archive=$archive" -jar @JAR@ "$@"

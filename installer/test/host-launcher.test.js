@@ -173,6 +173,27 @@ describe('the installed host launcher with the real jar and Java', () => {
   });
 });
 
+describe('every other command through the installed command line', () => {
+  const archive = () => join(app, 'bitweb-commands.jsa');
+  const command = (args, extraEnv = {}) => {
+    const result = spawnSync(join(home, '.local', 'bin', 'bitweb'), args, { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: EXIT_MS });
+    assert.equal(result.status, 0, result.stderr);
+    return result;
+  };
+
+  test('the first command writes the archive they share as it exits, and the next maps it', () => {
+    assert.equal(existsSync(archive()), false);
+    // stdout is the command's own output, nothing of the JVM's
+    assert.equal(JSON.parse(command(['status', '--json']).stdout).home, env.BITWEB_HOME);
+    assert.ok(existsSync(archive()), `no archive at ${archive()}`);
+    assert.match(readFileSync(`${archive()}.id`, 'utf8'), /^[0-9a-f]{16}\n$/);
+    const classLog = join(root, 'command-classes.log');
+    assert.equal(JSON.parse(command(['status', '--json'], { JDK_JAVA_OPTIONS: `-Xlog:class+load=info:file=${classLog}` }).stdout).home,
+      env.BITWEB_HOME);
+    fromTheArchive(readFileSync(classLog, 'utf8'), 'org.bitweb.cli.Main', 'picocli.CommandLine', 'com.fasterxml.jackson.databind.ObjectMapper');
+  });
+});
+
 describe('bitweb serve through the installed command line, as the service runs it', () => {
   const archive = () => join(app, 'bitweb-serve.jsa');
 
@@ -193,7 +214,7 @@ describe('bitweb serve through the installed command line, as the service runs i
 
   test('installing again (a new jar) drops the archives; --uninstall removes them with the rest', () => {
     install(home, { BITWEB_JAR: JAR });
-    for (const name of ['bitweb-host.jsa', 'bitweb-serve.jsa']) {
+    for (const name of ['bitweb-host.jsa', 'bitweb-serve.jsa', 'bitweb-commands.jsa']) {
       assert.equal(existsSync(join(app, name)), false, name);
       writeFileSync(join(app, name), 'as the next start would\n');
       writeFileSync(join(app, `${name}.id`), '0123456789abcdef\n');

@@ -245,13 +245,21 @@ describe('install, reinstall and uninstall in a temp HOME', () => {
     // ... and maps the engine's class-data archive beside the jar, or has its JVM write it as it stops
     const serveArchive = join(app, 'bitweb-serve.jsa');
     assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['serve', 'a b']), [
-      ...ENGINE_JVM, '-Xlog:cds=off', '-Xlog:cds+dynamic=off', `-XX:ArchiveClassesAtExit=${serveArchive}`,
+      ...ENGINE_JVM, '-XX:+DisplayVMOutputToStderr', '-Xlog:cds=off', '-Xlog:cds+dynamic=off', `-XX:ArchiveClassesAtExit=${serveArchive}`,
       `-Dbitweb.archive=${serveArchive}`, '-jar', join(app, 'bitweb.jar'), 'serve', 'a b',
     ]);
-    // every other command runs as it did
+    // every other command shares one archive of its own, written the same way, then mapped
+    const commandsArchive = join(app, 'bitweb-commands.jsa');
     assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['status', 'serve']), [
-      ...ENGINE_JVM, '-jar', join(app, 'bitweb.jar'), 'status', 'serve',
+      ...ENGINE_JVM, '-XX:+DisplayVMOutputToStderr', '-Xlog:cds=off', '-Xlog:cds+dynamic=off', `-XX:ArchiveClassesAtExit=${commandsArchive}`,
+      `-Dbitweb.archive=${commandsArchive}`, '-jar', join(app, 'bitweb.jar'), 'status', 'serve',
     ]);
+    writeFileSync(commandsArchive, 'an archive\n');
+    assert.deepEqual(launch(join(home, '.local', 'bin', 'bitweb'), ['publish', 'x y']), [
+      ...ENGINE_JVM, '-XX:+DisplayVMOutputToStderr', '-Xlog:cds=off', '-Xlog:cds+dynamic=off', `-XX:SharedArchiveFile=${commandsArchive}`,
+      `-Dbitweb.archive=${commandsArchive}`, '-jar', join(app, 'bitweb.jar'), 'publish', 'x y',
+    ]);
+    rmSync(commandsArchive);
     assert.match(readFileSync(join(app, 'bitweb-host'), 'utf8'), new RegExp(`exec '${fakeBin}/java'`));
   });
 
@@ -456,9 +464,12 @@ test('--service has the installed command install the per-user service, and --un
   assert.equal(installed.code, 0, `${installed.out}\n${installed.err}`);
   const launcher = join(home, '.local', 'bin', 'bitweb');
   const jar = join(home, '.local', 'share', 'bitweb', 'app', 'bitweb.jar');
+  // the commands' class-data archive, which this stand-in java never writes
+  const archive = join(home, '.local', 'share', 'bitweb', 'app', 'bitweb-commands.jsa');
+  const jvm = `${ENGINE_JVM.join(' ')} -XX:+DisplayVMOutputToStderr -Xlog:cds=off -Xlog:cds+dynamic=off -XX:ArchiveClassesAtExit=${archive} -Dbitweb.archive=${archive}`;
   assert.ok(installed.out.includes(`${launcher} service install`), installed.out);
   assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')),
-    [`${launcher}|${ENGINE_JVM.join(' ')} -jar ${jar} service install`], 'run through the launcher, which names itself for the service');
+    [`${launcher}|${jvm} -jar ${jar} service install`], 'run through the launcher, which names itself for the service');
 
   // what 'bitweb service install' would have written; uninstall asks the command to remove it
   const unit = join(home, '.config', 'systemd', 'user', 'bitweb.service');
@@ -467,7 +478,7 @@ test('--service has the installed command install the per-user service, and --un
   rmSync(calls);
   const removed = run(['--uninstall'], { home, env });
   assert.equal(removed.code, 0, `${removed.out}\n${removed.err}`);
-  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')), [`${launcher}|${ENGINE_JVM.join(' ')} -jar ${jar} service uninstall`]);
+  assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').filter((l) => l.includes(' service ')), [`${launcher}|${jvm} -jar ${jar} service uninstall`]);
   rmSync(join(home, '.config'), { recursive: true });
   assert.deepEqual(snapshot(home), {});
 });

@@ -42,12 +42,14 @@ import java.util.concurrent.TimeUnit;
  * trips it waited for.
  *
  * <pre>bench/run.sh latency [--trials 5] [--big-mb 1024] [--profiles 25:20mbit,100:2mbit] [--before prop=value,...]
- *                      [--before-jar JAR] [--before-pieces N]</pre>
+ *                      [--before-jar JAR [--before-jvm "-XX:..."]] [--before-pieces N]</pre>
  *
  * <p>{@code --before} adds BitWeb visitors started with those system properties (the engine
  * before a change, e.g. {@code bitweb.bt.earlyInterest=false}), trials interleaved with the rest;
  * {@code --before-jar} a visit that starts the engine from another build's jar (the product before a
- * change to its start, which has no switch), with an archive of its own; {@code --before-pieces} a
+ * change to its start, which has no switch), with an archive of its own, and {@code --before-jvm}
+ * JVM options added to that one's (after the product's: a later option wins, e.g. an option the
+ * product's JVM options did not have before); {@code --before-pieces} a
  * second copy of the site published with the piece rule of at most N pieces (the rule before a
  * change, {@code bitweb.publish.mostPieces}; its own infohash and file list), seeded by both
  * seeders and visited by libtorrent and the warm BitWeb visitor.
@@ -73,12 +75,14 @@ public final class LatencyBench {
         List<Profile> profiles = new ArrayList<>(List.of(new Profile(25, "20mbit"), new Profile(100, "2mbit")));
         Map<String, String> before = new LinkedHashMap<>();
         String beforeJar = null;
+        List<String> beforeJvm = List.of();
         int beforePieces = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--big-mb" -> bigMb = Integer.parseInt(args[++i]);
                 case "--before-jar" -> beforeJar = args[++i];
+                case "--before-jvm" -> beforeJvm = List.of(args[++i].trim().split("\\s+"));
                 case "--before-pieces" -> beforePieces = Integer.parseInt(args[++i]);
                 case "--before" -> {
                     for (String prop : args[++i].split(",")) {
@@ -144,13 +148,14 @@ public final class LatencyBench {
             Path template = temp.resolve("cold-template"); // its class-data sharing archive, made by the warm-up
             String classPath = EngineJvmDefaults.classPath();
             routes.put("BitWeb -> BitWeb gateway, engine started by the visit",
-                    (home) -> coldVisit(home, template, classPath, infohash, bitwebPeer, link));
+                    (home) -> coldVisit(home, template, classPath, List.of(), infohash, bitwebPeer, link));
             if (beforeJar != null) {
                 // the same visit with another build's engine (the product's jar before a change) in its place
                 Path beforeTemplate = temp.resolve("cold-template-before");
                 String beforePath = beforeJar + java.io.File.pathSeparator + benchJar(classPath);
+                List<String> beforeOptions = beforeJvm;
                 routes.put("BitWeb -> BitWeb gateway, engine started by the visit, before",
-                        (home) -> coldVisit(home, beforeTemplate, beforePath, infohash, bitwebPeer, link));
+                        (home) -> coldVisit(home, beforeTemplate, beforePath, beforeOptions, infohash, bitwebPeer, link));
             }
             routes.put("BitWeb -> libtorrent", (home) -> ltVisit(root, infohash, siteDir, bitwebPeer, link));
             if (beforePieces > 0) {
@@ -279,8 +284,8 @@ public final class LatencyBench {
      * opens costs when no engine runs). The archive the product's engine writes on its first run
      * is copied from a template home, as a user's engine has it from its earlier runs.
      */
-    private static Trial coldVisit(Path home, Path template, String classPath, String infohash, InetSocketAddress peer,
-                                   Proc link) throws Exception {
+    private static Trial coldVisit(Path home, Path template, String classPath, List<String> extraJvm, String infohash,
+                                   InetSocketAddress peer, Proc link) throws Exception {
         Path cache = template.resolve("cache");
         boolean first = !Files.isDirectory(cache);
         Path run = first ? template : home;
@@ -289,6 +294,7 @@ public final class LatencyBench {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(EngineJvmDefaults.resolve(EngineJvmDefaults.PRODUCT, run, classPath));
+        command.addAll(extraJvm);
         command.addAll(List.of("-cp", classPath, LatencyColdVisit.class.getName(), run.toString(),
                 infohash, peer.getHostString(), String.valueOf(peer.getPort()), NEAR, String.valueOf(PAGE)));
         link.command("mark");

@@ -99,6 +99,9 @@ class BitwebCommand implements Callable<Integer> {
                     + "); choose another with --home DIR or BITWEB_HOME");
         }
         Logging.configure(dir.logs(), logLevel, consoleLevel);
+        // the class-data archive the installed launcher gave this JVM, kept only while it is this
+        // Java's and jar's (logged to the file from here on); Main waits for it before exiting
+        LauncherArchive.checkInBackground();
         return dir;
     }
 

@@ -15,7 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * A class-data archive an installed launcher gives its JVM, beside the installed jar: the host
  * launcher's for the browser's bridge ({@value #HOST}), the command line's for {@code bitweb
- * serve} and the service that runs it ({@value #SERVE}). The launcher names it to the JVM in
+ * serve} and the service that runs it ({@value #SERVE}), and for every other command
+ * ({@value #COMMANDS}). The launcher names it to the JVM in
  * {@value #PROPERTY}. The launcher decides at each start, before any Java runs: with the file
  * there the JVM maps it ({@code -XX:SharedArchiveFile}); without it, where the launcher may
  * write, the JVM writes one as it exits ({@code -XX:ArchiveClassesAtExit}). What a launcher
@@ -31,6 +32,12 @@ final class LauncherArchive {
     static final String HOST = "bitweb-host.jsa";
     /** {@code bitweb serve}'s, named by installer/templates/bitweb.sh. */
     static final String SERVE = "bitweb-serve.jsa";
+    /**
+     * Every other command's, named by installer/templates/bitweb.sh: written by the first command
+     * run (its classes), and what later ones share of those (the JVM's, picocli's, Jackson's,
+     * logging's, the engine client's) is mapped.
+     */
+    static final String COMMANDS = "bitweb-commands.jsa";
     /** The system property in which the launcher names the archive; without it (run by hand, a test's JVM) nothing is done. */
     static final String PROPERTY = "bitweb.archive";
     static final String ID = ".id";
@@ -40,18 +47,35 @@ final class LauncherArchive {
     private LauncherArchive() {
     }
 
+    /** This JVM's check, started once: as a command opens the state folder ({@link BitwebCommand#open}). */
+    private static Thread check;
+
     /**
      * Checks the archive the launcher named, if it did and this JVM runs from a jar, on a daemon
-     * thread of its own (off the path of the start). Join it before exiting: its note is one small write.
+     * thread of its own (off the path of the start); once per JVM, later calls return the same
+     * thread. Join it before exiting: its note is one small write.
      */
-    static Thread checkInBackground() {
-        String named = System.getProperty(PROPERTY);
-        Thread thread = new Thread(() -> Bridge.installedJar().filter(jar -> named != null && !named.isEmpty())
-                .ifPresent(jar -> log.debug("class-data archive {}: {}", named, keepCurrent(Path.of(named), jar))),
-                "launcher-archive");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+    static synchronized Thread checkInBackground() {
+        if (check == null) {
+            String named = System.getProperty(PROPERTY);
+            check = new Thread(() -> Bridge.installedJar().filter(jar -> named != null && !named.isEmpty())
+                    .ifPresent(jar -> log.debug("class-data archive {}: {}", named, keepCurrent(Path.of(named), jar))),
+                    "launcher-archive");
+            check.setDaemon(true);
+            check.start();
+        }
+        return check;
+    }
+
+    /** {@link #awaitCheck(Thread)} for this JVM's check, if one was started. */
+    static void awaitCheck() {
+        Thread started;
+        synchronized (LauncherArchive.class) {
+            started = check;
+        }
+        if (started != null) {
+            awaitCheck(started);
+        }
     }
 
     /** Waits (at most 2 s: one small write) for {@link #checkInBackground}'s thread, as the JVM exits. */

@@ -43,7 +43,9 @@ public final class Main {
             Bridge.startEngineEarly(System.getenv());
         }
         Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
-        System.exit(run(argv, streams));
+        int status = run(argv, streams);
+        LauncherArchive.awaitCheck(); // the command's check of its launcher's archive, if it opened the state folder
+        System.exit(status);
     }
 
     /** Runs one command line and returns its exit status. */

@@ -97,8 +97,7 @@ final class ServeCommand extends Subcommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         StateDir dir = bitweb().open(Level.INFO);
-        // the class-data archive the installed launcher gave this JVM, kept only while it is this Java's and jar's
-        Thread archive = LauncherArchive.checkInBackground();
+        Thread archive = LauncherArchive.checkInBackground(); // started by open(); the hook below waits for it
         EngineOptions options = new EngineOptions(gatewayPort, peerPort, network.bind());
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);
