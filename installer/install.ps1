@@ -126,11 +126,14 @@ function Install-BitWeb {
   }
   if (-not $DryRun) { Copy-Item -Force -LiteralPath $source -Destination $JarPath } else { Say "copy $source $JarPath" }
   Add-Record 'file' $JarPath
-  # The bridge JVM's class-data archive (docs/TUNING.md, "Class-data archives the launchers give"), made
-  # for the jar just replaced: the launcher's next start writes a new one as it exits, then maps it.
-  # Per user only: the users of a system install may not write beside its jar.
+  # The launchers' class-data archives (docs/TUNING.md, "Class-data archives the launchers give"): the
+  # bridge's, serve's and the other commands', made for the jar just replaced: each launcher's next
+  # start writes a new one as it exits, then maps it. Per user only: the users of a system install
+  # may not write beside its jar.
   $archive = Join-Path $AppDir 'bitweb-host.jsa'
-  foreach ($old in @($archive, "$archive.id")) {
+  $serveArchive = Join-Path $AppDir 'bitweb-serve.jsa'
+  $commandsArchive = Join-Path $AppDir 'bitweb-commands.jsa'
+  foreach ($old in @($archive, "$archive.id", $serveArchive, "$serveArchive.id", $commandsArchive, "$commandsArchive.id")) {
     if (-not $DryRun -and (Test-Path -LiteralPath $old)) { Remove-Item -Force -LiteralPath $old }
     Add-Record 'file' $old
   }
@@ -139,8 +142,14 @@ function Install-BitWeb {
   }
   Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
-  # the engine's base options, as install.sh's launcher gives them (EngineJvm.base())
-  Write-TextFile $CliLauncher "@echo off`r`n`"$java`" $EngineJvm -jar `"$JarPath`" %*`r`n"
+  # the engine's base options, as install.sh's launcher gives them (EngineJvm.base()), and per user
+  # serve's archive to serve, the one the other commands share to the others
+  $cliCds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.archive=`"" } else {
+    "set `"JSA=$commandsArchive`"`r`nif `"%~1`"==`"serve`" set `"JSA=$serveArchive`"`r`n" +
+    "set `"CDS=-XX:ArchiveClassesAtExit=%JSA%`"`r`nif exist `"%JSA%`" set `"CDS=-XX:SharedArchiveFile=%JSA%`"`r`nset `"ARCHIVE=-Dbitweb.archive=%JSA%`""
+  }
+  Write-TextFile $CliLauncher ("@echo off`r`nsetlocal`r`n$cliCds`r`n`"$java`" $EngineJvm -XX:+DisplayVMOutputToStderr " +
+    "-Xlog:cds=off -Xlog:cds+dynamic=off `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" %*`r`n")
   Add-Record 'file' $CliLauncher
 
   foreach ($family in @($Rows | ForEach-Object { $_.family } | Sort-Object -Unique)) {

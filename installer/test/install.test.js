@@ -496,7 +496,9 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   assert.match(ps1, /if \(\$Service\) \{ Invoke-Service 'install' \}/);
   assert.match(ps1, /& \$CliLauncher service uninstall/);
   // bitweb.cmd gives java the engine's base options, as install.sh's launcher does
-  assert.match(ps1, /\$CliLauncher "@echo off`r`n`"\$java`" \$EngineJvm -jar/);
+  assert.match(ps1, /\$CliLauncher \("@echo off`r`nsetlocal`r`n\$cliCds`r`n`"\$java`" \$EngineJvm -XX:\+DisplayVMOutputToStderr " \+\s+"-Xlog:cds=off -Xlog:cds\+dynamic=off `"%CDS%`" `"%ARCHIVE%`" -jar/);
+  // per user, serve maps (or writes) serve's archive and every other command the one they share
+  assert.match(ps1, /"set `"JSA=\$commandsArchive`"`r`nif `"%~1`"==`"serve`" set `"JSA=\$serveArchive`"`r`n"/);
   assert.ok(ps1.includes(`\n$EngineJvm = '${ENGINE_JVM.join(' ')}'\n`), 'the same options as install.sh');
   // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher
   assert.match(ps1, /\$HostLauncher "@echo off`r`nsetlocal`r`n\$cds`r`n`"\$java`" \$HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar/);
