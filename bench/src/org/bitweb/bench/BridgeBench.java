@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * bridge's CPU and RSS at that moment, read from /proc. With {@code --cold} no engine runs and
  * the bridge starts one (what the first page a browser opens waits for). With several --jar,
  * those jars side by side (with an engine running: each the launcher's way, with its archive).
+ * With an engine running, each --variant adds the launcher's way with those JVM options added.
  *
- * <p>{@code bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...}
+ * <p>{@code bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]... [--variant NAME="-XX:..."]...}
  */
 public final class BridgeBench {
     private static final Pattern HOST_JVM = Pattern.compile("(?m)^HOST_JVM='([^']*)'$");
@@ -43,6 +44,7 @@ public final class BridgeBench {
         int trials = 10;
         boolean cold = false;
         Map<String, Path> jars = new LinkedHashMap<>();
+        Map<String, List<String>> extra = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -51,8 +53,12 @@ public final class BridgeBench {
                     String[] nameJar = args[++i].split("=", 2);
                     jars.put(nameJar[0], Path.of(nameJar[1]));
                 }
+                case "--variant" -> {
+                    String[] nameOptions = args[++i].split("=", 2);
+                    extra.put(nameOptions[0], List.of(nameOptions[1].trim().split("\\s+")));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]...)");
+                        + " (bench/run.sh bridge [--cold] [--trials 10] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]...)");
             }
         }
         Path root = Path.of(System.getProperty("bench.root", "."));
@@ -69,7 +75,7 @@ public final class BridgeBench {
             if (cold) {
                 cold(temp, jars, hostJvm, trials);
             } else {
-                warm(temp, jars, hostJvm, trials);
+                warm(temp, jars, hostJvm, extra, trials);
             }
         } finally {
             ThroughputBench.deleteTree(temp);
@@ -80,7 +86,8 @@ public final class BridgeBench {
      * An engine runs: plain {@code java -jar} against the launcher's options, without and with the
      * archive the launcher gives; with several jars, the launcher's way (its archive) for each.
      */
-    private static void warm(Path temp, Map<String, Path> jars, List<String> hostJvm, int trials) throws Exception {
+    private static void warm(Path temp, Map<String, Path> jars, List<String> hostJvm, Map<String, List<String>> extra,
+                             int trials) throws Exception {
         Map<String, List<String>> variants = new LinkedHashMap<>();
         Map<String, Path> jarOf = new LinkedHashMap<>();
         Map<String, Path> archives = new LinkedHashMap<>();
@@ -99,6 +106,12 @@ public final class BridgeBench {
             }
             variants.put(prefix + "the launcher: HOST_JVM + its archive", withArchive);
             jarOf.put(prefix + "the launcher: HOST_JVM + its archive", jar.getValue());
+            for (var e : extra.entrySet()) { // the launcher's way with options added (a later option wins)
+                List<String> more = new ArrayList<>(withArchive);
+                more.addAll(e.getValue());
+                variants.put(prefix + "the launcher's, " + e.getKey(), more);
+                jarOf.put(prefix + "the launcher's, " + e.getKey(), jar.getValue());
+            }
         }
         Map<String, List<Start>> results = new LinkedHashMap<>();
         try (EngineDaemon engine = EngineDaemon.start(new StateDir(temp.resolve("home")),
