@@ -72,7 +72,7 @@ final class ServiceCommand extends Subcommand {
             throw new CliException(Outcome.ERROR, "bitweb runs from " + code + ", not from a jar: install it first "
                     + "(installer/install.sh), or pass --launcher PATH");
         }
-        // the launcher's JVM options, which a bare jar does not carry: the engine's memory caps
+        // the launcher's JVM options, which a bare jar does not carry: the engine's base options
         return EngineCommand.ofJar(java, EngineJvm.base(), code, stateDir);
     }
 
