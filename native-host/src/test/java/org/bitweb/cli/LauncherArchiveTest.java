@@ -114,4 +114,13 @@ class LauncherArchiveTest {
         assertFalse(Files.exists(archive));
         assertFalse(Files.exists(id));
     }
+
+    @Test
+    void aJvmChecksItsLauncherArchiveOnceHoweverManyPartsAskAndWaitsForThatCheck() {
+        // the command's state folder, then the bridge or serve ask; one thread does it
+        Thread first = LauncherArchive.checkInBackground();
+        assertEquals(first, LauncherArchive.checkInBackground());
+        LauncherArchive.awaitCheck();
+        assertFalse(first.isAlive(), "awaited");
+    }
 }
