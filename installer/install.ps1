@@ -111,6 +111,14 @@ function Get-Manifest([string]$Family, [string]$LauncherPath) {
 
 function Get-ManifestPath([string]$Family) { Join-Path $AppDir "$HostName.$Family.json" }
 
+# The batch lines that give a launcher's JVM its class-data archive $Jsa (a path, or a batch
+# variable that holds one) in %CDS% and %ARCHIVE%: mapped when it is there, else written by the JVM
+# as it exits. Per user only: the users of a system install may not write beside its jar.
+function Get-ArchiveLines([string]$Jsa) {
+  if ($System) { return "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.archive=`"" }
+  "set `"CDS=-XX:ArchiveClassesAtExit=$Jsa`"`r`nif exist `"$Jsa`" set `"CDS=-XX:SharedArchiveFile=$Jsa`"`r`nset `"ARCHIVE=-Dbitweb.archive=$Jsa`""
+}
+
 function Install-BitWeb {
   if ($Rows.Count -eq 0) { throw "no browser to register (installer\browsers.json has no windows/$Scope rows for: $Browser)" }
   $source = if ($Jar) { $Jar } else { Join-Path $Repo 'native-host\target\bitweb.jar' }
@@ -137,17 +145,12 @@ function Install-BitWeb {
     if (-not $DryRun -and (Test-Path -LiteralPath $old)) { Remove-Item -Force -LiteralPath $old }
     Add-Record 'file' $old
   }
-  $cds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.archive=`"" } else {
-    "set `"CDS=-XX:ArchiveClassesAtExit=$archive`"`r`nif exist `"$archive`" set `"CDS=-XX:SharedArchiveFile=$archive`"`r`nset `"ARCHIVE=-Dbitweb.archive=$archive`""
-  }
+  $cds = Get-ArchiveLines $archive
   Write-TextFile $HostLauncher "@echo off`r`nsetlocal`r`n$cds`r`n`"$java`" $HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" host %*`r`n"
   Add-Record 'file' $HostLauncher
   # the engine's base options, as install.sh's launcher gives them (EngineJvm.base()), and per user
   # serve's archive to serve, the one the other commands share to the others
-  $cliCds = if ($System) { "set `"CDS=-Xshare:auto`"`r`nset `"ARCHIVE=-Dbitweb.archive=`"" } else {
-    "set `"JSA=$commandsArchive`"`r`nif `"%~1`"==`"serve`" set `"JSA=$serveArchive`"`r`n" +
-    "set `"CDS=-XX:ArchiveClassesAtExit=%JSA%`"`r`nif exist `"%JSA%`" set `"CDS=-XX:SharedArchiveFile=%JSA%`"`r`nset `"ARCHIVE=-Dbitweb.archive=%JSA%`""
-  }
+  $cliCds = "set `"JSA=$commandsArchive`"`r`nif `"%~1`"==`"serve`" set `"JSA=$serveArchive`"`r`n" + (Get-ArchiveLines '%JSA%')
   Write-TextFile $CliLauncher ("@echo off`r`nsetlocal`r`n$cliCds`r`n`"$java`" $EngineJvm -XX:+DisplayVMOutputToStderr " +
     "-Xlog:cds=off -Xlog:cds+dynamic=off `"%CDS%`" `"%ARCHIVE%`" -jar `"$JarPath`" %*`r`n")
   Add-Record 'file' $CliLauncher

@@ -119,7 +119,7 @@ RECORD=$APP_DIR/install-record
 JAR=$APP_DIR/bitweb.jar
 HOST_LAUNCHER=$APP_DIR/bitweb-host
 # the class-data archives the launchers give their JVMs, each written by its first start
-# (cli/LauncherArchive): the bridge's, and 'bitweb serve''s
+# (cli/LauncherArchive): the bridge's, 'bitweb serve''s, and the one the other commands share
 HOST_ARCHIVE=$APP_DIR/bitweb-host.jsa
 SERVE_ARCHIVE=$APP_DIR/bitweb-serve.jsa
 COMMANDS_ARCHIVE=$APP_DIR/bitweb-commands.jsa

@@ -503,6 +503,9 @@ test('install.ps1 -Service delegates to the installed command, before -Uninstall
   // bitweb-host.cmd gives the bridge's JVM the same light options as install.sh's host launcher
   assert.match(ps1, /\$HostLauncher "@echo off`r`nsetlocal`r`n\$cds`r`n`"\$java`" \$HostJvm `"%CDS%`" `"%ARCHIVE%`" -jar/);
   // ... and, per user, its class-data archive as install.sh's launcher does: written when missing, then mapped
-  assert.match(ps1, /set `"CDS=-XX:ArchiveClassesAtExit=\$archive`"`r`nif exist `"\$archive`" set `"CDS=-XX:SharedArchiveFile=\$archive`"/);
+  assert.match(ps1, /set `"CDS=-XX:ArchiveClassesAtExit=\$Jsa`"`r`nif exist `"\$Jsa`" set `"CDS=-XX:SharedArchiveFile=\$Jsa`"/);
+  // one place picks the archive for both launchers: the host's own, the command line's by command
+  assert.match(ps1, /\$cds = Get-ArchiveLines \$archive\n/);
+  assert.match(ps1, /\(Get-ArchiveLines '%JSA%'\)\n/);
   assert.ok(ps1.includes(`\n$HostJvm = '${HOST_JVM.join(' ')}'\n`), 'the same options as install.sh');
 });

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A command's start, as a person typing {@code bitweb status} feels it: from launching {@code java}
@@ -41,7 +43,7 @@ public final class CommandBench {
             Path home = Files.createDirectories(root.resolve("home"));
             Path archive = root.resolve("bitweb-commands.jsa");
             List<String> launcher = new ArrayList<>(EngineJvm.base());
-            launcher.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            launcher.addAll(launcherOptions(Path.of(System.getProperty("bench.root", ".")).resolve("installer/templates/bitweb.sh")));
             List<String> writing = new ArrayList<>(launcher);
             writing.add("-XX:ArchiveClassesAtExit=" + archive);
             run(jar, writing, home, COMMANDS.get(0)); // the first command, which writes it as it exits
@@ -81,6 +83,15 @@ public final class CommandBench {
         } finally {
             Publisher.deleteTree(root);
         }
+    }
+
+    /** The options the command line's launcher adds after the base options and before the archive's. */
+    private static List<String> launcherOptions(Path template) throws java.io.IOException {
+        Matcher m = Pattern.compile("(?m)^exec @JAVA@ @JVM@ (.*?) \"\\$cds\"").matcher(Files.readString(template));
+        if (!m.find()) {
+            throw new IllegalStateException(template + " has no exec line with the archive's options");
+        }
+        return List.of(m.group(1).split(" "));
     }
 
     /** One command, launched and waited for (at most 60 s); its exit status must be 0. */

@@ -71,16 +71,8 @@ final class Bridge {
         this.out = out;
     }
 
+    /** Relays until the browser closes stdin (the launcher's archive is checked as the state folder opens; Main waits for it). */
     int run() {
-        Thread archive = LauncherArchive.checkInBackground();
-        try {
-            return relay();
-        } finally {
-            LauncherArchive.awaitCheck(archive);
-        }
-    }
-
-    private int relay() {
         SocketChannel channel;
         try {
             channel = connectOrStart();

@@ -67,21 +67,17 @@ final class LauncherArchive {
         return check;
     }
 
-    /** {@link #awaitCheck(Thread)} for this JVM's check, if one was started. */
+    /** Waits (at most 2 s: one small write) for this JVM's check, if one was started, as the JVM exits. */
     static void awaitCheck() {
         Thread started;
         synchronized (LauncherArchive.class) {
             started = check;
         }
-        if (started != null) {
-            awaitCheck(started);
+        if (started == null) {
+            return;
         }
-    }
-
-    /** Waits (at most 2 s: one small write) for {@link #checkInBackground}'s thread, as the JVM exits. */
-    static void awaitCheck(Thread check) {
         try {
-            check.join(2_000);
+            started.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -97,7 +97,6 @@ final class ServeCommand extends Subcommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         StateDir dir = bitweb().open(Level.INFO);
-        Thread archive = LauncherArchive.checkInBackground(); // started by open(); the hook below waits for it
         EngineOptions options = new EngineOptions(gatewayPort, peerPort, network.bind());
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);
@@ -114,7 +113,7 @@ final class ServeCommand extends Subcommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
             stop(started);
-            LauncherArchive.awaitCheck(archive); // a serve that fails at once must not leave a half-written note
+            LauncherArchive.awaitCheck(); // started by open(): a serve stopped at once leaves no half-written note
         }, "shutdown"));
         EngineDaemon daemon;
         try {
