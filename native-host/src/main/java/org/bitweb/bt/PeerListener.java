@@ -30,8 +30,16 @@ import java.nio.channels.SocketChannel;
  * port into a clear error at start and makes port 0 mean a port that is really ours.
  */
 public final class PeerListener implements AutoCloseable {
+    /**
+     * How long bt's acceptor thread waits, once the engine closed the socket under it, for bt's own
+     * stop to interrupt it: bt stops its services on threads of its own, so the socket may close
+     * first (one serve stopped in six, soon after its start, logged bt's "Unexpected error").
+     */
+    static final long CLOSE_GRACE_MS = 3_000;
+
     private final ServerSocketChannel server;
     private final InetSocketAddress address;
+    private volatile boolean closed;
 
     private PeerListener(ServerSocketChannel server) throws IOException {
         this.server = server;
@@ -75,6 +83,7 @@ public final class PeerListener implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             server.close();
         } catch (IOException ignored) {
@@ -122,6 +131,9 @@ public final class PeerListener implements AutoCloseable {
                     // routine that connects nothing; the loop cancels it and sees the flag.
                     return NOTHING;
                 } catch (IOException e) {
+                    if (closed) {
+                        return closedByTheEngine();
+                    }
                     // the socket broke: bt's listener logs this and stops
                     throw new IllegalStateException("stopped accepting peers on " + address + ": " + e, e);
                 }
@@ -156,6 +168,21 @@ public final class PeerListener implements AutoCloseable {
                 }
             };
         }
+    }
+
+    /**
+     * The engine closed the socket while bt's loop still ran: bt's stop interrupts this thread
+     * next. Waiting for that, the loop gets a routine that connects nothing and sees its stop flag,
+     * so an engine's normal stop logs no error; if bt is not stopping, that is one.
+     */
+    private ConnectionRoutine closedByTheEngine() {
+        try {
+            Thread.sleep(CLOSE_GRACE_MS);
+        } catch (InterruptedException stopping) {
+            return NOTHING;
+        }
+        throw new IllegalStateException("the engine closed its BitTorrent port " + address
+                + ", but bt's listener did not stop within " + CLOSE_GRACE_MS + " ms");
     }
 
     private static void close(SocketChannel channel) {
