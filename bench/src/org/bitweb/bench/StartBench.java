@@ -24,12 +24,15 @@ import java.util.regex.Pattern;
  * folder and archive of its own; the first start of each writes the archive and is not counted.
  *
  * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME="-XX:..."]...
- * (default: this build's jar). With --dht the engine starts its DHT node (any address, a free
+ * [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]... (default: this build's jar). With --dht the engine starts its DHT node (any address, a free
  * port, no bootstrap nodes, so nothing is sent); without it, --no-dht. With --no-archive each jar
  * is also started with the base options alone, no class-data archive (what {@code bitweb serve}
  * and the service ran with before the command line's launcher gave them one), interleaved with
  * the others. Each --variant starts each jar once more with these JVM options added after the
- * product's (a later option wins), in a state folder and archive of its own.
+ * product's (a later option wins), in a state folder and archive of its own. Each --java starts
+ * each jar once more with that Java and the options the engine gets on it (Java 25 and later: an
+ * AOT cache instead of the class-data archive); --java-class-data with that Java and the class-data
+ * archive, as before.
  * The engine's CPU (user + system, from /proc) is read at the moment "engine up" is seen: on two
  * cores the JIT's compiler threads and the start compete for the same CPUs.
  */
@@ -40,8 +43,24 @@ public final class StartBench {
     private record Start(long launchToUpMs, long engineStartMs, long btRuntimeMs, long cpuMs) {
     }
 
-    /** One kind of start: a jar, with or without its archive, with JVM options added. */
-    private record Variant(Path jar, boolean archive, List<String> extra) {
+    /** One kind of start: a jar, with or without its archive, with JVM options added, run by a Java. */
+    private record Variant(Path jar, boolean archive, List<String> extra, Java java) {
+    }
+
+    /** A Java runtime to run the engine with: its home and the feature version its options are chosen for (17, 25). */
+    private record Java(Path home, int feature) {
+        static Java current() {
+            return new Java(Path.of(System.getProperty("java.home")), Runtime.version().feature());
+        }
+
+        /** From its home's {@code release} file (JAVA_VERSION="25.0.3"). */
+        static Java at(Path home) throws IOException {
+            Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(home.resolve("release")));
+            if (!m.find()) {
+                throw new IOException("no JAVA_VERSION in " + home.resolve("release"));
+            }
+            return new Java(home, Integer.parseInt(m.group(1)));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,6 +69,7 @@ public final class StartBench {
         boolean noArchive = false;
         Map<String, Path> jars = new LinkedHashMap<>();
         Map<String, List<String>> options = new LinkedHashMap<>();
+        Map<String, Java> javas = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
@@ -63,8 +83,18 @@ public final class StartBench {
                     String[] named = args[++i].split("=", 2);
                     options.put(named[0], List.of(named[1].trim().split("\\s+")));
                 }
+                case "--java" -> {
+                    String[] named = args[++i].split("=", 2);
+                    javas.put(named[0], Java.at(Path.of(named[1])));
+                }
+                case "--java-class-data" -> {
+                    // that Java with the dynamic class-data archive, as before its AOT cache
+                    String[] named = args[++i].split("=", 2);
+                    Java java = Java.at(Path.of(named[1]));
+                    javas.put(named[0], new Java(java.home(), 17));
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]...)");
+                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]... [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]...)");
             }
         }
         if (jars.isEmpty()) {
@@ -73,12 +103,15 @@ public final class StartBench {
         // each start's JVM options: the product's (with the archive), or the base options alone
         Map<String, Variant> variants = new LinkedHashMap<>();
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
-            variants.put(jar.getKey(), new Variant(jar.getValue(), true, List.of()));
+            variants.put(jar.getKey(), new Variant(jar.getValue(), true, List.of(), Java.current()));
             if (noArchive) {
-                variants.put(jar.getKey() + ", no archive", new Variant(jar.getValue(), false, List.of()));
+                variants.put(jar.getKey() + ", no archive", new Variant(jar.getValue(), false, List.of(), Java.current()));
             }
             for (Map.Entry<String, List<String>> o : options.entrySet()) {
-                variants.put(jar.getKey() + ", " + o.getKey(), new Variant(jar.getValue(), true, o.getValue()));
+                variants.put(jar.getKey() + ", " + o.getKey(), new Variant(jar.getValue(), true, o.getValue(), Java.current()));
+            }
+            for (Map.Entry<String, Java> java : javas.entrySet()) {
+                variants.put(jar.getKey() + ", " + java.getKey(), new Variant(jar.getValue(), true, List.of(), java.getValue()));
             }
         }
         Path root = Files.createTempDirectory("bitweb-bench-start-");
@@ -124,8 +157,8 @@ public final class StartBench {
     private static Start start(Variant variant, StateDir home, boolean dht) throws Exception {
         String jar = variant.jar().toString();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(variant.archive() ? EngineJvm.options(home, jar) : EngineJvm.base());
+        command.add(variant.java().home().resolve("bin").resolve("java").toString());
+        command.addAll(variant.archive() ? EngineJvm.options(home, jar, variant.java().feature()) : EngineJvm.base());
         command.addAll(variant.extra());
         command.addAll(List.of("-jar", jar, "serve", "--home=" + home.root(), "--gateway-port=0",
                 "--peer-port=0", "--no-lan", "--no-port-mapping"));

@@ -27,7 +27,8 @@ import java.util.List;
  *       engine's young generation, touched in full by its garbage, is then a third of that.</li>
  *   <li>Class-data sharing: the first start writes an archive of the classes it loaded
  *       ({@code -XX:ArchiveClassesAtExit}, when the engine exits); later starts map it
- *       ({@code -XX:SharedArchiveFile}) instead of reading and verifying jars. The archive is named
+ *       ({@code -XX:SharedArchiveFile}) instead of reading and verifying jars. On Java 25 and
+ *       later, an AOT cache instead ({@link ArchiveKind}). The archive is named
  *       by a hash of the Java runtime and the jars, so a new version or another Java makes a new
  *       one (older ones are deleted). Classes from folders (a development build) cannot be
  *       archived, so no archive is used there.</li>
@@ -47,19 +48,64 @@ public final class EngineJvm {
      * @param classPath the class path the engine will run with ({@code File.pathSeparator}-separated)
      */
     public static List<String> options(StateDir dir, String classPath) {
+        return options(dir, classPath, Runtime.version().feature());
+    }
+
+    /**
+     * The options for an engine run by a Java of that feature version (the bridge runs it with its
+     * own, so {@link #options(StateDir, String)}; a benchmark compares two). The archive is named
+     * by this JVM's identity.
+     */
+    public static List<String> options(StateDir dir, String classPath, int javaFeature) {
         List<String> options = new ArrayList<>(base());
-        // class-data sharing warnings (an archive from an older start) are not errors
-        options.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        ArchiveKind kind = ArchiveKind.of(javaFeature);
+        // class-data sharing warnings (an archive from an older start) are not errors; the JVM's
+        // own messages stay off stdout
+        options.addAll(kind.quiet);
         try {
-            Path archive = archive(dir, classPath);
+            Path archive = archive(dir, classPath, kind);
             if (archive != null) {
-                options.add(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive
-                        : "-XX:ArchiveClassesAtExit=" + archive);
+                options.add((Files.isRegularFile(archive) ? kind.map : kind.write) + archive);
             }
         } catch (IOException e) {
             // no archive: the engine starts all the same, only slower
         }
         return options;
+    }
+
+    /**
+     * What the engine's classes are kept in between starts. Java 17 to 24: a dynamic class-data
+     * archive. Java 25 and later: an AOT cache (JEP 483, 514, 515), which also keeps the classes
+     * linked and the training run's method profiles: an engine up 0.80x as late as with Java 25's
+     * dynamic archive, 0.85x of Java 17's (docs/TUNING.md, "Java 25's AOT cache"). Each kind is
+     * written by an engine as it exits (the AOT cache by a second JVM that the exiting one starts
+     * and waits for, its messages on stderr: the engine's log).
+     */
+    enum ArchiveKind {
+        CLASS_DATA(".jsa", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=",
+                List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:cds=off", "-Xlog:cds+dynamic=off")),
+        // the cache's writing says what it does (not through -Xlog): on stderr, off stdout
+        AOT_CACHE(".aot", "-XX:AOTCache=", "-XX:AOTCacheOutput=",
+                List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:aot*=off", "-Xlog:cds*=off"));
+
+        /** The first Java with an AOT cache written in one run ({@code -XX:AOTCacheOutput}). */
+        static final int AOT_CACHE_SINCE = 25;
+
+        final String suffix;
+        final String map;
+        final String write;
+        final List<String> quiet;
+
+        ArchiveKind(String suffix, String map, String write, List<String> quiet) {
+            this.suffix = suffix;
+            this.map = map;
+            this.write = write;
+            this.quiet = quiet;
+        }
+
+        static ArchiveKind of(int javaFeature) {
+            return javaFeature >= AOT_CACHE_SINCE ? AOT_CACHE : CLASS_DATA;
+        }
     }
 
     /**
@@ -94,17 +140,24 @@ public final class EngineJvm {
 
     /** Where this runtime and class path's archive is, or null if the class path cannot be archived. */
     static Path archive(StateDir dir, String classPath) throws IOException {
+        return archive(dir, classPath, ArchiveKind.of(Runtime.version().feature()));
+    }
+
+    static Path archive(StateDir dir, String classPath, ArchiveKind kind) throws IOException {
         String identity = archiveIdentity(classPath);
         if (identity == null) {
             return null;
         }
         Path cache = dir.root().resolve("cache");
         Files.createDirectories(cache);
-        String name = "engine-" + identity + ".jsa";
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(cache, "engine-*.jsa")) {
+        String name = "engine-" + identity + kind.suffix;
+        // another version's or another Java's archive, of either kind, and what an AOT cache's
+        // writing left if it was cut short (its configuration file)
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(cache, "engine-*.{jsa,aot,aot.config}")) {
             for (Path p : old) {
-                if (!p.getFileName().toString().equals(name)) {
-                    Files.deleteIfExists(p); // another version's or another Java's archive
+                String file = p.getFileName().toString();
+                if (!file.equals(name) && !file.equals(name + ".config")) {
+                    Files.deleteIfExists(p);
                 }
             }
         }

@@ -69,6 +69,53 @@ class EngineJvmTest {
                 loaded);
     }
 
+    /**
+     * On Java 25 and later the engine keeps its classes in an AOT cache instead: written as the
+     * first start exits (by a second JVM it waits for), mapped by the next; none of its messages on
+     * stdout. Run on a real Java 25 or later (CI's machines have Temurin 25 beside Java 17).
+     */
+    @Test
+    void onJava25TheFirstStartWritesAnAotCacheThatLaterStartsLoadClassesFrom() throws Exception {
+        Path java = java25OrLater();
+        StateDir home = new StateDir(dir.resolve("home"));
+        Path jar = jar();
+        List<String> first = EngineJvm.options(home, jar.toString(), 25);
+        assertTrue(first.stream().anyMatch(o -> o.startsWith("-XX:AOTCacheOutput=")), first.toString());
+        assertEquals("hello\n", run(java, first, jar, List.of(), false), "stdout has only the program's output");
+        Path cache = EngineJvm.archive(home, jar.toString(), EngineJvm.ArchiveKind.AOT_CACHE);
+        assertTrue(Files.isRegularFile(cache), "the cache is written: " + cache);
+        assertFalse(Files.exists(cache.resolveSibling(cache.getFileName() + ".config")), "its configuration file is gone");
+
+        List<String> later = EngineJvm.options(home, jar.toString(), 25);
+        assertTrue(later.contains("-XX:AOTCache=" + cache), later.toString());
+        // AOTMode=on: the JVM fails rather than go on without the cache; the class comes from it
+        String loaded = run(java, later, jar, List.of("-XX:AOTMode=on", "-Xlog:class+load=info"), true);
+        assertTrue(loaded.lines().anyMatch(l -> l.contains(Hello.class.getName()) && l.contains("shared objects file")),
+                loaded);
+    }
+
+    @Test
+    void javaBefore25KeepsTheClassDataArchive() throws IOException {
+        List<String> options = EngineJvm.options(new StateDir(dir.resolve("home")), jar().toString(), 21);
+        assertTrue(options.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=") && o.endsWith(".jsa")),
+                options.toString());
+        assertTrue(options.stream().noneMatch(o -> o.contains("AOT")), options.toString());
+    }
+
+    @Test
+    void anotherJavasArchiveOfTheOtherKindAndAnUnfinishedCachesConfigurationAreDeleted() throws Exception {
+        StateDir home = new StateDir(dir.resolve("home"));
+        Path jar = jar();
+        Path jsa = EngineJvm.archive(home, jar.toString(), EngineJvm.ArchiveKind.CLASS_DATA);
+        Files.writeString(jsa, "Java 17's archive");
+        Path stale = jsa.resolveSibling("engine-0123456789abcdef.aot.config");
+        Files.writeString(stale, "a cache's writing cut short");
+        Path aot = EngineJvm.archive(home, jar.toString(), EngineJvm.ArchiveKind.AOT_CACHE);
+        assertTrue(aot.getFileName().toString().endsWith(".aot"), aot.toString());
+        assertFalse(Files.exists(jsa), "the archive of the other kind is gone");
+        assertFalse(Files.exists(stale), "the stale configuration is gone");
+    }
+
     @Test
     void anotherJarGetsAnArchiveOfItsOwnAndTheOldOneIsDeleted() throws Exception {
         StateDir home = new StateDir(dir.resolve("home"));
@@ -95,6 +142,33 @@ class EngineJvmTest {
         }
     }
 
+    /** A Java 25 or later under /usr/lib/jvm (or BITWEB_JAVA25_HOME): required in CI, skipped elsewhere. */
+    private static Path java25OrLater() throws IOException {
+        List<Path> homes = new ArrayList<>();
+        String named = System.getenv("BITWEB_JAVA25_HOME");
+        if (named != null && !named.isEmpty()) {
+            homes.add(Path.of(named));
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (var listed = Files.list(jvms)) {
+                listed.sorted().forEach(homes::add);
+            }
+        }
+        java.util.regex.Pattern version = java.util.regex.Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+        for (Path home : homes) {
+            Path release = home.resolve("release");
+            if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/java"))) {
+                java.util.regex.Matcher m = version.matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) >= 25) {
+                    return home.resolve("bin/java");
+                }
+            }
+        }
+        org.bitweb.interop.Tools.missing("no Java 25 or later under /usr/lib/jvm (set BITWEB_JAVA25_HOME)");
+        throw new IllegalStateException("unreachable: missing() fails or skips");
+    }
+
     private Path jar() throws IOException {
         Path jar = dir.resolve("hello.jar");
         if (Files.exists(jar)) {
@@ -111,12 +185,24 @@ class EngineJvmTest {
     }
 
     private static String run(List<String> options, Path jar, List<String> more) throws Exception {
+        return run(Path.of(System.getProperty("java.home"), "bin", "java"), options, jar, more, true);
+    }
+
+    /** Runs Hello; its stdout, with stderr too if {@code withStderr}. */
+    private static String run(Path java, List<String> options, Path jar, List<String> more, boolean withStderr)
+            throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(options);
         command.addAll(more);
         command.addAll(List.of("-cp", jar.toString(), Hello.class.getName()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (withStderr) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = builder.start();
         try (OutputStream ignored = p.getOutputStream()) {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM ended");
