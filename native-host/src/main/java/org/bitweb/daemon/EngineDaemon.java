@@ -107,8 +107,11 @@ public final class EngineDaemon implements AutoCloseable {
         EngineDaemon daemon = new EngineDaemon(dir, lock, engine, settings, lanAllowed, startedForBrowser);
         try {
             daemon.settings.applyToEngine();
-            daemon.writeInfo();
+            // the socket first: a browser's bridge waits for it (the first page of a visit that
+            // starts the engine), while engine.json is forced to disk; so engine.json also means
+            // the socket answers
             daemon.control.start();
+            daemon.writeInfo();
         } catch (IOException | RuntimeException e) {
             daemon.close();
             throw e;
