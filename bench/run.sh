@@ -30,9 +30,9 @@
 #   bench/run.sh storage disk used by 10 versions of a 300 MB site, one 1 MB file changed in each
 #   bench/run.sh rates   configured vs measured upload and download rate limits, a minute each
 #   bench/run.sh traffic DHT and LAN-discovery packets and bytes per minute with 0 / 10 / 100 sites (DHT testnet)
-#   bench/run.sh browser [--trials 5] [--extension NAME=DIR]...
+#   bench/run.sh browser [--trials 5] [--extension NAME=DIR]... [--jar NAME=PATH]... [--ask-after-spawn MS]
 #                        the first link a browser opens: Chromium with the extension, launch -> page shown, with
-#                        no engine running (the host starts it) and with one; builds of the extension side by side
+#                        no engine running (the host starts it) and with one; builds of the extension or jars side by side
 #   (open/host/sites/storage/rates/traffic take -D options in BENCH_JAVA_OPTS: -Dbench.trials=5 -Dbench.bigMb=1024 ...)
 #   bench/run.sh dht [--trials 30]   BEP 44 resolves and puts on the mixed DHT testnet: BitWeb vs
 #                        libtorrent vs bittorrent-dht vs stock mldht (needs the testnet namespace,

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,6 +186,13 @@ public final class Engine implements AutoCloseable, Torrents {
             PeerListener listener = PeerListener.bind(bind, options.peerPort());
             started.push(listener);
             steps.done("peer port");
+            // The gateway's port listens from here on, and what connects waits to be served: a
+            // browser's first page asked for while the engine starts waits for the answer, where a
+            // refused connection failed it until the extension heard from the engine and opened it
+            // again (docs/TUNING.md, "A visit that starts the engine"). A taken port fails the
+            // start now, not after bt's runtime is built.
+            ServerSocketChannel gatewayPort = listenForGateway(options.gatewayPort());
+            started.push(gatewayPort);
             // The DHT node starts on a thread of its own while the comments open and Guice builds
             // bt's runtime (150-290 ms beside 400-500; one after the other before). bt's peer source
             // gets a PendingPeerFinder: no lookup runs before the engine is up.
@@ -207,7 +215,7 @@ public final class Engine implements AutoCloseable, Torrents {
             comments.attach(engine.commentHost(), dht.orElse(null), listener.port());
             swarm.runtime.getEventSource().onPeerDisconnected(null, e -> comments.disconnected(e.getConnectionKey()));
             steps.done("engine");
-            engine.startGateway();
+            engine.startGateway(gatewayPort);
             steps.done("gateway");
             gatewayUp.accept(engine);
             engine.swarm.items.attach(engine.keySites);
@@ -303,13 +311,17 @@ public final class Engine implements AutoCloseable, Torrents {
         }
     }
 
-    private void startGateway() throws IOException {
+    private static ServerSocketChannel listenForGateway(int port) throws IOException {
         try {
-            gateway.start();
+            return Gateway.listen(port);
         } catch (IOException e) {
-            throw new IOException("the gateway cannot listen on 127.0.0.1:" + options.gatewayPort()
+            throw new IOException("the gateway cannot listen on " + Gateway.LOOPBACK + ":" + port
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);
         }
+    }
+
+    private void startGateway(ServerSocketChannel listening) throws IOException {
+        gateway.start(listening);
     }
 
     /**

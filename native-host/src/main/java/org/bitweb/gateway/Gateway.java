@@ -12,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -114,12 +117,46 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * Listens on 127.0.0.1:{@code port} (0: a free port) before the gateway is built: connections
+     * wait in the accept queue until {@link #start(ServerSocketChannel)} serves them. The engine
+     * does this as its start begins, so that a browser's first page, asked for while the engine
+     * starts, waits for the answer instead of failing (its proxy refused) to be opened again
+     * once the extension hears from the engine (docs/TUNING.md, "A visit that starts the engine").
+     *
+     * @throws IOException if the port cannot be bound (for example, already in use)
+     */
+    public static ServerSocketChannel listen(int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as Jetty binds: a restart gets its port back
+            channel.bind(new InetSocketAddress(LOOPBACK, port), ACCEPT_QUEUE);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
      * Binds and starts serving.
      *
      * @throws IOException if the port cannot be bound (for example, already in use)
      */
     public void start() throws IOException {
+        start(null);
+    }
+
+    /**
+     * Starts serving the connections of {@code listening} (from {@link #listen}), or binds the
+     * port given to the constructor when it is null. The gateway closes the channel when it closes.
+     *
+     * @throws IOException if the port cannot be bound (for example, already in use)
+     */
+    public void start(ServerSocketChannel listening) throws IOException {
         try {
+            if (listening != null) {
+                connector.open(listening);
+            }
             server.start();
         } catch (IOException e) {
             stopQuietly();

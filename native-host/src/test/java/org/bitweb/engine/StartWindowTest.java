@@ -44,6 +44,18 @@ class StartWindowTest {
     Path temp;
 
     @Test
+    void aTakenGatewayPortFailsTheStartSayingWhatToDo() throws IOException {
+        // the gateway's port listens from the start's first steps (a page asked for while the
+        // engine starts waits for it): taken, the start fails there, with what to do next
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, LOOPBACK)) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Engine.start(
+                    new StateDir(temp.resolve("taken")), new EngineOptions(taken.getLocalPort(), 0, LOOPBACK)));
+            assertTrue(e.getMessage().contains("the gateway cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    && e.getMessage().contains("--gateway-port 0"), e.getMessage());
+        }
+    }
+
+    @Test
     void sitesAskedForBeforeTheyAreOpenedAreServedAndThenSeeded() throws Exception {
         Path published = site("published", "a page this machine published");
         Path visited = site("visited", "a page this machine visited and chose to seed");

@@ -140,6 +140,42 @@ class GatewayTest {
         }
 
         @Test
+        void aRequestMadeWhileTheEngineStartsWaitsForTheGatewayAndIsAnswered() throws Exception {
+            // the engine listens first (Gateway.listen), builds the rest, then serves: a browser's
+            // page asked for in between is connected and waits, where a refused one failed
+            try (ServerSocketChannel listening = Gateway.listen(0)) {
+                int early = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+                var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return RawHttp.proxyGet(early, HOST, "/docs/page.html");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                // its request is sent (the kernel took the connection): nothing serves it yet
+                assertThrows(java.util.concurrent.TimeoutException.class,
+                        () -> answer.get(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+                Map<SiteAddress, SiteView> sites = Map.of(SITE, new DirectorySiteView(dir.resolve("site"), "v1"));
+                try (Gateway starting = new Gateway(address -> Optional.ofNullable(sites.get(address)), early)) {
+                    starting.start(listening);
+                    assertEquals(early, starting.port());
+                    Reply r = answer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(200, r.status());
+                    assertEquals("<p>page</p>", r.text());
+                }
+            }
+        }
+
+        @Test
+        void listensOnlyOnLoopbackBeforeItStarts() throws IOException {
+            try (ServerSocketChannel listening = Gateway.listen(0)) {
+                InetSocketAddress bound = (InetSocketAddress) listening.getLocalAddress();
+                assertTrue(bound.getAddress().isLoopbackAddress(), "bound to " + bound);
+                assertThrows(IOException.class, () -> Gateway.listen(bound.getPort()), "a taken port fails");
+            }
+        }
+
+        @Test
         void refusesToStartOnAPortInUse() throws IOException {
             try (Gateway second = new Gateway(a -> Optional.empty(), port)) {
                 assertThrows(IOException.class, second::start);
