@@ -94,15 +94,34 @@ final class ServeCommand extends Subcommand {
     @Option(names = "--background", hidden = true)
     boolean background;
 
+    /**
+     * {@code serve --background} with every option at its default, as a browser's bridge runs it,
+     * for {@link BackgroundEngine}: the same run without picocli reading the command line.
+     */
+    static ServeCommand background() {
+        ServeCommand serve = new ServeCommand();
+        serve.gatewayPort = EngineOptions.DEFAULT_GATEWAY_PORT;
+        serve.peerPort = EngineOptions.DEFAULT_PEER_PORT;
+        serve.dhtPort = DhtConfig.DEFAULT_PORT;
+        serve.network = new NetworkOptions();
+        serve.background = true;
+        return serve;
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        StateDir dir = bitweb().open(Level.INFO);
+        return serve(bitweb(), io());
+    }
+
+    /** The run: {@code root} gives the state folder and logging, {@code io} the streams and environment. */
+    int serve(BitwebCommand root, Streams io) throws IOException, InterruptedException {
+        StateDir dir = root.open(Level.INFO);
         EngineOptions options = new EngineOptions(gatewayPort, peerPort, network.bind());
         if (socks5 != null) {
             options = options.withSocks5Proxy(socks5);
         }
-        options = options.withDht(network.dht(dhtPort, io().env())).withLanDiscovery(network.lanDiscovery(io().env()))
-                .withPortMapping(portMapping(noPortMapping, io().env())).withLocalPeerHints(localPeerHints);
+        options = options.withDht(network.dht(dhtPort, io.env())).withLanDiscovery(network.lanDiscovery(io.env()))
+                .withPortMapping(portMapping(noPortMapping, io.env())).withLocalPeerHints(localPeerHints);
         // The hook is in place before the engine starts, for a SIGTERM or Ctrl-C during the start
         // (a service stopped as it starts): it waits for the start and closes what it made. A
         // start the stop cut short (bt cannot add its own hook once the JVM shuts down) closes
@@ -112,7 +131,7 @@ final class ServeCommand extends Subcommand {
         CompletableFuture<EngineDaemon> started = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
-            stop(started);
+            stop(started, io.err());
             LauncherArchive.awaitCheck(); // started by open(): a serve stopped at once leaves no half-written note
         }, "shutdown"));
         EngineDaemon daemon;
@@ -134,7 +153,7 @@ final class ServeCommand extends Subcommand {
                 daemon.rateLimits(new RateLimits(uploadLimit != null ? uploadLimit : base.uploadBytesPerSecond(),
                         downloadLimit != null ? downloadLimit : base.downloadBytesPerSecond()));
             }
-            printStarted(dir, daemon.engine());
+            printStarted(dir, daemon.engine(), io.out());
         } finally {
             started.complete(daemon); // a stop closes it from here on, not while the lines above use it
         }
@@ -165,7 +184,7 @@ final class ServeCommand extends Subcommand {
     }
 
     /** On Ctrl-C: what goes wrong while stopping is one line on stderr; the log has the rest. */
-    private void stop(CompletableFuture<EngineDaemon> started) {
+    private static void stop(CompletableFuture<EngineDaemon> started, PrintStream err) {
         EngineDaemon daemon;
         try {
             daemon = started.get(START_BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -179,7 +198,7 @@ final class ServeCommand extends Subcommand {
             daemon.close();
         } catch (RuntimeException e) {
             Logging.fileOnly(ServeCommand.class).warn("stopping the engine failed", e);
-            err().println("bitweb serve: stopping the engine: " + Failures.of(e).message());
+            err.println("bitweb serve: stopping the engine: " + Failures.of(e).message());
         }
     }
 
@@ -187,8 +206,7 @@ final class ServeCommand extends Subcommand {
         return bytesPerSecond == 0 ? "no limit" : Format.bytes(bytesPerSecond) + "/s";
     }
 
-    private void printStarted(StateDir dir, Engine engine) {
-        PrintStream out = out();
+    private void printStarted(StateDir dir, Engine engine, PrintStream out) {
         out.println("BitWeb " + Version.CURRENT + " engine, state in " + dir.root());
         out.println("gateway: " + engine.gatewayAddress());
         out.println("peer port: " + engine.peerPort());

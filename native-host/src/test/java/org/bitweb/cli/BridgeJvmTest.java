@@ -31,7 +31,9 @@ class BridgeJvmTest {
         assertTrue(main > 0, command.toString());
         // a JVM option, before the class path and main class: the engine's serve reads it as it starts
         assertTrue(command.subList(0, main).contains("-D" + GatewayWarmUp.PROPERTY + "=false"), command.toString());
-        assertEquals(List.of("serve", "--background"), command.subList(command.size() - 2, command.size()));
+        // bitweb serve --background, without the command line (BackgroundEngineTest)
+        assertEquals(List.of(BackgroundEngine.class.getName(), "--home", temp.toString()),
+                command.subList(command.size() - 3, command.size()));
     }
 
     /** A JVM with the bridge's options (and an archive asked for) running {@code bitweb --version}; its stdout and status. */

@@ -1,0 +1,59 @@
+package org.bitweb.cli;
+
+import org.bitweb.log.Logging;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The engine a browser's bridge starts ({@link Bridge#engineCommand}): {@code bitweb --home DIR
+ * serve --background}, the same run ({@link ServeCommand#background()}), without picocli reading
+ * the command line. Building the command classes' model by reflection (their annotations, as
+ * proxies, and the options' converters) took ~230 ms of that engine's start, the start the first
+ * page of a browser waits for when no engine runs (docs/TUNING.md, "A visit that starts the
+ * engine", item 10). The bridge passes the state folder and nothing else; people run
+ * {@code bitweb serve}.
+ */
+public final class BackgroundEngine {
+    private BackgroundEngine() {
+    }
+
+    public static void main(String[] argv) {
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
+        int status = run(argv, streams);
+        LauncherArchive.awaitCheck(); // none is started without the launcher's property; kept as Main does
+        System.exit(status);
+    }
+
+    /** Runs the engine until it stops; its exit status, as {@code bitweb serve} would give it. */
+    static int run(String[] argv, Streams streams) {
+        if (argv.length != 2 || !argv[0].equals("--home")) {
+            streams.err().println("usage: " + BackgroundEngine.class.getName()
+                    + " --home DIR (the engine a browser's bridge starts; to run one yourself: bitweb serve)");
+            return Outcome.USAGE.status;
+        }
+        BitwebCommand root = new BitwebCommand(streams);
+        root.home = Path.of(argv[1]);
+        try {
+            return ServeCommand.background().serve(root, streams);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return report(e, streams);
+        } catch (Exception e) {
+            return report(e, streams);
+        }
+    }
+
+    /** One line on stderr (the bridge's engine.out) and the exit status, as Main's handler does; the log keeps the rest. */
+    private static int report(Exception e, Streams streams) {
+        Failures.Failure failure = Failures.of(e);
+        Logging.fileOnly(BackgroundEngine.class).warn("serve --background failed: {}", failure.message(), e);
+        return Failures.report(failure, "bitweb serve", false, streams.out(), streams.err());
+    }
+}

@@ -1,0 +1,65 @@
+package org.bitweb.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine a browser's bridge starts runs {@code bitweb --home DIR serve --background} without
+ * picocli ({@link BackgroundEngine}): it must be that run, option for option.
+ */
+class BackgroundEngineTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void isServeInTheBackgroundWithEveryOptionAtItsDefault() throws Exception {
+        var parsed = Main.commandLine(InProcess.nowhere()).parseArgs("--home", tmp.toString(), "serve", "--background");
+        ServeCommand fromTheCommandLine = (ServeCommand) parsed.subcommand().commandSpec().userObject();
+        ServeCommand background = ServeCommand.background();
+        List<String> differ = new ArrayList<>();
+        compare(ServeCommand.class, fromTheCommandLine, background, "", differ);
+        compare(NetworkOptions.class, fromTheCommandLine.network, background.network, "network.", differ);
+        assertEquals(List.of(), differ, "options that differ from 'serve --background'");
+        assertTrue(background.background);
+    }
+
+    @Test
+    void anythingButTheStateFolderIsAMistake() {
+        // (the run itself is the e2e suite's: every browser there starts its engine this way)
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Streams streams = new Streams(new ByteArrayInputStream(new byte[0]), print, print, err, Map.of(), "Linux");
+        assertEquals(Outcome.USAGE.status, BackgroundEngine.run(new String[] {"--home", "x", "--gateway-port", "0"}, streams));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bitweb serve"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Adds each instance field (picocli's and ours, not the injected spec) that differs between a and b. */
+    private static void compare(Class<?> type, Object a, Object b, String prefix, List<String> differ) throws Exception {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.getName().equals("spec") || f.getName().equals("network")) {
+                    continue;
+                }
+                f.setAccessible(true);
+                if (!Objects.equals(f.get(a), f.get(b))) {
+                    differ.add(prefix + f.getName() + ": " + f.get(a) + " vs " + f.get(b));
+                }
+            }
+        }
+    }
+}
