@@ -31,6 +31,11 @@ final class HostCommand extends Subcommand {
 
     @Override
     public Integer call() {
-        return new Bridge(bitweb().open(Level.WARN), io().in(), io().rawOut()).run();
+        return bridge(bitweb(), io());
+    }
+
+    /** The bridge, for the state folder {@code root} gives; also what {@link Main} runs for a browser without picocli. */
+    static int bridge(BitwebCommand root, Streams io) {
+        return new Bridge(root.open(Level.WARN), io.in(), io.rawOut()).run();
     }
 }

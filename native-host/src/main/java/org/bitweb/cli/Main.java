@@ -36,16 +36,37 @@ public final class Main {
             // Any library that prints to System.out now prints to stderr instead of corrupting the channel.
             System.setOut(System.err);
         }
-        if (argv.length > 0 && argv[0].equals("host")
-                && Arrays.stream(argv).noneMatch(a -> a.equals("--home") || a.startsWith("--home="))) {
+        boolean browser = asABrowserStartsTheHost(argv);
+        if (browser) {
             // as a browser starts the bridge (the state folder from the environment): an engine
             // that must start starts now, beside the rest of this start
             Bridge.startEngineEarly(System.getenv());
         }
         Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
-        int status = run(argv, streams);
+        int status = browser ? HostCommand.bridge(new BitwebCommand(streams), streams) : run(argv, streams);
         LauncherArchive.awaitCheck(); // the command's check of its launcher's archive, if it opened the state folder
         System.exit(status);
+    }
+
+    /**
+     * {@code host} and only what a browser appends (its origin, or the manifest's path and the
+     * extension's id; the state folder from the environment): the bridge runs without picocli
+     * reading the command line, whose model built by reflection took ~130 ms of every browser's
+     * wait for its routing (docs/TUNING.md, "A visit that starts the engine", item 11). Anything a
+     * person could mean (a global option, help) goes through the command line as before.
+     */
+    static boolean asABrowserStartsTheHost(String[] argv) {
+        if (argv.length == 0 || !argv[0].equals("host")) {
+            return false;
+        }
+        for (int i = 1; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")
+                    || a.equals("--home") || a.startsWith("--home=") || a.equals("--log-level") || a.startsWith("--log-level=")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs one command line and returns its exit status. */
