@@ -2,7 +2,6 @@ package org.bitweb.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -19,7 +18,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * class path (the tests') or {@code -Dlogback.configurationFile} still decides when present.
  */
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
+    /** The stderr lines, written by {@link LineLayout} (held to this pattern by its test). */
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
+    static final int LOGGER_LENGTH = 20;
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -31,10 +32,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         if (fileGiven) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY; // logback's own reading of the file
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
+        var encoder = Logging.encoder(context, new LineLayout(false, LOGGER_LENGTH));
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
         stderr.setName("stderr");

@@ -3,9 +3,9 @@ package org.bitweb.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
@@ -21,7 +21,9 @@ import java.nio.file.Path;
  */
 public final class Logging {
     private static final String FILE_APPENDER = "file";
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{24} - %msg%n";
+    /** The log file's lines, written by {@link LineLayout} (held to this pattern by its test). */
+    static final String FILE_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{24} - %msg%n";
+    static final int FILE_LOGGER_LENGTH = 24;
 
     private Logging() {
     }
@@ -51,7 +53,7 @@ public final class Logging {
         stderr.setContext(context);
         stderr.setName("stderr");
         stderr.setTarget("System.err");
-        stderr.setEncoder(encoder(context, "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n"));
+        stderr.setEncoder(encoder(context, new LineLayout(false, DefaultLogging.LOGGER_LENGTH))); // DefaultLogging.PATTERN
         ch.qos.logback.classic.filter.ThresholdFilter threshold = new ch.qos.logback.classic.filter.ThresholdFilter();
         threshold.setLevel(stderrLevel.levelStr);
         threshold.start();
@@ -73,7 +75,7 @@ public final class Logging {
             policy.setTotalSizeCap(FileSize.valueOf("60MB"));
             policy.start();
             file.setRollingPolicy(policy);
-            file.setEncoder(encoder(context, PATTERN));
+            file.setEncoder(encoder(context, new LineLayout(true, FILE_LOGGER_LENGTH))); // FILE_PATTERN
             file.start();
             root.addAppender(file);
         }
@@ -101,10 +103,14 @@ public final class Logging {
         return logger;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    /** An encoder of {@code layout}'s lines, in UTF-8 (as logback's pattern encoder wrote them). */
+    static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context, LineLayout layout) {
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(pattern);
+        encoder.setCharset(java.nio.charset.StandardCharsets.UTF_8);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }
