@@ -61,9 +61,7 @@ class PeerListenerStopTest {
     void btStoppingFirstEndsTheLoopQuietly() throws Exception {
         Thread[] loop = new Thread[1];
         CompletableFuture<ConnectionRoutine> accepted = acceptOnAThread(loop);
-        loop[0].interrupt(); // bt's stop: its flag, then shutdownNow on the acceptor's pool
-        ConnectionRoutine routine = accepted.get(10, TimeUnit.SECONDS);
-        assertFalse(routine.establish().isSuccess(), "the routine connects nothing");
+        btStops(loop[0], accepted);
     }
 
     @Test
@@ -74,7 +72,12 @@ class PeerListenerStopTest {
         // still waiting for bt's stop, not failing: what bt would log as an error
         Thread.sleep(200); // a moment in which a failure would have been thrown; bounded by the grace below
         assertFalse(accepted.isDone(), "the acceptor waits for bt's stop instead of failing");
-        loop[0].interrupt();
+        btStops(loop[0], accepted);
+    }
+
+    /** bt's stop (its flag, then shutdownNow on the acceptor's pool): the acceptor returns a routine that connects nothing. */
+    private static void btStops(Thread loop, CompletableFuture<ConnectionRoutine> accepted) throws Exception {
+        loop.interrupt();
         ConnectionRoutine routine = accepted.get(10, TimeUnit.SECONDS);
         assertFalse(routine.establish().isSuccess(), "the routine connects nothing");
     }
