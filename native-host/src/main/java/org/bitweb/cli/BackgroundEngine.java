@@ -1,5 +1,6 @@
 package org.bitweb.cli;
 
+import org.bitweb.gateway.Gateway;
 import org.bitweb.log.Logging;
 
 import java.io.FileDescriptor;
@@ -38,10 +39,13 @@ public final class BackgroundEngine {
                     + " --home DIR (the engine a browser's bridge starts; to run one yourself: bitweb serve)");
             return Outcome.USAGE.status;
         }
+        // the gateway's port first: a page asked for from now on waits for the engine
+        ServeCommand serve = ServeCommand.background();
+        Gateway.listenEarly(serve.gatewayPort);
         BitwebCommand root = new BitwebCommand(streams);
         root.home = Path.of(argv[1]);
         try {
-            return ServeCommand.background().serve(root, streams);
+            return serve.serve(root, streams);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return report(e, streams);

@@ -313,7 +313,7 @@ public final class Engine implements AutoCloseable, Torrents {
 
     private static ServerSocketChannel listenForGateway(int port) throws IOException {
         try {
-            return Gateway.listen(port);
+            return Gateway.listenOrTake(port); // the bridge's engine listened as its JVM began
         } catch (IOException e) {
             throw new IOException("the gateway cannot listen on " + Gateway.LOOPBACK + ":" + port
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);

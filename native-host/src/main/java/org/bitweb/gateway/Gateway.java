@@ -17,6 +17,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local HTTP server through which the browser reads BitWeb sites.
@@ -135,6 +136,44 @@ public final class Gateway implements AutoCloseable {
             channel.close();
             throw e;
         }
+    }
+
+    /** The port {@link #listenEarly} bound, until the engine's start takes it. */
+    private static final AtomicReference<ServerSocketChannel> EARLY = new AtomicReference<>();
+
+    /**
+     * Listens on {@code port} as the process's first act, for the engine's start to take
+     * ({@link #listenOrTake}): the engine a browser's bridge starts does this before its logging
+     * and state folder, ~250 ms before its start would, so that a page asked for in between waits
+     * for the engine too. Nothing is said if the port cannot be had now: the start binds it again
+     * and says why.
+     *
+     * @return whether the port now listens
+     */
+    public static boolean listenEarly(int port) {
+        try {
+            ServerSocketChannel channel = listen(port);
+            if (!EARLY.compareAndSet(null, channel)) {
+                channel.close();
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The channel {@link #listenEarly} bound for {@code port}, once; else a new one ({@link #listen}). */
+    public static ServerSocketChannel listenOrTake(int port) throws IOException {
+        ServerSocketChannel early = EARLY.getAndSet(null);
+        if (early != null) {
+            int bound = ((InetSocketAddress) early.getLocalAddress()).getPort();
+            if (port == bound || port == 0) {
+                return early;
+            }
+            early.close(); // another port was asked for after all
+        }
+        return listen(port);
     }
 
     /**

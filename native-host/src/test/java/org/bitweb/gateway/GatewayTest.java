@@ -167,6 +167,19 @@ class GatewayTest {
         }
 
         @Test
+        void aPortListenedToAsTheProcessBeganIsTakenOnceByTheStart() throws IOException {
+            // the bridge's engine listens first thing (Gateway.listenEarly); its start takes that channel
+            assertTrue(Gateway.listenEarly(0));
+            try (ServerSocketChannel early = Gateway.listenOrTake(0); ServerSocketChannel later = Gateway.listenOrTake(0)) {
+                int port = ((InetSocketAddress) early.getLocalAddress()).getPort();
+                assertNotEquals(port, ((InetSocketAddress) later.getLocalAddress()).getPort(), "taken once, then bound anew");
+                // a port taken now is left to the start, which binds it again and says why
+                assertFalse(Gateway.listenEarly(port));
+                assertThrows(IOException.class, () -> Gateway.listenOrTake(port));
+            }
+        }
+
+        @Test
         void listensOnlyOnLoopbackBeforeItStarts() throws IOException {
             try (ServerSocketChannel listening = Gateway.listen(0)) {
                 InetSocketAddress bound = (InetSocketAddress) listening.getLocalAddress();
