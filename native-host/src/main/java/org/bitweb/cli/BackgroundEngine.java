@@ -3,11 +3,6 @@ package org.bitweb.cli;
 import org.bitweb.gateway.Gateway;
 import org.bitweb.log.Logging;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -24,12 +19,7 @@ public final class BackgroundEngine {
     }
 
     public static void main(String[] argv) {
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
-        int status = run(argv, streams);
-        LauncherArchive.awaitCheck(); // none is started without the launcher's property; kept as Main does
-        System.exit(status);
+        Main.exit(run(argv, Streams.ofThisProcess()));
     }
 
     /** Runs the engine until it stops; its exit status, as {@code bitweb serve} would give it. */

@@ -7,11 +7,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,9 +25,8 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        // The real stdout, kept aside: in host mode it carries protocol frames and nothing else.
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        // The real stdout is the streams' (Streams.ofThisProcess): in host mode it carries protocol
+        // frames and nothing else.
         if (Arrays.asList(argv).contains("host")) {
             // Any library that prints to System.out now prints to stderr instead of corrupting the channel.
             System.setOut(System.err);
@@ -42,9 +37,13 @@ public final class Main {
             // that must start starts now, beside the rest of this start
             Bridge.startEngineEarly(System.getenv());
         }
-        Streams streams = new Streams(System.in, out, System.err, stdout, System.getenv(), System.getProperty("os.name"));
-        int status = browser ? HostCommand.bridge(new BitwebCommand(streams), streams) : run(argv, streams);
-        LauncherArchive.awaitCheck(); // the command's check of its launcher's archive, if it opened the state folder
+        Streams streams = Streams.ofThisProcess();
+        exit(browser ? HostCommand.bridge(new BitwebCommand(streams), streams) : run(argv, streams));
+    }
+
+    /** Ends the process once the command's check of its launcher's archive is done (if it opened the state folder). */
+    static void exit(int status) {
+        LauncherArchive.awaitCheck();
         System.exit(status);
     }
 

@@ -177,32 +177,39 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving.
+     * Binds ({@link #listen}, the port given to the constructor) and starts serving.
      *
      * @throws IOException if the port cannot be bound (for example, already in use)
      */
     public void start() throws IOException {
-        start(null);
-    }
-
-    /**
-     * Starts serving the connections of {@code listening} (from {@link #listen}), or binds the
-     * port given to the constructor when it is null. The gateway closes the channel when it closes.
-     *
-     * @throws IOException if the port cannot be bound (for example, already in use)
-     */
-    public void start(ServerSocketChannel listening) throws IOException {
+        ServerSocketChannel listening;
         try {
-            if (listening != null) {
-                connector.open(listening);
-            }
-            server.start();
+            listening = listen(connector.getPort());
         } catch (IOException e) {
             stopQuietly();
             throw new IOException("the gateway cannot listen on " + LOOPBACK + ":" + connector.getPort()
                     + ": " + e.getMessage(), e);
+        }
+        start(listening);
+    }
+
+    /**
+     * Starts serving the connections of {@code listening} (from {@link #listen}: one place binds
+     * the port, with its accept queue). The gateway closes the channel when it closes.
+     *
+     * @throws IOException if the gateway cannot start
+     */
+    public void start(ServerSocketChannel listening) throws IOException {
+        try {
+            connector.open(listening);
+            server.start();
         } catch (Exception e) {
             stopQuietly();
+            try {
+                listening.close(); // not Jetty's yet if open() failed
+            } catch (IOException ignored) {
+                // closing anyway
+            }
             throw new IOException("the gateway did not start: " + e, e);
         }
         handler.ownPort(port());
