@@ -1,6 +1,7 @@
 package org.bitweb.cli;
 
-import org.bitweb.gateway.Gateway;
+import org.bitweb.engine.EngineOptions;
+import org.bitweb.gateway.GatewayPort;
 import org.bitweb.log.Logging;
 
 import java.nio.file.Path;
@@ -29,9 +30,8 @@ public final class BackgroundEngine {
                     + " --home DIR (the engine a browser's bridge starts; to run one yourself: bitweb serve)");
             return Outcome.USAGE.status;
         }
-        // the gateway's port first: a page asked for from now on waits for the engine
+        listenFirst(EngineOptions.DEFAULT_GATEWAY_PORT);
         ServeCommand serve = ServeCommand.background();
-        Gateway.listenEarly(serve.gatewayPort);
         BitwebCommand root = new BitwebCommand(streams);
         root.home = Path.of(argv[1]);
         try {
@@ -42,6 +42,19 @@ public final class BackgroundEngine {
         } catch (Exception e) {
             return report(e, streams);
         }
+    }
+
+    /**
+     * The gateway's port, before anything else: a page asked for from now on waits for the engine
+     * instead of being refused. Nothing on this path may set up logging (a class with a logger,
+     * {@link ServeCommand} or {@code Gateway}, touched first): that took ~100 ms, in which the
+     * port was not there yet (docs/TUNING.md, "A visit that starts the engine", item 13).
+     * {@code port} is a compile-time constant, so naming {@link EngineOptions} loads nothing.
+     *
+     * @return whether the port now listens (if not, the start binds it again and says why)
+     */
+    static boolean listenFirst(int port) {
+        return GatewayPort.listenEarly(port);
     }
 
     /** One line on stderr (the bridge's engine.out) and the exit status, as Main's handler does; the log keeps the rest. */

@@ -14,6 +14,7 @@ import org.bitweb.discovery.PeerHintPolicy;
 import org.bitweb.fetch.RemoteSite;
 import org.bitweb.fetch.RemoteSites;
 import org.bitweb.gateway.Gateway;
+import org.bitweb.gateway.GatewayPort;
 import org.bitweb.gateway.GatewayWarmUp;
 import org.bitweb.gateway.SiteSource;
 import org.bitweb.gateway.SiteView;
@@ -313,7 +314,7 @@ public final class Engine implements AutoCloseable, Torrents {
 
     private static ServerSocketChannel listenForGateway(int port) throws IOException {
         try {
-            return Gateway.listenOrTake(port); // the bridge's engine listened as its JVM began
+            return GatewayPort.listenOrTake(port); // the bridge's engine listened as its JVM began
         } catch (IOException e) {
             throw new IOException("the gateway cannot listen on " + Gateway.LOOPBACK + ":" + port
                     + " (" + e.getMessage() + "); another BitWeb or program may use it: stop it or pass --gateway-port 0", e);

@@ -12,12 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local HTTP server through which the browser reads BitWeb sites.
@@ -37,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>{@value #SELECTORS} selectors: a small file in memory is answered on the selector thread that
  * read its request ({@link GatewayHandler}), so with one selector all such pages were served by
  * one thread, on one core, while nginx used two workers (docs/GATEWAY.md, "Performance"). The
- * accept queue holds {@value #ACCEPT_QUEUE} connections (the JDK's default is 50): a browser, or a
+ * accept queue holds {@value GatewayPort#ACCEPT_QUEUE} connections (the JDK's default is 50): a browser, or a
  * load test, that opens hundreds at once just after a start would otherwise have the kernel drop
  * their handshakes and the clients retry a second later.
  *
@@ -56,7 +53,6 @@ public final class Gateway implements AutoCloseable {
     static final int MAX_THREADS = 32;
     static final int MIN_THREADS = 4;
     static final int SELECTORS = 2;
-    static final int ACCEPT_QUEUE = 512;
     static final int IDLE_TIMEOUT_MS = 30_000;
     static final int MAX_CONNECTIONS = 1024;
     static final int POOLED_BUFFERS_MB = 16;
@@ -93,7 +89,7 @@ public final class Gateway implements AutoCloseable {
         // their names.
         http.setUriCompliance(UriCompliance.DEFAULT.with("bitweb", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         connector = new ServerConnector(server, 1, SELECTORS, new HttpConnectionFactory(http));
-        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        connector.setAcceptQueueSize(GatewayPort.ACCEPT_QUEUE); // as GatewayPort binds it
         connector.setHost(LOOPBACK);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -118,73 +114,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Listens on 127.0.0.1:{@code port} (0: a free port) before the gateway is built: connections
-     * wait in the accept queue until {@link #start(ServerSocketChannel)} serves them. The engine
-     * does this as its start begins, so that a browser's first page, asked for while the engine
-     * starts, waits for the answer instead of failing (its proxy refused) to be opened again
-     * once the extension hears from the engine (docs/TUNING.md, "A visit that starts the engine").
-     *
-     * @throws IOException if the port cannot be bound (for example, already in use)
-     */
-    public static ServerSocketChannel listen(int port) throws IOException {
-        ServerSocketChannel channel = ServerSocketChannel.open();
-        try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as Jetty binds: a restart gets its port back
-            channel.bind(new InetSocketAddress(LOOPBACK, port), ACCEPT_QUEUE);
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
-
-    /** The port {@link #listenEarly} bound, until the engine's start takes it. */
-    private static final AtomicReference<ServerSocketChannel> EARLY = new AtomicReference<>();
-
-    /**
-     * Listens on {@code port} as the process's first act, for the engine's start to take
-     * ({@link #listenOrTake}): the engine a browser's bridge starts does this before its logging
-     * and state folder, ~250 ms before its start would, so that a page asked for in between waits
-     * for the engine too. Nothing is said if the port cannot be had now: the start binds it again
-     * and says why.
-     *
-     * @return whether the port now listens
-     */
-    public static boolean listenEarly(int port) {
-        try {
-            ServerSocketChannel channel = listen(port);
-            if (!EARLY.compareAndSet(null, channel)) {
-                channel.close();
-                return false;
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The channel {@link #listenEarly} bound for {@code port}, once; else a new one ({@link #listen}). */
-    public static ServerSocketChannel listenOrTake(int port) throws IOException {
-        ServerSocketChannel early = EARLY.getAndSet(null);
-        if (early != null) {
-            int bound = ((InetSocketAddress) early.getLocalAddress()).getPort();
-            if (port == bound || port == 0) {
-                return early;
-            }
-            early.close(); // another port was asked for after all
-        }
-        return listen(port);
-    }
-
-    /**
-     * Binds ({@link #listen}, the port given to the constructor) and starts serving.
+     * Binds ({@link GatewayPort#listen}, the port given to the constructor) and starts serving.
      *
      * @throws IOException if the port cannot be bound (for example, already in use)
      */
     public void start() throws IOException {
         ServerSocketChannel listening;
         try {
-            listening = listen(connector.getPort());
+            listening = GatewayPort.listen(connector.getPort());
         } catch (IOException e) {
             stopQuietly();
             throw new IOException("the gateway cannot listen on " + LOOPBACK + ":" + connector.getPort()
@@ -194,7 +131,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts serving the connections of {@code listening} (from {@link #listen}: one place binds
+     * Starts serving the connections of {@code listening} (from {@link GatewayPort#listen}: one place binds
      * the port, with its accept queue). The gateway closes the channel when it closes.
      *
      * @throws IOException if the gateway cannot start

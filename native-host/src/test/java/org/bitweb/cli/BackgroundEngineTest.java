@@ -48,6 +48,34 @@ class BackgroundEngineTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("bitweb serve"), err.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void listensOnTheGatewaysPortBeforeItsLoggingIsSetUp() throws Exception {
+        // A page asked for once the port listens waits for the engine; before, it is refused.
+        // Setting up logging first (a class with a logger touched on the way) put ~100 ms of
+        // refusals in front of the port. The child JVM's class-loading log shows the order.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-verbose:class",
+                "-cp", System.getProperty("java.class.path"), FirstActProbe.class.getName()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = probe.inputReader(StandardCharsets.UTF_8)) {
+            lines = out.lines().toList();
+        } finally {
+            assertTrue(probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ended");
+        }
+        int listening = lines.indexOf("PROBE listening true");
+        assertTrue(listening > 0, "the port listened: " + lines.stream().filter(l -> l.startsWith("PROBE")).toList());
+        List<String> loggingFirst = lines.subList(0, listening).stream().filter(BackgroundEngineTest::isLogging).toList();
+        assertTrue(loggingFirst.isEmpty(), loggingFirst.size() + " logging classes loaded before the port listened, the first: "
+                + loggingFirst.stream().limit(3).toList());
+        assertTrue(lines.subList(listening, lines.size()).stream().anyMatch(BackgroundEngineTest::isLogging),
+                "the class-loading log shows logging once it is set up (else this test could not see it)");
+    }
+
+    private static boolean isLogging(String classLoadLine) {
+        return classLoadLine.contains(" org.slf4j.") || classLoadLine.contains(" ch.qos.logback.");
+    }
+
     /** Adds each instance field (picocli's and ours, not the injected spec) that differs between a and b. */
     private static void compare(Class<?> type, Object a, Object b, String prefix, List<String> differ) throws Exception {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {

@@ -141,9 +141,9 @@ class GatewayTest {
 
         @Test
         void aRequestMadeWhileTheEngineStartsWaitsForTheGatewayAndIsAnswered() throws Exception {
-            // the engine listens first (Gateway.listen), builds the rest, then serves: a browser's
+            // the engine listens first (GatewayPort.listen), builds the rest, then serves: a browser's
             // page asked for in between is connected and waits, where a refused one failed
-            try (ServerSocketChannel listening = Gateway.listen(0)) {
+            try (ServerSocketChannel listening = GatewayPort.listen(0)) {
                 int early = ((InetSocketAddress) listening.getLocalAddress()).getPort();
                 var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
@@ -168,23 +168,23 @@ class GatewayTest {
 
         @Test
         void aPortListenedToAsTheProcessBeganIsTakenOnceByTheStart() throws IOException {
-            // the bridge's engine listens first thing (Gateway.listenEarly); its start takes that channel
-            assertTrue(Gateway.listenEarly(0));
-            try (ServerSocketChannel early = Gateway.listenOrTake(0); ServerSocketChannel later = Gateway.listenOrTake(0)) {
+            // the bridge's engine listens first thing (GatewayPort.listenEarly); its start takes that channel
+            assertTrue(GatewayPort.listenEarly(0));
+            try (ServerSocketChannel early = GatewayPort.listenOrTake(0); ServerSocketChannel later = GatewayPort.listenOrTake(0)) {
                 int port = ((InetSocketAddress) early.getLocalAddress()).getPort();
                 assertNotEquals(port, ((InetSocketAddress) later.getLocalAddress()).getPort(), "taken once, then bound anew");
                 // a port taken now is left to the start, which binds it again and says why
-                assertFalse(Gateway.listenEarly(port));
-                assertThrows(IOException.class, () -> Gateway.listenOrTake(port));
+                assertFalse(GatewayPort.listenEarly(port));
+                assertThrows(IOException.class, () -> GatewayPort.listenOrTake(port));
             }
         }
 
         @Test
         void listensOnlyOnLoopbackBeforeItStarts() throws IOException {
-            try (ServerSocketChannel listening = Gateway.listen(0)) {
+            try (ServerSocketChannel listening = GatewayPort.listen(0)) {
                 InetSocketAddress bound = (InetSocketAddress) listening.getLocalAddress();
                 assertTrue(bound.getAddress().isLoopbackAddress(), "bound to " + bound);
-                assertThrows(IOException.class, () -> Gateway.listen(bound.getPort()), "a taken port fails");
+                assertThrows(IOException.class, () -> GatewayPort.listen(bound.getPort()), "a taken port fails");
             }
         }
 
