@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * and that line's own step times. Jars side by side, their starts interleaved, each with a state
  * folder and archive of its own; the first start of each writes the archive and is not counted.
  *
- * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME="-XX:..."]...
- * [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]... (default: this build's jar). With --dht the engine starts its DHT node (any address, a free
+ * <p>bench/run.sh start [--trials 10] [--dht] [--no-archive] [--floor] [--jar NAME=PATH]... [--variant NAME="-XX:..."]...
+ * [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]... (default: this build's jar). --floor adds
+ * {@link JvmFloor}, a JVM that only listens on a port, started the same way (the engine's options,
+ * an archive of its own) and interleaved with the others: what no engine start can go below. With --dht the engine starts its DHT node (any address, a free
  * port, no bootstrap nodes, so nothing is sent); without it, --no-dht. With --no-archive each jar
  * is also started with the base options alone, no class-data archive (what {@code bitweb serve}
  * and the service ran with before the command line's launcher gave them one), interleaved with
@@ -43,8 +45,11 @@ public final class StartBench {
     private record Start(long launchToUpMs, long engineStartMs, long btRuntimeMs, long cpuMs) {
     }
 
-    /** One kind of start: a jar, with or without its archive, with JVM options added, run by a Java. */
-    private record Variant(Path jar, boolean archive, List<String> extra, Java java) {
+    /** One kind of start: a jar, with or without its archive, with JVM options added, run by a Java; or the JVM floor. */
+    private record Variant(Path jar, boolean archive, List<String> extra, Java java, boolean floor) {
+        Variant(Path jar, boolean archive, List<String> extra, Java java) {
+            this(jar, archive, extra, java, false);
+        }
     }
 
     /** A Java runtime to run the engine with: its home and the feature version its options are chosen for (17, 25). */
@@ -67,6 +72,7 @@ public final class StartBench {
         int trials = 10;
         boolean dht = false;
         boolean noArchive = false;
+        boolean floor = false;
         Map<String, Path> jars = new LinkedHashMap<>();
         Map<String, List<String>> options = new LinkedHashMap<>();
         Map<String, Java> javas = new LinkedHashMap<>();
@@ -75,6 +81,7 @@ public final class StartBench {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--dht" -> dht = true;
                 case "--no-archive" -> noArchive = true;
+                case "--floor" -> floor = true;
                 case "--jar" -> {
                     String[] named = args[++i].split("=", 2);
                     jars.put(named[0], Path.of(named[1]).toAbsolutePath());
@@ -94,7 +101,7 @@ public final class StartBench {
                     javas.put(named[0], new Java(java.home(), 17));
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]... [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]...)");
+                        + " (bench/run.sh start [--trials 10] [--dht] [--no-archive] [--floor] [--jar NAME=PATH]... [--variant NAME=\"-XX:...\"]... [--java NAME=JAVA_HOME]... [--java-class-data NAME=JAVA_HOME]...)");
             }
         }
         if (jars.isEmpty()) {
@@ -115,6 +122,10 @@ public final class StartBench {
             }
         }
         Path root = Files.createTempDirectory("bitweb-bench-start-");
+        if (floor) {
+            variants.put("the JVM floor (listens on a port, nothing else)",
+                    new Variant(floorJar(root), true, List.of(), Java.current(), true));
+        }
         Map<String, List<Start>> starts = new LinkedHashMap<>();
         try {
             for (int trial = 0; trial <= trials; trial++) {
@@ -160,9 +171,13 @@ public final class StartBench {
         command.add(variant.java().home().resolve("bin").resolve("java").toString());
         command.addAll(variant.archive() ? EngineJvm.options(home, jar, variant.java().feature()) : EngineJvm.base());
         command.addAll(variant.extra());
-        command.addAll(List.of("-jar", jar, "serve", "--home=" + home.root(), "--gateway-port=0",
-                "--peer-port=0", "--no-lan", "--no-port-mapping"));
-        command.addAll(dht ? List.of("--dht-port=0", "--dht-bootstrap=") : List.of("--no-dht"));
+        if (variant.floor()) {
+            command.addAll(List.of("-cp", jar, JvmFloor.class.getName()));
+        } else {
+            command.addAll(List.of("-jar", jar, "serve", "--home=" + home.root(), "--gateway-port=0",
+                    "--peer-port=0", "--no-lan", "--no-port-mapping"));
+            command.addAll(dht ? List.of("--dht-port=0", "--dht-bootstrap=") : List.of("--no-dht"));
+        }
         Path log = home.root().resolve("bench-start.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("BITWEB_DHT");
@@ -197,6 +212,19 @@ public final class StartBench {
                 p.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /** {@link JvmFloor} alone in a jar: class-data sharing archives classes from jars, not from folders. */
+    private static Path floorJar(Path root) throws IOException {
+        Path jar = root.resolve("jvm-floor.jar");
+        String entry = JvmFloor.class.getName().replace('.', '/') + ".class";
+        try (var in = JvmFloor.class.getClassLoader().getResourceAsStream(entry);
+             var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
     }
 
     private static String upLine(Path log) throws IOException {
