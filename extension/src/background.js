@@ -117,6 +117,16 @@ host.onState((snapshot) => {
 });
 
 host.onEvent(({ event, data }) => {
+  if (event === 'engine.starting') {
+    // The engine the host is starting listens on its gateway's port (it is up ~0.8 s later):
+    // a page held while it starts is asked for again now and waits there for it, instead of
+    // waiting for the hello's answer first (docs/EXTENSION.md, "A page asked for while the
+    // engine starts"). Routing goes where the hello will say; Firefox's held requests go too.
+    router.useGateway(data)
+      .catch((error) => console.warn('bitweb: routing failed', error))
+      .finally(() => { if (host.snapshot.state === 'connecting') startingVisits.routed(); });
+    return;
+  }
   if (event === 'comments.changed' && typeof data?.site === 'string') {
     refreshCounts(data.site);
   }

@@ -82,6 +82,19 @@ test('Firefox: a BitWeb request made while the host connects waits for its gatew
   assert.equal(next.port, 48200);
 });
 
+test('Firefox: a request held while the engine starts goes to its gateway as soon as the host says it listens', async () => {
+  const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => undefined } }));
+  const listener = fake.chrome.proxy.onRequest.listeners[0];
+  let answered = null;
+  const pending = listener({ url: `http://${HEX}.bitweb/`, type: 'main_frame' }).then((info) => { answered = info; });
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(answered, null, 'held while the engine starts');
+  // the bridge: the engine it started listens on its gateway's port, before it answers hello
+  fake.host.ports.at(-1).onMessage.fire({ event: 'engine.starting', data: { gateway: 'http://127.0.0.1:48200', gatewayPort: 48200 } });
+  await pending;
+  assert.deepEqual(answered, { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway that listens, to wait there');
+});
+
 test('Firefox: with a host that failed (here: an incompatible hello), BitWeb requests are not held', async () => {
   const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => ({ error: { code: 4, message: 'unknown action' } }) } }));
   await waitFor('the host to fail', async () => (await send(fake, { type: 'state' }, { id: ID, url: `${ORIGIN}src/popup.html` }))?.connection?.state === 'error');

@@ -322,3 +322,22 @@ test('a BitWeb page that failed while the host was starting is opened again once
   await waitFor('tab 5 to be opened a second time', () => fake.tabs.updated.length === 3, 3_000);
   assert.deepEqual(fake.tabs.updated.at(-1), { tabId: 5, url: page });
 });
+
+test('a page held while the engine starts is opened again as soon as the host says its gateway listens, before the hello', async () => {
+  const fake = await loadBackground(fakeChrome({ hostAnswers: { hello: () => undefined } }));
+  const hello = fake.host.requests.find((r) => r.action === 'hello');
+  const page = `http://${HEX}.bitweb/blog/`;
+  fake.chrome.webNavigation.onErrorOccurred.fire({ tabId: 5, frameId: 0, url: page, error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+  const starting = `${ORIGIN}src/starting.html#${encodeURIComponent(page)}`;
+  await waitFor('tab 5 to say it waits for BitWeb', () => fake.tabs.updated.length > 0);
+  fake.chrome.tabs.onUpdated.fire(5, { url: starting, status: 'complete' }, { id: 5, url: starting, status: 'complete' });
+  // the bridge: the engine it started listens on its gateway's port; the hello's answer waits for the engine
+  fake.host.ports.at(-1).onMessage.fire({ event: 'engine.starting', data: { gateway: 'http://127.0.0.1:48200', gatewayPort: 48200 } });
+  await waitFor('tab 5 to be opened again', () => fake.tabs.updated.length > 1);
+  assert.deepEqual(fake.tabs.updated.at(-1), { tabId: 5, url: page });
+  assert.match(fake.getProxy().value.pacScript.data, /PROXY 127\.0\.0\.1:48200/, 'routed to the port that listens before it was opened');
+  // the hello's answer, once the engine is up, opens nothing again: the page waits in the gateway
+  fake.host.ports.at(-1).onMessage.fire({ id: hello.id, action: 'hello', ok: true, data: { protocol: 4, version: '0.2.0', gateway: 'http://127.0.0.1:48200', gatewayPort: 48200, peerPort: 1 } });
+  await waitFor('the host to be connected', async () => (await send(fake, { type: 'state' }, { id: ID, url: `${ORIGIN}src/popup.html` }))?.connection?.state === 'connected');
+  assert.equal(fake.tabs.updated.length, 2, 'opened once');
+});

@@ -1,8 +1,10 @@
 package org.bitweb.cli;
 
+import org.bitweb.engine.EngineLock;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.gateway.GatewayPort;
 import org.bitweb.log.Logging;
+import org.bitweb.store.StateDir;
 
 import java.nio.file.Path;
 
@@ -30,7 +32,7 @@ public final class BackgroundEngine {
                     + " --home DIR (the engine a browser's bridge starts; to run one yourself: bitweb serve)");
             return Outcome.USAGE.status;
         }
-        listenFirst(EngineOptions.DEFAULT_GATEWAY_PORT);
+        firstActs(StateDir.resolve(argv[1], streams.env()), EngineOptions.DEFAULT_GATEWAY_PORT);
         ServeCommand serve = ServeCommand.background();
         BitwebCommand root = new BitwebCommand(streams);
         root.home = Path.of(argv[1]);
@@ -45,16 +47,19 @@ public final class BackgroundEngine {
     }
 
     /**
-     * The gateway's port, before anything else: a page asked for from now on waits for the engine
-     * instead of being refused. Nothing on this path may set up logging (a class with a logger,
-     * {@link ServeCommand} or {@code Gateway}, touched first): that took ~100 ms, in which the
-     * port was not there yet (docs/TUNING.md, "A visit that starts the engine", item 13).
+     * The state folder's lock, then the gateway's port, before anything else: a page asked for
+     * from now on waits for the engine instead of being refused. Nothing on this path may set up
+     * logging (a class with a logger, {@link ServeCommand} or {@code Gateway}, touched first):
+     * that took ~100 ms, in which the port was not there yet (docs/TUNING.md, "A visit that
+     * starts the engine", item 13). The lock comes first: an engine that gives way to another
+     * one starting (a service at login) must not hold the port that one is about to bind.
      * {@code port} is a compile-time constant, so naming {@link EngineOptions} loads nothing.
      *
-     * @return whether the port now listens (if not, the start binds it again and says why)
+     * @return whether the port now listens (if not, the start takes the lock or binds the port
+     * again and says why it cannot)
      */
-    static boolean listenFirst(int port) {
-        return GatewayPort.listenEarly(port);
+    static boolean firstActs(StateDir dir, int port) {
+        return EngineLock.acquireFirst(dir) && GatewayPort.listenEarly(port);
     }
 
     /** One line on stderr (the bridge's engine.out) and the exit status, as Main's handler does; the log keeps the rest. */

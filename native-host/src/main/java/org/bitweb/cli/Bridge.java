@@ -3,6 +3,8 @@ package org.bitweb.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitweb.engine.EngineJvm;
+import org.bitweb.engine.EngineOptions;
+import org.bitweb.gateway.Gateway;
 import org.bitweb.gateway.GatewayWarmUp;
 import org.bitweb.messaging.Envelope;
 import org.bitweb.messaging.ErrorCode;
@@ -17,6 +19,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import org.bitweb.messaging.ChannelStreams;
@@ -59,8 +63,15 @@ final class Bridge {
     /** The engine {@link #startEngineEarly} started for this state folder, if it did. */
     private static volatile Early early;
 
-    private record Early(StateDir dir, Process process, List<String> command) {
+    /**
+     * An engine this bridge started: its process, its command, and whether the gateway's port was
+     * free when it was launched (only then can a listening port be this engine's).
+     */
+    private record Early(StateDir dir, Process process, List<String> command, boolean portWasFree) {
     }
+
+    /** The event that says the engine being started listens on its gateway's port (docs/PROTOCOL.md). */
+    static final String STARTING_EVENT = "engine.starting";
 
     private final StateDir dir;
     private final InputStream in;
@@ -116,13 +127,17 @@ final class Bridge {
             log.info("no engine at {} ({}); starting one", dir.socket(), first.getMessage());
         }
         Early begun = early;
-        Process process;
         if (begun != null && begun.dir().root().equals(dir.root())) {
             log.info("started the engine as the bridge began: {}", begun.command());
-            process = begun.process();
         } else {
-            process = startEngine();
+            begun = startEngine();
         }
+        Process process = begun.process();
+        // Told once, when the engine's gateway port listens (~0.2 s after its launch, where the
+        // engine is up after ~1 s): a page the extension holds can be asked for again then and
+        // wait for the engine, not for the hello's answer (docs/TUNING.md, "A visit that starts
+        // the engine", item 14). Not if something else held the port before the launch.
+        boolean toTell = begun.portWasFree();
         long deadline = System.currentTimeMillis() + ENGINE_START_TIMEOUT_MS;
         IOException last = null;
         boolean exitNoted = false;
@@ -131,6 +146,10 @@ final class Bridge {
                 return connect(dir.socket());
             } catch (IOException e) {
                 last = e;
+            }
+            if (toTell && gatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT)) {
+                toTell = false;
+                tellGatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT);
             }
             if (!exitNoted && !process.isAlive() && process.exitValue() != 0) {
                 // It may have lost a race with another engine that is starting: keep trying to connect.
@@ -181,17 +200,54 @@ final class Bridge {
             }
             dir.create();
             List<String> command = engineCommand(dir);
-            early = new Early(dir, launch(dir, command), command);
+            boolean portWasFree = !gatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT);
+            early = new Early(dir, launch(dir, command), command, portWasFree);
         } catch (IOException | RuntimeException e) {
             // the bridge starts the engine itself, and logs why if it cannot
         }
     }
 
     /** Starts {@code bitweb serve --background} ({@link BackgroundEngine}) detached from this process (and from the browser). */
-    private Process startEngine() throws IOException {
+    private Early startEngine() throws IOException {
         List<String> command = engineCommand(dir);
         log.info("starting engine: {}", command);
-        return launch(dir, command);
+        boolean portWasFree = !gatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT);
+        return new Early(dir, launch(dir, command), command, portWasFree);
+    }
+
+    /**
+     * Whether something accepts connections on the gateway's loopback port now. On loopback a
+     * closed port refuses at once and a listening one completes the handshake from its accept
+     * queue, before anyone accepts; the probe closes at once (the engine reads an empty
+     * connection once it serves).
+     */
+    static boolean gatewayListens(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(Gateway.LOOPBACK, port), PROBE_TIMEOUT_MS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final int PROBE_TIMEOUT_MS = 200;
+
+    /**
+     * Tells the extension, before the relay begins (so before the hello's answer), that the
+     * engine being started listens on its gateway's port: {@value #STARTING_EVENT}, with the
+     * gateway as the hello's answer gives it. A failure to write is the relay's to find.
+     */
+    void tellGatewayListens(int port) {
+        ObjectNode data = Json.object();
+        data.put("gateway", "http://" + Gateway.LOOPBACK + ":" + port);
+        data.put("gatewayPort", port);
+        try {
+            Frames.write(out, Json.bytes(Envelope.event(STARTING_EVENT, data)));
+            out.flush();
+            log.info("the engine's gateway listens on port {}; told the browser", port);
+        } catch (IOException e) {
+            log.debug("could not tell the browser that the gateway listens: {}", e.toString());
+        }
     }
 
     /** The command that starts an engine for this browser; package-private for its test. */

@@ -23,6 +23,9 @@ public final class EngineLock implements AutoCloseable {
      */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
+    /** The lock {@link #acquireFirst} took, until the engine's start takes it ({@link #tryAcquire}). */
+    private static EngineLock first;
+
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
@@ -33,8 +36,38 @@ public final class EngineLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** @return the lock, or empty if another process (or this one) holds it */
+    /**
+     * Takes the lock as the process's first act, for the engine's start to take with
+     * {@link #tryAcquire}: the engine a browser's bridge starts does this before it listens on
+     * the gateway's port, so that only the engine that will run holds that port, and one that
+     * gives way to an engine already starting never takes the port from under it (this class
+     * has no logger: nothing here sets up logging, docs/TUNING.md item 13).
+     *
+     * @return whether this process now holds the lock (if not, the start says why)
+     */
+    public static synchronized boolean acquireFirst(StateDir dir) {
+        try {
+            Optional<EngineLock> taken = acquire(dir);
+            taken.ifPresent(lock -> first = lock);
+            return taken.isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @return the lock ({@link #acquireFirst}'s, once), or empty if another process (or this one) holds it */
     public static Optional<EngineLock> tryAcquire(StateDir dir) throws IOException {
+        synchronized (EngineLock.class) {
+            if (first != null && first.path.equals(dir.lock())) {
+                EngineLock taken = first;
+                first = null;
+                return Optional.of(taken);
+            }
+        }
+        return acquire(dir);
+    }
+
+    private static Optional<EngineLock> acquire(StateDir dir) throws IOException {
         dir.create();
         Path path = dir.lock();
         if (!HELD.add(path)) {

@@ -1,5 +1,7 @@
 package org.bitweb.cli;
 
+import org.bitweb.engine.EngineLock;
+import org.bitweb.store.StateDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,20 +51,11 @@ class BackgroundEngineTest {
     }
 
     @Test
-    void listensOnTheGatewaysPortBeforeItsLoggingIsSetUp() throws Exception {
+    void takesTheLockAndListensOnTheGatewaysPortBeforeItsLoggingIsSetUp() throws Exception {
         // A page asked for once the port listens waits for the engine; before, it is refused.
         // Setting up logging first (a class with a logger touched on the way) put ~100 ms of
         // refusals in front of the port. The child JVM's class-loading log shows the order.
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-verbose:class",
-                "-cp", System.getProperty("java.class.path"), FirstActProbe.class.getName()));
-        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> lines;
-        try (var out = probe.inputReader(StandardCharsets.UTF_8)) {
-            lines = out.lines().toList();
-        } finally {
-            assertTrue(probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ended");
-        }
+        List<String> lines = probe(tmp.resolve("state"));
         int listening = lines.indexOf("PROBE listening true");
         assertTrue(listening > 0, "the port listened: " + lines.stream().filter(l -> l.startsWith("PROBE")).toList());
         List<String> loggingFirst = lines.subList(0, listening).stream().filter(BackgroundEngineTest::isLogging).toList();
@@ -70,6 +63,30 @@ class BackgroundEngineTest {
                 + loggingFirst.stream().limit(3).toList());
         assertTrue(lines.subList(listening, lines.size()).stream().anyMatch(BackgroundEngineTest::isLogging),
                 "the class-loading log shows logging once it is set up (else this test could not see it)");
+    }
+
+    @Test
+    void leavesTheGatewaysPortAloneWhileAnotherEngineHoldsTheLock() throws Exception {
+        // A service's engine starting at login holds the lock and is about to bind the port: the
+        // bridge's engine, which will give way to it, must not hold the port meanwhile.
+        StateDir state = new StateDir(tmp.resolve("state"));
+        try (EngineLock starting = EngineLock.tryAcquire(state).orElseThrow()) {
+            List<String> lines = probe(state.root());
+            assertTrue(lines.contains("PROBE listening false"), lines.stream().filter(l -> l.startsWith("PROBE")).toList().toString());
+        }
+    }
+
+    /** The first acts in a child JVM with its class-loading log, on {@code state}: its stdout's lines. */
+    private static List<String> probe(Path state) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-verbose:class",
+                "-cp", System.getProperty("java.class.path"), FirstActProbe.class.getName(), state.toString()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var out = probe.inputReader(StandardCharsets.UTF_8)) {
+            return out.lines().toList();
+        } finally {
+            assertTrue(probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the probe ended");
+        }
     }
 
     private static boolean isLogging(String classLoadLine) {
