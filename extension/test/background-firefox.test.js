@@ -66,33 +66,37 @@ test('Firefox: while no BitWeb tab is open, nothing is asked and nothing is canc
   assert.equal(fake.sessionRules.has(30), false);
 });
 
-test('Firefox: a BitWeb request made while the host connects waits for its gateway instead of failing', async () => {
+/**
+ * A background whose host has not answered hello (the engine starting), and a page's request
+ * its proxy listener holds: `answered()` is what the listener gave, null while it holds it.
+ */
+async function aRequestHeldWhileTheEngineStarts() {
   const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => undefined } }));
   const listener = fake.chrome.proxy.onRequest.listeners[0];
   let answered = null;
   const pending = listener({ url: `http://${HEX}.bitweb/`, type: 'main_frame' }).then((info) => { answered = info; });
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   assert.equal(answered, null, 'held while the engine starts');
+  return { fake, listener, pending, answered: () => answered };
+}
+
+test('Firefox: a BitWeb request made while the host connects waits for its gateway instead of failing', async () => {
+  const { fake, listener, pending, answered } = await aRequestHeldWhileTheEngineStarts();
   const hello = fake.host.requests.find((r) => r.action === 'hello');
   fake.host.ports.at(-1).onMessage.fire({ id: hello.id, action: 'hello', ok: true, data: { protocol: 4, version: '0.2.0', gateway: 'http://127.0.0.1:48200', gatewayPort: 48200, peerPort: 1 } });
   await pending;
-  assert.deepEqual(answered, { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway the host announced');
+  assert.deepEqual(answered(), { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway the host announced');
   // once routed, requests are answered at once
   const next = await listener({ url: `http://${HEX}.bitweb/style.css`, type: 'stylesheet' });
   assert.equal(next.port, 48200);
 });
 
 test('Firefox: a request held while the engine starts goes to its gateway as soon as the host says it listens', async () => {
-  const fake = await loadBackground(fakeChrome({ firefox: true, hostAnswers: { hello: () => undefined } }));
-  const listener = fake.chrome.proxy.onRequest.listeners[0];
-  let answered = null;
-  const pending = listener({ url: `http://${HEX}.bitweb/`, type: 'main_frame' }).then((info) => { answered = info; });
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(answered, null, 'held while the engine starts');
+  const { fake, pending, answered } = await aRequestHeldWhileTheEngineStarts();
   // the bridge: the engine it started listens on its gateway's port, before it answers hello
   fake.host.ports.at(-1).onMessage.fire({ event: 'engine.starting', data: { gateway: 'http://127.0.0.1:48200', gatewayPort: 48200 } });
   await pending;
-  assert.deepEqual(answered, { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway that listens, to wait there');
+  assert.deepEqual(answered(), { type: 'http', host: '127.0.0.1', port: 48200 }, 'sent to the gateway that listens, to wait there');
 });
 
 test('Firefox: with a host that failed (here: an incompatible hello), BitWeb requests are not held', async () => {

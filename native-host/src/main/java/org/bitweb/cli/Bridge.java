@@ -61,13 +61,13 @@ final class Bridge {
     static final long ENGINE_POLL_MS = 10;
 
     /** The engine {@link #startEngineEarly} started for this state folder, if it did. */
-    private static volatile Early early;
+    private static volatile Launched early;
 
     /**
      * An engine this bridge started: its process, its command, and whether the gateway's port was
      * free when it was launched (only then can a listening port be this engine's).
      */
-    private record Early(StateDir dir, Process process, List<String> command, boolean portWasFree) {
+    private record Launched(StateDir dir, Process process, List<String> command, boolean portWasFree) {
     }
 
     /** The event that says the engine being started listens on its gateway's port (docs/PROTOCOL.md). */
@@ -126,7 +126,7 @@ final class Bridge {
         } catch (IOException first) {
             log.info("no engine at {} ({}); starting one", dir.socket(), first.getMessage());
         }
-        Early begun = early;
+        Launched begun = early;
         if (begun != null && begun.dir().root().equals(dir.root())) {
             log.info("started the engine as the bridge began: {}", begun.command());
         } else {
@@ -200,19 +200,23 @@ final class Bridge {
             }
             dir.create();
             List<String> command = engineCommand(dir);
-            boolean portWasFree = !gatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT);
-            early = new Early(dir, launch(dir, command), command, portWasFree);
+            early = launchEngine(dir, command);
         } catch (IOException | RuntimeException e) {
             // the bridge starts the engine itself, and logs why if it cannot
         }
     }
 
     /** Starts {@code bitweb serve --background} ({@link BackgroundEngine}) detached from this process (and from the browser). */
-    private Early startEngine() throws IOException {
+    private Launched startEngine() throws IOException {
         List<String> command = engineCommand(dir);
         log.info("starting engine: {}", command);
+        return launchEngine(dir, command);
+    }
+
+    /** Launches the engine, noting first whether the gateway's port was free. */
+    private static Launched launchEngine(StateDir dir, List<String> command) throws IOException {
         boolean portWasFree = !gatewayListens(EngineOptions.DEFAULT_GATEWAY_PORT);
-        return new Early(dir, launch(dir, command), command, portWasFree);
+        return new Launched(dir, launch(dir, command), command, portWasFree);
     }
 
     /**
