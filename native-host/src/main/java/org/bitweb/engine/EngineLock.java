@@ -48,7 +48,9 @@ public final class EngineLock implements AutoCloseable {
     public static synchronized boolean acquireFirst(StateDir dir) {
         try {
             Optional<EngineLock> taken = acquire(dir);
-            taken.ifPresent(lock -> first = lock);
+            if (taken.isPresent()) {
+                first = taken.get(); // no lambda: its first use sets up the JVM's method handles, before the port
+            }
             return taken.isPresent();
         } catch (IOException e) {
             return false;
