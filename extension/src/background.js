@@ -103,11 +103,19 @@ platform.onCookieSet((cookie) => {
   if (isSharedBitwebCookie(cookie)) removeSharedCookie(cookie);
 });
 
+/**
+ * Routes to the gateway `info` names, then opens the pages held while the engine started,
+ * if the host is still in `state` (a disconnect meanwhile keeps them held).
+ */
+function routeThenOpenHeld(info, state) {
+  router.useGateway(info)
+    .catch((error) => console.warn('bitweb: routing failed', error))
+    .finally(() => { if (host.snapshot.state === state) startingVisits.routed(); });
+}
+
 host.onState((snapshot) => {
   if (snapshot.state === 'connected') {
-    router.useGateway(snapshot.info)
-      .catch((error) => console.warn('bitweb: routing failed', error))
-      .finally(() => { if (host.snapshot.state === 'connected') startingVisits.routed(); });
+    routeThenOpenHeld(snapshot.info, 'connected');
   } else {
     startingVisits.unrouted();
     if (snapshot.state === 'error') startingVisits.givenUp();
@@ -122,9 +130,7 @@ host.onEvent(({ event, data }) => {
     // a page held while it starts is asked for again now and waits there for it, instead of
     // waiting for the hello's answer first (docs/EXTENSION.md, "A page asked for while the
     // engine starts"). Routing goes where the hello will say; Firefox's held requests go too.
-    router.useGateway(data)
-      .catch((error) => console.warn('bitweb: routing failed', error))
-      .finally(() => { if (host.snapshot.state === 'connecting') startingVisits.routed(); });
+    routeThenOpenHeld(data, 'connecting');
     return;
   }
   if (event === 'comments.changed' && typeof data?.site === 'string') {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitweb.engine.EngineJvm;
 import org.bitweb.engine.EngineOptions;
 import org.bitweb.gateway.Gateway;
+import org.bitweb.gateway.GatewayPort;
 import org.bitweb.gateway.GatewayWarmUp;
 import org.bitweb.messaging.Envelope;
 import org.bitweb.messaging.ErrorCode;
@@ -243,7 +244,7 @@ final class Bridge {
      */
     void tellGatewayListens(int port) {
         ObjectNode data = Json.object();
-        data.put("gateway", "http://" + Gateway.LOOPBACK + ":" + port);
+        data.put("gateway", GatewayPort.address(port));
         data.put("gatewayPort", port);
         try {
             Frames.write(out, Json.bytes(Envelope.event(STARTING_EVENT, data)));

@@ -190,9 +190,9 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
-    /** {@code http://127.0.0.1:PORT}: where the extension sends proxy-form requests. */
+    /** {@link GatewayPort#address}, for the port this gateway listens on. */
     public String address() {
-        return "http://" + LOOPBACK + ":" + port();
+        return GatewayPort.address(port());
     }
 
     /** The listening connector, for tests that check what it is bound to. */

@@ -72,6 +72,11 @@ public final class GatewayPort {
         }
     }
 
+    /** {@code http://127.0.0.1:PORT}: where the extension sends proxy-form requests to a gateway listening on {@code port}. */
+    public static String address(int port) {
+        return "http://" + Gateway.LOOPBACK + ":" + port;
+    }
+
     /** The channel {@link #listenEarly} bound for {@code port}, once; else a new one ({@link #listen}). */
     public static ServerSocketChannel listenOrTake(int port) throws IOException {
         ServerSocketChannel taken;
